@@ -1,0 +1,9 @@
+/** Process entry: runs the CLI and maps an unexpected failure to exit code 1. */
+import { main } from "./main.js";
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (e) {
+  process.stderr.write(`utfall: internal error: ${(e as Error).stack ?? e}\n`);
+  process.exitCode = 1;
+}

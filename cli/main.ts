@@ -1,0 +1,123 @@
+/**
+ * The `utfall` command line: `run` prints a scenario's summary, `validate` checks a scenario.
+ * Exit codes: 0 success; 2 bad input (unreadable file, invalid JSON, schema violation, bad
+ * flag); 1 an internal error.
+ */
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { parseScenarioText, runScenario, type Problem, type Scenario } from "../models/index.js";
+import { renderSummary } from "./table.js";
+
+const USAGE = `usage:
+  utfall run <scenario.json> [--trials N] [--seed S] [--json]
+  utfall validate <scenario.json>
+
+  run        simulate the scenario and print a summary (a table, or one JSON object with --json)
+  validate   exit 0 if the scenario is valid; else exit 2 with one line per problem on stderr
+
+  --trials N   number of Monte Carlo trials, 1 to 10 000 000 (default: the scenario's)
+  --seed S     seed for the random numbers, a number or a word (default: the scenario's)
+  --json       print exactly one JSON object on stdout`;
+
+/** Bad input: reported on stderr, exit code 2. */
+export class InputError extends Error {
+  constructor(readonly lines: string[]) {
+    super(lines.join("\n"));
+  }
+}
+
+const MAX_TRIALS = 10_000_000;
+
+function loadScenario(file: string): Scenario {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (e as Error).message;
+    throw new InputError([`${file}: cannot read: ${why}`]);
+  }
+  const parsed = parseScenarioText(text);
+  if (!parsed.ok) throw new InputError(parsed.problems.map((p: Problem) => `${file}: ${p.path}: ${p.message}`));
+  return parsed.scenario;
+}
+
+function parseTrials(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.replace(/_/g, "")) || !Number.isSafeInteger(n) || n < 1 || n > MAX_TRIALS) {
+    throw new InputError([`--trials: must be a whole number from 1 to ${MAX_TRIALS}, got ${JSON.stringify(value)}`]);
+  }
+  return n;
+}
+
+function parseSeed(value: string | undefined): string | number | undefined {
+  if (value === undefined) return undefined;
+  if (value === "") throw new InputError(["--seed: must not be empty"]);
+  return /^-?\d+$/.test(value) && Number.isSafeInteger(Number(value)) ? Number(value) : value;
+}
+
+/** Progress on stderr, only when a person is watching it. */
+function progressReporter(stream: NodeJS.WriteStream): ((done: number, total: number) => void) | undefined {
+  if (!stream.isTTY) return undefined;
+  let last = -1;
+  return (done, total) => {
+    const pct = Math.floor((100 * done) / total);
+    if (pct === last && done < total) return;
+    last = pct;
+    stream.write(`\rsimulating… ${pct} % (${done.toLocaleString("en")} of ${total.toLocaleString("en")} trials)`);
+    if (done === total) stream.write("\r\x1b[K");
+  };
+}
+
+export function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WriteStream = process.stderr): number {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        trials: { type: "string" },
+        seed: { type: "string" },
+        json: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (e) {
+    err.write(`${(e as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    out.write(USAGE + "\n");
+    return 0;
+  }
+  const [command, file, ...rest] = positionals;
+  try {
+    if (command !== "run" && command !== "validate") {
+      throw new InputError([command === undefined ? "missing command" : `unknown command "${command}"`, USAGE]);
+    }
+    if (file === undefined) throw new InputError([`${command}: missing <scenario.json>`, USAGE]);
+    if (rest.length) throw new InputError([`unexpected argument "${rest[0]}"`, USAGE]);
+    if (command === "validate") {
+      if (values.trials !== undefined || values.seed !== undefined || values.json) {
+        throw new InputError(["validate takes no --trials, --seed or --json"]);
+      }
+      loadScenario(file);
+      out.write(`${file}: valid\n`);
+      return 0;
+    }
+    const trials = parseTrials(values.trials);
+    const seed = parseSeed(values.seed);
+    const scenario = loadScenario(file);
+    const { summary } = runScenario(scenario, { trials, seed, onProgress: progressReporter(err) });
+    out.write(values.json ? JSON.stringify(summary) + "\n" : renderSummary(summary) + "\n");
+    return 0;
+  } catch (e) {
+    if (e instanceof InputError) {
+      err.write(e.lines.join("\n") + "\n");
+      return 2;
+    }
+    throw e;
+  }
+}

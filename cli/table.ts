@@ -1,0 +1,52 @@
+/** The readable summary `utfall run` prints without --json. */
+import { formatMoney, formatNumber, formatPercent, localeOf } from "../models/format.js";
+import type { Dist, Summary } from "../models/index.js";
+
+type Cell = (x: number | null | undefined) => string;
+
+function row(label: string, d: Dist | null, f: Cell): string[] {
+  return [label, f(d?.mean), f(d?.p5), f(d?.p50), f(d?.p95)];
+}
+
+function align(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => [...(r[c] ?? "")].length)));
+  return rows
+    .map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("   "))
+    .join("\n");
+}
+
+export function renderSummary(s: Summary): string {
+  const locale = localeOf(s.currency);
+  const money: Cell = (x) => formatMoney(x, s.currency, locale);
+  const pct: Cell = (x) => formatPercent(x, locale);
+  const ratio: Cell = (x) => formatNumber(x, locale, 2);
+  const table = align([
+    ["", "mean", "5th pct", "median", "95th pct"],
+    row("Financier IRR (per year)", s.investor.irr, pct),
+    row("Financier multiple", s.investor.multiple, ratio),
+    row("Financier profit", s.investor.profit, money),
+    row("Payer's payments", s.payer.payments, money),
+    row("Payer's avoided costs", s.payer.avoidedCosts, money),
+    row("Payer's net (avoided − paid)", s.payer.net, money),
+    row("Society's net present value", s.society.npv, money),
+  ]);
+  const chances = align([
+    ["Chance that", ""],
+    ["the financier loses money", pct(s.investor.probLoss)],
+    ["the financier loses everything", pct(s.investor.probTotalLoss)],
+    ["the payer pays more than it avoids", pct(s.payer.probNetCost)],
+    ["anything is paid", pct(s.contract.probAnyPayment)],
+    ["outcome payments reward no real effect", pct(s.contract.probPayForNothing)],
+    ["a real effect goes unpaid", pct(s.contract.probMissedSuccess)],
+    ["society's benefits exceed costs", pct(s.society.chanceBenefitsExceedCosts)],
+  ]);
+  const noIrr = s.investor.irrDefined < 1 ? `\nNo IRR exists in ${pct(1 - s.investor.irrDefined)} of trials (cash flows change sign more than once); they are left out of the IRR row.` : "";
+  return [
+    `${s.scenario}: ${formatNumber(s.trials, "en")} trials, seed ${s.seed}, amounts in ${s.currency}, undiscounted unless stated`,
+    "",
+    table,
+    "",
+    chances,
+    `\nWorst case under the caps: the payer pays at most ${money(s.payer.maxPayments)} (largest in any trial).` + noIrr,
+  ].join("\n");
+}

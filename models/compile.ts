@@ -1,0 +1,226 @@
+/**
+ * Compiles a validated scenario into index-based tables the hot loops can use: every scenario
+ * number becomes a numbered parameter slot, drawn once per trial.
+ */
+import type { Bounds, ParamSpec } from "./scenario/param.js";
+import { measuresOf, type Money, type PaymentRule, type Scenario } from "./scenario/schema.js";
+import { isUncertain } from "./random/sampler.js";
+
+export interface ParamSlot {
+  /** JSON path of the figure in the scenario, e.g. `outcomes[0].states[1].costPerDay`. */
+  readonly path: string;
+  readonly spec: ParamSpec;
+  readonly bounds: Bounds;
+  readonly uncertain: boolean;
+}
+
+export interface Measure {
+  readonly id: string;
+  readonly label: string;
+  readonly higherIsBetter: boolean;
+  readonly money: boolean;
+}
+
+export interface PlacementModel {
+  readonly kind: "placement";
+  readonly outcomeIndex: number;
+  readonly states: readonly string[];
+  readonly isPlacement: Uint8Array;
+  readonly costSlot: Int32Array;
+  readonly fullCostSlot: Int32Array;
+  readonly initialShares: Float64Array;
+  /** Transition i goes from `from[i]` to `to[i]` with chance from slot `slot[i]`. */
+  readonly from: Uint8Array;
+  readonly to: Uint8Array;
+  readonly slot: Int32Array;
+  /** Rate-ratio slot acting on transition i, or −1. */
+  readonly effectSlot: Int32Array;
+  /** Measure indices: cost, care days, re-placements. */
+  readonly measureIndex: readonly [number, number, number];
+}
+
+export interface BinaryModel {
+  readonly kind: "binary";
+  readonly outcomeIndex: number;
+  readonly baselineSlot: number;
+  /** Log-odds shift: an odds ratio's slot, or a standardized mean difference's slot. */
+  readonly effect: { readonly slot: number; readonly type: "oddsRatio" | "smd" } | null;
+  readonly measureIndex: number;
+}
+
+export interface CountModel {
+  readonly kind: "count";
+  readonly outcomeIndex: number;
+  readonly rateSlot: number;
+  readonly effectSlot: number;
+  readonly costPerEventSlot: number;
+  readonly measureIndex: number;
+}
+
+export type OutcomeModel = PlacementModel | BinaryModel | CountModel;
+
+/** One application of a payment rule: to one cohort, or pooled over all cohorts (cohort −1). */
+export interface PaymentEvent {
+  readonly rule: number;
+  readonly cohort: number;
+  readonly period: number;
+}
+
+export interface Model {
+  readonly scenario: Scenario;
+  readonly periodsPerYear: number;
+  readonly daysPerPeriod: number;
+  readonly horizon: number;
+  /** Periods simulated: the horizon, or longer if a cohort's follow-up ends after it. */
+  readonly simulatedPeriods: number;
+  readonly years: number;
+  readonly followUp: number;
+  readonly cohortSizes: Int32Array;
+  readonly cohortStarts: Int32Array;
+  readonly params: readonly ParamSlot[];
+  readonly measures: readonly Measure[];
+  readonly outcomes: readonly OutcomeModel[];
+  readonly deliveredSlot: number;
+  readonly discountSlot: number;
+  readonly biasSlot: number;
+  readonly comparisonSize: number;
+  /** Historical baseline per participant, by measure (NaN where none). */
+  readonly historicalBaseline: Float64Array;
+  readonly longRun: readonly { slot: number; measureIndex: number; share: number; delayPeriods: number }[];
+  readonly events: readonly PaymentEvent[];
+}
+
+const DAYS_PER_YEAR = 365.25;
+
+export function compile(scenario: Scenario): Model {
+  const params: ParamSlot[] = [];
+  const slot = (path: string, spec: ParamSpec, bounds: Bounds = {}): number => {
+    params.push({ path, spec, bounds, uncertain: isUncertain(spec) });
+    return params.length - 1;
+  };
+  const probability: Bounds = { min: 0, max: 1 };
+  const nonNegative: Bounds = { min: 0 };
+
+  const measures: Measure[] = [];
+  const measureIndex = new Map<string, number>();
+  for (const o of scenario.outcomes) {
+    for (const m of measuresOf(o)) {
+      measureIndex.set(m.id, measures.length);
+      const suffix = m.id.slice(o.id.length);
+      measures.push({ ...m, label: (o.label ?? o.id) + suffix });
+    }
+  }
+
+  const outcomes: OutcomeModel[] = scenario.outcomes.map((o, oi): OutcomeModel => {
+    const base = `outcomes[${oi}]`;
+    const effects = scenario.intervention.effects
+      .map((e, ei) => ({ e, ei }))
+      .filter(({ e }) => e.outcome === o.id);
+    if (o.kind === "placement") {
+      const states = o.states.map((s) => s.id);
+      const at = new Map(states.map((s, i) => [s, i]));
+      const n = o.transitions.length;
+      const effectSlot = new Int32Array(n).fill(-1);
+      const from = Uint8Array.from(o.transitions, (t) => at.get(t.from)!);
+      const to = Uint8Array.from(o.transitions, (t) => at.get(t.to)!);
+      const tslot = Int32Array.from(o.transitions, (t, i) => slot(`${base}.transitions[${i}].perPeriod`, t.perPeriod, probability));
+      for (const { e, ei } of effects) {
+        const s = slot(`intervention.effects[${ei}].rateRatio`, e.rateRatio!, nonNegative);
+        const fromSet = new Set(([] as string[]).concat(e.from!));
+        const toSet = new Set(([] as string[]).concat(e.to!));
+        o.transitions.forEach((t, i) => {
+          if (fromSet.has(t.from) && toSet.has(t.to)) effectSlot[i] = s;
+        });
+      }
+      return {
+        kind: "placement",
+        outcomeIndex: oi,
+        states,
+        isPlacement: Uint8Array.from(o.states, (s) => (s.placement ? 1 : 0)),
+        costSlot: Int32Array.from(o.states, (s, i) => slot(`${base}.states[${i}].costPerDay`, s.costPerDay, nonNegative)),
+        fullCostSlot: Int32Array.from(o.states, (s, i) =>
+          slot(`${base}.states[${i}].${s.fullCostPerDay === undefined ? "costPerDay" : "fullCostPerDay"}`, s.fullCostPerDay ?? s.costPerDay, nonNegative),
+        ),
+        initialShares: Float64Array.from(states, (s) => o.initial[s] ?? 0),
+        from,
+        to,
+        slot: tslot,
+        effectSlot,
+        measureIndex: [measureIndex.get(`${o.id}.cost`)!, measureIndex.get(`${o.id}.careDays`)!, measureIndex.get(`${o.id}.replacements`)!],
+      };
+    }
+    if (o.kind === "binary") {
+      const e = effects[0];
+      let effect: BinaryModel["effect"] = null;
+      if (e?.e.oddsRatio !== undefined) effect = { slot: slot(`intervention.effects[${e.ei}].oddsRatio`, e.e.oddsRatio, nonNegative), type: "oddsRatio" };
+      else if (e?.e.standardizedMeanDifference !== undefined)
+        effect = { slot: slot(`intervention.effects[${e.ei}].standardizedMeanDifference`, e.e.standardizedMeanDifference), type: "smd" };
+      return { kind: "binary", outcomeIndex: oi, baselineSlot: slot(`${base}.baseline`, o.baseline, probability), effect, measureIndex: measureIndex.get(o.id)! };
+    }
+    const e = effects[0];
+    return {
+      kind: "count",
+      outcomeIndex: oi,
+      rateSlot: slot(`${base}.baselineRate`, o.baselineRate, nonNegative),
+      effectSlot: e ? slot(`intervention.effects[${e.ei}].rateRatio`, e.e.rateRatio!, nonNegative) : -1,
+      costPerEventSlot: o.costPerEvent === undefined ? -1 : slot(`${base}.costPerEvent`, o.costPerEvent, nonNegative),
+      measureIndex: measureIndex.get(o.id)!,
+    };
+  });
+
+  const comparator = scenario.measurement.comparator;
+  const historicalBaseline = new Float64Array(measures.length).fill(NaN);
+  if (comparator.kind === "historical") {
+    for (const [k, v] of Object.entries(comparator.baseline)) historicalBaseline[measureIndex.get(k)!] = v;
+  }
+
+  const ppy = scenario.periodsPerYear;
+  const followUp = scenario.measurement.followUpPeriods;
+  const cohortStarts = Int32Array.from(scenario.population.cohorts, (c) => c.startPeriod);
+  const horizon = scenario.valuation.horizonPeriods;
+  const simulatedPeriods = Math.max(horizon, ...Array.from(cohortStarts, (s) => s + followUp));
+
+  return {
+    scenario,
+    periodsPerYear: ppy,
+    daysPerPeriod: DAYS_PER_YEAR / ppy,
+    horizon,
+    simulatedPeriods,
+    years: Math.ceil(horizon / ppy),
+    followUp,
+    cohortSizes: Int32Array.from(scenario.population.cohorts, (c) => c.size),
+    cohortStarts,
+    params,
+    measures,
+    outcomes,
+    deliveredSlot: slot("intervention.delivered", scenario.intervention.delivered, probability),
+    discountSlot: slot("valuation.discountRate", scenario.valuation.discountRate, { min: -0.5, max: 1 }),
+    biasSlot: comparator.kind === "comparisonGroup" ? slot("measurement.comparator.bias", comparator.bias, { min: -0.9, max: 10 }) : -1,
+    comparisonSize: comparator.kind === "comparisonGroup" ? comparator.size : 0,
+    historicalBaseline,
+    longRun: scenario.valuation.longRun.map((v, i) => ({
+      slot: slot(`valuation.longRun[${i}].valuePerSuccess`, v.valuePerSuccess, nonNegative),
+      measureIndex: measureIndex.get(v.outcome)!,
+      share: v.countedShare,
+      delayPeriods: v.delayYears * ppy,
+    })),
+    events: paymentEvents(scenario.contract.rules, cohortStarts, followUp),
+  };
+}
+
+/** Every application of every rule, in the order payments are made (period, then rule order). */
+export function paymentEvents(rules: readonly PaymentRule[], starts: Int32Array, followUp: number): PaymentEvent[] {
+  const lastStart = Math.max(...starts);
+  const events: PaymentEvent[] = [];
+  rules.forEach((r, i) => {
+    const offset = r.kind === "activity" ? r.period : followUp;
+    if (r.scope === "pooled") events.push({ rule: i, cohort: -1, period: lastStart + offset + r.lagPeriods });
+    else starts.forEach((s, c) => events.push({ rule: i, cohort: c, period: s + offset + r.lagPeriods }));
+  });
+  return events.sort((a, b) => a.period - b.period || a.rule - b.rule || a.cohort - b.cohort);
+}
+
+/** Resolves an amount given absolutely or as a fraction of capital. */
+export function resolveMoney(m: Money, capital: number): number {
+  return typeof m === "number" ? m : m.ofCapital * capital;
+}

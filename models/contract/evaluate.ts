@@ -1,0 +1,167 @@
+/**
+ * Contract evaluation: applies a contract's payment rules to a simulated outcome table and
+ * derives every party's money. Re-running it with other terms re-uses the same outcomes
+ * (common random numbers), so differences between terms are not drowned in noise.
+ */
+import { paymentEvents, resolveMoney, type Model } from "../compile.js";
+import { MONEY_EPSILON } from "../constants.js";
+import { annualize, irr } from "../finance/irr.js";
+import type { Scenario } from "../scenario/schema.js";
+import type { OutcomeTable } from "../simulate.js";
+import { compileRule, improvement, ruleAmount } from "./rules.js";
+
+type Contract = Scenario["contract"];
+
+export interface ContractResults {
+  readonly trials: number;
+  /** Periods of the cash-flow columns (simulation and every payment fit in). */
+  readonly periods: number;
+  readonly years: number;
+  readonly capital: number;
+  /** Payer → financier, all rules, nominal. */
+  readonly payments: Float64Array;
+  /** Payer's payments by budget year [trial][year]. */
+  readonly paymentsByYear: Float64Array;
+  /** Payments by rule [trial][rule]. */
+  readonly paymentsByRule: Float64Array;
+  /** Paid by a third-party guarantor to the financier. */
+  readonly guarantee: Float64Array;
+  /** Financier's IRR per year; NaN where the cash flows have no (unique) IRR. */
+  readonly irr: Float64Array;
+  readonly multiple: Float64Array;
+  readonly profit: Float64Array;
+  /** Financier's NPV at the scenario's financier discount rate. */
+  readonly financierNpv: Float64Array;
+  /** Payer's avoided costs over the horizon minus its payments, nominal. */
+  readonly payerNet: Float64Array;
+  readonly payerNetPV: Float64Array;
+  readonly societyNpv: Float64Array;
+  readonly anyPayment: Uint8Array;
+  readonly payForNothing: Uint8Array;
+  readonly missedSuccess: Uint8Array;
+}
+
+export function evaluateContract(model: Model, table: OutcomeTable, contract: Contract = model.scenario.contract): ContractResults {
+  const T = table.trials, C = table.cohorts, M = table.measureCount, ppy = model.periodsPerYear;
+  const capital = contract.capital;
+  const rules = contract.rules.map((r, i) => compileRule(r, i, contract.rules, capital, model.measures));
+  const R = rules.length;
+  const events = paymentEvents(contract.rules, model.cohortStarts, model.followUp);
+  const lastDraw = Math.max(...contract.drawdown.map((d) => d.period));
+  const lastEvent = events.length ? events[events.length - 1]!.period : 0;
+  const P = Math.max(model.simulatedPeriods, lastDraw + 1, lastEvent + 1);
+  const Y = Math.ceil(P / ppy);
+  const totalCap = contract.totalCap === undefined ? Infinity : resolveMoney(contract.totalCap, capital);
+  const guaranteed = contract.guarantee === undefined ? 0 : resolveMoney(contract.guarantee, capital);
+  const financierRate = model.scenario.valuation.financierDiscountRate;
+
+  const out: ContractResults = {
+    trials: T,
+    periods: P,
+    years: Y,
+    capital,
+    payments: new Float64Array(T),
+    paymentsByYear: new Float64Array(T * Y),
+    paymentsByRule: new Float64Array(T * R),
+    guarantee: new Float64Array(T),
+    irr: new Float64Array(T),
+    multiple: new Float64Array(T),
+    profit: new Float64Array(T),
+    financierNpv: new Float64Array(T),
+    payerNet: new Float64Array(T),
+    payerNetPV: new Float64Array(T),
+    societyNpv: new Float64Array(T),
+    anyPayment: new Uint8Array(T),
+    payForNothing: new Uint8Array(T),
+    missedSuccess: new Uint8Array(T),
+  };
+
+  // The drawdown schedule is the same in every trial.
+  const invested = new Float64Array(P);
+  for (const d of contract.drawdown) invested[d.period]! += d.share * capital;
+  const flows = new Float64Array(P);
+  const paidMeasured = new Float64Array(R), paidTrue = new Float64Array(R);
+  const payerDiscount = new Float64Array(P);
+
+  for (let t = 0; t < T; t++) {
+    const delivered = table.delivered[t] === 1;
+    const r = table.discountRate[t]!;
+    paidMeasured.fill(0);
+    paidTrue.fill(0);
+    for (let p = 0; p < P; p++) {
+      flows[p] = -invested[p]!;
+      payerDiscount[p] = Math.pow(1 + r, -p / ppy);
+    }
+    let total = 0, totalTrue = 0, paidPV = 0, forNothing = 0, missed = 0, lastPaid = 0;
+
+    for (const ev of events) {
+      const rule = rules[ev.rule]!;
+      const m = rule.measure, cm = rule.conditionMeasure, c = ev.cohort;
+      const treated = m >= 0 ? sumOver(table.treated, t, C, M, c, m) : 0;
+      const truth = m >= 0 ? sumOver(table.counterfactual, t, C, M, c, m) : 0;
+      const measured = m >= 0 ? sumOver(table.comparator, t, C, M, c, m) : 0;
+      const condTreated = cm >= 0 ? sumOver(table.treated, t, C, M, c, cm) : 0;
+      const condTruth = cm >= 0 ? sumOver(table.counterfactual, t, C, M, c, cm) : 0;
+      const condMeasured = cm >= 0 ? sumOver(table.comparator, t, C, M, c, cm) : 0;
+      let pay = ruleAmount(rule, delivered, treated, measured, condTreated, condMeasured);
+      let payTrue = ruleAmount(rule, delivered, treated, truth, condTreated, condTruth);
+      for (const o of rule.offsetBy) {
+        pay -= paidMeasured[o]!;
+        payTrue -= paidTrue[o]!;
+      }
+      pay = Math.max(0, Math.min(pay, totalCap - total));
+      payTrue = Math.max(0, Math.min(payTrue, totalCap - totalTrue));
+      paidMeasured[ev.rule]! += pay;
+      paidTrue[ev.rule]! += payTrue;
+      total += pay;
+      totalTrue += payTrue;
+      if (rule.outcomeBased) {
+        if (pay > MONEY_EPSILON && improvement(treated, truth, rule.higherIsBetter) <= 0) forNothing = 1;
+        if (payTrue > MONEY_EPSILON && pay <= MONEY_EPSILON) missed = 1;
+      }
+      if (pay > 0) {
+        flows[ev.period]! += pay;
+        out.paymentsByYear[t * Y + Math.floor(ev.period / ppy)]! += pay;
+        paidPV += pay * payerDiscount[ev.period]!;
+        lastPaid = ev.period;
+      }
+    }
+
+    const topUp = Math.max(0, guaranteed - total);
+    if (topUp > MONEY_EPSILON) flows[Math.max(lastPaid, lastEvent)]! += topUp;
+    const received = total + topUp;
+    let investedPV = 0;
+    for (let p = 0; p < P; p++) investedPV += invested[p]! * payerDiscount[p]!;
+    for (let k = 0; k < R; k++) out.paymentsByRule[t * R + k] = paidMeasured[k]!;
+
+    out.payments[t] = total;
+    out.guarantee[t] = topUp;
+    out.anyPayment[t] = total > MONEY_EPSILON ? 1 : 0;
+    out.payForNothing[t] = forNothing;
+    out.missedSuccess[t] = missed;
+    out.profit[t] = received - capital;
+    out.multiple[t] = capital > 0 ? received / capital : NaN;
+    out.irr[t] = received <= MONEY_EPSILON ? (capital > 0 ? -1 : NaN) : annualize(irr(flows, P), ppy);
+    out.financierNpv[t] = npvAnnual(flows, P, financierRate, ppy);
+    let avoided = 0;
+    for (let y = 0; y < model.years; y++) avoided += table.avoidedByYear[t * model.years + y]!;
+    out.payerNet[t] = avoided - total;
+    out.payerNetPV[t] = table.avoidedPV[t]! - paidPV;
+    out.societyNpv[t] = table.societyBenefitPV[t]! - investedPV;
+  }
+  return out;
+}
+
+/** A measure's value for one cohort, or summed over all cohorts when `cohort` is −1 (pooled). */
+function sumOver(column: Float64Array, trial: number, C: number, M: number, cohort: number, m: number): number {
+  if (cohort >= 0) return column[(trial * C + cohort) * M + m]!;
+  let s = 0;
+  for (let c = 0; c < C; c++) s += column[(trial * C + c) * M + m]!;
+  return s;
+}
+
+function npvAnnual(flows: Float64Array, n: number, ratePerYear: number, ppy: number): number {
+  let acc = 0;
+  for (let p = 0; p < n; p++) acc += flows[p]! * Math.pow(1 + ratePerYear, -p / ppy);
+  return acc;
+}

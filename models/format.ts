@@ -1,0 +1,47 @@
+/**
+ * Numbers formatted for their reader, with the platform's Intl (no hand-written grouping):
+ * Swedish kronor as `1 234 567 kr` with a decimal comma, pounds and dollars their own way.
+ * Pure, so the CLI, the pages and the tests share one implementation.
+ */
+
+const LOCALE_BY_CURRENCY: Record<string, string> = { SEK: "sv-SE", GBP: "en-GB", USD: "en-US", EUR: "de-DE", NOK: "nb-NO", DKK: "da-DK" };
+
+/** The locale a currency's amounts are written in. */
+export function localeOf(currency: string): string {
+  return LOCALE_BY_CURRENCY[currency] ?? "en-GB";
+}
+
+const cache = new Map<string, Intl.NumberFormat>();
+function formatter(locale: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = locale + JSON.stringify(options);
+  let f = cache.get(key);
+  if (!f) cache.set(key, (f = new Intl.NumberFormat(locale, options)));
+  return f;
+}
+
+/** `1 234 567 kr`; a missing value is an en dash, never "NaN". */
+export function formatMoney(x: number | null | undefined, currency = "SEK", locale = localeOf(currency)): string {
+  if (x == null || !Number.isFinite(x)) return "–";
+  return formatter(locale, { style: "currency", currency, maximumFractionDigits: 0, minimumFractionDigits: 0 }).format(x);
+}
+
+/** Money in millions: `12,3 mnkr` (Swedish) or `£12.3M`. */
+export function formatMillions(x: number | null | undefined, currency = "SEK", locale = localeOf(currency)): string {
+  if (x == null || !Number.isFinite(x)) return "–";
+  const m = formatter(locale, { maximumFractionDigits: 1, minimumFractionDigits: 1 }).format(x / 1e6);
+  if (currency === "SEK") return `${m} mnkr`;
+  const symbol = formatter(locale, { style: "currency", currency }).formatToParts(0).find((p) => p.type === "currency")?.value ?? currency;
+  return `${symbol}${m}M`;
+}
+
+/** A fraction as a percentage: `12,3 %` in Swedish, `12.3%` in English. */
+export function formatPercent(x: number | null | undefined, locale = "sv-SE", digits = 1): string {
+  if (x == null || !Number.isFinite(x)) return "–";
+  return formatter(locale, { style: "percent", maximumFractionDigits: digits, minimumFractionDigits: digits }).format(x);
+}
+
+/** A plain number: `1 234,5` in Swedish. */
+export function formatNumber(x: number | null | undefined, locale = "sv-SE", digits = 0): string {
+  if (x == null || !Number.isFinite(x)) return "–";
+  return formatter(locale, { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(x);
+}

@@ -1,0 +1,79 @@
+/** Validation at the edge: turns unknown JSON into a typed scenario or a list of problems. */
+import type { z } from "zod";
+import { scenarioSchema, type Scenario } from "./schema.js";
+
+/** One thing wrong with a scenario, at a JSON path such as `contract.rules[2].threshold`. */
+export interface Problem {
+  readonly path: string;
+  readonly message: string;
+}
+
+export type ParseResult = { ok: true; scenario: Scenario } | { ok: false; problems: Problem[] };
+
+/** `["contract", "rules", 2, "share"]` → `contract.rules[2].share`; the root is `(scenario)`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else if (typeof key === "string" && /^[A-Za-z_$][\w$]*$/.test(key)) out += out ? `.${key}` : key;
+    else out += `[${JSON.stringify(String(key))}]`;
+  }
+  return out || "(scenario)";
+}
+
+function describe(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case "invalid_type":
+      return issue.input === undefined ? `is required (${issue.expected})` : `expected ${issue.expected}, got ${kindOf(issue.input)}`;
+    case "unrecognized_keys":
+      return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
+    case "invalid_union":
+      return unionMessage(issue);
+    case "invalid_value":
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    default:
+      return issue.message;
+  }
+}
+
+function kindOf(x: unknown): string {
+  if (x === null) return "null";
+  if (Array.isArray(x)) return "an array";
+  if (typeof x === "number" && !Number.isFinite(x)) return String(x);
+  return typeof x === "object" ? "an object" : `${typeof x} ${JSON.stringify(x)}`;
+}
+
+/** A union failed: report the branch that got furthest, or say what forms are allowed. */
+function unionMessage(issue: z.core.$ZodIssueInvalidUnion): string {
+  const input = (issue as { input?: unknown }).input;
+  const branches = issue.errors.filter((errs) => errs.every((e) => e.code !== "invalid_type" || e.path.length > 0));
+  if (branches.length === 1 && branches[0]!.length > 0) {
+    const e = branches[0]![0]!;
+    return `${e.path.length ? formatPath(e.path) + ": " : ""}${describe(e)}`;
+  }
+  if (input !== null && typeof input === "object" && "dist" in input) {
+    return `unknown distribution ${JSON.stringify((input as { dist: unknown }).dist)}; use normal, lognormal, beta, uniform, triangular, pert or range`;
+  }
+  return `expected a number, {value, source} or a distribution (normal, lognormal, beta, uniform, triangular, pert, or {p5, p95}), got ${kindOf(input)}`;
+}
+
+/** Flattens zod's issues into one problem per path, in document order. */
+export function problemsOf(error: z.ZodError): Problem[] {
+  return error.issues.map((issue) => ({ path: formatPath(issue.path), message: describe(issue) }));
+}
+
+export function parseScenario(input: unknown): ParseResult {
+  const result = scenarioSchema.safeParse(input);
+  return result.success ? { ok: true, scenario: result.data } : { ok: false, problems: problemsOf(result.error) };
+}
+
+/** Parses JSON text; a syntax error becomes a problem at the root, with the position. */
+export function parseScenarioText(text: string): ParseResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, problems: [{ path: "(file)", message: `invalid JSON: ${(e as Error).message}` }] };
+  }
+  return parseScenario(json);
+}

@@ -1,0 +1,399 @@
+/**
+ * The scenario format: one JSON file describing population, outcomes, intervention,
+ * measurement design, contract, valuation and simulation settings. The zod schema is the single
+ * source of the input types; `data/scenario.schema.json` is generated from it.
+ */
+import { z } from "zod";
+import { count, fraction, param, source } from "./param.js";
+
+const id = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_-]*$/, { message: "must start with a letter and use only letters, digits, _ or -" });
+
+const probability = () => param({ min: 0, max: 1 });
+const nonNegative = () => param({ min: 0 });
+
+// --- Population ---------------------------------------------------------------------------
+
+const cohort = z.strictObject({
+  name: z.string().optional(),
+  size: count(1, 100_000).meta({ description: "Participants in the cohort" }),
+  startPeriod: count(0, 400).default(0).meta({ description: "Period in which the cohort starts" }),
+});
+
+const population = z.strictObject({
+  description: z.string().optional(),
+  cohorts: z.array(cohort).min(1, { message: "needs at least one cohort" }),
+  source: source.optional(),
+});
+
+// --- Outcomes ------------------------------------------------------------------------------
+
+const placementState = z.strictObject({
+  id,
+  label: z.string().optional(),
+  placement: z.boolean().meta({ description: "Whether this state is out-of-home care" }),
+  costPerDay: nonNegative().meta({ description: "Payer's (social services') cost per day in this state" }),
+  fullCostPerDay: nonNegative()
+    .optional()
+    .meta({ description: "Society's full cost per day, when it differs from the payer's fee" }),
+});
+
+const transition = z.strictObject({
+  from: id,
+  to: id,
+  perPeriod: probability().meta({ description: "Chance per period of moving from `from` to `to`" }),
+});
+
+const placementOutcome = z.strictObject({
+  id,
+  kind: z.literal("placement"),
+  label: z.string().optional(),
+  states: z.array(placementState).min(2, { message: "needs at least two states" }).max(16),
+  initial: z.record(z.string(), fraction).meta({ description: "Share of each cohort in each state at intake" }),
+  transitions: z.array(transition),
+  note: z.string().optional(),
+});
+
+const binaryOutcome = z.strictObject({
+  id,
+  kind: z.literal("binary"),
+  label: z.string().optional(),
+  higherIsBetter: z.boolean().default(true),
+  baseline: probability().meta({ description: "Chance per participant without the intervention" }),
+  note: z.string().optional(),
+});
+
+const countOutcome = z.strictObject({
+  id,
+  kind: z.literal("count"),
+  label: z.string().optional(),
+  higherIsBetter: z.boolean().default(false),
+  baselineRate: nonNegative().meta({ description: "Events per participant over the follow-up, without the intervention" }),
+  costPerEvent: nonNegative().optional().meta({ description: "Payer's cost per event (avoided events are savings)" }),
+  note: z.string().optional(),
+});
+
+const outcome = z.discriminatedUnion("kind", [placementOutcome, binaryOutcome, countOutcome]);
+
+// --- Intervention --------------------------------------------------------------------------
+
+const effect = z.strictObject({
+  outcome: id,
+  from: z.union([id, z.array(id).min(1)]).optional().meta({ description: "Placement outcomes: the states the effect acts from" }),
+  to: z.union([id, z.array(id).min(1)]).optional().meta({ description: "Placement outcomes: the states the effect acts towards" }),
+  rateRatio: nonNegative()
+    .optional()
+    .meta({ description: "Multiplies the hazard of the transitions (placement) or the event rate (count); 1 = no effect" }),
+  oddsRatio: nonNegative().optional().meta({ description: "Binary outcomes: odds ratio; 1 = no effect" }),
+  standardizedMeanDifference: param()
+    .optional()
+    .meta({ description: "Binary outcomes: Hedges' g, converted to a log odds ratio by π/√3 (Chinn 2000); 0 = no effect" }),
+  source: source.optional(),
+  note: z.string().optional(),
+});
+
+const intervention = z.strictObject({
+  description: z.string().optional(),
+  delivered: probability()
+    .default(1)
+    .meta({ description: "Chance the intervention is delivered as planned; if not, it has no effect" }),
+  effects: z.array(effect),
+});
+
+// --- Measurement ---------------------------------------------------------------------------
+
+const historical = z.strictObject({
+  kind: z.literal("historical"),
+  baseline: z
+    .record(z.string(), z.number().min(0))
+    .meta({ description: "Fixed contract baseline per participant over the follow-up, by measure" }),
+  source: source.optional(),
+  note: z.string().optional(),
+});
+
+const comparisonGroup = z.strictObject({
+  kind: z.literal("comparisonGroup"),
+  size: count(1, 1_000_000).meta({ description: "Participants in the concurrent comparison group" }),
+  bias: param({ min: -0.9, max: 10 })
+    .default(0)
+    .meta({ description: "Relative bias of the comparison group's outcomes (0 = comparable)" }),
+  source: source.optional(),
+  note: z.string().optional(),
+});
+
+const measurement = z.strictObject({
+  followUpPeriods: count(1, 400).meta({ description: "Periods from a cohort's start to its measurement" }),
+  comparator: z.discriminatedUnion("kind", [historical, comparisonGroup]),
+});
+
+// --- Contract ------------------------------------------------------------------------------
+
+/** An amount of money, absolute or as a fraction of the contract's capital. */
+const money = z.union([
+  z.number().min(0, { message: "must be an amount ≥ 0" }),
+  z.strictObject({ ofCapital: z.number().min(0, { message: "must be a fraction of capital ≥ 0" }) }),
+]);
+
+const condition = z.strictObject({
+  measure: z.string(),
+  minImprovement: z
+    .number()
+    .default(0)
+    .meta({ description: "Measured relative improvement that must be exceeded (0 = any improvement)" }),
+});
+
+const ruleBase = {
+  id: id.optional(),
+  label: z.string().optional(),
+  scope: z.enum(["perCohort", "pooled"]).default("perCohort"),
+  cap: money.optional(),
+  condition: condition.optional(),
+  lagPeriods: count(0, 400).default(0),
+  offsetBy: z
+    .array(id)
+    .optional()
+    .meta({ description: "Rules whose payments are subtracted from this one's (e.g. a pooled catch-up)" }),
+  note: z.string().optional(),
+};
+
+const activityRule = z.strictObject({
+  ...ruleBase,
+  kind: z.literal("activity"),
+  amount: money,
+  period: count(0, 400).meta({ description: "Period, from the cohort's start, in which it is paid if delivered" }),
+});
+
+const savingsShareRule = z.strictObject({
+  ...ruleBase,
+  kind: z.literal("savingsShare"),
+  measure: z.string(),
+  share: fraction,
+  above: money.default(0).meta({ description: "Savings below this amount are not shared" }),
+});
+
+const proportionalRule = z.strictObject({
+  ...ruleBase,
+  kind: z.literal("proportional"),
+  measure: z.string(),
+  threshold: fraction.meta({ description: "Relative improvement that must be reached before anything is paid" }),
+  pricePerUnit: z.number().min(0),
+  basis: z.enum(["all", "aboveThreshold"]).default("all"),
+});
+
+const rateCardRule = z.strictObject({
+  ...ruleBase,
+  kind: z.literal("rateCard"),
+  measure: z.string(),
+  pricePerOutcome: z.number().min(0),
+  basis: z.enum(["all", "aboveComparator"]).default("all"),
+});
+
+const steppedRule = z.strictObject({
+  ...ruleBase,
+  kind: z.literal("stepped"),
+  measure: z.string(),
+  bands: z
+    .array(z.strictObject({ from: z.number(), amount: money }))
+    .min(1)
+    .meta({ description: "Relative improvement from which each amount is paid; the highest band reached pays" }),
+});
+
+const conditionalReturnRule = z.strictObject({
+  ...ruleBase,
+  kind: z.literal("conditionalReturn"),
+  measure: z.string(),
+  share: fraction,
+  above: money.default(0),
+  cap: money,
+  condition,
+});
+
+export const paymentRule = z.discriminatedUnion("kind", [
+  activityRule,
+  savingsShareRule,
+  proportionalRule,
+  rateCardRule,
+  steppedRule,
+  conditionalReturnRule,
+]);
+
+const contract = z.strictObject({
+  description: z.string().optional(),
+  capital: z.number().min(0, { message: "must be an amount ≥ 0" }),
+  drawdown: z
+    .array(z.strictObject({ period: count(0, 400), share: fraction }))
+    .min(1)
+    .meta({ description: "When the capital is drawn; shares sum to 1" }),
+  rules: z.array(paymentRule),
+  totalCap: money.optional(),
+  guarantee: money.optional().meta({ description: "Principal guaranteed by a third party (e.g. a philanthropy)" }),
+  source: source.optional(),
+  note: z.string().optional(),
+});
+
+// --- Valuation and simulation --------------------------------------------------------------
+
+const longRunValue = z.strictObject({
+  outcome: id,
+  valuePerSuccess: nonNegative().meta({ description: "Lifetime value of one more success, in the scenario's currency" }),
+  countedShare: fraction.meta({ description: "Share of that value counted (gross figures are an upper bound)" }),
+  delayYears: z.number().min(0).max(100).default(0),
+  source: source.optional(),
+  note: z.string().optional(),
+});
+
+const valuation = z.strictObject({
+  horizonPeriods: count(1, 400).meta({ description: "Periods over which avoided costs are counted" }),
+  discountRate: param({ min: -0.5, max: 1 }).meta({ description: "Society's and the payer's real discount rate per year" }),
+  financierDiscountRate: z.number().min(-0.5).max(1).default(0.05),
+  longRun: z.array(longRunValue).default([]),
+});
+
+const simulation = z.strictObject({
+  trials: count(1, 10_000_000).default(10_000),
+  seed: z.union([z.string(), z.number()]).default(1),
+});
+
+export const scenarioSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    name: z.string().min(1),
+    description: z.string().optional(),
+    currency: z.string().min(1).default("SEK"),
+    periodsPerYear: count(1, 52).default(4),
+    population,
+    outcomes: z.array(outcome).min(1, { message: "needs at least one outcome" }),
+    intervention,
+    measurement,
+    contract,
+    valuation,
+    simulation: simulation.default({ trials: 10_000, seed: 1 }),
+    sources: z.array(z.strictObject({ id, citation: z.string(), url: z.string().optional() })).optional(),
+  })
+  .superRefine(checkReferences);
+
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type Scenario = z.output<typeof scenarioSchema>;
+export type Outcome = Scenario["outcomes"][number];
+export type PlacementOutcome = Extract<Outcome, { kind: "placement" }>;
+export type PaymentRule = Scenario["contract"]["rules"][number];
+export type Money = z.output<typeof money>;
+
+/** The measures an outcome exposes to the contract, with the direction that counts as better. */
+export function measuresOf(o: Outcome): { id: string; higherIsBetter: boolean; money: boolean }[] {
+  if (o.kind === "placement") {
+    return [
+      { id: `${o.id}.cost`, higherIsBetter: false, money: true },
+      { id: `${o.id}.careDays`, higherIsBetter: false, money: false },
+      { id: `${o.id}.replacements`, higherIsBetter: false, money: false },
+    ];
+  }
+  return [{ id: o.id, higherIsBetter: o.higherIsBetter, money: false }];
+}
+
+type Ctx = z.core.$RefinementCtx<z.output<z.ZodObject>>;
+
+/** Cross-field checks: every id a field refers to must exist. */
+function checkReferences(s: Record<string, unknown>, ctx: Ctx): void {
+  const sc = s as unknown as Scenario;
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
+
+  const outcomeIds = new Set<string>();
+  sc.outcomes.forEach((o, i) => {
+    if (outcomeIds.has(o.id)) issue(["outcomes", i, "id"], `duplicate outcome id "${o.id}"`);
+    outcomeIds.add(o.id);
+  });
+  const measures = new Map(sc.outcomes.flatMap((o) => measuresOf(o)).map((m) => [m.id, m]));
+  const measureList = [...measures.keys()].join(", ");
+
+  sc.outcomes.forEach((o, i) => {
+    if (o.kind !== "placement") return;
+    const states = new Set(o.states.map((st) => st.id));
+    let total = 0;
+    for (const [k, v] of Object.entries(o.initial)) {
+      if (!states.has(k)) issue(["outcomes", i, "initial", k], `unknown state "${k}"; states are ${[...states].join(", ")}`);
+      total += v;
+    }
+    if (Math.abs(total - 1) > 1e-9) issue(["outcomes", i, "initial"], `shares must sum to 1, got ${+total.toFixed(6)}`);
+    o.transitions.forEach((t, j) => {
+      for (const end of ["from", "to"] as const) {
+        if (!states.has(t[end])) issue(["outcomes", i, "transitions", j, end], `unknown state "${t[end]}"; states are ${[...states].join(", ")}`);
+      }
+      if (t.from === t.to) issue(["outcomes", i, "transitions", j, "to"], "must differ from `from` (staying is the remainder)");
+    });
+  });
+
+  sc.intervention.effects.forEach((e, i) => {
+    const o = sc.outcomes.find((x) => x.id === e.outcome);
+    const path = ["intervention", "effects", i];
+    if (!o) return issue([...path, "outcome"], `unknown outcome "${e.outcome}"; outcomes are ${[...outcomeIds].join(", ")}`);
+    const given = (["rateRatio", "oddsRatio", "standardizedMeanDifference"] as const).filter((k) => e[k] !== undefined);
+    const allowed = o.kind === "binary" ? ["oddsRatio", "standardizedMeanDifference"] : ["rateRatio"];
+    if (given.length !== 1 || !allowed.includes(given[0]!)) {
+      issue(path, `a ${o.kind} outcome's effect needs exactly one of ${allowed.join(" or ")}`);
+    }
+    if (o.kind === "placement") {
+      const states = new Set(o.states.map((st) => st.id));
+      for (const end of ["from", "to"] as const) {
+        const list = e[end] === undefined ? [] : ([] as string[]).concat(e[end]!);
+        if (list.length === 0) issue([...path, end], "is required for a placement outcome");
+        for (const st of list) if (!states.has(st)) issue([...path, end], `unknown state "${st}"`);
+      }
+    }
+  });
+
+  if (sc.measurement.comparator.kind === "historical") {
+    for (const k of Object.keys(sc.measurement.comparator.baseline)) {
+      if (!measures.has(k)) issue(["measurement", "comparator", "baseline", k], `unknown measure "${k}"; measures are ${measureList}`);
+    }
+  }
+
+  const drawn = sc.contract.drawdown.reduce((a, d) => a + d.share, 0);
+  if (Math.abs(drawn - 1) > 1e-9) issue(["contract", "drawdown"], `shares must sum to 1, got ${+drawn.toFixed(6)}`);
+
+  const ruleIds = new Set<string>();
+  sc.contract.rules.forEach((r, i) => {
+    const path = ["contract", "rules", i];
+    if (r.id) {
+      if (ruleIds.has(r.id)) issue([...path, "id"], `duplicate rule id "${r.id}"`);
+      ruleIds.add(r.id);
+    }
+    if ("measure" in r) {
+      const m = measures.get(r.measure);
+      if (!m) issue([...path, "measure"], `unknown measure "${r.measure}"; measures are ${measureList}`);
+      else if ((r.kind === "savingsShare" || r.kind === "conditionalReturn") && !m.money) {
+        issue([...path, "measure"], `a ${r.kind} rule needs a money measure (such as "<placement>.cost")`);
+      }
+      if (sc.measurement.comparator.kind === "historical" && !(r.measure in sc.measurement.comparator.baseline)) {
+        if (!(r.kind === "rateCard" && r.basis === "all")) {
+          issue([...path, "measure"], `measurement.comparator.baseline has no value for "${r.measure}"`);
+        }
+      }
+    }
+    if (r.condition && !measures.has(r.condition.measure)) {
+      issue([...path, "condition", "measure"], `unknown measure "${r.condition.measure}"; measures are ${measureList}`);
+    } else if (
+      r.condition &&
+      sc.measurement.comparator.kind === "historical" &&
+      !(r.condition.measure in sc.measurement.comparator.baseline)
+    ) {
+      issue([...path, "condition", "measure"], `measurement.comparator.baseline has no value for "${r.condition.measure}"`);
+    }
+    if (r.kind === "stepped") {
+      for (let b = 1; b < r.bands.length; b++) {
+        if (!(r.bands[b]!.from > r.bands[b - 1]!.from)) issue([...path, "bands", b, "from"], "bands must be in increasing order of `from`");
+      }
+    }
+  });
+  sc.contract.rules.forEach((r, i) => {
+    (r.offsetBy ?? []).forEach((o, j) => {
+      if (!ruleIds.has(o)) issue(["contract", "rules", i, "offsetBy", j], `unknown rule id "${o}"`);
+    });
+  });
+
+  sc.valuation.longRun.forEach((v, i) => {
+    const o = sc.outcomes.find((x) => x.id === v.outcome);
+    if (!o || o.kind !== "binary") issue(["valuation", "longRun", i, "outcome"], `must name a binary outcome`);
+  });
+}

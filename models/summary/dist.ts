@@ -1,0 +1,40 @@
+/** Summaries of a per-trial column: mean and percentiles, and shares of trials. */
+import { mean, quantileSorted } from "d3-array";
+
+/** Mean and percentiles of a column; percentiles by linear interpolation (R-7, Excel PERCENTILE.INC). */
+export interface Dist {
+  readonly mean: number;
+  readonly p5: number;
+  readonly p25: number;
+  readonly p50: number;
+  readonly p75: number;
+  readonly p95: number;
+}
+
+export const PERCENTILES = [0.05, 0.25, 0.5, 0.75, 0.95] as const;
+
+/** Sorted copy of the finite values of a column. */
+export function sortedFinite(column: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(column.length);
+  let n = 0;
+  for (let i = 0; i < column.length; i++) {
+    const v = column[i]!;
+    if (Number.isFinite(v)) out[n++] = v;
+  }
+  return out.subarray(0, n).sort();
+}
+
+/** The distribution of a column's finite values; null when there are none. */
+export function dist(column: ArrayLike<number>): Dist | null {
+  const sorted = sortedFinite(column);
+  if (sorted.length === 0) return null;
+  const [p5, p25, p50, p75, p95] = PERCENTILES.map((p) => quantileSorted(sorted as unknown as number[], p)!);
+  return { mean: mean(sorted)!, p5: p5!, p25: p25!, p50: p50!, p75: p75!, p95: p95! };
+}
+
+/** Share of trials for which `test` holds. */
+export function share(n: number, test: (i: number) => boolean): number {
+  let k = 0;
+  for (let i = 0; i < n; i++) if (test(i)) k++;
+  return n > 0 ? k / n : 0;
+}

@@ -1,0 +1,109 @@
+/** The run summary: the JSON object `utfall run --json` prints (see DESIGN.md). */
+import type { Model } from "../compile.js";
+import { MONEY_EPSILON } from "../constants.js";
+import type { ContractResults } from "../contract/evaluate.js";
+import { relativeImprovement } from "../contract/rules.js";
+import type { OutcomeTable } from "../simulate.js";
+import { dist, share, type Dist } from "./dist.js";
+
+export interface Summary {
+  scenario: string;
+  trials: number;
+  seed: string | number;
+  currency: string;
+  investor: {
+    irr: Dist | null;
+    multiple: Dist | null;
+    profit: Dist | null;
+    probLoss: number;
+    probTotalLoss: number;
+    /** Share of trials whose cash flows have an IRR (all do, unless flows change sign twice). */
+    irrDefined: number;
+    /** Loss not exceeded with 95 % chance (5th percentile of profit, as a positive loss). */
+    valueAtRisk95: number | null;
+    npv: Dist | null;
+  };
+  payer: {
+    payments: Dist | null;
+    avoidedCosts: Dist | null;
+    net: Dist | null;
+    netPV: Dist | null;
+    probNetCost: number;
+    maxPayments: number;
+    paymentsByYear: (Dist | null)[];
+    avoidedCostsByYear: (Dist | null)[];
+  };
+  society: { npv: Dist | null; chanceBenefitsExceedCosts: number };
+  contract: {
+    probAnyPayment: number;
+    probPayForNothing: number;
+    probMissedSuccess: number;
+    probDelivered: number;
+    paymentsByRule: { rule: string; kind: string; payments: Dist | null; probPaid: number }[];
+  };
+  /** True and measured relative improvement per measure, pooled over cohorts. */
+  effects: { measure: string; trueEffect: Dist | null; measuredEffect: Dist | null }[];
+}
+
+export function summarize(model: Model, table: OutcomeTable, r: ContractResults): Summary {
+  const T = table.trials, Y = model.years, C = table.cohorts, M = table.measureCount;
+  const column = (f: (i: number) => number) => Float64Array.from({ length: T }, (_, i) => f(i));
+  const rules = model.scenario.contract.rules;
+  const R = rules.length;
+  const byYear = (col: Float64Array, years: number) =>
+    Array.from({ length: years }, (_, y) => dist(column((i) => col[i * years + y]!)));
+  const profit = dist(r.profit);
+  const pooled = (col: Float64Array, i: number, m: number) => {
+    let s = 0;
+    for (let c = 0; c < C; c++) s += col[(i * C + c) * M + m]!;
+    return s;
+  };
+
+  return {
+    scenario: model.scenario.name,
+    trials: T,
+    seed: table.seed,
+    currency: model.scenario.currency,
+    investor: {
+      irr: dist(r.irr),
+      multiple: dist(r.multiple),
+      profit,
+      probLoss: share(T, (i) => r.profit[i]! < -MONEY_EPSILON),
+      probTotalLoss: share(T, (i) => r.payments[i]! + r.guarantee[i]! <= MONEY_EPSILON),
+      irrDefined: share(T, (i) => !Number.isNaN(r.irr[i]!)),
+      valueAtRisk95: profit ? Math.max(0, -profit.p5) : null,
+      npv: dist(r.financierNpv),
+    },
+    payer: {
+      payments: dist(r.payments),
+      avoidedCosts: dist(column((i) => r.payerNet[i]! + r.payments[i]!)),
+      net: dist(r.payerNet),
+      netPV: dist(r.payerNetPV),
+      probNetCost: share(T, (i) => r.payerNet[i]! < -MONEY_EPSILON),
+      maxPayments: r.payments.reduce((a, b) => Math.max(a, b), 0),
+      paymentsByYear: byYear(r.paymentsByYear, r.years),
+      avoidedCostsByYear: byYear(table.avoidedByYear, Y),
+    },
+    society: {
+      npv: dist(r.societyNpv),
+      chanceBenefitsExceedCosts: share(T, (i) => r.societyNpv[i]! > 0),
+    },
+    contract: {
+      probAnyPayment: share(T, (i) => r.anyPayment[i] === 1),
+      probPayForNothing: share(T, (i) => r.payForNothing[i] === 1),
+      probMissedSuccess: share(T, (i) => r.missedSuccess[i] === 1),
+      probDelivered: share(T, (i) => table.delivered[i] === 1),
+      paymentsByRule: rules.map((rule, k) => ({
+        rule: rule.id ?? rule.label ?? `rules[${k}]`,
+        kind: rule.kind,
+        payments: dist(column((i) => r.paymentsByRule[i * R + k]!)),
+        probPaid: share(T, (i) => r.paymentsByRule[i * R + k]! > MONEY_EPSILON),
+      })),
+    },
+    effects: model.measures.map((m, mi) => ({
+      measure: m.id,
+      trueEffect: dist(column((i) => relativeImprovement(pooled(table.treated, i, mi), pooled(table.counterfactual, i, mi), m.higherIsBetter))),
+      measuredEffect: dist(column((i) => relativeImprovement(pooled(table.treated, i, mi), pooled(table.comparator, i, mi), m.higherIsBetter))),
+    })),
+  };
+}

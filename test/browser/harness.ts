@@ -1,0 +1,182 @@
+// Browser test harness: builds the Framework site once, serves dist/ on 127.0.0.1,
+// and opens pages in Debian's Chromium through playwright-core, recording console
+// errors, page errors and any request that leaves the local server.
+//
+// Usage (see pages.test.ts):
+//   const site = await startSite();            // in beforeAll
+//   const p = await site.openPage("/");         // waits until Framework cells settle
+//   expect(p.errors).toEqual([]); expect(p.externalRequests).toEqual([]);
+//   await p.screenshot();                       // test/screenshots/index.png
+//   await site.close();                         // in afterAll
+//
+// Env: UTFALL_REUSE_DIST=1 skips `npm run build` when dist/index.html exists.
+//      UTFALL_CHROMIUM overrides the browser path (default /usr/bin/chromium).
+import {execFileSync} from "node:child_process";
+import {createReadStream, existsSync, statSync} from "node:fs";
+import {mkdir, mkdtemp, rm} from "node:fs/promises";
+import {createServer, type Server} from "node:http";
+import type {AddressInfo} from "node:net";
+import {tmpdir} from "node:os";
+import {extname, join, normalize, resolve, sep} from "node:path";
+import {fileURLToPath} from "node:url";
+import {chromium, type Browser, type Page} from "playwright-core";
+
+export const ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
+export const DIST = join(ROOT, "dist");
+export const SCREENSHOTS = join(ROOT, "test", "screenshots");
+export const CHROMIUM = process.env.UTFALL_CHROMIUM ?? "/usr/bin/chromium";
+
+/** Runs `npm run build` (unless UTFALL_REUSE_DIST=1 and dist/ exists). Called once, from globalSetup. */
+export function buildSite(): void {
+  if (process.env.UTFALL_REUSE_DIST === "1" && existsSync(join(DIST, "index.html"))) return;
+  // stdio inherit so build errors show up in the test output.
+  execFileSync("npm", ["run", "build"], {cwd: ROOT, stdio: ["ignore", "inherit", "inherit"]});
+}
+
+/** Throws (so tests fail, not skip) when Chromium is missing. */
+export function assertChromium(): void {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}. Browser tests need it: run \`apt-get install -y chromium\` ` +
+        `(or set UTFALL_CHROMIUM to another Chromium binary).`
+    );
+  }
+}
+
+/** Page paths from observablehq.config.ts (sections flattened), always including "/". */
+export async function configuredPages(): Promise<string[]> {
+  type Entry = {path?: string; pages?: Entry[]};
+  const config = (await import("../../observablehq.config.ts")).default as {pages?: Entry[]};
+  const flat = (entries: Entry[]): string[] => entries.flatMap((e) => [...(e.path ? [e.path] : []), ...flat(e.pages ?? [])]);
+  return [...new Set(["/", ...flat(config.pages ?? [])])];
+}
+
+const MIME: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".jpg": "image/jpeg",
+  ".ico": "image/x-icon",
+  ".woff": "font/woff",
+  ".woff2": "font/woff2",
+  ".wasm": "application/wasm",
+  ".txt": "text/plain; charset=utf-8",
+  ".csv": "text/csv; charset=utf-8"
+};
+
+/** Minimal static server for dist/. Framework emits clean URLs: /foo -> foo.html, /dir/ -> dir/index.html. */
+export async function serveDist(dir: string = DIST): Promise<{server: Server; baseUrl: string}> {
+  const server = createServer((req, res) => {
+    const pathname = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
+    const base = normalize(join(dir, pathname));
+    if (base !== dir && !base.startsWith(dir + sep)) return void res.writeHead(403).end();
+    const candidates = pathname.endsWith("/") ? [join(base, "index.html")] : [base, `${base}.html`];
+    const file = candidates.find((f) => existsSync(f) && statSync(f).isFile());
+    if (!file) return void res.writeHead(404, {"content-type": "text/plain"}).end("not found");
+    res.writeHead(200, {"content-type": MIME[extname(file)] ?? "application/octet-stream", "cache-control": "no-store"});
+    createReadStream(file).pipe(res);
+  });
+  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok)); // port 0 = random free port
+  const {port} = server.address() as AddressInfo;
+  return {server, baseUrl: `http://127.0.0.1:${port}`};
+}
+
+export interface OpenedPage {
+  page: Page;
+  /** Console errors and uncaught page errors, live (keeps filling while the page is open). */
+  errors: string[];
+  /** URLs of requests to any host other than 127.0.0.1/localhost, live. */
+  externalRequests: string[];
+  /** Saves a full-page PNG to test/screenshots/<name>.png (name derived from the path by default). */
+  screenshot(name?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface Site {
+  baseUrl: string;
+  openPage(path: string, options?: {settleTimeoutMs?: number}): Promise<OpenedPage>;
+  close(): Promise<void>;
+}
+
+const LOCAL_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+/** "/" -> "index", "/models/sib" -> "models-sib". */
+export function screenshotName(path: string): string {
+  return path.replace(/^\/+|\/+$/g, "").replace(/[^\w.-]+/g, "-") || "index";
+}
+
+/** Serves dist/ and launches a headless Chromium with a fresh profile. Requires a prior build. */
+export async function startSite(): Promise<Site> {
+  assertChromium();
+  if (!existsSync(join(DIST, "index.html"))) throw new Error(`${DIST}/index.html missing: run \`npm run build\` first`);
+  const {server, baseUrl} = await serveDist();
+  const userDataDir = await mkdtemp(join(tmpdir(), "utfall-chromium-"));
+  // launchPersistentContext is how playwright takes a user data dir (--user-data-dir is not allowed in args).
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: {width: 1200, height: 800},
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync"
+    ]
+  });
+  const browser: Browser | null = context.browser();
+
+  async function openPage(path: string, {settleTimeoutMs = 30_000} = {}): Promise<OpenedPage> {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    const externalRequests: string[] = [];
+    page.on("console", (msg) => {
+      if (msg.type() === "error") errors.push(`console: ${msg.text()} (${msg.location().url})`);
+    });
+    page.on("pageerror", (err) => errors.push(`pageerror: ${err.message}`));
+    // Context-level requests also include those made by workers.
+    const onRequest = (req: {url(): string}) => {
+      const url = new URL(req.url());
+      if ((url.protocol === "http:" || url.protocol === "https:" || url.protocol === "ws:" || url.protocol === "wss:") && !LOCAL_HOSTS.has(url.hostname)) {
+        externalRequests.push(req.url());
+      }
+    };
+    context.on("request", onRequest);
+    await page.goto(baseUrl + path, {waitUntil: "load"});
+    // Framework replaces each pending cell's <observablehq-loading> placeholder when it resolves.
+    await page.waitForFunction(() => !document.querySelector("observablehq-loading"), null, {timeout: settleTimeoutMs});
+    await page.waitForLoadState("networkidle");
+    return {
+      page,
+      errors,
+      externalRequests,
+      async screenshot(name = screenshotName(path)) {
+        await mkdir(SCREENSHOTS, {recursive: true});
+        const file = join(SCREENSHOTS, `${name}.png`);
+        await page.screenshot({path: file, fullPage: true});
+        return file;
+      },
+      async close() {
+        context.off("request", onRequest);
+        await page.close();
+      }
+    };
+  }
+
+  return {
+    baseUrl,
+    openPage,
+    async close() {
+      await context.close();
+      await browser?.close();
+      await new Promise<void>((ok) => server.close(() => ok()));
+      await rm(userDataDir, {recursive: true, force: true});
+    }
+  };
+}

@@ -1,0 +1,40 @@
+// Loads every page listed in observablehq.config.ts from the built site and checks that it renders cleanly.
+import {afterAll, beforeAll, describe, expect, test} from "vitest";
+import {configuredPages, startSite, type Site} from "./harness.ts";
+
+const pages = await configuredPages();
+let site: Site;
+
+beforeAll(async () => {
+  site = await startSite();
+});
+
+afterAll(async () => {
+  await site?.close();
+});
+
+describe.each(pages)("page %s", (path) => {
+  test("renders without errors, external requests, error blocks or NaN", async () => {
+    const p = await site.openPage(path);
+    try {
+      await p.screenshot();
+      expect(p.errors, "console/page errors").toEqual([]);
+      expect(p.externalRequests, "requests to hosts other than 127.0.0.1").toEqual([]);
+      expect(await p.page.locator(".observablehq--error").count(), "Framework error blocks").toBe(0);
+      // Plot renders <svg class="plot-xxxx">, or a <figure> wrapping one when it has a legend/title.
+      expect(await p.page.locator('svg[class^="plot"], figure svg').count(), "Plot charts").toBeGreaterThan(0);
+      expect(await p.page.locator("body").innerText()).not.toMatch(/\bNaN\b/);
+    } finally {
+      await p.close();
+    }
+  });
+});
+
+test("start page runs a module worker", async () => {
+  const p = await site.openPage("/");
+  try {
+    await expect.poll(() => p.page.locator("#worker-reply").textContent()).toBe("pong: ping");
+  } finally {
+    await p.close();
+  }
+});
