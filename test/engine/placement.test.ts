@@ -1,0 +1,109 @@
+/**
+ * The placement model against exact Markov-chain expectations (occupancy after t periods is
+ * the intake vector times the transition matrix to the power t), and the invariants of common
+ * random numbers.
+ */
+import { describe, expect, test } from "vitest";
+import { compile, runScenario, simulateOutcomes } from "../../models/index.js";
+import { scenario } from "../helpers/scenarios.js";
+
+const states = ["hvb", "sis", "home"] as const;
+// Per-period transition chances; staying is the remainder.
+const P: Record<string, Record<string, number>> = {
+  hvb: { sis: 0.05, home: 0.2 },
+  sis: { hvb: 0.3, home: 0.1 },
+  home: { hvb: 0.06, sis: 0.02 },
+};
+const cost = { hvb: 3000, sis: 5000, home: 0 };
+
+function placementScenario(rateRatio: number, delivered = 1) {
+  return scenario({
+    name: "markov",
+    population: { cohorts: [{ size: 50 }] },
+    outcomes: [
+      {
+        id: "p",
+        kind: "placement",
+        states: states.map((id) => ({ id, placement: id !== "home", costPerDay: cost[id] })),
+        initial: { hvb: 0.6, sis: 0.4 },
+        transitions: states.flatMap((from) => Object.entries(P[from]!).map(([to, perPeriod]) => ({ from, to, perPeriod }))),
+      },
+    ],
+    intervention: { delivered, effects: [{ outcome: "p", from: "home", to: ["hvb", "sis"], rateRatio }] },
+    measurement: { followUpPeriods: 6, comparator: { kind: "historical", baseline: { "p.cost": 1e6 } } },
+    contract: { capital: 1, drawdown: [{ period: 0, share: 1 }], rules: [] },
+    valuation: { horizonPeriods: 6, discountRate: 0 },
+  });
+}
+
+/** Exact expected care days, cost and re-placements per child over `periods`, by matrix powers. */
+function exact(periods: number, daysPerPeriod: number) {
+  let occ: Record<string, number> = { hvb: 0.6, sis: 0.4, home: 0 };
+  let days = 0, money = 0, replaced = 0;
+  for (let t = 0; t < periods; t++) {
+    for (const s of states) {
+      if (s !== "home") days += occ[s]! * daysPerPeriod;
+      money += occ[s]! * daysPerPeriod * cost[s];
+    }
+    const next: Record<string, number> = { hvb: 0, sis: 0, home: 0 };
+    for (const from of states) {
+      let stay = 1;
+      for (const [to, p] of Object.entries(P[from]!)) {
+        next[to]! += occ[from]! * p;
+        stay -= p;
+        if (from === "home") replaced += occ[from]! * p;
+      }
+      next[from]! += occ[from]! * stay;
+    }
+    occ = next;
+  }
+  return { days, money, replaced };
+}
+
+function meanAndSE(xs: Float64Array): [number, number] {
+  let s = 0, s2 = 0;
+  for (const x of xs) (s += x), (s2 += x * x);
+  const m = s / xs.length;
+  return [m, Math.sqrt((s2 / xs.length - m * m) / xs.length)];
+}
+
+describe("placement model", () => {
+  test("mean care days, costs and re-placements match the Markov chain's expectation", () => {
+    const s = placementScenario(1);
+    const model = compile(s);
+    const table = simulateOutcomes(model, { trials: 4000, seed: 5 });
+    const ref = exact(6, model.daysPerPeriod);
+    const per = (m: number) => Float64Array.from({ length: table.trials }, (_, i) => table.counterfactual[i * 3 + m]! / 50);
+    for (const [m, expected] of [[0, ref.money], [1, ref.days], [2, ref.replaced]] as const) {
+      const [mean, se] = meanAndSE(per(m));
+      expect(Math.abs(mean - expected)).toBeLessThan(4 * se);
+    }
+  });
+
+  test("with no effect, treated and counterfactual are identical in every trial (common random numbers)", () => {
+    for (const s of [placementScenario(1), placementScenario(0.5, 0)]) {
+      const table = simulateOutcomes(compile(s), { trials: 500, seed: 2 });
+      expect(Array.from(table.treated)).toEqual(Array.from(table.counterfactual));
+    }
+  });
+
+  test("a protective effect never increases re-placements relative to its own counterfactual on average, and rarely in a trial", () => {
+    const table = simulateOutcomes(compile(placementScenario(0.3)), { trials: 2000, seed: 9 });
+    let fewer = 0, more = 0;
+    for (let i = 0; i < table.trials; i++) {
+      const d = table.counterfactual[i * 3 + 2]! - table.treated[i * 3 + 2]!;
+      if (d > 0) fewer++;
+      if (d < 0) more++;
+    }
+    expect(fewer).toBeGreaterThan(10 * more);
+  });
+
+  test("the same scenario and seed give the same numbers; another seed others", () => {
+    const s = placementScenario(0.7);
+    const a = runScenario(s, { trials: 3000, seed: "x" }).summary;
+    const b = runScenario(s, { trials: 3000, seed: "x" }).summary;
+    const c = runScenario(s, { trials: 3000, seed: "y" }).summary;
+    expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+    expect(JSON.stringify(a)).not.toBe(JSON.stringify(c));
+  });
+});
