@@ -44,8 +44,10 @@ function loadScenario(file: string): Scenario {
 
 function parseTrials(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!/^\d+$/.test(value.replace(/_/g, "")) || !Number.isSafeInteger(n) || n < 1 || n > MAX_TRIALS) {
+  // Digits may be grouped with underscores, as in a JavaScript literal: 100_000.
+  const digits = value.replace(/_/g, "");
+  const n = Number(digits);
+  if (!/^\d+$/.test(digits) || !Number.isSafeInteger(n) || n < 1 || n > MAX_TRIALS) {
     throw new InputError([`--trials: must be a whole number from 1 to ${MAX_TRIALS}, got ${JSON.stringify(value)}`]);
   }
   return n;

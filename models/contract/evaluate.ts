@@ -82,15 +82,23 @@ export function evaluateContract(model: Model, table: OutcomeTable, contract: Co
   const flows = new Float64Array(P);
   const paidMeasured = new Float64Array(R), paidTrue = new Float64Array(R);
   const payerDiscount = new Float64Array(P);
+  const financierDiscount = Float64Array.from({ length: P }, (_, p) => Math.pow(1 + financierRate, -p / ppy));
+  let discountFor = NaN; // the rate payerDiscount was last filled for: usually fixed across trials
+  let investedPV = 0;
 
   for (let t = 0; t < T; t++) {
     const delivered = table.delivered[t] === 1;
     const r = table.discountRate[t]!;
     paidMeasured.fill(0);
     paidTrue.fill(0);
-    for (let p = 0; p < P; p++) {
-      flows[p] = -invested[p]!;
-      payerDiscount[p] = Math.pow(1 + r, -p / ppy);
+    for (let p = 0; p < P; p++) flows[p] = -invested[p]!;
+    if (r !== discountFor) {
+      investedPV = 0;
+      for (let p = 0; p < P; p++) {
+        payerDiscount[p] = Math.pow(1 + r, -p / ppy);
+        investedPV += invested[p]! * payerDiscount[p]!;
+      }
+      discountFor = r;
     }
     let total = 0, totalTrue = 0, paidPV = 0, forNothing = 0, missed = 0, lastPaid = 0;
 
@@ -130,8 +138,6 @@ export function evaluateContract(model: Model, table: OutcomeTable, contract: Co
     const topUp = Math.max(0, guaranteed - total);
     if (topUp > MONEY_EPSILON) flows[Math.max(lastPaid, lastEvent)]! += topUp;
     const received = total + topUp;
-    let investedPV = 0;
-    for (let p = 0; p < P; p++) investedPV += invested[p]! * payerDiscount[p]!;
     for (let k = 0; k < R; k++) out.paymentsByRule[t * R + k] = paidMeasured[k]!;
 
     out.payments[t] = total;
@@ -142,7 +148,9 @@ export function evaluateContract(model: Model, table: OutcomeTable, contract: Co
     out.profit[t] = received - capital;
     out.multiple[t] = capital > 0 ? received / capital : NaN;
     out.irr[t] = received <= MONEY_EPSILON ? (capital > 0 ? -1 : NaN) : annualize(irr(flows, P), ppy);
-    out.financierNpv[t] = npvAnnual(flows, P, financierRate, ppy);
+    let financierNpv = 0;
+    for (let p = 0; p < P; p++) financierNpv += flows[p]! * financierDiscount[p]!;
+    out.financierNpv[t] = financierNpv;
     let avoided = 0;
     for (let y = 0; y < model.years; y++) avoided += table.avoidedByYear[t * model.years + y]!;
     out.payerNet[t] = avoided - total;
@@ -158,10 +166,4 @@ function sumOver(column: Float64Array, trial: number, C: number, M: number, coho
   let s = 0;
   for (let c = 0; c < C; c++) s += column[(trial * C + c) * M + m]!;
   return s;
-}
-
-function npvAnnual(flows: Float64Array, n: number, ratePerYear: number, ppy: number): number {
-  let acc = 0;
-  for (let p = 0; p < n; p++) acc += flows[p]! * Math.pow(1 + ratePerYear, -p / ppy);
-  return acc;
 }

@@ -35,7 +35,7 @@ export function binaryScenario(opts: {
     contract: { capital: opts.capital ?? 1000, drawdown: [{ period: 0, share: 1 }], rules: opts.rules },
     valuation: { horizonPeriods: 4, discountRate: 0 },
     ...opts.extra,
-  } as ScenarioInput;
+  } as unknown as ScenarioInput;
 }
 
 /**
@@ -69,5 +69,5 @@ export function contractScenario(contract: Record<string, unknown>, extra: Recor
     contract,
     valuation: { horizonPeriods: 8, discountRate: 0, financierDiscountRate: 0 },
     ...extra,
-  } as ScenarioInput;
+  } as unknown as ScenarioInput;
 }
