@@ -9,3 +9,4 @@ export { dist, type Dist } from "./summary/dist.js";
 export { summarize, type Summary } from "./summary/summarize.js";
 export { runScenario, type Run, type RunOptions } from "./run.js";
 export { BLOCK_SIZE, DEFAULT_SEED, DEFAULT_TRIALS } from "./constants.js";
+export { expectedBaseline } from "./expectation.js";

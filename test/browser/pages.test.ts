@@ -30,10 +30,15 @@ describe.each(pages)("page %s", (path) => {
   });
 });
 
-test("start page runs a module worker", async () => {
+test("start page runs the Norrköping scenario in a worker and shows its headline numbers", async () => {
   const p = await site.openPage("/");
   try {
-    await expect.poll(() => p.page.locator("#worker-reply").textContent()).toBe("pong: ping");
+    // The four headline cards fill in once the worker's result arrives.
+    await expect.poll(() => p.page.locator(".card .big").count(), {timeout: 30000}).toBe(4);
+    const text = await p.page.locator(".grid").innerText();
+    expect(text).toMatch(/Financier loses money\s+\d+%/);
+    expect(text).toMatch(/mnkr/);
+    expect(text).not.toMatch(/NaN|undefined/);
   } finally {
     await p.close();
   }
