@@ -15,7 +15,7 @@ const USAGE = `usage:
   run        simulate the scenario and print a summary (a table, or one JSON object with --json)
   validate   exit 0 if the scenario is valid; else exit 2 with one line per problem on stderr
 
-  --trials N   number of Monte Carlo trials, 1 to 10 000 000 (default: the scenario's)
+  --trials N   number of Monte Carlo trials, 1 to 10000000 (default: the scenario's)
   --seed S     seed for the random numbers, a number or a word (default: the scenario's)
   --json       print exactly one JSON object on stdout`;
 

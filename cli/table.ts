@@ -11,7 +11,7 @@ function row(label: string, d: Dist | null, f: Cell): string[] {
 function align(rows: string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => [...(r[c] ?? "")].length)));
   return rows
-    .map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("   "))
+    .map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("   ").trimEnd())
     .join("\n");
 }
 
@@ -42,7 +42,7 @@ export function renderSummary(s: Summary): string {
   ]);
   const noIrr = s.investor.irrDefined < 1 ? `\nNo IRR exists in ${pct(1 - s.investor.irrDefined)} of trials (cash flows change sign more than once); they are left out of the IRR row.` : "";
   return [
-    `${s.scenario}: ${formatNumber(s.trials, "en")} trials, seed ${s.seed}, amounts in ${s.currency}, undiscounted unless stated`,
+    `${s.scenario}: ${formatNumber(s.trials, locale)} trials, seed ${s.seed}, amounts in ${s.currency}, undiscounted unless stated`,
     "",
     table,
     "",

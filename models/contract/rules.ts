@@ -15,7 +15,7 @@ export function improvement(treated: number, reference: number, higherIsBetter: 
 export function relativeImprovement(treated: number, reference: number, higherIsBetter: boolean): number {
   const imp = improvement(treated, reference, higherIsBetter);
   if (reference !== 0) return imp / Math.abs(reference);
-  return imp > 0 ? Infinity : 0;
+  return imp > 0 ? Infinity : imp < 0 ? -Infinity : 0; // against nothing, any change is unbounded
 }
 
 /** A rule with its money amounts resolved against the capital, ready for the hot loop. */

@@ -24,9 +24,11 @@ export function formatPath(path: readonly PropertyKey[]): string {
 function describe(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case "invalid_type":
+      // "int" is a refinement of number whose own message says what is allowed.
+      if (issue.expected === "int") return issue.message;
       return issue.input === undefined ? `is required (${issue.expected})` : `expected ${issue.expected}, got ${kindOf(issue.input)}`;
     case "unrecognized_keys":
-      return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
+      return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}`;
     case "invalid_union":
       return unionMessage(issue);
     case "invalid_value":
@@ -46,6 +48,12 @@ function kindOf(x: unknown): string {
 /** A union failed: report the branch that got furthest, or say what forms are allowed. */
 function unionMessage(issue: z.core.$ZodIssueInvalidUnion): string {
   const input = (issue as { input?: unknown }).input;
+  // A discriminated union (rule kinds, outcome kinds, comparators) names its options.
+  const options = (issue as { options?: unknown[] }).options;
+  if (options?.length) {
+    const got = input !== null && typeof input === "object" ? Object.values(input as object)[0] : input;
+    return `must be one of ${options.map((o) => JSON.stringify(o)).join(", ")}${got === undefined ? "" : `, got ${JSON.stringify(got)}`}`;
+  }
   const branches = issue.errors.filter((errs) => errs.every((e) => e.code !== "invalid_type" || e.path.length > 0));
   if (branches.length === 1 && branches[0]!.length > 0) {
     const e = branches[0]![0]!;
@@ -63,7 +71,8 @@ export function problemsOf(error: z.ZodError): Problem[] {
 }
 
 export function parseScenario(input: unknown): ParseResult {
-  const result = scenarioSchema.safeParse(input);
+  // reportInput: issues carry the offending value, so messages can say what was given.
+  const result = scenarioSchema.safeParse(input, { reportInput: true });
   return result.success ? { ok: true, scenario: result.data } : { ok: false, problems: problemsOf(result.error) };
 }
 

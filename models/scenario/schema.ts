@@ -301,7 +301,7 @@ function checkReferences(s: Record<string, unknown>, ctx: Ctx): void {
 
   const outcomeIds = new Set<string>();
   sc.outcomes.forEach((o, i) => {
-    if (outcomeIds.has(o.id)) issue(["outcomes", i, "id"], `duplicate outcome id "${o.id}"`);
+    if (outcomeIds.has(o.id)) issue(["outcomes", i, "id"], `duplicate outcome id ${JSON.stringify(o.id)}`);
     outcomeIds.add(o.id);
   });
   const measures = new Map(sc.outcomes.flatMap((o) => measuresOf(o)).map((m) => [m.id, m]));
@@ -312,13 +312,13 @@ function checkReferences(s: Record<string, unknown>, ctx: Ctx): void {
     const states = new Set(o.states.map((st) => st.id));
     let total = 0;
     for (const [k, v] of Object.entries(o.initial)) {
-      if (!states.has(k)) issue(["outcomes", i, "initial", k], `unknown state "${k}"; states are ${[...states].join(", ")}`);
+      if (!states.has(k)) issue(["outcomes", i, "initial", k], `unknown state ${JSON.stringify(k)}; states are ${[...states].join(", ")}`);
       total += v;
     }
     if (Math.abs(total - 1) > 1e-9) issue(["outcomes", i, "initial"], `shares must sum to 1, got ${+total.toFixed(6)}`);
     o.transitions.forEach((t, j) => {
       for (const end of ["from", "to"] as const) {
-        if (!states.has(t[end])) issue(["outcomes", i, "transitions", j, end], `unknown state "${t[end]}"; states are ${[...states].join(", ")}`);
+        if (!states.has(t[end])) issue(["outcomes", i, "transitions", j, end], `unknown state ${JSON.stringify(t[end])}; states are ${[...states].join(", ")}`);
       }
       if (t.from === t.to) issue(["outcomes", i, "transitions", j, "to"], "must differ from `from` (staying is the remainder)");
     });
@@ -327,7 +327,7 @@ function checkReferences(s: Record<string, unknown>, ctx: Ctx): void {
   sc.intervention.effects.forEach((e, i) => {
     const o = sc.outcomes.find((x) => x.id === e.outcome);
     const path = ["intervention", "effects", i];
-    if (!o) return issue([...path, "outcome"], `unknown outcome "${e.outcome}"; outcomes are ${[...outcomeIds].join(", ")}`);
+    if (!o) return issue([...path, "outcome"], `unknown outcome ${JSON.stringify(e.outcome)}; outcomes are ${[...outcomeIds].join(", ")}`);
     const given = (["rateRatio", "oddsRatio", "standardizedMeanDifference"] as const).filter((k) => e[k] !== undefined);
     const allowed = o.kind === "binary" ? ["oddsRatio", "standardizedMeanDifference"] : ["rateRatio"];
     if (given.length !== 1 || !allowed.includes(given[0]!)) {
@@ -338,14 +338,14 @@ function checkReferences(s: Record<string, unknown>, ctx: Ctx): void {
       for (const end of ["from", "to"] as const) {
         const list = e[end] === undefined ? [] : ([] as string[]).concat(e[end]!);
         if (list.length === 0) issue([...path, end], "is required for a placement outcome");
-        for (const st of list) if (!states.has(st)) issue([...path, end], `unknown state "${st}"`);
+        for (const st of list) if (!states.has(st)) issue([...path, end], `unknown state ${JSON.stringify(st)}`);
       }
     }
   });
 
   if (sc.measurement.comparator.kind === "historical") {
     for (const k of Object.keys(sc.measurement.comparator.baseline)) {
-      if (!measures.has(k)) issue(["measurement", "comparator", "baseline", k], `unknown measure "${k}"; measures are ${measureList}`);
+      if (!measures.has(k)) issue(["measurement", "comparator", "baseline", k], `unknown measure ${JSON.stringify(k)}; measures are ${measureList}`);
     }
   }
 
@@ -356,29 +356,29 @@ function checkReferences(s: Record<string, unknown>, ctx: Ctx): void {
   sc.contract.rules.forEach((r, i) => {
     const path = ["contract", "rules", i];
     if (r.id) {
-      if (ruleIds.has(r.id)) issue([...path, "id"], `duplicate rule id "${r.id}"`);
+      if (ruleIds.has(r.id)) issue([...path, "id"], `duplicate rule id ${JSON.stringify(r.id)}`);
       ruleIds.add(r.id);
     }
     if ("measure" in r) {
       const m = measures.get(r.measure);
-      if (!m) issue([...path, "measure"], `unknown measure "${r.measure}"; measures are ${measureList}`);
+      if (!m) issue([...path, "measure"], `unknown measure ${JSON.stringify(r.measure)}; measures are ${measureList}`);
       else if ((r.kind === "savingsShare" || r.kind === "conditionalReturn") && !m.money) {
         issue([...path, "measure"], `a ${r.kind} rule needs a money measure (such as "<placement>.cost")`);
       }
       if (sc.measurement.comparator.kind === "historical" && !(r.measure in sc.measurement.comparator.baseline)) {
         if (!(r.kind === "rateCard" && r.basis === "all")) {
-          issue([...path, "measure"], `measurement.comparator.baseline has no value for "${r.measure}"`);
+          issue([...path, "measure"], `measurement.comparator.baseline has no value for ${JSON.stringify(r.measure)}`);
         }
       }
     }
     if (r.condition && !measures.has(r.condition.measure)) {
-      issue([...path, "condition", "measure"], `unknown measure "${r.condition.measure}"; measures are ${measureList}`);
+      issue([...path, "condition", "measure"], `unknown measure ${JSON.stringify(r.condition.measure)}; measures are ${measureList}`);
     } else if (
       r.condition &&
       sc.measurement.comparator.kind === "historical" &&
       !(r.condition.measure in sc.measurement.comparator.baseline)
     ) {
-      issue([...path, "condition", "measure"], `measurement.comparator.baseline has no value for "${r.condition.measure}"`);
+      issue([...path, "condition", "measure"], `measurement.comparator.baseline has no value for ${JSON.stringify(r.condition.measure)}`);
     }
     if (r.kind === "stepped") {
       for (let b = 1; b < r.bands.length; b++) {
@@ -388,7 +388,7 @@ function checkReferences(s: Record<string, unknown>, ctx: Ctx): void {
   });
   sc.contract.rules.forEach((r, i) => {
     (r.offsetBy ?? []).forEach((o, j) => {
-      if (!ruleIds.has(o)) issue(["contract", "rules", i, "offsetBy", j], `unknown rule id "${o}"`);
+      if (!ruleIds.has(o)) issue(["contract", "rules", i, "offsetBy", j], `unknown rule id ${JSON.stringify(o)}`);
     });
   });
 

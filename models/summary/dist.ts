@@ -29,7 +29,15 @@ export function dist(column: ArrayLike<number>): Dist | null {
   const sorted = sortedFinite(column);
   if (sorted.length === 0) return null;
   const [p5, p25, p50, p75, p95] = PERCENTILES.map((p) => quantileSorted(sorted as unknown as number[], p)!);
-  return { mean: mean(sorted)!, p5: p5!, p25: p25!, p50: p50!, p75: p75!, p95: p95! };
+  return { mean: finiteMean(sorted), p5: p5!, p25: p25!, p50: p50!, p75: p75!, p95: p95! };
+}
+
+/** The mean of sorted finite values, rescaled when their sum would overflow. */
+function finiteMean(sorted: Float64Array): number {
+  const m = mean(sorted)!;
+  if (Number.isFinite(m)) return m;
+  const scale = Math.max(Math.abs(sorted[0]!), Math.abs(sorted[sorted.length - 1]!));
+  return scale * mean(sorted, (x) => x / scale)!;
 }
 
 /** Share of trials for which `test` holds. */

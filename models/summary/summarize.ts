@@ -69,7 +69,7 @@ export function summarize(model: Model, table: OutcomeTable, r: ContractResults)
       multiple: dist(r.multiple),
       profit,
       probLoss: share(T, (i) => r.profit[i]! < -MONEY_EPSILON),
-      probTotalLoss: share(T, (i) => r.payments[i]! + r.guarantee[i]! <= MONEY_EPSILON),
+      probTotalLoss: share(T, (i) => r.capital > 0 && r.payments[i]! + r.guarantee[i]! <= MONEY_EPSILON),
       irrDefined: share(T, (i) => !Number.isNaN(r.irr[i]!)),
       valueAtRisk95: profit ? Math.max(0, -profit.p5) : null,
       npv: dist(r.financierNpv),

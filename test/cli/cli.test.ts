@@ -1,8 +1,11 @@
 /**
  * The command line as a user runs it: `node bin/utfall.js …` in the repository root, with pipes
  * (not a terminal) for stdout and stderr. The contract is DESIGN.md's "Public surface".
+ *
+ * Each run starts Node and tsx (about half a second), so the tests run concurrently, and a run
+ * several tests look at is made once.
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -19,18 +22,25 @@ interface Result {
   stderr: string;
 }
 
-const cache = new Map<string, Result>();
+const cache = new Map<string, Promise<Result>>();
+
+/** Runs `node bin/utfall.js …args` (or, with `shell`, a command line) and collects its output. */
+function exec(command: string, args: string[], shell = false): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: root, shell, timeout: 60_000, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "", stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
 
 /** Runs the CLI once per distinct argument list (a run is deterministic, so results are shared). */
-function utfall(...args: string[]): Result {
+function utfall(...args: string[]): Promise<Result> {
   const key = JSON.stringify(args);
   let r = cache.get(key);
-  if (!r) {
-    const p = spawnSync(process.execPath, ["bin/utfall.js", ...args], { cwd: root, encoding: "utf8", timeout: 60_000 });
-    if (p.error) throw p.error;
-    r = { status: p.status, stdout: p.stdout, stderr: p.stderr };
-    cache.set(key, r);
-  }
+  if (!r) cache.set(key, (r = exec(process.execPath, ["bin/utfall.js", ...args])));
   return r;
 }
 
@@ -73,9 +83,9 @@ function expectProbability(p: unknown, name: string): void {
   expect(p as number, name).toBeLessThanOrEqual(1);
 }
 
-describe("utfall run --json", () => {
-  it("exits 0 and prints exactly one JSON object on stdout, and nothing on stderr", () => {
-    const r = runJson("--seed", "1");
+describe.concurrent("utfall run --json", { timeout: 60_000 }, () => {
+  it("exits 0 and prints exactly one JSON object on stdout, and nothing on stderr", async () => {
+    const r = await runJson("--seed", "1");
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(r.stdout.endsWith("}\n")).toBe(true);
@@ -85,8 +95,8 @@ describe("utfall run --json", () => {
     expect(Array.isArray(summary)).toBe(false);
   });
 
-  it("has every field DESIGN.md names, with finite numbers and probabilities in [0, 1]", () => {
-    const s = JSON.parse(runJson("--seed", "1").stdout);
+  it("has every field DESIGN.md names, with finite numbers and probabilities in [0, 1]", async () => {
+    const s = JSON.parse((await runJson("--seed", "1")).stdout);
     expect(s.scenario).toBe("Norrköping 2016");
     expect(s.trials).toBe(2000);
     expect(s.seed).toBe(1);
@@ -99,75 +109,68 @@ describe("utfall run --json", () => {
     for (const k of ["probAnyPayment", "probPayForNothing", "probMissedSuccess"]) expectProbability(s.contract[k], `contract.${k}`);
   });
 
-  it("never prints NaN or Infinity", () => {
-    const { stdout } = runJson("--seed", "1");
+  it("never prints NaN or Infinity", async () => {
+    const { stdout } = await runJson("--seed", "1");
     expect(stdout).not.toMatch(/NaN|Infinity/);
   });
 
-  it("prints byte-identical output for the same seed", () => {
-    const once = runJson("--seed", "1").stdout;
-    const again = spawnSync(process.execPath, ["bin/utfall.js", "run", NORRKOPING, "--trials", TRIALS, "--json", "--seed", "1"], {
-      cwd: root,
-      encoding: "utf8",
-    }).stdout;
+  it("prints byte-identical output for the same seed", async () => {
+    const once = (await runJson("--seed", "1")).stdout;
+    const again = (await exec(process.execPath, ["bin/utfall.js", "run", NORRKOPING, "--trials", TRIALS, "--json", "--seed", "1"])).stdout;
     expect(again).toBe(once);
   });
 
-  it("prints different numbers for another seed", () => {
-    const one = JSON.parse(runJson("--seed", "1").stdout);
-    const two = JSON.parse(runJson("--seed", "2").stdout);
+  it("prints different numbers for another seed", async () => {
+    const one = JSON.parse((await runJson("--seed", "1")).stdout);
+    const two = JSON.parse((await runJson("--seed", "2")).stdout);
     expect(two.seed).toBe(2);
     expect(two.payer.avoidedCosts.mean).not.toBe(one.payer.avoidedCosts.mean);
     expect(two.society.npv).not.toEqual(one.society.npv);
   });
 
-  it('treats --seed 1, --seed=1 and a shell\'s --seed "1" as the same seed', () => {
-    const plain = runJson("--seed", "1").stdout;
-    expect(runJson("--seed=1").stdout).toBe(plain);
-    const quoted = spawnSync(`"${process.execPath}" bin/utfall.js run ${NORRKOPING} --trials ${TRIALS} --json --seed "1"`, {
-      cwd: root,
-      encoding: "utf8",
-      shell: true,
-    });
+  it('treats --seed 1, --seed=1 and a shell\'s --seed "1" as the same seed', async () => {
+    const plain = (await runJson("--seed", "1")).stdout;
+    expect((await runJson("--seed=1")).stdout).toBe(plain);
+    const quoted = await exec(`"${process.execPath}" bin/utfall.js run ${NORRKOPING} --trials ${TRIALS} --json --seed "1"`, [], true);
     expect(quoted.status).toBe(0);
     expect(quoted.stdout).toBe(plain);
   });
 
-  it("uses the scenario's seed when --seed is not given (the Norrköping file says 1)", () => {
-    expect(runJson().stdout).toBe(runJson("--seed", "1").stdout);
+  it("uses the scenario's seed when --seed is not given (the Norrköping file says 1)", async () => {
+    expect((await runJson()).stdout).toBe((await runJson("--seed", "1")).stdout);
   });
 
-  it("accepts a word as a seed and reports it as given", () => {
-    const r = runJson("--seed", "kommun");
+  it("accepts a word as a seed and reports it as given", async () => {
+    const r = await runJson("--seed", "kommun");
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).seed).toBe("kommun");
   });
 
-  it("accepts --trials with digits grouped by underscores", () => {
-    const r = utfall("run", NORRKOPING, "--trials", "2_000", "--json", "--seed", "1");
+  it("accepts --trials with digits grouped by underscores", async () => {
+    const r = await utfall("run", NORRKOPING, "--trials", "2_000", "--json", "--seed", "1");
     expect(r.stderr).toBe("");
-    expect(r.stdout).toBe(runJson("--seed", "1").stdout);
+    expect(r.stdout).toBe((await runJson("--seed", "1")).stdout);
   });
 });
 
-describe("utfall run (table)", () => {
+describe.concurrent("utfall run (table)", { timeout: 60_000 }, () => {
   const table = () => utfall("run", NORRKOPING, "--trials", TRIALS, "--seed", "1");
 
-  it("exits 0 with nothing on stderr (no progress output when stderr is not a terminal)", () => {
-    const r = table();
+  it("exits 0 with nothing on stderr (no progress output when stderr is not a terminal)", async () => {
+    const r = await table();
     expect(r.status).toBe(0);
     expect(r.stderr).toBe("");
   });
 
-  it("writes kronor the Swedish way: digits grouped by a no-break space, then ' kr'", () => {
-    const { stdout } = table();
+  it("writes kronor the Swedish way: digits grouped by a no-break space, then ' kr'", async () => {
+    const { stdout } = await table();
     // e.g. "12 000 000 kr" with U+00A0 between the groups and before "kr".
     expect(stdout).toMatch(/\d{1,3}(?:\u00a0\d{3})+\u00a0kr/);
     expect(stdout).toMatch(/\d+,\d\u00a0%/); // percentages with a decimal comma
   });
 
-  it("names the scenario and never prints NaN", () => {
-    const { stdout } = table();
+  it("names the scenario and never prints NaN", async () => {
+    const { stdout } = await table();
     expect(stdout).toContain("Norrköping 2016");
     expect(stdout).not.toMatch(/NaN|Infinity|undefined/);
   });
@@ -183,160 +186,159 @@ function expectBadInput(r: Result, ...patterns: (string | RegExp)[]): void {
   for (const p of patterns) expect(r.stderr).toMatch(p);
 }
 
-describe("utfall: unreadable input exits 2", () => {
-  it("a missing file", () => {
-    expectBadInput(utfall("run", "no/such/scenario.json"), /^no\/such\/scenario\.json: cannot read: no such file$/m);
+describe.concurrent("utfall: unreadable input exits 2", { timeout: 60_000 }, () => {
+  it("a missing file", async () => {
+    expectBadInput(await utfall("run", "no/such/scenario.json"), /^no\/such\/scenario\.json: cannot read: no such file$/m);
   });
 
-  it("a directory", () => {
-    expectBadInput(utfall("run", "data/scenarios"), /^data\/scenarios: cannot read: is a directory$/m);
+  it("a directory", async () => {
+    expectBadInput(await utfall("run", "data/scenarios"), /^data\/scenarios: cannot read: is a directory$/m);
   });
 
-  it("invalid JSON, with what is wrong", () => {
+  it("invalid JSON, with what is wrong", async () => {
     const file = join(tmp, "truncated.json");
     writeFileSync(file, '{"name": "x", ');
-    expectBadInput(utfall("run", file), file, /invalid JSON/);
+    expectBadInput(await utfall("run", file), file, /invalid JSON/);
     const comma = join(tmp, "trailing-comma.json");
     writeFileSync(comma, '{"name": "x",}');
-    expectBadInput(utfall("validate", comma), /invalid JSON: .*(position|line|column)/i);
+    expectBadInput(await utfall("validate", comma), /invalid JSON: .*(position|line|column)/i);
   });
 });
 
-describe("utfall: schema violations exit 2 and name the field", () => {
-  it("cohort size 0 names population.cohorts[0].size and the allowed range", () => {
+describe.concurrent("utfall: schema violations exit 2 and name the field", { timeout: 60_000 }, () => {
+  it("cohort size 0 names population.cohorts[0].size and the allowed range", async () => {
     const file = mutated("size-zero", (s) => (s.population.cohorts[0].size = 0));
-    expectBadInput(utfall("run", file, "--trials", TRIALS), `${file}: population.cohorts[0].size: must be a whole number from 1 to 100000`);
+    expectBadInput(await utfall("run", file, "--trials", TRIALS), `${file}: population.cohorts[0].size: must be a whole number from 1 to 100000`);
   });
 
-  it("an unknown field is named", () => {
+  it("an unknown field is named", async () => {
     const top = mutated("unknown-top", (s) => (s.colour = "red"));
-    expectBadInput(utfall("validate", top), /unknown field "colour"/);
+    expectBadInput(await utfall("validate", top), /unknown field "colour"/);
     const nested = mutated("unknown-nested", (s) => (s.contract.rules[1].sharee = 0.5));
-    expectBadInput(utfall("validate", nested), /contract\.rules\[1\]: unknown field "sharee"/);
+    expectBadInput(await utfall("validate", nested), /contract\.rules\[1\]: unknown field "sharee"/);
   });
 
-  it("a transition to an unknown state names outcomes[0].transitions[k].to and the states that exist", () => {
+  it("a transition to an unknown state names outcomes[0].transitions[k].to and the states that exist", async () => {
     const file = mutated("unknown-state", (s) => (s.outcomes[0].transitions[2].to = "prison"));
     expectBadInput(
-      utfall("validate", file),
+      await utfall("validate", file),
       `${file}: outcomes[0].transitions[2].to: unknown state "prison"; states are hvb, sis, family, home`,
     );
   });
 
-  it("a range with p5 > p95", () => {
+  it("a range with p5 > p95", async () => {
     const file = mutated("p5-above-p95", (s) => (s.outcomes[0].states[0].costPerDay = { p5: 5000, p95: 2000 }));
-    expectBadInput(utfall("validate", file), `${file}: outcomes[0].states[0].costPerDay: p5 must be less than p95`);
+    expectBadInput(await utfall("validate", file), `${file}: outcomes[0].states[0].costPerDay: p5 must be less than p95`);
   });
 
-  it("an unknown distribution name names the field and lists the distributions allowed", () => {
+  it("an unknown distribution name names the field and lists the distributions allowed", async () => {
     const file = mutated("gamma", (s) => (s.outcomes[1].baseline = { dist: "gamma", shape: 2, scale: 0.3 }));
-    expectBadInput(utfall("validate", file), /outcomes\[1\]\.baseline: .*normal, lognormal, beta, uniform, triangular, pert/);
+    expectBadInput(await utfall("validate", file), /outcomes\[1\]\.baseline: .*normal, lognormal, beta, uniform, triangular, pert/);
   });
 
-  it("a probability above 1", () => {
+  it("a probability above 1", async () => {
     const file = mutated("prob", (s) => (s.outcomes[0].transitions[0].perPeriod = { value: 1.5 }));
-    expectBadInput(utfall("validate", file), "outcomes[0].transitions[0].perPeriod: must be a number from 0 to 1, got 1.5");
+    expectBadInput(await utfall("validate", file), "outcomes[0].transitions[0].perPeriod: must be a number from 0 to 1, got 1.5");
   });
 
-  it("drawdown shares that do not sum to 1", () => {
+  it("drawdown shares that do not sum to 1", async () => {
     const file = mutated("drawdown", (s) => (s.contract.drawdown[0].share = 0.5));
-    expectBadInput(utfall("validate", file), "contract.drawdown: shares must sum to 1, got 1.375");
+    expectBadInput(await utfall("validate", file), "contract.drawdown: shares must sum to 1, got 1.375");
   });
 });
 
-// Messages that name the field but then say something wrong or unhelpful; from
-// models/scenario/parse.ts (see the report). `it.fails` keeps them visible: when parse.ts is
-// fixed these start to "fail", and should become plain `it`.
-describe("utfall: known unhelpful schema messages (models/scenario/parse.ts)", () => {
-  it.fails("an unknown distribution name is quoted back, without 'undefined'", () => {
-    const file = mutated("gamma", (s) => (s.outcomes[1].baseline = { dist: "gamma", shape: 2, scale: 0.3 }));
-    const r = utfall("validate", file);
+// Messages that once named the field but then said something wrong or unhelpful
+// (models/scenario/parse.ts before zod's reportInput and discriminator options were used).
+describe.concurrent("utfall: schema messages say what was given and what is allowed", { timeout: 60_000 }, () => {
+  it("an unknown distribution name is quoted back, without 'undefined'", async () => {
+    const file = mutated("gamma-2", (s) => (s.outcomes[1].baseline = { dist: "gamma", shape: 2, scale: 0.3 }));
+    const r = await utfall("validate", file);
     expect(r.stderr).toMatch(/unknown distribution "gamma"/);
     expect(r.stderr).not.toMatch(/undefined/);
   });
 
-  it.fails("a string where a number belongs says so, instead of 'is required'", () => {
+  it("a string where a number belongs says so, instead of 'is required'", async () => {
     const file = mutated("capital-string", (s) => (s.contract.capital = "10000000"));
-    const r = utfall("validate", file);
+    const r = await utfall("validate", file);
     expect(r.stderr).toMatch(/contract\.capital: expected number, got string/);
   });
 
-  it.fails("a fractional cohort size says a whole number is needed, instead of 'is required (int)'", () => {
+  it("a fractional cohort size says a whole number is needed, instead of 'is required (int)'", async () => {
     const file = mutated("size-fraction", (s) => (s.population.cohorts[0].size = 2.5));
-    const r = utfall("validate", file);
+    const r = await utfall("validate", file);
     expect(r.stderr).toMatch(/population\.cohorts\[0\]\.size: must be a whole number from 1 to 100000/);
   });
 
-  it.fails("an unknown rule kind lists the kinds, instead of the forms of an uncertain number", () => {
+  it("an unknown rule kind lists the kinds, instead of the forms of an uncertain number", async () => {
     const file = mutated("rule-kind", (s) => (s.contract.rules[0].kind = "bonus"));
-    const r = utfall("validate", file);
+    const r = await utfall("validate", file);
     expect(r.stderr).toMatch(/contract\.rules\[0\]\.kind: .*activity.*savingsShare/);
     expect(r.stderr).not.toMatch(/distribution|undefined/);
   });
 });
 
-describe("utfall: bad flags and commands exit 2", () => {
-  it("--trials 0", () => {
-    expectBadInput(utfall("run", NORRKOPING, "--trials", "0"), '--trials: must be a whole number from 1 to 10000000, got "0"');
+describe.concurrent("utfall: bad flags and commands exit 2", { timeout: 60_000 }, () => {
+  it("--trials 0", async () => {
+    expectBadInput(await utfall("run", NORRKOPING, "--trials", "0"), '--trials: must be a whole number from 1 to 10000000, got "0"');
   });
 
-  it("--trials abc", () => {
-    expectBadInput(utfall("run", NORRKOPING, "--trials", "abc"), '--trials: must be a whole number from 1 to 10000000, got "abc"');
+  it("--trials abc", async () => {
+    expectBadInput(await utfall("run", NORRKOPING, "--trials", "abc"), '--trials: must be a whole number from 1 to 10000000, got "abc"');
   });
 
-  it("--trials 1.5 and above the maximum", () => {
-    expectBadInput(utfall("run", NORRKOPING, "--trials", "1.5"), /--trials: must be a whole number/);
-    expectBadInput(utfall("run", NORRKOPING, "--trials", "10000001"), /--trials: must be a whole number/);
+  it("--trials 1.5 and above the maximum", async () => {
+    expectBadInput(await utfall("run", NORRKOPING, "--trials", "1.5"), /--trials: must be a whole number/);
+    expectBadInput(await utfall("run", NORRKOPING, "--trials", "10000001"), /--trials: must be a whole number/);
   });
 
-  it("an empty --seed", () => {
-    expectBadInput(utfall("run", NORRKOPING, "--seed="), "--seed: must not be empty");
+  it("an empty --seed", async () => {
+    expectBadInput(await utfall("run", NORRKOPING, "--seed="), "--seed: must not be empty");
   });
 
-  it("an unknown flag is named, followed by the usage", () => {
-    expectBadInput(utfall("run", NORRKOPING, "--bogus"), /--bogus/, /^usage:/m);
+  it("an unknown flag is named, followed by the usage", async () => {
+    expectBadInput(await utfall("run", NORRKOPING, "--bogus"), /--bogus/, /^usage:/m);
   });
 
-  it("an unknown command is named, followed by the usage", () => {
-    expectBadInput(utfall("simulate", NORRKOPING), /^unknown command "simulate"$/m, /utfall run <scenario\.json>/);
+  it("an unknown command is named, followed by the usage", async () => {
+    expectBadInput(await utfall("simulate", NORRKOPING), /^unknown command "simulate"$/m, /utfall run <scenario\.json>/);
   });
 
-  it("a missing command", () => {
-    expectBadInput(utfall(), /^missing command$/m, /^usage:/m);
+  it("a missing command", async () => {
+    expectBadInput(await utfall(), /^missing command$/m, /^usage:/m);
   });
 
-  it("a missing scenario file argument", () => {
-    expectBadInput(utfall("run"), /^run: missing <scenario\.json>$/m);
+  it("a missing scenario file argument", async () => {
+    expectBadInput(await utfall("run"), /^run: missing <scenario\.json>$/m);
   });
 
-  it("validate with run's flags", () => {
-    expectBadInput(utfall("validate", NORRKOPING, "--json"), "validate takes no --trials, --seed or --json");
+  it("validate with run's flags", async () => {
+    expectBadInput(await utfall("validate", NORRKOPING, "--json"), "validate takes no --trials, --seed or --json");
   });
 
-  it("--help prints the usage on stdout and exits 0", () => {
-    const r = utfall("--help");
+  it("--help prints the usage on stdout and exits 0", async () => {
+    const r = await utfall("--help");
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^usage:/);
     expect(r.stderr).toBe("");
   });
 });
 
-describe("utfall validate", () => {
+describe.concurrent("utfall validate", { timeout: 60_000 }, () => {
   const files = readdirSync(join(root, "data/scenarios")).filter((f) => f.endsWith(".json"));
 
-  it.each(files)("exits 0 on data/scenarios/%s with nothing on stderr", (f) => {
-    const r = utfall("validate", `data/scenarios/${f}`);
+  it.each(files)("exits 0 on data/scenarios/%s with nothing on stderr", async (f) => {
+    const r = await utfall("validate", `data/scenarios/${f}`);
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
   });
 
-  it("prints one line per problem on a bad file, each starting with the file name and a JSON path", () => {
+  it("prints one line per problem on a bad file, each starting with the file name and a JSON path", async () => {
     const file = mutated("three-problems", (s) => {
       s.population.cohorts[0].size = 0;
       s.outcomes[0].transitions[2].to = "prison";
       s.contract.drawdown[0].share = 0.5;
     });
-    const r = utfall("validate", file);
+    const r = await utfall("validate", file);
     expectBadInput(r);
     const lines = r.stderr.trimEnd().split("\n");
     expect(lines).toHaveLength(3);
@@ -352,11 +354,11 @@ describe("utfall validate", () => {
     ]);
   });
 
-  it("reports a problem in a file that is not in the current directory by the path given", () => {
+  it("reports a problem in a file that is not in the current directory by the path given", async () => {
     const dir = join(tmp, "nested dir");
     mkdirSync(dir, { recursive: true });
     const file = join(dir, "bad.json");
     writeFileSync(file, JSON.stringify({ ...norrkoping(), name: "" }));
-    expectBadInput(utfall("validate", file), `${file}: name: `);
+    expectBadInput(await utfall("validate", file), `${file}: name: `);
   });
 });
