@@ -3,9 +3,9 @@ export { scenarioSchema, measuresOf, type Scenario, type ScenarioInput, type Pay
 export { parseScenario, parseScenarioText, formatPath, type Problem, type ParseResult } from "./scenario/parse.js";
 export { compile, type Model } from "./compile.js";
 export { simulateOutcomes, simulateBlock, allocateTable, type OutcomeTable } from "./simulate.js";
-export { evaluateContract, type ContractResults } from "./contract/evaluate.js";
+export { evaluateContract, type ContractResults, type EvaluateOptions } from "./contract/evaluate.js";
 export { irr, npv, annualize } from "./finance/irr.js";
-export { dist, type Dist } from "./summary/dist.js";
+export { dist, fan, type Dist, type FanPoint } from "./summary/dist.js";
 export { summarize, type Summary } from "./summary/summarize.js";
 export { runScenario, type Run, type RunOptions } from "./run.js";
 export { BLOCK_SIZE, DEFAULT_SEED, DEFAULT_TRIALS } from "./constants.js";

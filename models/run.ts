@@ -9,6 +9,8 @@ export interface RunOptions {
   readonly trials?: number;
   readonly seed?: string | number;
   readonly onProgress?: (done: number, total: number) => void;
+  /** Keep each trial's financier cash flows by period (for fan charts). */
+  readonly keepFlows?: boolean;
 }
 
 export interface Run {
@@ -25,6 +27,6 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Run {
     seed: options.seed ?? scenario.simulation.seed,
     onProgress: options.onProgress,
   });
-  const results = evaluateContract(model, outcomes);
+  const results = evaluateContract(model, outcomes, scenario.contract, { keepFlows: options.keepFlows });
   return { model, outcomes, results, summary: summarize(model, outcomes, results) };
 }

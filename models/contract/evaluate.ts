@@ -39,9 +39,21 @@ export interface ContractResults {
   readonly anyPayment: Uint8Array;
   readonly payForNothing: Uint8Array;
   readonly missedSuccess: Uint8Array;
+  /** Financier's net cash flow by period [trial][period], when asked for (`keepFlows`). */
+  readonly flows: Float64Array | null;
 }
 
-export function evaluateContract(model: Model, table: OutcomeTable, contract: Contract = model.scenario.contract): ContractResults {
+export interface EvaluateOptions {
+  /** Keep every trial's cash flows by period (for fan charts); T × periods numbers. */
+  readonly keepFlows?: boolean;
+}
+
+export function evaluateContract(
+  model: Model,
+  table: OutcomeTable,
+  contract: Contract = model.scenario.contract,
+  options: EvaluateOptions = {},
+): ContractResults {
   const T = table.trials, C = table.cohorts, M = table.measureCount, ppy = model.periodsPerYear;
   const capital = contract.capital;
   const rules = contract.rules.map((r, i) => compileRule(r, i, contract.rules, capital, model.measures));
@@ -74,6 +86,7 @@ export function evaluateContract(model: Model, table: OutcomeTable, contract: Co
     anyPayment: new Uint8Array(T),
     payForNothing: new Uint8Array(T),
     missedSuccess: new Uint8Array(T),
+    flows: options.keepFlows ? new Float64Array(T * P) : null,
   };
 
   // The drawdown schedule is the same in every trial.
@@ -138,6 +151,7 @@ export function evaluateContract(model: Model, table: OutcomeTable, contract: Co
     const topUp = Math.max(0, guaranteed - total);
     if (topUp > MONEY_EPSILON) flows[Math.max(lastPaid, lastEvent)]! += topUp;
     const received = total + topUp;
+    out.flows?.set(flows, t * P);
     for (let k = 0; k < R; k++) out.paymentsByRule[t * R + k] = paidMeasured[k]!;
 
     out.payments[t] = total;

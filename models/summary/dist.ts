@@ -46,3 +46,21 @@ export function share(n: number, test: (i: number) => boolean): number {
   for (let i = 0; i < n; i++) if (test(i)) k++;
   return n > 0 ? k / n : 0;
 }
+
+/** One point of a fan chart: the distribution of a per-trial series at x (a period or year). */
+export interface FanPoint extends Dist {
+  readonly x: number;
+}
+
+/** Fan-chart points for a [trial][x] matrix with `width` columns. */
+export function fan(matrix: Float64Array, width: number): FanPoint[] {
+  const trials = matrix.length / width;
+  const column = new Float64Array(trials);
+  const out: FanPoint[] = [];
+  for (let x = 0; x < width; x++) {
+    for (let t = 0; t < trials; t++) column[t] = matrix[t * width + x]!;
+    const d = dist(column);
+    if (d) out.push({ x, ...d });
+  }
+  return out;
+}

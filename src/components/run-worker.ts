@@ -1,9 +1,10 @@
 /**
  * Runs a scenario off the main thread. Receives {scenario (raw JSON), trials, seed}; posts
- * {type: "progress", done, total} while simulating, then {type: "result", summary, columns}
- * or {type: "invalid", problems}. The engine is the same one the CLI and the tests call.
+ * {type: "progress", done, total} while simulating, then {type: "result", ...RunResult} or
+ * {type: "invalid", problems}. The engine is the same one the CLI and the tests call, so the
+ * same scenario and seed give the same numbers here.
  */
-import { parseScenario, runScenario } from "../models/index.js";
+import { fan, parseScenario, runScenario } from "../models/index.js";
 
 export interface RunRequest {
   scenario: unknown;
@@ -18,24 +19,56 @@ self.onmessage = (event: MessageEvent<RunRequest>) => {
     self.postMessage({ type: "invalid", problems: parsed.problems });
     return;
   }
+  const t0 = performance.now();
   const run = runScenario(parsed.scenario, {
     trials,
     seed,
+    keepFlows: true,
     onProgress: (done, total) => self.postMessage({ type: "progress", done, total }),
   });
-  const { results, outcomes } = run;
+  const { results, outcomes, model } = run;
+  const years = Math.max(model.years, results.years);
+  const net = new Float64Array(trials * years);
+  for (let t = 0; t < trials; t++) {
+    for (let y = 0; y < years; y++) {
+      const avoided = y < model.years ? outcomes.avoidedByYear[t * model.years + y]! : 0;
+      const paid = y < results.years ? results.paymentsByYear[t * results.years + y]! : 0;
+      net[t * years + y] = avoided - paid;
+    }
+  }
   const columns = {
     irr: results.irr,
     multiple: results.multiple,
     profit: results.profit,
+    financierNpv: results.financierNpv,
     payments: results.payments,
     payerNet: results.payerNet,
+    payerNetPV: results.payerNetPV,
     societyNpv: results.societyNpv,
-    avoidedByYear: outcomes.avoidedByYear,
-    paymentsByYear: results.paymentsByYear,
+    societyBenefitPV: outcomes.societyBenefitPV,
+  };
+  const fans = {
+    financierFlows: fan(results.flows!, results.periods),
+    paymentsByYear: fan(results.paymentsByYear, results.years),
+    avoidedByYear: fan(outcomes.avoidedByYear, model.years),
+    netByYear: fan(net, years),
   };
   self.postMessage(
-    { type: "result", summary: run.summary, columns, years: { avoided: run.model.years, payments: results.years } },
+    {
+      type: "result",
+      summary: run.summary,
+      columns,
+      fans,
+      meta: {
+        currency: parsed.scenario.currency,
+        periodsPerYear: model.periodsPerYear,
+        capital: results.capital,
+        periods: results.periods,
+        horizon: model.horizon,
+        followUp: model.followUp,
+        elapsedMs: performance.now() - t0,
+      },
+    },
     { transfer: Object.values(columns).map((c) => c.buffer as ArrayBuffer) },
   );
 };

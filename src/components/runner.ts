@@ -1,14 +1,21 @@
 /**
- * Main-thread side of the scenario worker: one run at a time; a new run cancels the last.
+ * Main-thread side of the scenario worker. One run at a time: starting a run cancels the one
+ * in flight (its promise then never settles, so a page keeps showing the last good result).
  */
-import type { Summary } from "../models/index.js";
+import type { FanPoint, Summary } from "../models/index.js";
+
+export type ColumnName = "irr" | "multiple" | "profit" | "financierNpv" | "payments" | "payerNet" | "payerNetPV" | "societyNpv" | "societyBenefitPV";
 
 export interface RunResult {
   summary: Summary;
-  columns: Record<"irr" | "multiple" | "profit" | "payments" | "payerNet" | "societyNpv" | "avoidedByYear" | "paymentsByYear", Float64Array>;
-  years: { avoided: number; payments: number };
+  /** One value per trial. */
+  columns: Record<ColumnName, Float64Array>;
+  /** Fan-chart points: financier's net cash flow by period; payer's money by budget year. */
+  fans: Record<"financierFlows" | "paymentsByYear" | "avoidedByYear" | "netByYear", FanPoint[]>;
+  meta: { currency: string; periodsPerYear: number; capital: number; periods: number; horizon: number; followUp: number; elapsedMs: number };
 }
 
+/** A scenario the engine rejected, with one problem per JSON path. */
 export class ScenarioInvalid extends Error {
   constructor(readonly problems: { path: string; message: string }[]) {
     super(problems.map((p) => `${p.path}: ${p.message}`).join("\n"));
@@ -17,24 +24,25 @@ export class ScenarioInvalid extends Error {
 
 let current: Worker | null = null;
 
-/** Runs `scenario` in a fresh worker; rejects with ScenarioInvalid for a bad scenario. */
+/** The worker's URL; pages pass `import.meta.resolve("./components/run-worker.js")`. */
 export function runInWorker(
   workerUrl: string,
   scenario: unknown,
   options: { trials: number; seed: string | number; onProgress?: (done: number, total: number) => void },
 ): Promise<RunResult> {
-  current?.terminate(); // cancel the run in flight: its result would be stale
+  current?.terminate();
   const worker = (current = new Worker(workerUrl, { type: "module" }));
   return new Promise((resolve, reject) => {
     worker.onmessage = (event) => {
       const m = event.data;
-      if (m.type === "progress") options.onProgress?.(m.done, m.total);
-      else {
-        worker.terminate();
-        if (current === worker) current = null;
-        if (m.type === "result") resolve(m as RunResult);
-        else reject(new ScenarioInvalid(m.problems));
+      if (m.type === "progress") {
+        options.onProgress?.(m.done, m.total);
+        return;
       }
+      worker.terminate();
+      if (current === worker) current = null;
+      if (m.type === "result") resolve(m as RunResult);
+      else reject(new ScenarioInvalid(m.problems));
     };
     worker.onerror = (event) => {
       worker.terminate();
