@@ -8,7 +8,7 @@
  *   the ratio says how much the model costs beyond its random numbers.
  */
 import { readFileSync } from "node:fs";
-import { compile, evaluateContract, parseScenarioText, runScenario, simulateOutcomes, summarize } from "../models/index.js";
+import { compile, evaluateContract, parseScenarioText, runScenario, simulateOutcomes, summarize, sweep } from "../models/index.js";
 import { blockRng } from "../models/random/rng.js";
 
 const file = "data/scenarios/norrkoping-2016.json";
@@ -62,6 +62,17 @@ console.log(`  evaluate contract:                 ${fmt(evalMs)} ms`);
 console.log(`  summarize:                         ${fmt(sumMs)} ms`);
 console.log(`contract re-evaluation, 10,000 stored trials: ${fmt(median(reevals), 1)} ms (median of ${reevals.length})`);
 console.log(`yardstick: ${fmt(childPeriods)} xor4096 uniforms alone: ${fmt(rngMs)} ms; simulation / yardstick = ${fmt(simMs / rngMs, 1)}×`);
+
+// 4. A 21 × 21 sweep of two contract terms on 10,000 trials (simulated once, evaluated 441 times).
+const raw = JSON.parse(readFileSync(file, "utf8"));
+const steps = (a: number, b: number) => Array.from({ length: 21 }, (_, i) => a + ((b - a) * i) / 20);
+const [, sweepMs] = time(() =>
+  sweep(raw, [
+    { path: "contract.rules[savings].share", values: steps(0.3, 0.9) },
+    { path: "contract.rules[return].cap.ofCapital", values: steps(0, 0.4) },
+  ], { trials: 10_000, seed: 1 }),
+);
+console.log(`sweep 21 × 21 of two contract terms, 10,000 trials: ${fmt(sweepMs)} ms (${fmt(sweepMs / 441, 1)} ms per cell, incl. validating each cell)`);
 
 if (!process.argv.includes("--no-million")) {
   const before = process.memoryUsage().rss;

@@ -5,19 +5,26 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { parseScenarioText, runScenario, type Problem, type Scenario } from "../models/index.js";
+import { parseScenarioText, PathError, runScenario, sweep, SweepError, type Problem, type Scenario, type Vary } from "../models/index.js";
+import { renderSweep, sweepCsv } from "./sweep.js";
 import { renderSummary } from "./table.js";
 
 const USAGE = `usage:
   utfall run <scenario.json> [--trials N] [--seed S] [--json]
   utfall validate <scenario.json>
+  utfall sweep <scenario.json> --vary <path>=<from>:<to>:<steps> [--vary …] [--trials N] [--seed S] [--json|--csv]
 
   run        simulate the scenario and print a summary (a table, or one JSON object with --json)
   validate   exit 0 if the scenario is valid; else exit 2 with one line per problem on stderr
+  sweep      evaluate one or two terms over a grid of values; contract terms re-use the same
+             simulated outcomes (common random numbers)
 
   --trials N   number of Monte Carlo trials, 1 to 10000000 (default: the scenario's)
   --seed S     seed for the random numbers, a number or a word (default: the scenario's)
-  --json       print exactly one JSON object on stdout`;
+  --json       print exactly one JSON object on stdout
+  --csv        (sweep) print the grid as CSV, one row per cell
+  --vary P=A:B:K  (sweep) vary the field at JSON path P from A to B in K steps, e.g.
+               --vary contract.rules[savings].share=0.4:0.8:5`;
 
 /** Bad input: reported on stderr, exit code 2. */
 export class InputError extends Error {
@@ -27,6 +34,56 @@ export class InputError extends Error {
 }
 
 const MAX_TRIALS = 10_000_000;
+
+function readJson(file: string): { text: string; json: unknown } {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (e as Error).message;
+    throw new InputError([`${file}: cannot read: ${why}`]);
+  }
+  try {
+    return { text, json: JSON.parse(text) };
+  } catch (e) {
+    throw new InputError([`${file}: (file): invalid JSON: ${(e as Error).message}`]);
+  }
+}
+
+/** `contract.rules[1].share=0.4:0.8:5` → five values from 0.4 to 0.8. */
+export function parseVary(spec: string): Vary {
+  const m = /^(.+)=([^:]+):([^:]+):([^:]+)$/.exec(spec);
+  const bad = (why: string) => new InputError([`--vary ${JSON.stringify(spec)}: ${why}; expected <path>=<from>:<to>:<steps>, e.g. contract.rules[1].share=0.4:0.8:5`]);
+  if (!m) throw bad("not in the form path=from:to:steps");
+  const [, path, a, b, k] = m;
+  const from = Number(a), to = Number(b), steps = Number(k);
+  if (!Number.isFinite(from) || !Number.isFinite(to)) throw bad("from and to must be numbers");
+  if (!Number.isInteger(steps) || steps < 1 || steps > 201) throw bad("steps must be a whole number from 1 to 201");
+  if (steps === 1 && from !== to) throw bad("one step needs from = to");
+  const values = Array.from({ length: steps }, (_, i) => (steps === 1 ? from : from + ((to - from) * i) / (steps - 1)));
+  return { path: path!, values: values.map((v) => +v.toPrecision(12)) };
+}
+
+function runSweep(file: string, values: { vary?: string[]; trials?: string; seed?: string; json?: boolean; csv?: boolean }, out: NodeJS.WritableStream, err: NodeJS.WriteStream): number {
+  if (!values.vary?.length) throw new InputError(["sweep: give one or two --vary <path>=<from>:<to>:<steps>"]);
+  if (values.vary.length > 2) throw new InputError(["sweep: at most two --vary at a time"]);
+  if (values.json && values.csv) throw new InputError(["sweep: choose --json or --csv, not both"]);
+  const vary = values.vary.map(parseVary);
+  const trials = parseTrials(values.trials);
+  const seed = parseSeed(values.seed);
+  const { json } = readJson(file);
+  let result;
+  try {
+    result = sweep(json, vary, { trials, seed, onProgress: progressReporter(err) });
+  } catch (e) {
+    if (e instanceof SweepError) throw new InputError(e.problems.map((p) => `${file}: ${p.path}: ${p.message}`));
+    if (e instanceof PathError) throw new InputError([`--vary ${e.problem.path}: ${e.problem.message}`]);
+    throw e;
+  }
+  out.write(values.json ? JSON.stringify(result) + "\n" : values.csv ? sweepCsv(result) + "\n" : renderSweep(result) + "\n");
+  return 0;
+}
 
 function loadScenario(file: string): Scenario {
   let text: string;
@@ -82,6 +139,8 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
         trials: { type: "string" },
         seed: { type: "string" },
         json: { type: "boolean", default: false },
+        csv: { type: "boolean", default: false },
+        vary: { type: "string", multiple: true },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -96,7 +155,7 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
   }
   const [command, file, ...rest] = positionals;
   try {
-    if (command !== "run" && command !== "validate") {
+    if (command !== "run" && command !== "validate" && command !== "sweep") {
       throw new InputError([command === undefined ? "missing command" : `unknown command "${command}"`, USAGE]);
     }
     if (file === undefined) throw new InputError([`${command}: missing <scenario.json>`, USAGE]);
@@ -109,6 +168,8 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
       out.write(`${file}: valid\n`);
       return 0;
     }
+    if (command === "sweep") return runSweep(file, values, out, err);
+    if (values.vary || values.csv) throw new InputError(["--vary and --csv belong to the sweep command"]);
     const trials = parseTrials(values.trials);
     const seed = parseSeed(values.seed);
     const scenario = loadScenario(file);

@@ -10,3 +10,5 @@ export { summarize, type Summary } from "./summary/summarize.js";
 export { runScenario, type Run, type RunOptions } from "./run.js";
 export { BLOCK_SIZE, DEFAULT_SEED, DEFAULT_TRIALS } from "./constants.js";
 export { expectedBaseline } from "./expectation.js";
+export { sweep, cellFigures, SweepError, type Vary, type Cell, type CellFigures, type SweepResult } from "./analysis/sweep.js";
+export { parsePath, setPath, PathError } from "./analysis/path.js";

@@ -44,8 +44,43 @@ export function irr(flows: ArrayLike<number>, n = flows.length): number {
   if (out === 0) return NaN; // nothing invested: no rate of return
   if (back === 0) return -1; // invested, nothing back: total loss
   // One sign change in the flows (Descartes) or in their running sum (Norström): one root.
-  if (flowChanges === 1 || runningChanges === 1) return bracketed(flows, n);
+  if (flowChanges === 1 || runningChanges === 1) {
+    const r = newton(flows, n, out, back);
+    return Number.isNaN(r) ? bracketed(flows, n) : r;
+  }
   return scanned(flows, n);
+}
+
+/**
+ * Newton's method from a guess that treats the flows as one outlay and one return at their
+ * money-weighted mean times: (back/out)^(1/Δt) − 1. Converges in a few steps on the usual
+ * flows; NaN asks the caller to fall back to the bracketed solver.
+ */
+function newton(flows: ArrayLike<number>, n: number, out: number, back: number): number {
+  let tOut = 0, tBack = 0;
+  for (let t = 0; t < n; t++) {
+    const f = flows[t]!;
+    if (f < 0) tOut -= t * f;
+    else tBack += t * f;
+  }
+  const dt = tBack / back - tOut / out;
+  if (!(dt > 0)) return NaN;
+  let r = Math.pow(back / out, 1 / dt) - 1;
+  for (let i = 0; i < 30; i++) {
+    if (!(r > LOWEST)) return NaN;
+    const v = 1 / (1 + r);
+    let f = 0, df = 0;
+    for (let t = n - 1; t >= 0; t--) {
+      // Horner for f(v) = Σ flows[t]·v^t and its derivative in v; df/dr = −v²·df/dv.
+      df = df * v + f;
+      f = f * v + flows[t]!;
+    }
+    const step = f / (-v * v * df);
+    if (!Number.isFinite(step)) return NaN;
+    r -= step;
+    if (Math.abs(step) < TOLERANCE * (1 + Math.abs(r))) return r > LOWEST ? r : NaN;
+  }
+  return NaN;
 }
 
 /** A single root is known to exist: find an upper bracket, then bisect with secant steps. */

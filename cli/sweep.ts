@@ -1,0 +1,47 @@
+/** Output of `utfall sweep`: a readable grid, or CSV with one row per cell. */
+import { csvFormat } from "d3-dsv";
+import { formatMoney, formatNumber, formatPercent, localeOf } from "../models/format.js";
+import type { Cell, SweepResult } from "../models/index.js";
+
+/** Flat columns: the varied paths, then each party's figures. */
+function flat(cell: Cell): Record<string, number | null> {
+  const row: Record<string, number | null> = { ...cell.at };
+  for (const [party, figures] of Object.entries({ financier: cell.financier, payer: cell.payer, contract: cell.contract, society: cell.society })) {
+    for (const [k, v] of Object.entries(figures)) row[`${party}.${k}`] = v;
+  }
+  return row;
+}
+
+/** CSV with a header row; numbers in full precision, missing values empty. */
+export function sweepCsv(r: SweepResult): string {
+  return csvFormat(r.cells.map(flat).map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v === null ? "" : String(v)]))));
+}
+
+export function renderSweep(r: SweepResult): string {
+  const currency = "SEK";
+  const locale = localeOf(currency);
+  const pct = (x: number | null) => formatPercent(x, locale);
+  const header = [
+    ...r.vary.map((v) => v.path),
+    "mean IRR/yr",
+    "P(loss)",
+    "payer pays (mean)",
+    "payer net (mean)",
+    "P(pay for nothing)",
+    "P(missed success)",
+  ];
+  const rows = r.cells.map((c) => [
+    ...r.vary.map((v) => formatNumber(c.at[v.path], locale, 3)),
+    pct(c.financier.meanIrr),
+    pct(c.financier.probLoss),
+    formatMoney(c.payer.meanPayments, currency, locale),
+    formatMoney(c.payer.meanNet, currency, locale),
+    pct(c.payer.probPayForNothing),
+    pct(c.contract.probMissedSuccess),
+  ]);
+  const all = [header, ...rows];
+  const widths = header.map((_, i) => Math.max(...all.map((row) => [...row[i]!].length)));
+  const lines = all.map((row) => row.map((cell, i) => cell.padStart(widths[i]!)).join("  ").trimEnd());
+  const how = r.commonOutcomes ? "every cell evaluated on the same simulated outcomes" : "each cell simulated from the same seed";
+  return [`${r.scenario}: sweep of ${r.cells.length} cells, ${formatNumber(r.trials, locale)} trials, seed ${r.seed}; ${how}`, "", ...lines].join("\n");
+}

@@ -1,0 +1,144 @@
+/**
+ * Sweeps over scenario terms: each cell sets one or two fields (by JSON path) and evaluates.
+ * Contract terms are evaluated on the same simulated outcomes (common random numbers), so the
+ * surface is smooth and a cell costs one contract evaluation; a field outside `contract`
+ * changes what is simulated, so its cells are simulated again, each from the same seed.
+ */
+import { compile, type Model } from "../compile.js";
+import { MONEY_EPSILON } from "../constants.js";
+import { evaluateContract, type ContractResults } from "../contract/evaluate.js";
+import { parseScenario, type Problem } from "../scenario/parse.js";
+import type { Scenario } from "../scenario/schema.js";
+import { simulateOutcomes, type OutcomeTable } from "../simulate.js";
+import { setPath, parsePath, type PathKey } from "./path.js";
+
+export interface Vary {
+  /** JSON path of a scenario field, e.g. `contract.rules[1].share` or `contract.rules[savings].share`. */
+  readonly path: string;
+  readonly values: readonly number[];
+}
+
+/** Each party's figures for one cell: means and shares of trials, no percentiles (cheap). */
+export interface CellFigures {
+  readonly financier: { meanIrr: number | null; medianIrr: number | null; meanMultiple: number | null; probLoss: number; probTotalLoss: number; meanProfit: number };
+  readonly payer: { meanPayments: number; meanNet: number; probNetCost: number; probPayForNothing: number };
+  readonly contract: { probAnyPayment: number; probMissedSuccess: number };
+  readonly society: { meanNpv: number; chanceBenefitsExceedCosts: number };
+}
+
+export interface Cell extends CellFigures {
+  /** The value of each varied path in this cell. */
+  readonly at: Record<string, number>;
+}
+
+export interface SweepResult {
+  readonly scenario: string;
+  readonly trials: number;
+  readonly seed: string | number;
+  readonly vary: readonly Vary[];
+  /** Whether cells re-used one simulation (only contract terms varied). */
+  readonly commonOutcomes: boolean;
+  readonly cells: readonly Cell[];
+}
+
+/** A sweep that cannot run: a path or a value the scenario does not allow. */
+export class SweepError extends Error {
+  constructor(readonly problems: Problem[]) {
+    super(problems.map((p) => `${p.path}: ${p.message}`).join("\n"));
+  }
+}
+
+/** Figures for one evaluated contract. */
+export function cellFigures(r: ContractResults): CellFigures {
+  const T = r.trials;
+  let irrSum = 0, irrN = 0, mult = 0, multN = 0, loss = 0, total = 0, profit = 0;
+  let paid = 0, net = 0, netCost = 0, nothing = 0, any = 0, missed = 0, npv = 0, gain = 0;
+  const irrs = new Float64Array(T);
+  for (let t = 0; t < T; t++) {
+    const i = r.irr[t]!;
+    if (!Number.isNaN(i)) irrs[irrN++] = i, irrSum += i;
+    if (Number.isFinite(r.multiple[t]!)) (mult += r.multiple[t]!), multN++;
+    if (r.profit[t]! < -MONEY_EPSILON) loss++;
+    if (r.capital > 0 && r.payments[t]! + r.guarantee[t]! <= MONEY_EPSILON) total++;
+    profit += r.profit[t]!;
+    paid += r.payments[t]!;
+    net += r.payerNet[t]!;
+    if (r.payerNet[t]! < -MONEY_EPSILON) netCost++;
+    nothing += r.payForNothing[t]!;
+    any += r.anyPayment[t]!;
+    missed += r.missedSuccess[t]!;
+    npv += r.societyNpv[t]!;
+    if (r.societyNpv[t]! > 0) gain++;
+  }
+  const sorted = irrs.subarray(0, irrN).sort();
+  return {
+    financier: {
+      meanIrr: irrN ? irrSum / irrN : null,
+      medianIrr: irrN ? sorted[Math.floor((irrN - 1) / 2)]! / 2 + sorted[Math.ceil((irrN - 1) / 2)]! / 2 : null,
+      meanMultiple: multN ? mult / multN : null,
+      probLoss: loss / T,
+      probTotalLoss: total / T,
+      meanProfit: profit / T,
+    },
+    payer: { meanPayments: paid / T, meanNet: net / T, probNetCost: netCost / T, probPayForNothing: nothing / T },
+    contract: { probAnyPayment: any / T, probMissedSuccess: missed / T },
+    society: { meanNpv: npv / T, chanceBenefitsExceedCosts: gain / T },
+  };
+}
+
+/** Every combination of the varied values, first path slowest. */
+function grid(vary: readonly Vary[]): Record<string, number>[] {
+  return vary.reduce<Record<string, number>[]>(
+    (cells, v) => cells.flatMap((c) => v.values.map((x) => ({ ...c, [v.path]: x }))),
+    [{}],
+  );
+}
+
+/**
+ * Evaluates `input` (raw scenario JSON) at every combination of the varied values.
+ * `onProgress(done, total)` is called after each cell.
+ */
+export function sweep(
+  input: unknown,
+  vary: readonly Vary[],
+  options: { trials?: number; seed?: string | number; onProgress?: (done: number, total: number) => void } = {},
+): SweepResult {
+  const base = parseScenario(input);
+  if (!base.ok) throw new SweepError(base.problems);
+  const trials = options.trials ?? base.scenario.simulation.trials;
+  const seed = options.seed ?? base.scenario.simulation.seed;
+  const paths = vary.map((v) => ({ ...v, keys: parsePath(v.path, input) }));
+  const commonOutcomes = paths.every((p) => p.keys[0] === "contract");
+
+  // Validate every cell before simulating anything: a bad value is reported at once.
+  const cells = grid(vary).map((at) => {
+    const json = structuredClone(input) as Record<string, unknown>;
+    for (const p of paths) setPath(json, p.keys, at[p.path]!, p.path);
+    const parsed = parseScenario(json);
+    if (!parsed.ok) {
+      const where = Object.entries(at).map(([k, v]) => `${k}=${v}`).join(", ");
+      throw new SweepError(parsed.problems.map((q) => ({ path: q.path, message: `${q.message} (in the cell ${where})` })));
+    }
+    return { at, scenario: parsed.scenario };
+  });
+
+  let shared: { model: Model; table: OutcomeTable } | null = null;
+  if (commonOutcomes) {
+    const model = compile(base.scenario);
+    shared = { model, table: simulateOutcomes(model, { trials, seed }) };
+  }
+  const out: Cell[] = [];
+  cells.forEach(({ at, scenario }, i) => {
+    out.push({ at, ...evaluateCell(scenario, shared, trials, seed) });
+    options.onProgress?.(i + 1, cells.length);
+  });
+  return { scenario: base.scenario.name, trials, seed, vary, commonOutcomes, cells: out };
+}
+
+function evaluateCell(scenario: Scenario, shared: { model: Model; table: OutcomeTable } | null, trials: number, seed: string | number): CellFigures {
+  if (shared) return cellFigures(evaluateContract(shared.model, shared.table, scenario.contract));
+  const model = compile(scenario);
+  return cellFigures(evaluateContract(model, simulateOutcomes(model, { trials, seed })));
+}
+
+export type { PathKey };
