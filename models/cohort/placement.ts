@@ -19,9 +19,6 @@ export interface WindowTotals {
 
 export const emptyTotals = (): WindowTotals => ({ cost: 0, careDays: 0, replacements: 0 });
 
-/** Buckets per joint row in the guide table. */
-const GUIDE = 64;
-
 /** Reused buffers: one simulator per block of trials, no allocation per trial. */
 export class PlacementSimulator {
   private readonly S: number;
@@ -37,15 +34,17 @@ export class PlacementSimulator {
    * Joint rows: for a child in state a with and b without the intervention (joint state
    * j = a·S + b), the merged thresholds of both arms' rows split [0, 1) into segments; segment g
    * sends the child to (nextT, nextC), so one uniform moves both arms in one step, exactly as two
-   * separate searches would. A guide table (Chen & Asau 1974, indexed search) maps u's bucket
-   * to the first candidate segment, so the search almost never branches unpredictably.
+   * separate searches would. Both arms stay put above the last threshold, with chance
+   * `stay[j]`; since the chances do not change over time, the number of periods a child stays
+   * is geometric and is drawn at once, then one more uniform picks where it goes.
    */
   private readonly W: number;
   private readonly jointThresholds: Float64Array;
   private readonly jointNext: Uint16Array;
   private readonly jointReplT: Uint8Array;
   private readonly jointReplC: Uint8Array;
-  private readonly guide: Uint8Array;
+  private readonly logStay: Float64Array;
+  private readonly exitWidth: Float64Array;
   private readonly ready: Uint8Array;
   /** Occupancy [period][joint state], grown as needed. */
   private occ = new Int32Array(0);
@@ -76,7 +75,8 @@ export class PlacementSimulator {
     this.jointNext = new Uint16Array(S * S * (W + 1));
     this.jointReplT = new Uint8Array(S * S * (W + 1));
     this.jointReplC = new Uint8Array(S * S * (W + 1));
-    this.guide = new Uint8Array(S * S * GUIDE);
+    this.logStay = new Float64Array(S * S);
+    this.exitWidth = new Float64Array(S * S);
     this.ready = new Uint8Array(S * S);
   }
 
@@ -98,7 +98,7 @@ export class PlacementSimulator {
   }
 
   private buildJointRow(j: number): void {
-    const { S, W, cumT, cumC, destT, destC, lenT, lenC, jointThresholds, jointNext, jointReplT, jointReplC, guide } = this;
+    const { S, W, cumT, cumC, destT, destC, lenT, lenC, jointThresholds, jointNext, jointReplT, jointReplC } = this;
     const isPlacement = this.m.isPlacement;
     const a = (j / S) | 0, b = j % S;
     // Merge the two sorted rows of thresholds; pad with 2, which no u reaches.
@@ -119,10 +119,10 @@ export class PlacementSimulator {
       jointReplT[j * (W + 1) + g] = !isPlacement[a] && isPlacement[na] ? 1 : 0;
       jointReplC[j * (W + 1) + g] = !isPlacement[b] && isPlacement[nb] ? 1 : 0;
     }
-    for (let q = 0, k = 0; q < GUIDE; q++) {
-      while (jointThresholds[j * W + k]! <= q / GUIDE) k++;
-      guide[j * GUIDE + q] = k;
-    }
+    // Leaving: u below the last threshold. Staying: the rest, 1 − last (log 0 = −∞ when certain to leave).
+    const leave = used > 0 ? Math.min(1, jointThresholds[j * W + used - 1]!) : 0;
+    this.exitWidth[j] = leave;
+    this.logStay[j] = Math.log(1 - leave);
     this.ready[j] = 1;
   }
 
@@ -142,28 +142,41 @@ export class PlacementSimulator {
     avoidedPayer: Float64Array,
     avoidedFull: Float64Array,
   ): void {
-    const { S, W, cost, fullCost, daysPerPeriod, jointThresholds, jointNext, jointReplT, jointReplC, guide, ready } = this;
+    const { S, W, cost, fullCost, daysPerPeriod, jointThresholds, jointNext, jointReplT, jointReplC, ready, logStay, exitWidth } = this;
     const isPlacement = this.m.isPlacement;
     const intake = this.intakeOf(n);
     const periods = end - start, window = windowEnd - start, J = S * S;
-    const occ = this.occupancy(periods);
+    // Occupancy as differences: +1 where a stay starts, −1 where it ends; summed up below.
+    const occ = this.occupancy(periods + 1);
     let replT = 0, replC = 0;
     for (let i = 0; i < n; i++) {
       let j = intake[i]! * (S + 1); // same state in both arms at intake
-      for (let k = 0; k < periods; k++) {
-        occ[k * J + j]!++;
+      let k = 0;
+      while (k < periods) {
         if (ready[j] === 0) this.buildJointRow(j);
-        const u = rng();
-        let g = guide[j * GUIDE + ((u * GUIDE) | 0)]!;
+        // Periods spent in j: 1 + Geometric(stay), P(more than d) = stay^d. A state nobody leaves
+        // has log(stay) = 0; a u of 0 gives log 1 = 0, an immediate move (probability zero).
+        const ls = logStay[j]!;
+        const extra = ls === 0 ? Infinity : Math.floor(Math.log(1 - rng()) / ls);
+        const leaves = extra < periods - k; // moves at the end of one of the simulated periods
+        const leaveAt = leaves ? k + 1 + extra : periods; // first period in the next state
+        occ[k * J + j]!++;
+        occ[leaveAt * J + j]!--;
+        if (!leaves) break;
+        // Where it goes: u uniform over the leaving part [0, exitWidth).
+        const u = rng() * exitWidth[j]!;
+        let g = 0;
         while (u >= jointThresholds[j * W + g]!) g++;
         const seg = j * (W + 1) + g;
-        if (k < window) {
+        if (leaveAt - 1 < window) {
           replT += jointReplT[seg]!;
           replC += jointReplC[seg]!;
         }
         j = jointNext[seg]!;
+        k = leaveAt;
       }
     }
+    for (let k = 1; k < periods; k++) for (let jj = 0; jj < J; jj++) occ[k * J + jj]! += occ[(k - 1) * J + jj]!;
     treated.replacements += replT;
     counterfactual.replacements += replC;
     const occT = this.armT, occC = this.armC;
