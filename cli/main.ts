@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { parseScenarioText, PathError, runScenario, sweep, SweepError, type Problem, type Scenario, type Vary } from "../models/index.js";
+import { parseScenario, PathError, runScenario, sweep, SweepError, type Problem, type Scenario, type Vary } from "../models/index.js";
 import { renderSweep, sweepCsv } from "./sweep.js";
 import { renderSummary } from "./table.js";
 
@@ -35,7 +35,7 @@ export class InputError extends Error {
 
 const MAX_TRIALS = 10_000_000;
 
-function readJson(file: string): { text: string; json: unknown } {
+function readJson(file: string): { json: unknown } {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -45,7 +45,7 @@ function readJson(file: string): { text: string; json: unknown } {
     throw new InputError([`${file}: cannot read: ${why}`]);
   }
   try {
-    return { text, json: JSON.parse(text) };
+    return { json: JSON.parse(text) };
   } catch (e) {
     throw new InputError([`${file}: (file): invalid JSON: ${(e as Error).message}`]);
   }
@@ -86,15 +86,7 @@ function runSweep(file: string, values: { vary?: string[]; trials?: string; seed
 }
 
 function loadScenario(file: string): Scenario {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (e as Error).message;
-    throw new InputError([`${file}: cannot read: ${why}`]);
-  }
-  const parsed = parseScenarioText(text);
+  const parsed = parseScenario(readJson(file).json);
   if (!parsed.ok) throw new InputError(parsed.problems.map((p: Problem) => `${file}: ${p.path}: ${p.message}`));
   return parsed.scenario;
 }
