@@ -12,3 +12,4 @@ export { BLOCK_SIZE, DEFAULT_SEED, DEFAULT_TRIALS } from "./constants.js";
 export { expectedBaseline } from "./expectation.js";
 export { sweep, cellFigures, SweepError, type Vary, type Cell, type CellFigures, type SweepResult } from "./analysis/sweep.js";
 export { parsePath, setPath, PathError } from "./analysis/path.js";
+export { breakEven, trueEffects, type BreakEven, type Party } from "./analysis/breakEven.js";

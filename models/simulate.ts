@@ -40,6 +40,11 @@ export interface SimulateOptions {
   /** Simulate only blocks [firstBlock, firstBlock + blockCount): how workers split a run. */
   readonly firstBlock?: number;
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Strength of every effect: rate and odds ratios are raised to this power and standardized
+   * mean differences multiplied by it; 0 is no effect, 1 the scenario's. For break-even analysis.
+   */
+  readonly effectScale?: number;
 }
 
 export function allocateTable(model: Model, trials: number, seed: string | number): OutcomeTable {
@@ -71,7 +76,7 @@ export function simulateOutcomes(model: Model, options: SimulateOptions): Outcom
   const first = options.firstBlock ?? 0;
   for (let b = 0; b < blocks; b++) {
     const from = b * BLOCK_SIZE;
-    simulateBlock(model, table, first + b, from, Math.min(trials, from + BLOCK_SIZE) - from);
+    simulateBlock(model, table, first + b, from, Math.min(trials, from + BLOCK_SIZE) - from, options.effectScale ?? 1);
     options.onProgress?.(Math.min(trials, from + BLOCK_SIZE), trials);
   }
   return table;
@@ -81,7 +86,7 @@ export function simulateOutcomes(model: Model, options: SimulateOptions): Outcom
  * Simulates `count` trials of global block `block` into rows [row, row + count) of `table`.
  * The numbers depend only on (seed, block), never on which worker runs the block.
  */
-export function simulateBlock(model: Model, table: OutcomeTable, block: number, row: number, count: number): void {
+export function simulateBlock(model: Model, table: OutcomeTable, block: number, row: number, count: number, effectScale = 1): void {
   const rng = blockRng(table.seed, block);
   const draws = model.params.map((p) => sampler(p.spec, p.bounds, rng));
   const values = new Float64Array(model.params.length);
@@ -112,7 +117,7 @@ export function simulateBlock(model: Model, table: OutcomeTable, block: number, 
     let longRunPV = 0;
 
     for (const o of model.outcomes) {
-      if (o.kind === "placement") placement[o.outcomeIndex]!.setTrial(values, delivered);
+      if (o.kind === "placement") placement[o.outcomeIndex]!.setTrial(values, delivered, effectScale);
     }
     for (let ci = 0; ci < C; ci++) {
       const n = model.cohortSizes[ci]!, start = model.cohortStarts[ci]!, windowEnd = start + model.followUp;
@@ -145,7 +150,7 @@ export function simulateBlock(model: Model, table: OutcomeTable, block: number, 
           let p1 = p0;
           if (delivered && o.effect) {
             const e = values[o.effect.slot]!;
-            p1 = shiftLogOdds(p0, o.effect.type === "oddsRatio" ? Math.log(e) : e * SMD_TO_LOG_ODDS);
+            p1 = shiftLogOdds(p0, effectScale * (o.effect.type === "oddsRatio" ? Math.log(e) : e * SMD_TO_LOG_ODDS));
           }
           coupledBinomial(coupled, n, p0, p1, pair);
           table.treated[base + o.measureIndex] = pair.treated;
@@ -154,7 +159,7 @@ export function simulateBlock(model: Model, table: OutcomeTable, block: number, 
             comparison > 0 ? (coupled.binomial(comparison, p0)() * n * (1 + bias)) / comparison : historical(model, o.measureIndex, n);
         } else {
           const l0 = values[o.rateSlot]!;
-          const l1 = delivered && o.effectSlot >= 0 ? l0 * values[o.effectSlot]! : l0;
+          const l1 = delivered && o.effectSlot >= 0 ? l0 * Math.pow(values[o.effectSlot]!, effectScale) : l0;
           coupledPoisson(coupled, n, l0, l1, pair);
           table.treated[base + o.measureIndex] = pair.treated;
           table.counterfactual[base + o.measureIndex] = pair.counterfactual;

@@ -81,14 +81,14 @@ export class PlacementSimulator {
   }
 
   /** Builds both arms' transition rows from one trial's parameter values. */
-  setTrial(values: Float64Array, delivered: boolean): void {
+  setTrial(values: Float64Array, delivered: boolean, effectScale = 1): void {
     const { m, S } = this;
     for (let s = 0; s < S; s++) {
       this.cost[s] = values[m.costSlot[s]!]!;
       this.fullCost[s] = values[m.fullCostSlot[s]!]!;
     }
     fillRows(m, values, false, S, this.cumC, this.destC, this.lenC);
-    fillRows(m, values, delivered, S, this.cumT, this.destT, this.lenT);
+    fillRows(m, values, delivered, S, this.cumT, this.destT, this.lenT, effectScale);
     this.buildJointRows();
   }
 
@@ -268,12 +268,13 @@ function fillRows(
   cum: Float64Array,
   dest: Uint8Array,
   len: Uint8Array,
+  effectScale = 1,
 ): void {
   len.fill(0);
   for (let i = 0; i < m.from.length; i++) {
     let p = values[m.slot[i]!]!;
     const e = m.effectSlot[i]!;
-    if (withEffect && e >= 0) p = 1 - Math.pow(1 - p, values[e]!);
+    if (withEffect && e >= 0) p = 1 - Math.pow(1 - p, Math.pow(values[e]!, effectScale));
     const s = m.from[i]!;
     const k = len[s]!++;
     dest[s * S + k] = m.to[i]!;

@@ -1,0 +1,104 @@
+/**
+ * Break-even effect: how strong the intervention must truly be for a party's expected money
+ * to reach zero. Every effect is scaled together (rate and odds ratios raised to a power,
+ * standardized mean differences multiplied; 0 = no effect, 1 = the scenario's), the scale is
+ * found by bisection on simulations from the same seed (common random numbers), and reported
+ * as the true relative improvement of one measure, with the chance that the scenario's
+ * uncertain effect reaches it.
+ */
+import { compile, type Model } from "../compile.js";
+import { evaluateContract, type ContractResults } from "../contract/evaluate.js";
+import { relativeImprovement } from "../contract/rules.js";
+import type { Scenario } from "../scenario/schema.js";
+import { simulateOutcomes, type OutcomeTable } from "../simulate.js";
+
+export type Party = "financier" | "payer";
+
+export interface BreakEven {
+  readonly party: Party;
+  /** The measure whose true effect is reported. */
+  readonly measure: string;
+  /** Effect scale at break-even; null if the party does not break even for scales in [0, maxScale]. */
+  readonly scale: number | null;
+  /** Mean true relative improvement of the measure at break-even. */
+  readonly trueEffect: number | null;
+  /** Chance, under the scenario's own uncertainty, that the true effect reaches the break-even effect. */
+  readonly probReach: number | null;
+}
+
+export interface BreakEvenOptions {
+  readonly trials: number;
+  readonly seed: string | number;
+  /** Measure id; default: the measure of the contract's first outcome-based rule. */
+  readonly measure?: string;
+  readonly maxScale?: number;
+}
+
+function expectedMoney(party: Party, r: ContractResults): number {
+  const column = party === "financier" ? r.profit : r.payerNet;
+  let s = 0;
+  for (let t = 0; t < r.trials; t++) s += column[t]!;
+  return s / r.trials;
+}
+
+/** Per-trial true relative improvement of a measure, pooled over cohorts. */
+export function trueEffects(model: Model, table: OutcomeTable, measure: number): Float64Array {
+  const { trials: T, cohorts: C, measureCount: M } = table;
+  const out = new Float64Array(T);
+  const higher = model.measures[measure]!.higherIsBetter;
+  for (let t = 0; t < T; t++) {
+    let treated = 0, truth = 0;
+    for (let c = 0; c < C; c++) {
+      treated += table.treated[(t * C + c) * M + measure]!;
+      truth += table.counterfactual[(t * C + c) * M + measure]!;
+    }
+    out[t] = relativeImprovement(treated, truth, higher);
+  }
+  return out;
+}
+
+function mean(xs: Float64Array): number | null {
+  let s = 0, n = 0;
+  for (const x of xs) if (Number.isFinite(x)) (s += x), n++;
+  return n ? s / n : null;
+}
+
+export function breakEven(scenario: Scenario, party: Party, options: BreakEvenOptions): BreakEven {
+  const model = compile(scenario);
+  const firstRule = scenario.contract.rules.find((r) => r.kind !== "activity" && "measure" in r) as { measure: string } | undefined;
+  const measureId = options.measure ?? firstRule?.measure ?? model.measures[0]!.id;
+  const measure = model.measures.findIndex((m) => m.id === measureId);
+  if (measure < 0) throw new Error(`unknown measure "${measureId}"; measures are ${model.measures.map((m) => m.id).join(", ")}`);
+  const maxScale = options.maxScale ?? 4;
+
+  const at = (scale: number) => {
+    const table = simulateOutcomes(model, { trials: options.trials, seed: options.seed, effectScale: scale });
+    return { table, money: expectedMoney(party, evaluateContract(model, table)) };
+  };
+
+  // Scan for the first sign change of expected money, then bisect inside it.
+  const grid = [0, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4].filter((s) => s <= maxScale);
+  let lo = grid[0]!, flo = at(lo).money, hi = NaN;
+  for (const s of grid.slice(1)) {
+    const f = at(s).money;
+    if (Math.sign(f) !== Math.sign(flo)) {
+      hi = s;
+      break;
+    }
+    (lo = s), (flo = f);
+  }
+  const base = simulateOutcomes(model, { trials: options.trials, seed: options.seed });
+  const baseEffects = trueEffects(model, base, measure);
+  if (Number.isNaN(hi)) return { party, measure: measureId, scale: null, trueEffect: null, probReach: null };
+  for (let i = 0; i < 20; i++) {
+    const mid = (lo + hi) / 2;
+    const f = at(mid).money;
+    if (Math.sign(f) === Math.sign(flo)) (lo = mid), (flo = f);
+    else hi = mid;
+  }
+  const scale = (lo + hi) / 2;
+  const trueEffect = mean(trueEffects(model, at(scale).table, measure));
+  let reach = 0;
+  if (trueEffect !== null) for (const e of baseEffects) if (e >= trueEffect) reach++;
+  return { party, measure: measureId, scale, trueEffect, probReach: trueEffect === null ? null : reach / baseEffects.length };
+}
