@@ -5,9 +5,26 @@ export default {
   title: "utfall",
   root: "src",
   // Order here is also the order the browser tests visit pages in.
-  pages: [{name: "Start", path: "/"}],
+  pages: [
+    {name: "Start", path: "/"},
+    {name: "Scenario explorer", path: "/explorer"},
+    {name: "Financier's view", path: "/financier"},
+    {name: "Payer's view", path: "/payer"},
+    {name: "Society's view", path: "/society"},
+    {name: "Methods and sources", path: "/methods"}
+  ],
   // An empty icon stops the browser from requesting /favicon.ico (a 404 console error).
-  head: '<link rel="icon" href="data:,">',
+  // The sidebar's links carry the kit's state (#s=…), so moving between pages keeps the scenario.
+  head: `<link rel="icon" href="data:,">
+<script>
+document.addEventListener("click", (event) => {
+  const a = event.target instanceof Element ? event.target.closest("a[href]:not([download])") : null;
+  if (!a || !/(^#|&)s=/.test(location.hash)) return;
+  const url = new URL(a.getAttribute("href"), location.href);
+  if (!/^https?:$/.test(url.protocol) || url.origin !== location.origin || url.hash) return;
+  a.setAttribute("href", url.pathname + url.search + location.hash);
+}, true);
+</script>`,
   style: "style.css",
   globalStylesheets: [],
   search: false,

@@ -130,8 +130,11 @@ export function evaluateContract(
         pay -= paidMeasured[o]!;
         payTrue -= paidTrue[o]!;
       }
-      pay = Math.max(0, Math.min(pay, totalCap - total));
-      payTrue = Math.max(0, Math.min(payTrue, totalCap - totalTrue));
+      // Offsets can leave rounding crumbs (1e-9): below MONEY_EPSILON nothing is paid.
+      pay = Math.min(pay, totalCap - total);
+      payTrue = Math.min(payTrue, totalCap - totalTrue);
+      if (!(pay > MONEY_EPSILON)) pay = 0;
+      if (!(payTrue > MONEY_EPSILON)) payTrue = 0;
       paidMeasured[ev.rule]! += pay;
       paidTrue[ev.rule]! += payTrue;
       total += pay;

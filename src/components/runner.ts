@@ -23,6 +23,15 @@ export class ScenarioInvalid extends Error {
 }
 
 let current: Worker | null = null;
+/** A worker started ahead of the next run, so a run does not wait for the engine to load. */
+let spare: { url: string; worker: Worker } | null = null;
+
+function takeWorker(url: string): Worker {
+  const worker = spare?.url === url ? spare.worker : new Worker(url, { type: "module" });
+  if (spare && spare.url !== url) spare.worker.terminate();
+  spare = { url, worker: new Worker(url, { type: "module" }) };
+  return worker;
+}
 
 /** The worker's URL; pages pass `import.meta.resolve("./components/run-worker.js")`. */
 export function runInWorker(
@@ -31,7 +40,7 @@ export function runInWorker(
   options: { trials: number; seed: string | number; onProgress?: (done: number, total: number) => void },
 ): Promise<RunResult> {
   current?.terminate();
-  const worker = (current = new Worker(workerUrl, { type: "module" }));
+  const worker = (current = takeWorker(workerUrl));
   return new Promise((resolve, reject) => {
     worker.onmessage = (event) => {
       const m = event.data;

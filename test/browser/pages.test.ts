@@ -36,7 +36,7 @@ test("start page runs the Norrköping scenario in a worker and shows its headlin
     // The four headline cards fill in once the worker's result arrives.
     await expect.poll(() => p.page.locator(".card .big").count(), {timeout: 30000}).toBe(4);
     const text = await p.page.locator(".grid").innerText();
-    expect(text).toMatch(/Financier loses money\s+\d+%/);
+    expect(text).toMatch(/Financier loses money\s+\d+\s%/);
     expect(text).toMatch(/mnkr/);
     expect(text).not.toMatch(/NaN|undefined/);
   } finally {

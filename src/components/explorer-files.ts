@@ -1,0 +1,40 @@
+/** Loading a scenario file from disk and naming a saved one. */
+
+const isObject = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === "object" && !Array.isArray(x);
+
+/** "Norrköping 2016" → "norrkoping-2016.json". */
+export function scenarioFileName(scenario: unknown): string {
+  const name = isObject(scenario) && typeof scenario.name === "string" ? scenario.name : "";
+  const slug = name
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  return `${slug || "scenario"}.json`;
+}
+
+/** The scenario as a file: indented JSON, as the reference scenarios are written. */
+export function scenarioBlob(scenario: unknown): Blob {
+  return new Blob([JSON.stringify(scenario, null, 2) + "\n"], { type: "application/json" });
+}
+
+export type LoadedFile = { ok: true; json: Record<string, unknown>; name: string } | { ok: false; message: string };
+
+/** Reads a chosen file as text and parses it as JSON; a bad file gets a message saying why. */
+export async function readScenarioFile(file: File): Promise<LoadedFile> {
+  let text: string;
+  try {
+    text = await file.text();
+  } catch (e) {
+    return { ok: false, message: `${file.name} could not be read: ${(e as Error).message}` };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, message: `${file.name} is not valid JSON: ${(e as Error).message}. Nothing was changed.` };
+  }
+  if (!isObject(json)) return { ok: false, message: `${file.name} is JSON, but not a scenario: a scenario file is one JSON object ({ "name": …, "population": …, … }). Nothing was changed.` };
+  return { ok: true, json, name: file.name };
+}

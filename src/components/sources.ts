@@ -1,0 +1,267 @@
+/**
+ * Every figure in a scenario that says where it comes from: walks the raw scenario JSON and
+ * lists each object with a `source` (or a `note`), with its JSON path, a readable name, the
+ * figure in words ("between 2 000 kr and 4 500 kr a day (90 % range)") and the source.
+ */
+import { formatMoney, formatNumber, formatPercent, localeOf } from "../models/format.js";
+
+export interface SourcedFigure {
+  /** Top-level section: population, outcomes, intervention, measurement, contract, valuation. */
+  section: string;
+  /** JSON path, e.g. `outcomes[0].states[1].costPerDay`. */
+  path: string;
+  /** A readable name, e.g. "Placement › State institution (SiS) › cost per day". */
+  name: string;
+  /** The figure in words; "" for an object that only carries a note. */
+  figure: string;
+  /** The citation, `derived: …` or `assumption: …`; "" when there is only a note. */
+  source: string;
+  note: string;
+  /** What kind of support the figure has. */
+  kind: "cited" | "derived" | "assumption" | "note";
+}
+
+type Json = Record<string, unknown>;
+
+/** How a field's numbers are read: money, a chance or share, or a plain number, and per what. */
+const MONEY = new Set(["costPerDay", "fullCostPerDay", "valuePerSuccess", "capital", "costPerEvent", "pricePerUnit", "pricePerOutcome", "totalCap", "guarantee", "amount", "above", "cap"]);
+const SHARE = new Set(["perPeriod", "baseline", "delivered", "discountRate", "financierDiscountRate", "bias", "share", "threshold", "countedShare", "minImprovement"]);
+const NAMES: Record<string, string> = {
+  costPerDay: "cost per day",
+  fullCostPerDay: "society's full cost per day",
+  perPeriod: "chance per period",
+  baseline: "chance without the intervention",
+  baselineRate: "events per participant without the intervention",
+  costPerEvent: "cost per event",
+  delivered: "chance the work is delivered as planned",
+  rateRatio: "rate ratio",
+  oddsRatio: "odds ratio",
+  standardizedMeanDifference: "standardized mean difference (Hedges' g)",
+  bias: "bias of the comparison group",
+  discountRate: "discount rate",
+  valuePerSuccess: "long-run value per success",
+  comparator: "comparator",
+  population: "cohorts",
+  contract: "contract terms",
+};
+
+const SECTION_ORDER = ["population", "outcomes", "intervention", "measurement", "contract", "valuation", "sources"];
+
+export function sourcedFigures(scenario: Json): SourcedFigure[] {
+  const currency = typeof scenario.currency === "string" ? scenario.currency : "SEK";
+  const ppy = typeof scenario.periodsPerYear === "number" ? scenario.periodsPerYear : 4;
+  const locale = localeOf(currency);
+  const capital = typeof (scenario.contract as Json | undefined)?.capital === "number" ? ((scenario.contract as Json).capital as number) : NaN;
+  const period = ({ 1: "year", 2: "half-year", 4: "quarter", 12: "month", 52: "week" } as Record<number, string>)[ppy] ?? "period";
+  const out: SourcedFigure[] = [];
+
+  const money = (x: number) => formatMoney(x, currency);
+  const percent = (x: number) => formatPercent(x, locale, digitsFor(x * 100));
+  const plain = (x: number) => formatNumber(x, locale, digitsFor(x));
+  const formatterFor = (key: string) => (MONEY.has(key) ? money : SHARE.has(key) ? percent : plain);
+  /** For computed values (a 90 % range from a mean and sd): two significant digits are honest. */
+  const rounded = (f: (x: number) => string) => (x: number) => f(Number(x.toPrecision(2)));
+  const unitFor = (key: string) =>
+    key === "costPerDay" || key === "fullCostPerDay" ? " a day" : key === "perPeriod" ? ` per ${period}` : key === "discountRate" ? " a year" : key === "valuePerSuccess" ? " per success" : key === "costPerEvent" ? " per event" : "";
+
+  /** A scenario number (fixed or a distribution) in words. */
+  function describeParam(key: string, p: unknown): string {
+    const f = formatterFor(key), unit = unitFor(key), r = rounded(f);
+    if (typeof p === "number") return f(p) + unit;
+    if (!isObject(p)) return "";
+    if (typeof p.value === "number") return f(p.value) + unit;
+    const n = (k: string) => p[k] as number;
+    switch (p.dist) {
+      case "normal":
+        return `normal, mean ${f(n("mean"))}, sd ${f(n("sd"))}${unit}: 90 % range ${r(n("mean") - Z95 * n("sd"))} to ${r(n("mean") + Z95 * n("sd"))}`;
+      case "lognormal":
+        return `lognormal, median ${r(Math.exp(n("mu")))}${unit}: 90 % range ${r(Math.exp(n("mu") - Z95 * n("sigma")))} to ${r(Math.exp(n("mu") + Z95 * n("sigma")))}`;
+      case "beta":
+        return `beta (α = ${plain(n("alpha"))}, β = ${plain(n("beta"))}): mean ${r(n("alpha") / (n("alpha") + n("beta")))}${unit}`;
+      case "uniform":
+        return `between ${f(n("min"))} and ${f(n("max"))}${unit}, any value equally likely`;
+      case "triangular":
+        return `between ${f(n("min"))} and ${f(n("max"))}${unit}, most likely ${f(n("mode"))} (triangular)`;
+      case "pert":
+        return `between ${f(n("min"))} and ${f(n("max"))}${unit}, most likely ${f(n("mode"))} (PERT)`;
+    }
+    if (typeof p.p5 === "number" && typeof p.p95 === "number") return `between ${f(n("p5"))} and ${f(n("p95"))}${unit} (90 % range)`;
+    return "";
+  }
+
+  /** An amount given absolutely or as a share of the capital. */
+  const describeMoney = (m: unknown): string =>
+    typeof m === "number" ? money(m) : isObject(m) && typeof m.ofCapital === "number" ? `${percent(m.ofCapital)} of capital (${money(m.ofCapital * capital)})` : "";
+
+  /** A figure for an object that is not itself a number: a cohort list, a rule, a comparator. */
+  function describeObject(key: string, o: Json): string {
+    if (key === "population" && Array.isArray(o.cohorts)) {
+      const sizes = (o.cohorts as Json[]).map((c) => c.size as number);
+      if (sizes.every((x) => x === sizes[0])) return `${sizes.length} cohort${sizes.length > 1 ? "s" : ""} of ${plain(sizes[0]!)} participants${sizes.length > 1 ? " each" : ""}`;
+      return `${sizes.length} cohorts of ${sizes.map((x) => plain(x)).join(", ")} participants`;
+    }
+    if (key === "comparator") {
+      if (o.kind === "historical" && isObject(o.baseline)) {
+        return "historical baseline per participant: " + Object.entries(o.baseline).map(([m, v]) => `${m} ${m.endsWith(".cost") ? money(v as number) : m.includes(".") ? plain(v as number) : percent(v as number)}`).join("; ");
+      }
+      if (o.kind === "comparisonGroup") return `a concurrent comparison group of ${plain(o.size as number)}`;
+    }
+    if (key === "contract") {
+      const rules = Array.isArray(o.rules) ? o.rules.length : 0;
+      return `capital ${money(o.capital as number)}; ${rules} payment rule${rules === 1 ? "" : "s"}${o.totalCap !== undefined ? `; total cap ${describeMoney(o.totalCap)}` : ""}`;
+    }
+    if (typeof o.kind === "string" && key.startsWith("rules")) return describeRule(o);
+    if (key.startsWith("longRun")) return `${percent(o.countedShare as number)} of the value counted, from ${plain((o.delayYears as number) ?? 0)} years after the follow-up`;
+    if (o.kind === "placement") return `${(o.states as unknown[]).length} care states, ${(o.transitions as unknown[]).length} transitions per ${period}`;
+    return "";
+  }
+
+  function describeRule(r: Json): string {
+    const lag = typeof r.lagPeriods === "number" && r.lagPeriods > 0 ? `, paid ${r.lagPeriods} ${period}${r.lagPeriods > 1 ? "s" : ""} after measurement` : "";
+    const cap =
+      (r.cap !== undefined ? `, capped at ${describeMoney(r.cap)}` : "") +
+      (Array.isArray(r.offsetBy) && r.offsetBy.length ? `, less what the ${r.offsetBy.map((id) => `"${id}"`).join(" and ")} rule${r.offsetBy.length > 1 ? "s" : ""} paid` : "");
+    switch (r.kind) {
+      case "activity":
+        return `${describeMoney(r.amount)} if delivered, in ${period} ${(r.period as number) + 1}`;
+      case "savingsShare":
+      case "conditionalReturn":
+        return `${percent(r.share as number)} of measured ${r.measure}${r.above ? ` savings above ${describeMoney(r.above)}` : " savings"}${cap}${r.condition ? ` if ${(r.condition as Json).measure} improved` : ""}${lag}`;
+      case "proportional":
+        return `${money(r.pricePerUnit as number)} per unit of ${r.measure} ${r.basis === "aboveThreshold" ? "above the threshold" : "avoided"}, from a ${percent(r.threshold as number)} improvement${r.scope === "pooled" ? " over all cohorts" : " per cohort"}${cap}${lag}`;
+      case "rateCard":
+        return `${money(r.pricePerOutcome as number)} per ${r.measure} outcome${cap}${lag}`;
+      case "stepped":
+        return `stepped: ${(r.bands as Json[]).map((b) => `${describeMoney(b.amount)} from ${percent(b.from as number)}`).join(", ")}${lag}`;
+    }
+    return "";
+  }
+
+  /** A readable name for one step of a path, using the labels the scenario gives. */
+  function stepName(parentKey: string, node: Json, root: Json, path: (string | number)[]): string {
+    if (parentKey === "states" || parentKey === "outcomes" || parentKey === "rules" || parentKey === "cohorts") {
+      return String(node.label ?? node.name ?? node.id ?? "");
+    }
+    if (parentKey === "transitions") {
+      const states = stateLabels(root, path);
+      return `${states.get(node.from as string) ?? node.from} → ${states.get(node.to as string) ?? node.to}`;
+    }
+    if (parentKey === "effects") {
+      const list = (x: unknown) => ([] as unknown[]).concat(x ?? []).join(", ");
+      return `effect on ${node.outcome}${node.from ? ` (${list(node.from)} → ${list(node.to)})` : ""}`;
+    }
+    if (parentKey === "longRun") return `long-run value of ${node.outcome}`;
+    return "";
+  }
+
+  function visit(node: unknown, path: (string | number)[], names: string[]): void {
+    if (Array.isArray(node)) {
+      node.forEach((child, i) => {
+        const parentKey = String(path[path.length - 1]);
+        const label = isObject(child) ? stepName(parentKey, child, scenario, [...path, i]) : "";
+        visit(child, [...path, i], [...names, label || `${parentKey}[${i}]`]);
+      });
+      return;
+    }
+    if (!isObject(node)) return;
+    const key = String(path[path.length - 1] ?? "");
+    const arrayKey = typeof path[path.length - 1] === "number" ? `${String(path[path.length - 2])}[]` : key;
+    const source = typeof node.source === "string" ? node.source : "";
+    const note = typeof node.note === "string" ? node.note : "";
+    // Payment rules carry the contract's source; list each, so every term is visible.
+    const isRule = path.length === 3 && path[0] === "contract" && path[1] === "rules";
+    if ((source || note || isRule) && path.length > 0) {
+      const isParam = "value" in node || "dist" in node || "p5" in node;
+      let figure = "";
+      try {
+        figure = isParam ? describeParam(key, node) : describeObject(arrayKey.replace("[]", ""), node);
+      } catch {
+        // A scenario from a link may be malformed; its source is still worth listing.
+      }
+      out.push({
+        section: String(path[0]),
+        path: formatPath(path),
+        // The section is the table's heading: leave it out of the name.
+        name: names.slice(1).filter(Boolean).join(" › ") || names[0] || String(path[0]),
+        figure,
+        source: source || (isRule && !note ? "the contract's source, above" : ""),
+        note,
+        kind: isRule && !source && !note ? "cited" : classify(source, note),
+      });
+    }
+    if ("value" in node || "dist" in node || "p5" in node) return; // a number: nothing inside
+    for (const [k, v] of Object.entries(node)) {
+      if (k === "source" || k === "note" || k === "description" || k === "$schema") continue;
+      const name = k === "perPeriod" ? `chance per ${period}` : (NAMES[k] ?? k);
+      if (typeof v === "object" && v !== null) visit(v, [...path, k], [...names, Array.isArray(v) ? "" : name]);
+    }
+  }
+
+  visit(scenario, [], []);
+  return out.sort((a, b) => sectionRank(a.section) - sectionRank(b.section));
+}
+
+/**
+ * Numbers no `source` covers (neither their own nor an enclosing object's): the scenario's design
+ * choices, such as the follow-up length or the financier's discount rate. Simulation settings
+ * are left out. A `note` on an enclosing object is returned with the number.
+ */
+export function unsourcedNumbers(scenario: Json): { path: string; value: string; note: string }[] {
+  const locale = localeOf(typeof scenario.currency === "string" ? scenario.currency : "SEK");
+  const out: { path: string; value: string; note: string }[] = [];
+  const visit = (node: unknown, path: (string | number)[], note: string): void => {
+    if (typeof node === "number") {
+      const key = String(path[path.length - 1]);
+      const share = SHARE.has(key) || path.includes("initial") || key === "share";
+      out.push({ path: formatPath(path), value: share ? formatPercent(node, locale, digitsFor(node * 100)) : formatNumber(node, locale, digitsFor(node)), note });
+      return;
+    }
+    if (typeof node !== "object" || node === null) return;
+    if (!Array.isArray(node) && typeof (node as Json).source === "string") return;
+    const own = !Array.isArray(node) && typeof (node as Json).note === "string" ? ((node as Json).note as string) : note;
+    for (const [k, v] of Object.entries(node)) {
+      if (path.length === 0 && k === "simulation") continue;
+      visit(v, [...path, Array.isArray(node) ? Number(k) : k], own);
+    }
+  };
+  visit(scenario, [], "");
+  return out;
+}
+
+/** A source's kind by its prefix; a row with only a note takes the note's prefix, if any. */
+function classify(source: string, note: string): SourcedFigure["kind"] {
+  const text = source || note;
+  if (/^derived\b/i.test(text)) return "derived";
+  if (/^assumption\b/i.test(text)) return "assumption";
+  return source ? "cited" : "note";
+}
+
+/** Sections in the order the scenario file uses. */
+function sectionRank(section: string): number {
+  const i = SECTION_ORDER.indexOf(section);
+  return i < 0 ? SECTION_ORDER.length : i;
+}
+
+const Z95 = 1.6448536269514722;
+
+function isObject(x: unknown): x is Json {
+  return typeof x === "object" && x !== null && !Array.isArray(x);
+}
+
+/** Labels of the states of the placement outcome a path lies in. */
+function stateLabels(root: Json, path: (string | number)[]): Map<string, string> {
+  const outcome = (root.outcomes as Json[] | undefined)?.[path[1] as number];
+  const states = (outcome?.states as Json[] | undefined) ?? [];
+  return new Map(states.map((s) => [s.id as string, String(s.label ?? s.id)]));
+}
+
+/** Fewest decimals (up to 3) that show x without rounding it away. */
+function digitsFor(x: number): number {
+  for (let d = 0; d < 3; d++) if (Math.abs(Math.round(x * 10 ** d) - x * 10 ** d) < 1e-9 * Math.max(1, Math.abs(x * 10 ** d))) return d;
+  return 3;
+}
+
+/** `["outcomes", 0, "states"]` → `outcomes[0].states`. */
+function formatPath(path: (string | number)[]): string {
+  return path.map((k, i) => (typeof k === "number" ? `[${k}]` : i ? `.${k}` : k)).join("");
+}

@@ -1,0 +1,229 @@
+// The scenario explorer: edits change results, links reproduce them, bad input is caught at the
+// field while the last good figures stay, and scenarios round-trip through a file.
+import {readFile} from "node:fs/promises";
+import type {Page} from "playwright-core";
+import {afterAll, beforeAll, expect, test} from "vitest";
+import {startSite, type OpenedPage, type Site} from "./harness.ts";
+
+let site: Site;
+beforeAll(async () => {
+  site = await startSite();
+});
+afterAll(async () => {
+  await site?.close();
+});
+
+const RUN_TIMEOUT = 60_000;
+
+/** The number input of the scenario number at a JSON path (`key` is the parameter: value, p5, …). */
+const field = (page: Page, path: string, key = "value") => page.locator(`[data-path="${path}"] input[name="${key}"]`);
+const runId = async (page: Page) => Number(await page.locator(".explorer-figures").getAttribute("data-run"));
+const phase = (page: Page) => page.locator(".explorer-status").getAttribute("data-phase");
+const figure = (page: Page, key: string) => page.locator(`[data-figure="${key}"] .explorer-big`).innerText();
+const figures = (page: Page) => page.locator(".explorer-figures").innerText();
+/** "64 %" → 64 (Swedish or English style). */
+const percent = (text: string) => Number(text.replace(/\s|%/g, "").replace(",", ".").replace("−", "-"));
+
+async function idle(page: Page): Promise<void> {
+  await expect.poll(() => phase(page), {timeout: RUN_TIMEOUT}).toBe("idle");
+}
+
+/** Changes a field and waits until a new result is on screen. */
+async function edit(page: Page, path: string, value: string, key = "value"): Promise<void> {
+  const before = await runId(page);
+  await field(page, path, key).fill(value);
+  await expect.poll(() => runId(page), {timeout: RUN_TIMEOUT}).toBeGreaterThan(before);
+  await idle(page);
+}
+
+async function open(path = "/explorer"): Promise<OpenedPage> {
+  const p = await site.openPage(path, {settleTimeoutMs: RUN_TIMEOUT});
+  await idle(p.page);
+  return p;
+}
+
+test("every number of the scenario gets an input, grouped as the scenario is", async () => {
+  const p = await open();
+  try {
+    const {page} = p;
+    // Norrköping: 2 population, 18 outcome, 4 intervention, 3 measurement, 28 contract, 6 valuation numbers, + periods per year.
+    expect(await page.locator(".explorer-editor .param-input").count()).toBe(62);
+    for (const path of ["population.cohorts[0].size", "outcomes[0].transitions[0].perPeriod", "intervention.effects[2].standardizedMeanDifference",
+      "measurement.followUpPeriods", "contract.rules[1].share", "contract.rules[1].cap.ofCapital", "contract.totalCap.ofCapital", "valuation.discountRate"]) {
+      expect(await page.locator(`[data-path="${path}"].param-input`).count(), path).toBe(1);
+    }
+    // A distribution is shown as its form and parameters, with its meaning and source.
+    const effect = page.locator('[data-path="intervention.effects[0].rateRatio"]');
+    expect(await effect.locator("select").inputValue()).toBe("range");
+    expect(await effect.locator(".param-meaning").innerText()).toMatch(/90 % sure it lies between 0,55 and 1,2/);
+    expect(await effect.locator(".param-source").innerText()).toMatch(/^Source: assumption/);
+    expect(p.errors).toEqual([]);
+  } finally {
+    await p.close();
+  }
+});
+
+test("a number's form can change (range → pert → fixed) and the run follows", async () => {
+  const p = await open();
+  try {
+    const {page} = p;
+    const effect = page.locator('[data-path="intervention.effects[0].rateRatio"]');
+    let run = await runId(page);
+    await effect.locator("select").selectOption("pert");
+    // Started from the range's ends, with the most likely value at its centre.
+    expect(await effect.locator('input[name="min"]').inputValue()).toBe("0.55");
+    expect(await effect.locator('input[name="max"]').inputValue()).toBe("1.2");
+    expect(await effect.locator(".param-meaning").innerText()).toMatch(/^between 0,55 and 1,2, most likely 0,81/);
+    await expect.poll(() => runId(page), {timeout: RUN_TIMEOUT}).toBeGreaterThan(run);
+    run = await runId(page);
+    const lossWithEffect = percent(await figure(page, "probLoss"));
+
+    // No effect at all: a fixed rate ratio of 1 on both placement effects.
+    await effect.locator("select").selectOption("fixed");
+    await field(page, "intervention.effects[0].rateRatio").fill("1");
+    const back = page.locator('[data-path="intervention.effects[1].rateRatio"]');
+    await back.locator("select").selectOption("fixed");
+    await back.locator('input[name="value"]').fill("1");
+    await expect.poll(() => runId(page), {timeout: RUN_TIMEOUT}).toBeGreaterThan(run);
+    await idle(page);
+    expect(percent(await figure(page, "probLoss"))).toBeGreaterThan(lossWithEffect);
+    // The source stays with the number whatever its form.
+    expect(await effect.locator(".param-source").innerText()).toMatch(/^Source: assumption/);
+    expect(p.errors).toEqual([]);
+  } finally {
+    await p.close();
+  }
+});
+
+test("changing a contract term changes the financier's chance of loss", async () => {
+  const p = await open();
+  try {
+    const {page} = p;
+    const before = percent(await figure(page, "probLoss"));
+    expect(before).toBeGreaterThan(0);
+    // The payer passes on all measured savings (up to the cap) instead of 60 %: the financier loses less often.
+    await edit(page, "contract.rules[1].share", "1");
+    const shareOfAll = percent(await figure(page, "probLoss"));
+    expect(shareOfAll).toBeLessThan(before);
+    // No savings share at all: only the activity payment and the conditional return are left.
+    await edit(page, "contract.rules[1].cap.ofCapital", "0");
+    expect(percent(await figure(page, "probLoss"))).toBeGreaterThan(before);
+    expect(await page.locator("body").innerText()).not.toMatch(/\bNaN\b/);
+    expect(p.errors).toEqual([]);
+  } finally {
+    await p.close();
+  }
+});
+
+test("a shared link reproduces the scenario, trials, seed and every key figure", async () => {
+  const p = await open();
+  let q: OpenedPage | undefined;
+  try {
+    const {page} = p;
+    const urlBefore = page.url();
+    await edit(page, "intervention.effects[2].standardizedMeanDifference", "0.3", "mean");
+    // Trials and seed are Observable Inputs in the editor's simulation section.
+    await page.getByLabel("Trials").selectOption({label: "5\u00a0000"});
+    await page.getByLabel("Seed").fill("42");
+    await expect.poll(() => page.locator(".explorer-status").innerText(), {timeout: RUN_TIMEOUT}).toMatch(/^5\s000 simulated contracts, seed 42/);
+    await idle(page);
+    const shown = await figures(page);
+    await expect.poll(() => page.url()).not.toBe(urlBefore);
+    const url = new URL(page.url());
+    expect(url.hash).toMatch(/^#s=/);
+
+    q = await open("/explorer" + url.hash);
+    expect(await figures(q.page)).toBe(shown);
+    expect(await q.page.locator(".explorer-status").innerText()).toMatch(/^5\s000 simulated contracts, seed 42/);
+    expect(await field(q.page, "intervention.effects[2].standardizedMeanDifference", "mean").inputValue()).toBe("0.3");
+    // Links to the other pages carry the same state.
+    const financier = await q.page.locator('.explorer-footer a[href^="./financier"]').getAttribute("href");
+    expect(financier).toBe("./financier" + url.hash);
+    expect(q.errors).toEqual([]);
+  } finally {
+    await q?.close();
+    await p.close();
+  }
+});
+
+test("an invalid input is named at its field, runs nothing and keeps the last good figures", async () => {
+  const p = await open();
+  try {
+    const {page} = p;
+    const good = await figures(page);
+    const run = await runId(page);
+
+    await field(page, "population.cohorts[0].size").fill("0");
+    const size = page.locator('[data-path="population.cohorts[0].size"] .param-problem');
+    await expect.poll(() => size.isVisible()).toBe(true);
+    expect(await size.innerText()).toMatch(/whole number from 1 to 100000/);
+    expect(await phase(page)).toBe("invalid");
+    expect(await page.locator(".explorer-problems").innerText()).toMatch(/participants: must be a whole number/);
+
+    await field(page, "contract.rules[1].share").fill("1.5");
+    const share = page.locator('[data-path="contract.rules[1].share"] .param-problem');
+    await expect.poll(() => share.isVisible()).toBe(true);
+    expect(await share.innerText()).toMatch(/must be a fraction from 0 to 1/);
+    expect(await page.locator(".explorer-problems li").count()).toBe(2);
+
+    // A distribution whose ends are the wrong way round.
+    await field(page, "intervention.effects[0].rateRatio", "p95").fill("0.1");
+    await expect.poll(() => page.locator('[data-path="intervention.effects[0].rateRatio"] .param-problem').innerText()).toMatch(/p5 must be less than p95/);
+
+    await page.waitForTimeout(1000); // longer than the debounce: still nothing runs
+    expect(await runId(page)).toBe(run);
+    expect(await figures(page)).toBe(good);
+    expect(await page.locator("body").innerText()).not.toMatch(/\bNaN\b/);
+    // The URL keeps the invalid state too, so a link shows the same problems.
+    const hash = new URL(page.url()).hash;
+    expect(hash).toMatch(/^#s=/);
+
+    // Back to valid values: the problems go, and these are the figures already on screen.
+    await field(page, "population.cohorts[0].size").fill("60");
+    await field(page, "contract.rules[1].share").fill("0.6");
+    await field(page, "intervention.effects[0].rateRatio", "p95").fill("1.2");
+    await idle(page);
+    expect(await page.locator(".param-problem:visible").count()).toBe(0);
+    expect(await figures(page)).toBe(good);
+    expect(p.errors).toEqual([]);
+  } finally {
+    await p.close();
+  }
+});
+
+test("a saved scenario loads back with the same numbers; a bad file is refused with a message", async () => {
+  const p = await open();
+  try {
+    const {page} = p;
+    await edit(page, "contract.rules[1].share", "0.8");
+    const shown = await figures(page);
+
+    const [download] = await Promise.all([page.waitForEvent("download"), page.locator("a.explorer-save").click()]);
+    expect(download.suggestedFilename()).toBe("norrkoping-2016.json");
+    const text = await readFile((await download.path())!, "utf8");
+    const saved = JSON.parse(text);
+    expect(saved.contract.rules[1].share).toBe(0.8);
+    expect(saved.simulation).toEqual({trials: 10000, seed: 1});
+    expect(saved.outcomes[0].states[0].costPerDay.source).toMatch(/Socialstyrelsen/); // sources survive
+
+    // Start again from the built-in scenario, then load the file.
+    await page.getByRole("button", {name: "Norrköping 2016"}).click();
+    await expect.poll(() => field(page, "contract.rules[1].share").inputValue()).toBe("0.6");
+    await idle(page);
+    expect(await figures(page)).not.toBe(shown);
+
+    const input = page.locator('input[type="file"][name="scenario-file"]');
+    await input.setInputFiles({name: "mine.json", mimeType: "application/json", buffer: Buffer.from(text)});
+    await expect.poll(() => field(page, "contract.rules[1].share").inputValue()).toBe("0.8");
+    await idle(page);
+    expect(await figures(page)).toBe(shown);
+    expect(await page.locator(".explorer-origin").innerText()).toMatch(/from mine\.json/);
+
+    await input.setInputFiles({name: "broken.json", mimeType: "application/json", buffer: Buffer.from('{"name": "x",')});
+    await expect.poll(() => page.locator(".explorer-file-message").innerText()).toMatch(/broken\.json is not valid JSON/);
+    expect(await field(page, "contract.rules[1].share").inputValue()).toBe("0.8");
+    expect(p.errors).toEqual([]);
+  } finally {
+    await p.close();
+  }
+});

@@ -1,0 +1,180 @@
+// The parties' pages (financier, payer, society) and the methods page: what each must show once
+// the worker's run is back, and that a link's state (#s=…) decides which scenario they show.
+import {readFileSync, readdirSync} from "node:fs";
+import {join} from "node:path";
+import {afterAll, beforeAll, describe, expect, test} from "vitest";
+import {DIST, ROOT, startSite, type Site} from "./harness.ts";
+
+let site: Site;
+beforeAll(async () => {
+  site = await startSite();
+});
+afterAll(async () => {
+  await site?.close();
+});
+
+// Page text with Intl's no-break spaces ("1 234 kr", "64 %") as plain spaces.
+const textOf = async (p: {page: import("playwright-core").Page}, selector = "main") =>
+  (await p.page.locator(selector).innerText()).replace(/[\u00a0\u202f]/g, " ");
+// A percentage as the pages print it: "64 %" (Swedish) or "4.6%" (English).
+const PERCENT = /\d+(?:[.,]\d)?\s?%/;
+// Pages are done when the progress bar has gone and the headline cards are filled in.
+const settled = (p: {page: import("playwright-core").Page}) =>
+  expect.poll(() => p.page.locator(".progress progress").count(), {timeout: 60_000}).toBe(0);
+
+describe("financier's view", () => {
+  test("shows the chance of loss and of total loss as percentages, and the IRR histogram marks total losses", async () => {
+    const p = await site.openPage("/financier");
+    try {
+      await settled(p);
+      await expect.poll(() => p.page.locator("#prob-loss").innerText(), {timeout: 60_000}).toMatch(PERCENT);
+      const cards = await textOf(p, ".grid >> nth=0");
+      expect(cards).toMatch(new RegExp(`Chance of losing money\\s+${PERCENT.source}`));
+      expect(cards).toMatch(new RegExp(`Chance of losing everything\\s+${PERCENT.source}`));
+      expect(cards).toMatch(/Value at risk \(95 %\)\s+[\d,]+ mnkr/);
+      const text = await textOf(p);
+      expect(text).toMatch(/spike of total losses/);
+      expect(text).toContain("Total loss (−100 %)");
+      // Histograms of IRR and multiple, a fan of cash flows and the cumulative position.
+      expect(await p.page.locator("main figure svg, main svg[class^=plot]").count()).toBeGreaterThanOrEqual(4);
+      expect(text).not.toMatch(/\bNaN\b|undefined/);
+      expect(p.errors).toEqual([]);
+      await p.screenshot("financier");
+    } finally {
+      await p.close();
+    }
+  });
+});
+
+describe("payer's view", () => {
+  test("draws payments, avoided costs and net by budget year as fan charts with two bands each", async () => {
+    const p = await site.openPage("/payer");
+    try {
+      await settled(p);
+      await expect.poll(() => p.page.locator("#pay-for-nothing").innerText(), {timeout: 60_000}).toMatch(PERCENT);
+      // Each fan chart has two area marks (the 5–95 % and 25–75 % bands), each with a path.
+      const fans = p.page.locator("figure:has(g[aria-label=area])");
+      expect(await fans.count()).toBe(3);
+      for (let i = 0; i < 3; i++) expect(await fans.nth(i).locator("g[aria-label=area] path").count()).toBe(2);
+      const text = await textOf(p);
+      expect(text).toMatch(/Worst case under the caps\s+[\d,]+ mnkr/);
+      expect(text).toMatch(/the total cap is 12,0 mnkr/);
+      expect(text).toMatch(new RegExp(`Pays more than it avoids\\s+${PERCENT.source}`));
+      expect(text).not.toMatch(/\bNaN\b|undefined/);
+      expect(p.errors).toEqual([]);
+      await p.screenshot("payer");
+    } finally {
+      await p.close();
+    }
+  });
+});
+
+describe("society's view", () => {
+  test("reports benefits, costs and net present value per perspective, and the chance benefits exceed costs", async () => {
+    const p = await site.openPage("/society");
+    try {
+      await settled(p);
+      await expect.poll(() => p.page.locator("#chance-benefits").innerText(), {timeout: 60_000}).toMatch(PERCENT);
+      const rows = p.page.locator("table.perspectives tbody tr");
+      expect(await rows.count()).toBe(3);
+      const table = await textOf(p, "table.perspectives");
+      for (const who of ["Outcome payer", "Financier", "Society as a whole"]) expect(table).toContain(who);
+      // Society's row: benefits, costs, NPV in mnkr, a benefit–cost ratio and a chance.
+      expect((await rows.nth(2).innerText()).replace(/[\u00a0\u202f]/g, " ")).toMatch(/mnkr[\s\S]*mnkr[\s\S]*mnkr[\s\S]*\d,\d\d[\s\S]*%/);
+      // The histogram of society's NPV has a rule at zero.
+      expect(await p.page.locator("figure g[aria-label=rule]").count()).toBeGreaterThan(0);
+      expect(await textOf(p)).not.toMatch(/\bNaN\b|undefined/);
+      expect(p.errors).toEqual([]);
+      await p.screenshot("society");
+    } finally {
+      await p.close();
+    }
+  });
+});
+
+describe("methods and sources", () => {
+  test("lists every sourced figure of both reference scenarios, with their sources", async () => {
+    const p = await site.openPage("/methods");
+    try {
+      const text = await textOf(p);
+      for (const s of ["Vinnerljung", "ASEK", "Riksrevisionen", "Goulet", "Statens institutionsstyrelse", "Green Book", "Social Finance"]) expect(text).toContain(s);
+      expect(text).toContain("between 2 000 kr and 4 500 kr a day (90 % range)");
+      expect(text).toContain("p′ab = 1 − (1 − pab)RR");
+      // Every `source` in the Norrköping file appears as a row (JSON paths are shown).
+      const norrkoping = JSON.parse(readFileSync(join(ROOT, "data/scenarios/norrkoping-2016.json"), "utf8"));
+      for (const path of sourcedPaths(norrkoping)) expect(text, path).toContain(path);
+      expect(text).toContain("Peterborough 2010");
+      expect(text).not.toMatch(/\bNaN\b|undefined/);
+      expect(p.errors).toEqual([]);
+      await p.screenshot("methods");
+    } finally {
+      await p.close();
+    }
+  });
+});
+
+describe("a link's state", () => {
+  test("a page opened with #s=… from encodeState shows that scenario, not the default", async () => {
+    // Encode with the kit's own state.ts, as built into the site, inside the browser.
+    const stateModule = readdirSync(join(DIST, "_import/components")).find((f) => /^state\.[0-9a-f]+\.js$/.test(f));
+    expect(stateModule, "built state module").toBeDefined();
+    const peterborough = JSON.parse(readFileSync(join(ROOT, "data/scenarios/peterborough-2010.json"), "utf8"));
+    const start = await site.openPage("/methods");
+    let fragment: string;
+    try {
+      // A string, so the test runner's transform leaves the dynamic import alone.
+      const state = JSON.stringify({scenario: peterborough, trials: 2000, seed: 7});
+      fragment = await start.page.evaluate(`import("/_import/components/${stateModule}").then((m) => m.encodeState(${state}))`);
+    } finally {
+      await start.close();
+    }
+    expect(fragment).toMatch(/^s=[A-Za-z0-9_-]+$/);
+
+    const p = await site.openPage(`/financier#${fragment}`);
+    try {
+      await settled(p);
+      const line = await textOf(p, ".scenario-line");
+      expect(line).toContain("Peterborough 2010");
+      expect(line).toMatch(/2,000 trials · seed 7/);
+      expect(line).toContain("£5,000,000");
+      expect(await textOf(p)).not.toMatch(/Norrköping|\bNaN\b/);
+      // Links to the other pages carry the same state.
+      expect(await p.page.locator(`a[href="./payer#${fragment}"]`).count()).toBe(1);
+      expect(p.errors).toEqual([]);
+    } finally {
+      await p.close();
+    }
+
+    // The sidebar's links keep the state too (a click handler in observablehq.config.ts).
+    const side = await site.openPage(`/financier#${fragment}`);
+    try {
+      await settled(side);
+      await Promise.all([side.page.waitForURL(/\/payer/), side.page.locator("#observablehq-sidebar a", {hasText: "Payer's view"}).click()]);
+      expect(new URL(side.page.url()).hash).toBe(`#${fragment}`);
+      await settled(side);
+      expect(await textOf(side, ".scenario-line")).toContain("Peterborough 2010");
+    } finally {
+      await side.close();
+    }
+
+    const m = await site.openPage(`/methods#${fragment}`);
+    try {
+      // The link's scenario is listed first; Norrköping becomes "the other reference scenario".
+      const headings = await m.page.locator("main h3").allInnerTexts();
+      const first = headings.findIndex((h) => h.includes("Peterborough 2010"));
+      const second = headings.findIndex((h) => h.includes("Norrköping 2016"));
+      expect(first).toBeGreaterThanOrEqual(0);
+      expect(second).toBeGreaterThan(first);
+    } finally {
+      await m.close();
+    }
+  });
+});
+
+/** JSON paths of every object with a `source` in a scenario, as the methods page writes them. */
+function sourcedPaths(node: unknown, path = ""): string[] {
+  if (Array.isArray(node)) return node.flatMap((v, i) => sourcedPaths(v, `${path}[${i}]`));
+  if (typeof node !== "object" || node === null) return [];
+  const own = typeof (node as {source?: unknown}).source === "string" && path ? [path] : [];
+  return [...own, ...Object.entries(node).flatMap(([k, v]) => sourcedPaths(v, path ? `${path}.${k}` : k))];
+}
