@@ -150,7 +150,8 @@ export function simulateBlock(model: Model, table: OutcomeTable, block: number, 
           let p1 = p0;
           if (delivered && o.effect) {
             const e = values[o.effect.slot]!;
-            p1 = shiftLogOdds(p0, effectScale * (o.effect.type === "oddsRatio" ? Math.log(e) : e * SMD_TO_LOG_ODDS));
+            const logOdds = o.effect.type === "oddsRatio" ? Math.log(e) : e * SMD_TO_LOG_ODDS;
+            p1 = effectScale === 0 ? p0 : shiftLogOdds(p0, effectScale * logOdds); // 0 × log 0 would be NaN
           }
           coupledBinomial(coupled, n, p0, p1, pair);
           table.treated[base + o.measureIndex] = pair.treated;
@@ -175,7 +176,8 @@ export function simulateBlock(model: Model, table: OutcomeTable, block: number, 
         }
       }
       for (const lr of model.longRun) {
-        const extra = table.treated[base + lr.measureIndex]! - table.counterfactual[base + lr.measureIndex]!;
+        const gained = table.treated[base + lr.measureIndex]! - table.counterfactual[base + lr.measureIndex]!;
+        const extra = model.measures[lr.measureIndex]!.higherIsBetter ? gained : -gained; // successes are what is better
         longRunPV += extra * values[lr.slot]! * lr.share * Math.pow(1 + r, -(windowEnd + lr.delayPeriods) / ppy);
       }
     }

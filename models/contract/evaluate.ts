@@ -93,7 +93,9 @@ export function evaluateContract(
   const invested = new Float64Array(P);
   for (const d of contract.drawdown) invested[d.period]! += d.share * capital;
   const flows = new Float64Array(P);
+  // Paid so far by rule (all cohorts), and by rule and cohort, for `offsetBy`.
   const paidMeasured = new Float64Array(R), paidTrue = new Float64Array(R);
+  const cohortPaid = new Float64Array(R * C), cohortPaidTrue = new Float64Array(R * C);
   const payerDiscount = new Float64Array(P);
   const financierDiscount = Float64Array.from({ length: P }, (_, p) => Math.pow(1 + financierRate, -p / ppy));
   let discountFor = NaN; // the rate payerDiscount was last filled for: usually fixed across trials
@@ -104,6 +106,8 @@ export function evaluateContract(
     const r = table.discountRate[t]!;
     paidMeasured.fill(0);
     paidTrue.fill(0);
+    cohortPaid.fill(0);
+    cohortPaidTrue.fill(0);
     for (let p = 0; p < P; p++) flows[p] = -invested[p]!;
     if (r !== discountFor) {
       investedPV = 0;
@@ -126,9 +130,14 @@ export function evaluateContract(
       const condMeasured = cm >= 0 ? sumOver(table.comparator, t, C, M, c, cm) : 0;
       let pay = ruleAmount(rule, delivered, treated, measured, condTreated, condMeasured);
       let payTrue = ruleAmount(rule, delivered, treated, truth, condTreated, condTruth);
+      // A rule that would pay on the true effect but not on the measured one, judged on the
+      // rule's own trigger (before offsets and the total cap, which are not measurement errors).
+      if (rule.outcomeBased && payTrue > MONEY_EPSILON && !(pay > MONEY_EPSILON)) missed = 1;
+      // A pooled rule is offset by everything the named rules paid; a per-cohort rule by what
+      // they paid for the same cohort.
       for (const o of rule.offsetBy) {
-        pay -= paidMeasured[o]!;
-        payTrue -= paidTrue[o]!;
+        pay -= c >= 0 ? cohortPaid[o * C + c]! : paidMeasured[o]!;
+        payTrue -= c >= 0 ? cohortPaidTrue[o * C + c]! : paidTrue[o]!;
       }
       // Offsets can leave rounding crumbs (1e-9): below MONEY_EPSILON nothing is paid.
       pay = Math.min(pay, totalCap - total);
@@ -137,11 +146,14 @@ export function evaluateContract(
       if (!(payTrue > MONEY_EPSILON)) payTrue = 0;
       paidMeasured[ev.rule]! += pay;
       paidTrue[ev.rule]! += payTrue;
+      if (c >= 0) {
+        cohortPaid[ev.rule * C + c]! += pay;
+        cohortPaidTrue[ev.rule * C + c]! += payTrue;
+      }
       total += pay;
       totalTrue += payTrue;
       if (rule.outcomeBased) {
         if (pay > MONEY_EPSILON && improvement(treated, truth, rule.higherIsBetter) <= 0) forNothing = 1;
-        if (payTrue > MONEY_EPSILON && pay <= MONEY_EPSILON) missed = 1;
       }
       if (pay > 0) {
         flows[ev.period]! += pay;
@@ -152,7 +164,8 @@ export function evaluateContract(
     }
 
     const topUp = Math.max(0, guaranteed - total);
-    if (topUp > MONEY_EPSILON) flows[Math.max(lastPaid, lastEvent)]! += topUp;
+    // The guarantor settles after the last payment was due and all capital was drawn.
+    if (topUp > MONEY_EPSILON) flows[Math.max(lastPaid, lastEvent, lastDraw)]! += topUp;
     const received = total + topUp;
     out.flows?.set(flows, t * P);
     for (let k = 0; k < R; k++) out.paymentsByRule[t * R + k] = paidMeasured[k]!;

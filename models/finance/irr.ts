@@ -6,9 +6,9 @@
  * - Flows that never change sign, or whose net present value has no root or several roots in
  *   (−100 %, ∞), have no IRR: the function returns NaN and callers report "no IRR".
  *
- * Uniqueness: if the flows change sign once (Descartes' rule of signs) or their running sum
- * changes sign once (Norström 1972, Swedish J. Economics 74:334), there is exactly one IRR
- * above −100 %. Otherwise the roots are searched on a grid, and only a single one is reported.
+ * Uniqueness: if the flows change sign once, there is exactly one IRR above −100 %
+ * (Descartes' rule of signs in 1/(1 + r)). Otherwise the roots are searched on a grid, and only
+ * a single one is reported.
  */
 
 /** Net present value at a per-period rate r, flows[t] at period t. */
@@ -24,7 +24,7 @@ const LOWEST = -0.9999;
 const TOLERANCE = 1e-12;
 
 export function irr(flows: ArrayLike<number>, n = flows.length): number {
-  let out = 0, back = 0, flowChanges = 0, flowSign = 0, runningChanges = 0, runningSign = 0, running = 0;
+  let out = 0, back = 0, flowChanges = 0, flowSign = 0;
   for (let t = 0; t < n; t++) {
     const f = flows[t]!;
     if (f < 0) out -= f;
@@ -34,17 +34,12 @@ export function irr(flows: ArrayLike<number>, n = flows.length): number {
       if (flowSign !== 0 && s !== flowSign) flowChanges++;
       flowSign = s;
     }
-    running += f;
-    const rs = Math.sign(running);
-    if (rs !== 0) {
-      if (runningSign !== 0 && rs !== runningSign) runningChanges++;
-      runningSign = rs;
-    }
   }
   if (out === 0) return NaN; // nothing invested: no rate of return
   if (back === 0) return -1; // invested, nothing back: total loss
-  // One sign change in the flows (Descartes) or in their running sum (Norström): one root.
-  if (flowChanges === 1 || runningChanges === 1) {
+  // One sign change in the flows: one root above −100 % (Descartes). Norström's running-sum
+  // criterion only rules out several positive roots, so other flows are searched on a grid.
+  if (flowChanges === 1) {
     const r = newton(flows, n, out, back);
     return Number.isNaN(r) ? bracketed(flows, n) : r;
   }

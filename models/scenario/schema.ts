@@ -365,6 +365,9 @@ function checkReferences(s: Record<string, unknown>, ctx: Ctx): void {
       else if ((r.kind === "savingsShare" || r.kind === "conditionalReturn") && !m.money) {
         issue([...path, "measure"], `a ${r.kind} rule needs a money measure (such as "<placement>.cost")`);
       }
+      if (m && r.kind === "rateCard" && r.basis === "all" && !m.higherIsBetter) {
+        issue([...path, "basis"], `"all" pays for every success and needs a measure where higher is better; ${JSON.stringify(r.measure)} is better lower: use "aboveComparator"`);
+      }
       if (sc.measurement.comparator.kind === "historical" && !(r.measure in sc.measurement.comparator.baseline)) {
         if (!(r.kind === "rateCard" && r.basis === "all")) {
           issue([...path, "measure"], `measurement.comparator.baseline has no value for ${JSON.stringify(r.measure)}`);

@@ -38,6 +38,10 @@ describe("irr(flows)", () => {
     expect(npv([-100, 230, -132], 0.1)).toBeCloseTo(0, 10);
     expect(npv([-100, 230, -132], 0.2)).toBeCloseTo(0, 10);
     expect(irr([-100, 230, -132])).toBeNaN();
+    // The running sum changes sign once, yet there are two roots: ±0.9487 (a review found it).
+    expect(npv([-10, 20, -1], Math.sqrt(0.9)) ).toBeCloseTo(0, 10);
+    expect(npv([-10, 20, -1], -Math.sqrt(0.9))).toBeCloseTo(0, 10);
+    expect(irr([-10, 20, -1])).toBeNaN();
   });
 
   test("annualize(r, periodsPerYear) compounds a per-period rate", () => {

@@ -165,3 +165,59 @@ describe("error rates", () => {
     expect(r.payForNothing[0]).toBe(0);
   });
 });
+
+describe("regressions found in review", () => {
+  const twoCohorts = { population: { cohorts: [{ size: 60, startPeriod: 0 }, { size: 60, startPeriod: 0 }] } };
+
+  test("a per-cohort offset subtracts what the named rule paid for the same cohort only", () => {
+    const s = scenario(
+      contractScenario(
+        {
+          capital: 1000,
+          drawdown: [{ period: 0, share: 1 }],
+          rules: [
+            { id: "act", kind: "activity", amount: 100, period: 0 },
+            { id: "sav", kind: "savingsShare", measure: "care.cost", share: 1, offsetBy: ["act"] },
+          ],
+        },
+        twoCohorts,
+      ),
+    );
+    // Each cohort: 500 measured savings, less its own 100 activity payment.
+    const r = evaluateHand(s, [{ treated: { "care.cost": [500, 500] }, comparator: { "care.cost": [1000, 1000] } }]);
+    expect(r.paymentsByRule[0]).toBe(200);
+    expect(r.paymentsByRule[1]).toBe(800);
+  });
+
+  test("a guarantee top-up is paid after the last drawdown, not before", () => {
+    const s = scenario(
+      contractScenario({
+        capital: 1000,
+        drawdown: [0, 2, 4, 6].map((period) => ({ period, share: 0.25 })),
+        rules: [],
+        guarantee: 500,
+      }),
+    );
+    const r = evaluateHand(s, [{ treated: {}, comparator: {} }]);
+    // Flows: −250 at quarters 0, 2, 4; −250 + 500 at quarter 6. NPV at the IRR must vanish.
+    const v = Math.pow(1 + r.irr[0]!, -1 / 4);
+    expect(-250 - 250 * v ** 2 - 250 * v ** 4 + 250 * v ** 6).toBeCloseTo(0, 8);
+  });
+
+  test("a payment held back by the total cap is not a missed success", () => {
+    const s = scenario(
+      contractScenario({ capital: 100, drawdown: [{ period: 0, share: 1 }], rules: [{ kind: "savingsShare", measure: "care.cost", share: 1 }], totalCap: 100 }, twoCohorts),
+    );
+    const r = evaluateHand(s, [
+      { treated: { "care.cost": [850, 950] }, comparator: { "care.cost": [1000, 1000] }, counterfactual: { "care.cost": [900, 1000] } },
+    ]);
+    expect(r.payments[0]).toBe(100);
+    expect(r.missedSuccess[0]).toBe(0);
+  });
+
+  test("a rate card paying for every outcome needs a measure where higher is better", () => {
+    expect(() =>
+      scenario(contractScenario({ capital: 1, drawdown: [{ period: 0, share: 1 }], rules: [{ kind: "rateCard", measure: "care.replacements", pricePerOutcome: 1 }] })),
+    ).toThrow(/contract\.rules\[0\]\.basis: "all" pays for every success/);
+  });
+});
