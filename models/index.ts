@@ -2,7 +2,7 @@
 export { scenarioSchema, measuresOf, type Scenario, type ScenarioInput, type PaymentRule } from "./scenario/schema.js";
 export { parseScenario, parseScenarioText, formatPath, type Problem, type ParseResult } from "./scenario/parse.js";
 export { compile, type Model } from "./compile.js";
-export { simulateOutcomes, simulateBlock, allocateTable, type OutcomeTable } from "./simulate.js";
+export { simulateOutcomes, simulateBlock, allocateTable, cohortValue, relativeEffects, type OutcomeTable } from "./simulate.js";
 export { evaluateContract, type ContractResults, type EvaluateOptions } from "./contract/evaluate.js";
 export { irr, npv, annualize } from "./finance/irr.js";
 export { dist, fan, type Dist, type FanPoint } from "./summary/dist.js";
@@ -12,4 +12,4 @@ export { BLOCK_SIZE, DEFAULT_SEED, DEFAULT_TRIALS } from "./constants.js";
 export { expectedBaseline } from "./expectation.js";
 export { sweep, cellFigures, SweepError, type Vary, type Cell, type CellFigures, type SweepResult } from "./analysis/sweep.js";
 export { parsePath, setPath, PathError } from "./analysis/path.js";
-export { breakEven, trueEffects, type BreakEven, type Party } from "./analysis/breakEven.js";
+export { breakEven, type BreakEven, type Party } from "./analysis/breakEven.js";

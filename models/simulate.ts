@@ -9,6 +9,7 @@ import { coupledBinomial, coupledPoisson, coupledSamplers, shiftLogOdds, SMD_TO_
 import { blockRng } from "./random/rng.js";
 import { sampler } from "./random/sampler.js";
 import { BLOCK_SIZE } from "./constants.js";
+import { relativeImprovement } from "./contract/rules.js";
 
 /** Per-trial columns; measure arrays are laid out [trial][cohort][measure]. */
 export interface OutcomeTable {
@@ -205,4 +206,24 @@ function historical(model: Model, measure: number, n: number): number {
 
 function sampleCount(s: ReturnType<typeof coupledSamplers>, mean: number): number {
   return mean > 0 ? s.poisson(mean)() : 0;
+}
+
+/**
+ * A measure's value in one trial for one cohort, or summed over all cohorts when `cohort` is
+ * −1 (pooled). `column` is the table's treated, counterfactual or comparator column.
+ */
+export function cohortValue(column: Float64Array, table: OutcomeTable, trial: number, cohort: number, measure: number): number {
+  const C = table.cohorts, M = table.measureCount;
+  if (cohort >= 0) return column[(trial * C + cohort) * M + measure]!;
+  let s = 0;
+  for (let c = 0; c < C; c++) s += column[(trial * C + c) * M + measure]!;
+  return s;
+}
+
+/** Per-trial relative improvement of a measure, pooled over cohorts, against `reference`. */
+export function relativeEffects(model: Model, table: OutcomeTable, measure: number, reference: Float64Array): Float64Array {
+  const higher = model.measures[measure]!.higherIsBetter;
+  return Float64Array.from({ length: table.trials }, (_, t) =>
+    relativeImprovement(cohortValue(table.treated, table, t, -1, measure), cohortValue(reference, table, t, -1, measure), higher),
+  );
 }

@@ -6,11 +6,10 @@
  * as the true relative improvement of one measure, with the chance that the scenario's
  * uncertain effect reaches it.
  */
-import { compile, type Model } from "../compile.js";
+import { compile } from "../compile.js";
 import { evaluateContract, type ContractResults } from "../contract/evaluate.js";
-import { relativeImprovement } from "../contract/rules.js";
 import type { Scenario } from "../scenario/schema.js";
-import { simulateOutcomes, type OutcomeTable } from "../simulate.js";
+import { relativeEffects, simulateOutcomes } from "../simulate.js";
 
 export type Party = "financier" | "payer";
 
@@ -39,22 +38,6 @@ function expectedMoney(party: Party, r: ContractResults): number {
   let s = 0;
   for (let t = 0; t < r.trials; t++) s += column[t]!;
   return s / r.trials;
-}
-
-/** Per-trial true relative improvement of a measure, pooled over cohorts. */
-export function trueEffects(model: Model, table: OutcomeTable, measure: number): Float64Array {
-  const { trials: T, cohorts: C, measureCount: M } = table;
-  const out = new Float64Array(T);
-  const higher = model.measures[measure]!.higherIsBetter;
-  for (let t = 0; t < T; t++) {
-    let treated = 0, truth = 0;
-    for (let c = 0; c < C; c++) {
-      treated += table.treated[(t * C + c) * M + measure]!;
-      truth += table.counterfactual[(t * C + c) * M + measure]!;
-    }
-    out[t] = relativeImprovement(treated, truth, higher);
-  }
-  return out;
 }
 
 function mean(xs: Float64Array): number | null {
@@ -88,7 +71,7 @@ export function breakEven(scenario: Scenario, party: Party, options: BreakEvenOp
     (lo = s), (flo = f);
   }
   const base = simulateOutcomes(model, { trials: options.trials, seed: options.seed });
-  const baseEffects = trueEffects(model, base, measure);
+  const baseEffects = relativeEffects(model, base, measure, base.counterfactual);
   if (Number.isNaN(hi)) return { party, measure: measureId, scale: null, trueEffect: null, probReach: null };
   for (let i = 0; i < 20; i++) {
     const mid = (lo + hi) / 2;
@@ -97,7 +80,8 @@ export function breakEven(scenario: Scenario, party: Party, options: BreakEvenOp
     else hi = mid;
   }
   const scale = (lo + hi) / 2;
-  const trueEffect = mean(trueEffects(model, at(scale).table, measure));
+  const atBreakEven = at(scale).table;
+  const trueEffect = mean(relativeEffects(model, atBreakEven, measure, atBreakEven.counterfactual));
   let reach = 0;
   if (trueEffect !== null) for (const e of baseEffects) if (e >= trueEffect) reach++;
   return { party, measure: measureId, scale, trueEffect, probReach: trueEffect === null ? null : reach / baseEffects.length };

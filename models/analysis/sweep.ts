@@ -5,7 +5,6 @@
  * changes what is simulated, so its cells are simulated again, each from the same seed.
  */
 import { compile, type Model } from "../compile.js";
-import { MONEY_EPSILON } from "../constants.js";
 import { evaluateContract, type ContractResults } from "../contract/evaluate.js";
 import { parseScenario, type Problem } from "../scenario/parse.js";
 import type { Scenario } from "../scenario/schema.js";
@@ -58,12 +57,12 @@ export function cellFigures(r: ContractResults): CellFigures {
     const i = r.irr[t]!;
     if (!Number.isNaN(i)) irrs[irrN++] = i, irrSum += i;
     if (Number.isFinite(r.multiple[t]!)) (mult += r.multiple[t]!), multN++;
-    if (r.profit[t]! < -MONEY_EPSILON) loss++;
-    if (r.capital > 0 && r.payments[t]! + r.guarantee[t]! <= MONEY_EPSILON) total++;
+    loss += r.loss[t]!;
+    total += r.totalLoss[t]!;
     profit += r.profit[t]!;
     paid += r.payments[t]!;
     net += r.payerNet[t]!;
-    if (r.payerNet[t]! < -MONEY_EPSILON) netCost++;
+    netCost += r.payerNetCost[t]!;
     nothing += r.payForNothing[t]!;
     any += r.anyPayment[t]!;
     missed += r.missedSuccess[t]!;

@@ -7,7 +7,7 @@ import { paymentEvents, resolveMoney, type Model } from "../compile.js";
 import { MONEY_EPSILON } from "../constants.js";
 import { annualize, irr } from "../finance/irr.js";
 import type { Scenario } from "../scenario/schema.js";
-import type { OutcomeTable } from "../simulate.js";
+import { cohortValue, type OutcomeTable } from "../simulate.js";
 import { compileRule, improvement, ruleAmount } from "./rules.js";
 
 type Contract = Scenario["contract"];
@@ -37,6 +37,12 @@ export interface ContractResults {
   readonly payerNetPV: Float64Array;
   readonly societyNpv: Float64Array;
   readonly anyPayment: Uint8Array;
+  /** The financier got back less than it lent (payments and any guarantee). */
+  readonly loss: Uint8Array;
+  /** The financier lent something and got nothing back. */
+  readonly totalLoss: Uint8Array;
+  /** The payer paid more than it avoided over the horizon. */
+  readonly payerNetCost: Uint8Array;
   readonly payForNothing: Uint8Array;
   readonly missedSuccess: Uint8Array;
   /** Financier's net cash flow by period [trial][period], when asked for (`keepFlows`). */
@@ -54,7 +60,7 @@ export function evaluateContract(
   contract: Contract = model.scenario.contract,
   options: EvaluateOptions = {},
 ): ContractResults {
-  const T = table.trials, C = table.cohorts, M = table.measureCount, ppy = model.periodsPerYear;
+  const T = table.trials, C = table.cohorts, ppy = model.periodsPerYear;
   const capital = contract.capital;
   const rules = contract.rules.map((r, i) => compileRule(r, i, contract.rules, capital, model.measures));
   const R = rules.length;
@@ -84,6 +90,9 @@ export function evaluateContract(
     payerNetPV: new Float64Array(T),
     societyNpv: new Float64Array(T),
     anyPayment: new Uint8Array(T),
+    loss: new Uint8Array(T),
+    totalLoss: new Uint8Array(T),
+    payerNetCost: new Uint8Array(T),
     payForNothing: new Uint8Array(T),
     missedSuccess: new Uint8Array(T),
     flows: options.keepFlows ? new Float64Array(T * P) : null,
@@ -122,12 +131,12 @@ export function evaluateContract(
     for (const ev of events) {
       const rule = rules[ev.rule]!;
       const m = rule.measure, cm = rule.conditionMeasure, c = ev.cohort;
-      const treated = m >= 0 ? sumOver(table.treated, t, C, M, c, m) : 0;
-      const truth = m >= 0 ? sumOver(table.counterfactual, t, C, M, c, m) : 0;
-      const measured = m >= 0 ? sumOver(table.comparator, t, C, M, c, m) : 0;
-      const condTreated = cm >= 0 ? sumOver(table.treated, t, C, M, c, cm) : 0;
-      const condTruth = cm >= 0 ? sumOver(table.counterfactual, t, C, M, c, cm) : 0;
-      const condMeasured = cm >= 0 ? sumOver(table.comparator, t, C, M, c, cm) : 0;
+      const treated = m >= 0 ? cohortValue(table.treated, table, t, c, m) : 0;
+      const truth = m >= 0 ? cohortValue(table.counterfactual, table, t, c, m) : 0;
+      const measured = m >= 0 ? cohortValue(table.comparator, table, t, c, m) : 0;
+      const condTreated = cm >= 0 ? cohortValue(table.treated, table, t, c, cm) : 0;
+      const condTruth = cm >= 0 ? cohortValue(table.counterfactual, table, t, c, cm) : 0;
+      const condMeasured = cm >= 0 ? cohortValue(table.comparator, table, t, c, cm) : 0;
       let pay = ruleAmount(rule, delivered, treated, measured, condTreated, condMeasured);
       let payTrue = ruleAmount(rule, delivered, treated, truth, condTreated, condTruth);
       // A rule that would pay on the true effect but not on the measured one, judged on the
@@ -176,6 +185,8 @@ export function evaluateContract(
     out.payForNothing[t] = forNothing;
     out.missedSuccess[t] = missed;
     out.profit[t] = received - capital;
+    out.loss[t] = received - capital < -MONEY_EPSILON ? 1 : 0;
+    out.totalLoss[t] = capital > 0 && received <= MONEY_EPSILON ? 1 : 0;
     out.multiple[t] = capital > 0 ? received / capital : NaN;
     out.irr[t] = received <= MONEY_EPSILON ? (capital > 0 ? -1 : NaN) : annualize(irr(flows, P), ppy);
     let financierNpv = 0;
@@ -184,16 +195,9 @@ export function evaluateContract(
     let avoided = 0;
     for (let y = 0; y < model.years; y++) avoided += table.avoidedByYear[t * model.years + y]!;
     out.payerNet[t] = avoided - total;
+    out.payerNetCost[t] = avoided - total < -MONEY_EPSILON ? 1 : 0;
     out.payerNetPV[t] = table.avoidedPV[t]! - paidPV;
     out.societyNpv[t] = table.societyBenefitPV[t]! - investedPV;
   }
   return out;
-}
-
-/** A measure's value for one cohort, or summed over all cohorts when `cohort` is −1 (pooled). */
-function sumOver(column: Float64Array, trial: number, C: number, M: number, cohort: number, m: number): number {
-  if (cohort >= 0) return column[(trial * C + cohort) * M + m]!;
-  let s = 0;
-  for (let c = 0; c < C; c++) s += column[(trial * C + c) * M + m]!;
-  return s;
 }

@@ -2,8 +2,7 @@
 import type { Model } from "../compile.js";
 import { MONEY_EPSILON } from "../constants.js";
 import type { ContractResults } from "../contract/evaluate.js";
-import { relativeImprovement } from "../contract/rules.js";
-import type { OutcomeTable } from "../simulate.js";
+import { relativeEffects, type OutcomeTable } from "../simulate.js";
 import { dist, share, type Dist } from "./dist.js";
 
 export interface Summary {
@@ -46,18 +45,13 @@ export interface Summary {
 }
 
 export function summarize(model: Model, table: OutcomeTable, r: ContractResults): Summary {
-  const T = table.trials, Y = model.years, C = table.cohorts, M = table.measureCount;
+  const T = table.trials, Y = model.years;
   const column = (f: (i: number) => number) => Float64Array.from({ length: T }, (_, i) => f(i));
   const rules = model.scenario.contract.rules;
   const R = rules.length;
   const byYear = (col: Float64Array, years: number) =>
     Array.from({ length: years }, (_, y) => dist(column((i) => col[i * years + y]!)));
   const profit = dist(r.profit);
-  const pooled = (col: Float64Array, i: number, m: number) => {
-    let s = 0;
-    for (let c = 0; c < C; c++) s += col[(i * C + c) * M + m]!;
-    return s;
-  };
 
   return {
     scenario: model.scenario.name,
@@ -68,8 +62,8 @@ export function summarize(model: Model, table: OutcomeTable, r: ContractResults)
       irr: dist(r.irr),
       multiple: dist(r.multiple),
       profit,
-      probLoss: share(T, (i) => r.profit[i]! < -MONEY_EPSILON),
-      probTotalLoss: share(T, (i) => r.capital > 0 && r.payments[i]! + r.guarantee[i]! <= MONEY_EPSILON),
+      probLoss: share(T, (i) => r.loss[i] === 1),
+      probTotalLoss: share(T, (i) => r.totalLoss[i] === 1),
       irrDefined: share(T, (i) => !Number.isNaN(r.irr[i]!)),
       valueAtRisk95: profit ? Math.max(0, -profit.p5) : null,
       npv: dist(r.financierNpv),
@@ -79,7 +73,7 @@ export function summarize(model: Model, table: OutcomeTable, r: ContractResults)
       avoidedCosts: dist(column((i) => r.payerNet[i]! + r.payments[i]!)),
       net: dist(r.payerNet),
       netPV: dist(r.payerNetPV),
-      probNetCost: share(T, (i) => r.payerNet[i]! < -MONEY_EPSILON),
+      probNetCost: share(T, (i) => r.payerNetCost[i] === 1),
       maxPayments: r.payments.reduce((a, b) => Math.max(a, b), 0),
       paymentsByYear: byYear(r.paymentsByYear, r.years),
       avoidedCostsByYear: byYear(table.avoidedByYear, Y),
@@ -102,8 +96,8 @@ export function summarize(model: Model, table: OutcomeTable, r: ContractResults)
     },
     effects: model.measures.map((m, mi) => ({
       measure: m.id,
-      trueEffect: dist(column((i) => relativeImprovement(pooled(table.treated, i, mi), pooled(table.counterfactual, i, mi), m.higherIsBetter))),
-      measuredEffect: dist(column((i) => relativeImprovement(pooled(table.treated, i, mi), pooled(table.comparator, i, mi), m.higherIsBetter))),
+      trueEffect: dist(relativeEffects(model, table, mi, table.counterfactual)),
+      measuredEffect: dist(relativeEffects(model, table, mi, table.comparator)),
     })),
   };
 }
