@@ -2,6 +2,7 @@
 import { csvFormat } from "d3-dsv";
 import { formatMoney, formatNumber, formatPercent, localeOf } from "../models/format.js";
 import type { Cell, SweepResult } from "../models/index.js";
+import { align } from "./table.js";
 
 /** Flat columns: the varied paths, then each party's figures. */
 function flat(cell: Cell): Record<string, number | null> {
@@ -18,7 +19,7 @@ export function sweepCsv(r: SweepResult): string {
 }
 
 export function renderSweep(r: SweepResult): string {
-  const currency = "SEK";
+  const currency = r.currency;
   const locale = localeOf(currency);
   const pct = (x: number | null) => formatPercent(x, locale);
   const header = [
@@ -39,9 +40,6 @@ export function renderSweep(r: SweepResult): string {
     pct(c.payer.probPayForNothing),
     pct(c.contract.probMissedSuccess),
   ]);
-  const all = [header, ...rows];
-  const widths = header.map((_, i) => Math.max(...all.map((row) => [...row[i]!].length)));
-  const lines = all.map((row) => row.map((cell, i) => cell.padStart(widths[i]!)).join("  ").trimEnd());
   const how = r.commonOutcomes ? "every cell evaluated on the same simulated outcomes" : "each cell simulated from the same seed";
-  return [`${r.scenario}: sweep of ${r.cells.length} cells, ${formatNumber(r.trials, locale)} trials, seed ${r.seed}; ${how}`, "", ...lines].join("\n");
+  return [`${r.scenario}: sweep of ${r.cells.length} cells, ${formatNumber(r.trials, locale)} trials, seed ${r.seed}; amounts in ${currency}; ${how}`, "", align([header, ...rows], 0, "  ")].join("\n");
 }

@@ -8,10 +8,11 @@ function row(label: string, d: Dist | null, f: Cell): string[] {
   return [label, f(d?.mean), f(d?.p5), f(d?.p50), f(d?.p95)];
 }
 
-function align(rows: string[][]): string {
+/** Columns padded to their widest cell; the first `leftColumns` left-aligned, the rest right. */
+export function align(rows: string[][], leftColumns = 1, gap = "   "): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => [...(r[c] ?? "")].length)));
   return rows
-    .map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("   ").trimEnd())
+    .map((r) => r.map((cell, c) => (c < leftColumns ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join(gap).trimEnd())
     .join("\n");
 }
 

@@ -32,6 +32,7 @@ export interface Cell extends CellFigures {
 
 export interface SweepResult {
   readonly scenario: string;
+  readonly currency: string;
   readonly trials: number;
   readonly seed: string | number;
   readonly vary: readonly Vary[];
@@ -131,7 +132,7 @@ export function sweep(
     out.push({ at, ...evaluateCell(scenario, shared, trials, seed) });
     options.onProgress?.(i + 1, cells.length);
   });
-  return { scenario: base.scenario.name, trials, seed, vary, commonOutcomes, cells: out };
+  return { scenario: base.scenario.name, currency: base.scenario.currency, trials, seed, vary, commonOutcomes, cells: out };
 }
 
 function evaluateCell(scenario: Scenario, shared: { model: Model; table: OutcomeTable } | null, trials: number, seed: string | number): CellFigures {

@@ -51,6 +51,13 @@ describe("sweep(scenario, vary)", () => {
 
 describe("utfall sweep", () => {
   const utfall = (...args: string[]) => spawnSync("node", ["bin/utfall.js", ...args], { encoding: "utf8" });
+  test("prints amounts in the scenario's currency", () => {
+    const r = utfall("sweep", "data/scenarios/peterborough-2010.json", "--vary", "contract.rules[cohort].threshold=0.05:0.15:2", "--trials", "300");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/amounts in GBP/);
+    expect(r.stdout).toMatch(/£[\d,]+/);
+    expect(r.stdout).not.toMatch(/ kr/);
+  });
   test("prints CSV with a header and one row per cell; bad --vary exits 2", () => {
     const r = utfall("sweep", "data/scenarios/norrkoping-2016.json", "--vary", "contract.rules[savings].share=0.4:0.8:3", "--trials", "500", "--csv");
     expect(r.status).toBe(0);
