@@ -153,7 +153,6 @@ function parentPath(path: string): string | null {
 }
 
 export function scenarioEditor(scenario: Json, options: { extras?: EditorExtra[] } = {}): ScenarioEditor {
-  injectStyles();
   const base: Obj = isObj(scenario) ? scenario : {};
   const extras = options.extras ?? [];
   const currency = typeof base.currency === "string" ? base.currency : "SEK";
@@ -524,35 +523,4 @@ export function scenarioEditor(scenario: Json, options: { extras?: EditorExtra[]
   };
 
   return root;
-}
-
-// --- Styles ---------------------------------------------------------------------------------
-
-const CSS = `
-.explorer-editor { font: 13px/1.35 var(--sans-serif); }
-.explorer-section { border-top: solid 1px var(--theme-foreground-faintest); padding: 0.3rem 0; }
-.explorer-section > summary { font-weight: 600; font-size: 15px; cursor: pointer; padding: 0.25rem 0; }
-.explorer-count { font-weight: normal; font-size: 12px; color: var(--theme-foreground-muted); margin-left: 0.25rem; }
-.explorer-group { min-width: 0; }
-fieldset.explorer-group { border: none; border-left: solid 2px var(--theme-foreground-faintest); margin: 0.5rem 0 0.5rem 0; padding: 0 0 0 0.7rem; }
-fieldset.explorer-group > legend { font-weight: 600; padding: 0; margin-bottom: 0.15rem; }
-details.explorer-group { margin: 0.4rem 0; padding-left: 0.7rem; border-left: solid 2px var(--theme-foreground-faintest); }
-details.explorer-group > summary { font-weight: 600; cursor: pointer; }
-.explorer-item-drawdown > .explorer-fields, .explorer-item-bands > .explorer-fields { grid-template-columns: repeat(2, minmax(0, 1fr)); }
-.explorer-item-drawdown > .explorer-fields > .param-input, .explorer-item-bands > .explorer-fields > .param-input { grid-column: auto; }
-.explorer-note { color: var(--theme-foreground-muted); font-size: 12px; margin-bottom: 0.2rem; }
-.explorer-fields { display: grid; grid-template-columns: repeat(auto-fill, minmax(13rem, 1fr)); column-gap: 1.2rem; }
-.explorer-fields > * { grid-column: 1 / -1; }
-.explorer-fields > .param-input.param-fixed-only { grid-column: auto; }
-.explorer-fields > form { max-width: 100%; }
-.explorer-problem { color: var(--theme-red, #c00); font-size: 12px; font-weight: 500; }
-.explorer-problem::before { content: "⚠ "; }
-`;
-
-function injectStyles(): void {
-  if (document.getElementById("explorer-form-styles")) return;
-  const style = document.createElement("style");
-  style.id = "explorer-form-styles";
-  style.textContent = CSS;
-  document.head.append(style);
 }

@@ -220,7 +220,6 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
 let uid = 0;
 
 export function paramInput(spec: unknown, options: ParamInputOptions): ParamInputElement {
-  injectStyles();
   const kind = options.kind ?? "number";
   const uncertain = options.uncertain ?? (typeof spec === "object" && spec !== null);
   const fmt = makeFormatter(kind, options);
@@ -359,36 +358,4 @@ export function paramInput(spec: unknown, options: ParamInputOptions): ParamInpu
   root.refresh = refresh;
   set(spec);
   return root;
-}
-
-// --- Styles ---------------------------------------------------------------------------------
-
-const CSS = `
-.param-input { margin: 0.35rem 0 0.55rem; font: 13px/1.35 var(--sans-serif); min-width: 0; }
-.param-head { display: flex; flex-direction: column; align-items: flex-start; gap: 0.15rem; }
-.param-label { font-weight: 500; }
-.param-hint { font-weight: normal; color: var(--theme-foreground-muted); }
-.param-form { font: inherit; font-size: 12px; max-width: 16rem; }
-.param-fields { display: flex; flex-wrap: wrap; gap: 0.25rem 0.6rem; align-items: baseline; margin-top: 0.15rem; }
-.param-field { display: inline-flex; gap: 0.3rem; align-items: baseline; color: var(--theme-foreground-muted); }
-.param-fields input { font: inherit; width: 7.5em; padding: 1px 3px; color: var(--theme-foreground); }
-.param-fixed-only { display: grid; grid-template-columns: minmax(0, 1fr) auto; column-gap: 0.5rem; align-items: baseline; }
-.param-fixed-only > .param-head { grid-column: 1; }
-.param-fixed-only > .param-fields { grid-column: 2; grid-row: 1; margin-top: 0; }
-.param-fixed-only > .param-meaning, .param-fixed-only > .param-source, .param-fixed-only > .param-problem { grid-column: 1 / -1; }
-.param-meaning { color: var(--theme-foreground-muted); font-size: 12px; }
-.param-source { color: var(--theme-foreground-faint); font-size: 11px; line-height: 1.3; cursor: pointer;
-  overflow: hidden; display: -webkit-box; -webkit-line-clamp: 1; -webkit-box-orient: vertical; }
-.param-source-open { -webkit-line-clamp: unset; display: block; }
-.param-problem { color: var(--theme-red, #c00); font-size: 12px; font-weight: 500; }
-.param-problem::before { content: "⚠ "; }
-.param-invalid input { border-color: var(--theme-red, #c00); outline: 1px solid var(--theme-red, #c00); }
-`;
-
-function injectStyles(): void {
-  if (document.getElementById("param-input-styles")) return;
-  const style = document.createElement("style");
-  style.id = "param-input-styles";
-  style.textContent = CSS;
-  document.head.append(style);
 }

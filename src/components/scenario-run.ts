@@ -33,23 +33,6 @@ export async function runPageState(
   }
 }
 
-/** Share of a column's values for which `test` holds (NaN counts as not holding). */
-export function shareOf(column: ArrayLike<number>, test: (x: number) => boolean): number {
-  let k = 0;
-  for (let i = 0; i < column.length; i++) if (test(column[i]!)) k++;
-  return column.length ? k / column.length : 0;
-}
-
-/** Mean of a column's finite values; NaN-free (null when none). */
-export function meanOf(column: ArrayLike<number>): number | null {
-  let s = 0, n = 0;
-  for (let i = 0; i < column.length; i++) {
-    const v = column[i]!;
-    if (Number.isFinite(v)) (s += v), n++;
-  }
-  return n ? s / n : null;
-}
-
 /** What one period is called for a number of periods per year. */
 export function periodName(periodsPerYear: number): string {
   return ({ 1: "year", 2: "half-year", 4: "quarter", 12: "month", 52: "week" } as Record<number, string>)[periodsPerYear] ?? "period";
