@@ -4,6 +4,7 @@
  * surface is smooth and a cell costs one contract evaluation; a field outside `contract`
  * changes what is simulated, so its cells are simulated again, each from the same seed.
  */
+import { quantileSorted } from "d3-array";
 import { compile, type Model } from "../compile.js";
 import { evaluateContract, type ContractResults } from "../contract/evaluate.js";
 import { parseScenario, type Problem } from "../scenario/parse.js";
@@ -74,7 +75,7 @@ export function cellFigures(r: ContractResults): CellFigures {
   return {
     financier: {
       meanIrr: irrN ? irrSum / irrN : null,
-      medianIrr: irrN ? sorted[Math.floor((irrN - 1) / 2)]! / 2 + sorted[Math.ceil((irrN - 1) / 2)]! / 2 : null,
+      medianIrr: irrN ? quantileSorted(sorted as unknown as number[], 0.5)! : null, // as dist() does
       meanMultiple: multN ? mult / multN : null,
       probLoss: loss / T,
       probTotalLoss: total / T,
