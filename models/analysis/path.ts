@@ -55,3 +55,11 @@ export function setPath(root: Record<string, unknown>, keys: readonly PathKey[],
     throw new PathError({ path, message: current === undefined ? "does not exist in the scenario" : `holds ${JSON.stringify(current)}, not a number` });
   }
 }
+
+/** Replaces whatever is at `keys` (a number, a distribution, an object) with `value`; the field's parent must exist. */
+export function replacePath(root: Record<string, unknown>, keys: readonly PathKey[], value: unknown, path: string): void {
+  let node = root as Record<PathKey, unknown>;
+  for (const k of keys.slice(0, -1)) node = node[k] as Record<PathKey, unknown>;
+  if (node === null || typeof node !== "object") throw new PathError({ path, message: "does not exist in the scenario" });
+  node[keys[keys.length - 1]!] = structuredClone(value);
+}

@@ -1,0 +1,105 @@
+/**
+ * Zone of agreement: where, over the cells of a sweep, every party's stated needs are met, and
+ * which need limits the zone where. A cell fails the needs it does not meet; a cell inside the
+ * zone is bounded by the needs that fail in a neighbouring cell (the constraint that binds
+ * there). Both are read off the sweep's figures, so the zone costs nothing beyond the sweep.
+ */
+import type { Cell, CellFigures } from "./sweep.js";
+
+/** What each party needs before it signs. */
+export interface Needs {
+  readonly financier: {
+    /** Lowest acceptable mean IRR per year over the trials that have one (a fraction). */
+    readonly minMeanIrr: number;
+    /** Highest acceptable chance of getting back less than was lent. */
+    readonly maxProbLoss: number;
+  };
+  readonly payer: {
+    /** Lowest acceptable expected net saving over the horizon (avoided costs − payments). */
+    readonly minMeanNet: number;
+    /** Highest acceptable chance of paying for outcomes that did not truly improve. */
+    readonly maxProbPayForNothing: number;
+  };
+}
+
+export const NEED_IDS = ["financier.irr", "financier.loss", "payer.net", "payer.payForNothing"] as const;
+export type NeedId = (typeof NEED_IDS)[number];
+
+/** Default needs: a 5 % hurdle and a one-in-four loss limit; no expected net cost, a one-in-ten limit. */
+export const DEFAULT_NEEDS: Needs = {
+  financier: { minMeanIrr: 0.05, maxProbLoss: 0.25 },
+  payer: { minMeanNet: 0, maxProbPayForNothing: 0.1 },
+};
+
+/** How far a cell is inside (positive) or outside (negative) each need, in the need's own unit. */
+export function slack(f: CellFigures, needs: Needs): Record<NeedId, number> {
+  return {
+    "financier.irr": f.financier.meanIrr === null ? -Infinity : f.financier.meanIrr - needs.financier.minMeanIrr,
+    "financier.loss": needs.financier.maxProbLoss - f.financier.probLoss,
+    "payer.net": f.payer.meanNet - needs.payer.minMeanNet,
+    "payer.payForNothing": needs.payer.maxProbPayForNothing - f.payer.probPayForNothing,
+  };
+}
+
+export interface Verdict {
+  readonly at: Record<string, number>;
+  /** Every need met. */
+  readonly agreed: boolean;
+  /** Needs this cell fails. */
+  readonly failing: readonly NeedId[];
+  /** For a cell in the zone: the needs failing in an adjacent cell, i.e. what bounds the zone here. */
+  readonly binding: readonly NeedId[];
+  readonly slack: Record<NeedId, number>;
+}
+
+export interface Zone {
+  /** The varied paths, first slowest, as in the sweep. */
+  readonly paths: readonly string[];
+  readonly shape: readonly number[];
+  readonly verdicts: readonly Verdict[];
+  /** Share of cells in which both parties' needs are met. */
+  readonly shareAgreed: number;
+  /** How often each need is the reason a cell is outside the zone (cells failing it). */
+  readonly failCounts: Record<NeedId, number>;
+}
+
+/**
+ * Judges each cell of a one- or two-term sweep against the needs. `shape` is the number of
+ * values of each varied path (first slowest), as `sweep` lays the cells out.
+ */
+export function zoneOfAgreement(cells: readonly Cell[], shape: readonly number[], needs: Needs): Zone {
+  const n = shape.reduce((a, b) => a * b, 1);
+  if (shape.length < 1 || shape.length > 2 || n !== cells.length) {
+    throw new Error(`zoneOfAgreement: ${cells.length} cells do not fill a grid of shape ${shape.join(" × ")}`);
+  }
+  const [rows, cols] = shape.length === 2 ? [shape[0]!, shape[1]!] : [1, shape[0]!];
+  const judged = cells.map((c) => {
+    const s = slack(c, needs);
+    return { at: c.at, slack: s, failing: NEED_IDS.filter((id) => !(s[id] >= 0)) };
+  });
+  const failCounts = Object.fromEntries(NEED_IDS.map((id) => [id, 0])) as Record<NeedId, number>;
+  const verdicts = judged.map((j, i) => {
+    for (const id of j.failing) failCounts[id]++;
+    const agreed = j.failing.length === 0;
+    const binding = new Set<NeedId>();
+    if (agreed) {
+      const r = Math.floor(i / cols), c = i % cols;
+      for (const [dr, dc] of [[-1, 0], [1, 0], [0, -1], [0, 1]] as const) {
+        const rr = r + dr, cc = c + dc;
+        if (rr < 0 || rr >= rows || cc < 0 || cc >= cols) continue;
+        for (const id of judged[rr * cols + cc]!.failing) binding.add(id);
+      }
+    }
+    return { ...j, agreed, binding: NEED_IDS.filter((id) => binding.has(id)) };
+  });
+  const agreed = verdicts.filter((v) => v.agreed).length;
+  return { paths: Object.keys(cells[0]?.at ?? {}), shape, verdicts, shareAgreed: agreed / cells.length, failCounts };
+}
+
+/** Plain-language names of the needs, for tables and legends. */
+export const NEED_LABELS: Record<NeedId, string> = {
+  "financier.irr": "financier's IRR hurdle",
+  "financier.loss": "financier's loss limit",
+  "payer.net": "payer's expected net saving",
+  "payer.payForNothing": "payer's pay-for-nothing limit",
+};
