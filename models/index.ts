@@ -10,7 +10,7 @@ export { summarize, type Summary } from "./summary/summarize.js";
 export { runScenario, type Run, type RunOptions } from "./run.js";
 export { BLOCK_SIZE, DEFAULT_SEED, DEFAULT_TRIALS } from "./constants.js";
 export { expectedBaseline } from "./expectation.js";
-export { sweep, cellFigures, SweepError, type Vary, type Cell, type CellFigures, type SweepResult } from "./analysis/sweep.js";
+export { sweep, prepareSweep, evaluateCells, cellFigures, SweepError, type PreparedSweep, type Vary, type Cell, type CellFigures, type SweepResult } from "./analysis/sweep.js";
 export { parsePath, setPath, replacePath, PathError } from "./analysis/path.js";
 export { breakEven, type BreakEven, type Party } from "./analysis/breakEven.js";
 export { zoneOfAgreement, slack, DEFAULT_NEEDS, NEED_IDS, NEED_LABELS, type Needs, type NeedId, type Verdict, type Zone } from "./analysis/agreement.js";

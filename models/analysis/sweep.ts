@@ -95,6 +95,69 @@ function grid(vary: readonly Vary[]): Record<string, number>[] {
   );
 }
 
+/** A sweep laid out and checked against the base scenario, ready to evaluate any of its cells. */
+export interface PreparedSweep {
+  readonly input: unknown;
+  readonly base: Scenario;
+  readonly vary: readonly Vary[];
+  readonly keys: readonly PathKey[][];
+  readonly trials: number;
+  readonly seed: string | number;
+  /** Every cell's values, first path slowest. */
+  readonly grid: readonly Record<string, number>[];
+  /** The number of values of each varied path. */
+  readonly shape: readonly number[];
+  readonly commonOutcomes: boolean;
+}
+
+export function prepareSweep(input: unknown, vary: readonly Vary[], options: { trials?: number; seed?: string | number } = {}): PreparedSweep {
+  const base = parseScenario(input);
+  if (!base.ok) throw new SweepError(base.problems);
+  const keys = vary.map((v) => parsePath(v.path, input));
+  return {
+    input,
+    base: base.scenario,
+    vary,
+    keys,
+    trials: options.trials ?? base.scenario.simulation.trials,
+    seed: options.seed ?? base.scenario.simulation.seed,
+    grid: grid(vary),
+    shape: vary.map((v) => v.values.length),
+    commonOutcomes: keys.every((k) => k[0] === "contract"),
+  };
+}
+
+/**
+ * Evaluates the cells at `indices` (all by default), calling `onCell` as each is done. Every
+ * listed cell is checked before anything is simulated, so a bad value is reported at once. A
+ * cell's figures depend only on the scenario, the seed and the cell, never on which other cells
+ * are evaluated with it: workers can split a sweep by cells and get the CLI's numbers.
+ */
+export function evaluateCells(
+  prep: PreparedSweep,
+  indices: readonly number[] = prep.grid.map((_, i) => i),
+  onCell: (index: number, cell: Cell) => void = () => {},
+): void {
+  const cells = indices.map((index) => {
+    const at = prep.grid[index]!;
+    if (!at) throw new Error(`sweep: no cell ${index} in a grid of ${prep.grid.length}`);
+    const json = structuredClone(prep.input) as Record<string, unknown>;
+    prep.vary.forEach((v, k) => setPath(json, prep.keys[k]!, at[v.path]!, v.path));
+    const parsed = parseScenario(json);
+    if (!parsed.ok) {
+      const where = Object.entries(at).map(([k, v]) => `${k}=${v}`).join(", ");
+      throw new SweepError(parsed.problems.map((q) => ({ path: q.path, message: `${q.message} (in the cell ${where})` })));
+    }
+    return { index, at, scenario: parsed.scenario };
+  });
+  let shared: { model: Model; table: OutcomeTable } | null = null;
+  if (prep.commonOutcomes && cells.length) {
+    const model = compile(prep.base);
+    shared = { model, table: simulateOutcomes(model, { trials: prep.trials, seed: prep.seed }) };
+  }
+  for (const { index, at, scenario } of cells) onCell(index, { at, ...evaluateCell(scenario, shared, prep.trials, prep.seed) });
+}
+
 /**
  * Evaluates `input` (raw scenario JSON) at every combination of the varied values.
  * `onProgress(done, total)` is called after each cell.
@@ -104,36 +167,14 @@ export function sweep(
   vary: readonly Vary[],
   options: { trials?: number; seed?: string | number; onProgress?: (done: number, total: number) => void } = {},
 ): SweepResult {
-  const base = parseScenario(input);
-  if (!base.ok) throw new SweepError(base.problems);
-  const trials = options.trials ?? base.scenario.simulation.trials;
-  const seed = options.seed ?? base.scenario.simulation.seed;
-  const paths = vary.map((v) => ({ ...v, keys: parsePath(v.path, input) }));
-  const commonOutcomes = paths.every((p) => p.keys[0] === "contract");
-
-  // Validate every cell before simulating anything: a bad value is reported at once.
-  const cells = grid(vary).map((at) => {
-    const json = structuredClone(input) as Record<string, unknown>;
-    for (const p of paths) setPath(json, p.keys, at[p.path]!, p.path);
-    const parsed = parseScenario(json);
-    if (!parsed.ok) {
-      const where = Object.entries(at).map(([k, v]) => `${k}=${v}`).join(", ");
-      throw new SweepError(parsed.problems.map((q) => ({ path: q.path, message: `${q.message} (in the cell ${where})` })));
-    }
-    return { at, scenario: parsed.scenario };
-  });
-
-  let shared: { model: Model; table: OutcomeTable } | null = null;
-  if (commonOutcomes) {
-    const model = compile(base.scenario);
-    shared = { model, table: simulateOutcomes(model, { trials, seed }) };
-  }
+  const prep = prepareSweep(input, vary, options);
   const out: Cell[] = [];
-  cells.forEach(({ at, scenario }, i) => {
-    out.push({ at, ...evaluateCell(scenario, shared, trials, seed) });
-    options.onProgress?.(i + 1, cells.length);
+  evaluateCells(prep, undefined, (_, cell) => {
+    out.push(cell);
+    options.onProgress?.(out.length, prep.grid.length);
   });
-  return { scenario: base.scenario.name, currency: base.scenario.currency, trials, seed, vary, commonOutcomes, cells: out };
+  const { base, trials, seed, commonOutcomes } = prep;
+  return { scenario: base.name, currency: base.currency, trials, seed, vary, commonOutcomes, cells: out };
 }
 
 function evaluateCell(scenario: Scenario, shared: { model: Model; table: OutcomeTable } | null, trials: number, seed: string | number): CellFigures {

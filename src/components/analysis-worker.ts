@@ -1,0 +1,118 @@
+/**
+ * Negotiation analyses off the main thread. One request per message, answered with
+ * {type: "progress", done, total}* then {type: "result", ...} or {type: "invalid", problems}.
+ * The engine is the CLI's: the same scenario and seed give the same numbers here.
+ *
+ * Requests:
+ * - {kind: "sweep", scenario, vary, trials, seed, cells}: the listed cells of a sweep, each
+ *   posted as {type: "cell", index, cell} when done (a pool of these workers splits a grid);
+ * - {kind: "ensemble", scenario, trials, seed}: tornado drivers of the financier's and payer's
+ *   money, from one run;
+ * - {kind: "breakEven", scenario, trials, seed}: both parties' break-even effects;
+ * - {kind: "design", scenario, trials, seed}: operating curves of the standard designs;
+ * - {kind: "information", scenario, outer, inner, seed}: the payer's EVPPI of the effects;
+ * - {kind: "compare", scenarios, trials, seed}: key figures side by side.
+ */
+import {
+  breakEven, compareSummaries, describePath, evaluateCells, evpiAll, operatingCurves, parseScenario, prepareSweep, runScenario,
+  standardDesigns, SweepError, tornado, valueOfInformation, PathError, parsePath, replacePath, type Vary,
+} from "../models/index.js";
+
+type Request =
+  | { kind: "sweep"; scenario: unknown; vary: Vary[]; trials: number; seed: string | number; cells: number[]; fix?: boolean }
+  | { kind: "ensemble" | "breakEven" | "design"; scenario: unknown; trials: number; seed: string | number }
+  | { kind: "information"; scenario: unknown; outer: number; inner: number; seed: string | number }
+  | { kind: "compare"; scenarios: { name: string; scenario: unknown }[]; trials: number; seed: string | number };
+
+const post = (m: unknown, transfer: Transferable[] = []) => self.postMessage(m, { transfer });
+const progress = (done: number, total: number) => post({ type: "progress", done, total });
+
+function parsed(scenario: unknown, label = "") {
+  const p = parseScenario(scenario);
+  if (!p.ok) throw new SweepError(p.problems.map((q) => ({ path: label + q.path, message: q.message })));
+  return p.scenario;
+}
+
+/** A copy of `scenario` in which each varied path holding a distribution holds a number instead. */
+function fixAt(scenario: unknown, vary: readonly Vary[]): unknown {
+  const json = structuredClone(scenario) as Record<string, unknown>;
+  for (const v of vary) {
+    const keys = parsePath(v.path, json);
+    let node: unknown = json;
+    for (const k of keys) node = (node as Record<string | number, unknown>)?.[k];
+    if (node && typeof node === "object" && !("value" in node)) replacePath(json, keys, v.values[0], v.path);
+  }
+  return json;
+}
+
+function handle(r: Request): unknown {
+  const t0 = performance.now();
+  switch (r.kind) {
+    case "sweep": {
+      // `fix`: an input that holds a distribution is fixed at each value ("what if we knew it").
+      const scenario = r.fix ? fixAt(r.scenario, r.vary) : r.scenario;
+      const prep = prepareSweep(scenario, r.vary, { trials: r.trials, seed: r.seed });
+      let done = 0;
+      evaluateCells(prep, r.cells, (index, cell) => {
+        post({ type: "cell", index, cell });
+        progress(++done, r.cells.length);
+      });
+      return { elapsedMs: performance.now() - t0 };
+    }
+    case "ensemble": {
+      const s = parsed(r.scenario);
+      const run = runScenario(s, { trials: r.trials, seed: r.seed, onProgress: progress });
+      const inputs = new Map<string, ArrayLike<number> & Iterable<number>>(run.outcomes.params);
+      inputs.set("intervention.delivered", run.outcomes.delivered);
+      const label = (path: string) => (path === "intervention.delivered" ? "Delivered as planned (yes / no)" : describePath(r.scenario, path));
+      const withLabels = (t: ReturnType<typeof tornado>) => ({ ...t, drivers: t.drivers.map((d) => ({ ...d, label: label(d.input) })) });
+      return {
+        financier: withLabels(tornado("financier's profit", run.results.profit, inputs)),
+        payer: withLabels(tornado("payer's net saving", run.results.payerNet, inputs)),
+        summary: run.summary,
+        elapsedMs: performance.now() - t0,
+      };
+    }
+    case "breakEven": {
+      const s = parsed(r.scenario);
+      const financier = breakEven(s, "financier", { trials: r.trials, seed: r.seed });
+      progress(1, 2);
+      const payer = breakEven(s, "payer", { trials: r.trials, seed: r.seed });
+      progress(2, 2);
+      return { financier, payer, elapsedMs: performance.now() - t0 };
+    }
+    case "design": {
+      const designs = standardDesigns(r.scenario);
+      return { curves: operatingCurves(r.scenario, designs, { trials: r.trials, seed: r.seed, onProgress: progress }), elapsedMs: performance.now() - t0 };
+    }
+    case "information": {
+      const s = parsed(r.scenario);
+      const voi = valueOfInformation(s, { seed: r.seed, outer: r.outer, inner: r.inner, onProgress: progress });
+      const all = evpiAll(runScenario(s, { trials: r.outer * 20, seed: r.seed }).results.payerNetPV);
+      const labels = voi.inputs.map((p) => describePath(r.scenario, p));
+      return { ...voi, labels, evpiAll: all, elapsedMs: performance.now() - t0 };
+    }
+    case "compare": {
+      const summaries = r.scenarios.map((x, i) => {
+        const s = parsed(x.scenario, `${x.name}: `);
+        const run = runScenario(s, { trials: r.trials, seed: r.seed });
+        progress(i + 1, r.scenarios.length);
+        return run.summary;
+      });
+      const comparison = compareSummaries(summaries);
+      // The names the page gave (a file name, "this page"), not only the scenarios' own.
+      const scenarios = comparison.scenarios.map((s, i) => ({ ...s, name: r.scenarios[i]!.name }));
+      return { comparison: { ...comparison, scenarios }, elapsedMs: performance.now() - t0 };
+    }
+  }
+}
+
+self.onmessage = (event: MessageEvent<Request>) => {
+  try {
+    post({ type: "result", ...(handle(event.data) as object) });
+  } catch (e) {
+    if (e instanceof SweepError) post({ type: "invalid", problems: e.problems });
+    else if (e instanceof PathError) post({ type: "invalid", problems: [e.problem] });
+    else post({ type: "error", message: (e as Error).message });
+  }
+};

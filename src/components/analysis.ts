@@ -1,0 +1,135 @@
+/**
+ * Main-thread side of the analysis workers. Each page section has its own channel: a new
+ * request on a channel cancels the one in flight or waiting there (its promise never settles,
+ * so the section keeps its last good result), without touching the other sections.
+ *
+ * A sweep is split by cells over a pool of workers, one per core (at most 8): every worker
+ * simulates the same outcomes from the same seed and evaluates its share of the cells, so the
+ * grid equals the CLI's cell for cell.
+ *
+ * Priorities: a sweep (what the user is waiting for) takes every core; other analyses wait until
+ * no sweep runs, and then go one at a time, so they do not slow a sweep down.
+ */
+import type { Cell, Vary } from "../models/index.js";
+import { ScenarioInvalid } from "./runner.js";
+
+interface Job {
+  workers: Worker[];
+  sweep: boolean;
+}
+const running = new Map<string, Job>();
+/** The newest request per channel: an older one still waiting its turn is dropped. */
+const newest = new Map<string, number>();
+let requests = 0;
+const finished = new Set<number>();
+
+let activeSweeps = 0;
+let idleWaiters: (() => void)[] = [];
+const whenNoSweep = () => (activeSweeps === 0 ? Promise.resolve() : new Promise<void>((ok) => idleWaiters.push(ok)));
+function endJob(channel: string, job: Job) {
+  if (running.get(channel) !== job) return;
+  running.delete(channel);
+  for (const w of job.workers) w.terminate();
+  if (job.sweep && --activeSweeps === 0) for (const ok of idleWaiters.splice(0)) ok();
+}
+
+function start(url: string, channel: string, count: number, sweep: boolean): Job {
+  const old = running.get(channel);
+  if (old) endJob(channel, old);
+  const job = { workers: Array.from({ length: count }, () => new Worker(url, { type: "module" })), sweep };
+  running.set(channel, job);
+  if (sweep) activeSweeps++;
+  return job;
+}
+
+function listen<T>(worker: Worker, onMessage: (m: { type: string } & Record<string, unknown>) => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    worker.onmessage = (event) => {
+      const m = event.data;
+      if (m.type === "result") resolve(m as T);
+      else if (m.type === "invalid") reject(new ScenarioInvalid(m.problems));
+      else if (m.type === "error") reject(new Error(m.message));
+      else onMessage(m);
+    };
+    worker.onerror = (event) => reject(new Error(event.message || "the analysis worker failed"));
+  });
+}
+
+const never = new Promise<never>(() => {});
+let queue: Promise<void> = Promise.resolve();
+
+/** One analysis request on one worker, after any sweep and after the analyses asked before it. */
+export function analyse<T>(url: string, channel: string, request: Record<string, unknown>, onProgress?: (done: number, total: number) => void): Promise<T> {
+  const id = ++requests;
+  newest.set(channel, id);
+  const old = running.get(channel);
+  if (old) endJob(channel, old);
+  const run = queue.then(whenNoSweep).then(() => {
+    if (newest.get(channel) !== id) return never as Promise<T>;
+    const job = start(url, channel, 1, false);
+    const worker = job.workers[0]!;
+    const result = listen<T>(worker, (m) => m.type === "progress" && onProgress?.(m.done as number, m.total as number));
+    worker.postMessage(request);
+    return result.finally(() => endJob(channel, job));
+  });
+  // The next request waits for this one to settle, or to be cancelled (then it never settles:
+  // the terminated worker posts nothing, so watch the channel instead).
+  const done = run.then(() => {}, () => {}).finally(() => finished.add(id));
+  queue = Promise.race([done, cancelled(channel, id)]);
+  return run;
+}
+
+/** Resolves once `channel` has moved on from request `id` (a newer request or a finished job). */
+function cancelled(channel: string, id: number): Promise<void> {
+  return new Promise((ok) => {
+    const check = () => (newest.get(channel) !== id || finished.has(id) ? ok() : setTimeout(check, 200));
+    check();
+  });
+}
+
+export interface SweepRun {
+  cells: Cell[];
+  elapsedMs: number;
+  workers: number;
+}
+
+/** Workers for a sweep: one per logical core, at least one, at most 8. */
+export function poolSize(): number {
+  return Math.max(1, Math.min(8, navigator.hardwareConcurrency || 2));
+}
+
+/**
+ * Evaluates every cell of a sweep on a pool of workers; `onCell` sees each cell as it arrives
+ * (for a grid that fills in), `onProgress` the count of cells done.
+ */
+export async function sweepInWorkers(
+  url: string,
+  channel: string,
+  options: { scenario: unknown; vary: Vary[]; trials: number; seed: string | number; fix?: boolean; workers?: number; onCell?: (index: number, cell: Cell) => void; onProgress?: (done: number, total: number) => void },
+): Promise<SweepRun> {
+  const total = options.vary.reduce((n, v) => n * v.values.length, 1);
+  const n = Math.min(options.workers ?? poolSize(), total);
+  const t0 = performance.now();
+  newest.set(channel, ++requests);
+  const job = start(url, channel, n, true);
+  const cells: Cell[] = new Array(total);
+  let done = 0;
+  const jobs = job.workers.map((worker, w) => {
+    // Interleaved shares: every worker gets cells from all over the grid, so the grid fills evenly.
+    const mine = Array.from({ length: total }, (_, i) => i).filter((i) => i % n === w);
+    const result = listen(worker, (m) => {
+      if (m.type !== "cell") return;
+      cells[m.index as number] = m.cell as Cell;
+      options.onCell?.(m.index as number, m.cell as Cell);
+      options.onProgress?.(++done, total);
+    });
+    worker.postMessage({ kind: "sweep", scenario: options.scenario, vary: options.vary, trials: options.trials, seed: options.seed, fix: options.fix, cells: mine });
+    return result;
+  });
+  try {
+    await Promise.all(jobs);
+  } finally {
+    endJob(channel, job);
+  }
+  return { cells, elapsedMs: performance.now() - t0, workers: n };
+}

@@ -1,0 +1,131 @@
+/**
+ * Helpers for the Negotiation page: which fields can be varied, the grid a user asks for (with
+ * a message naming the field when it cannot be), and the charts of the zone of agreement, the
+ * operating curves of measurement designs and the tornado.
+ */
+import * as Plot from "@observablehq/plot";
+import type { Cell, NeedId, Zone } from "../models/index.js";
+
+export interface Field {
+  readonly path: string;
+  readonly value: number;
+}
+
+/**
+ * The numbers under `root` (e.g. "contract"), as JSON paths with rule ids in brackets, skipping
+ * periods and ids. A fixed figure written as {value, source} counts as its value.
+ */
+export function numericFields(json: unknown, root: string): Field[] {
+  const out: Field[] = [];
+  const walk = (node: unknown, path: string, key: string) => {
+    if (typeof node === "number") {
+      if (!/period|Periods$/i.test(key)) out.push({ path, value: node });
+    } else if (Array.isArray(node)) {
+      node.forEach((x, i) => walk(x, `${path}[${x && typeof x === "object" && typeof x.id === "string" ? x.id : i}]`, key));
+    } else if (node && typeof node === "object") {
+      const o = node as Record<string, unknown>;
+      if (typeof o.value === "number" && Object.keys(o).every((k) => ["value", "source", "note"].includes(k))) {
+        out.push({ path, value: o.value });
+        return;
+      }
+      for (const [k, v] of Object.entries(o)) if (k !== "source" && k !== "note") walk(v, `${path}.${k}`, k);
+    }
+  };
+  walk((json as Record<string, unknown>)?.[root], root, root);
+  return out;
+}
+
+/** A default range around a term's value: shares and fractions of capital 0–1, else 0–2×. */
+export function defaultRange(field: Field): [number, number] {
+  if (/share|ofCapital|threshold|minImprovement|from$/i.test(field.path) && field.value <= 1) return [0, Math.max(1, field.value)];
+  return [0, field.value > 0 ? field.value * 2 : 1];
+}
+
+export interface TermSpec {
+  path: string;
+  from: number | null;
+  to: number | null;
+  steps: number | null;
+}
+
+/** Values for a term, or a message naming what is wrong. */
+export function termValues(t: TermSpec, label: string): { values: number[] } | { error: string } {
+  if (!t.path) return { error: `${label}: choose a term` };
+  if (t.from === null || !Number.isFinite(t.from) || t.to === null || !Number.isFinite(t.to)) return { error: `${label}: from and to must be numbers` };
+  if (!(t.to > t.from)) return { error: `${label}: "to" must be larger than "from"` };
+  if (t.steps === null || !Number.isInteger(t.steps) || t.steps < 2 || t.steps > 41) return { error: `${label}: steps must be a whole number from 2 to 41` };
+  const k = t.steps;
+  return { values: Array.from({ length: k }, (_, i) => +(t.from! + ((t.to! - t.from!) * i) / (k - 1)).toPrecision(12)) };
+}
+
+export const ZONE_CATEGORIES = ["both parties agree", "financier's needs fail", "payer's needs fail", "both parties' needs fail"] as const;
+const ZONE_COLORS = ["#2e8b57", "#e67e22", "#2c6fbb", "#c8c8c8"];
+
+export function zoneCategory(failing: readonly NeedId[]): string {
+  const financier = failing.some((id) => id.startsWith("financier")), payer = failing.some((id) => id.startsWith("payer"));
+  return ZONE_CATEGORIES[financier ? (payer ? 3 : 1) : payer ? 2 : 0];
+}
+
+/** What a cell can be coloured by: agreement, or one party's figure (with a diverging scheme around the need). */
+export const COLOUR_BY = {
+  agreement: { label: "Which needs are met" },
+  irr: { label: "Financier: mean IRR", get: (c: Cell) => c.financier.meanIrr, need: "financier.irr" as NeedId },
+  loss: { label: "Financier: chance of loss", get: (c: Cell) => c.financier.probLoss, need: "financier.loss" as NeedId },
+  net: { label: "Payer: expected net saving", get: (c: Cell) => c.payer.meanNet, need: "payer.net" as NeedId },
+  nothing: { label: "Payer: chance of paying for nothing", get: (c: Cell) => c.payer.probPayForNothing, need: "payer.payForNothing" as NeedId },
+} as const;
+export type ColourBy = keyof typeof COLOUR_BY;
+
+export function zoneChart(
+  zone: Zone,
+  o: {
+    xPath: string; yPath: string; xLabel: string; yLabel: string; current?: { x: number; y: number } | null;
+    xFormat: (x: number) => string; yFormat: (x: number) => string; width: number; tip: (cell: Cell) => string;
+    cells: readonly (Cell | undefined)[]; colourBy: ColourBy; threshold?: number; valueFormat: (x: number) => string;
+  },
+): SVGSVGElement | HTMLElement {
+  const data = zone.verdicts.flatMap((v, i) => {
+    const cell = o.cells[i];
+    if (!cell) return [];
+    const spec = COLOUR_BY[o.colourBy];
+    const value = "get" in spec ? spec.get(cell) : null;
+    return [{ x: v.at[o.xPath]!, y: v.at[o.yPath]!, category: zoneCategory(v.failing), value, binding: v.binding.length > 0, cell }];
+  });
+  const byValue = o.colourBy !== "agreement";
+  const values = data.map((d) => d.value).filter((v): v is number => v !== null && Number.isFinite(v));
+  const color: Plot.ScaleOptions = byValue
+    ? {
+        type: "diverging",
+        // Diverging around the party's need: one side meets it, the other fails.
+        pivot: o.threshold ?? 0,
+        scheme: o.colourBy === "loss" || o.colourBy === "nothing" ? "PiYG" : "RdYlGn",
+        reverse: o.colourBy === "loss" || o.colourBy === "nothing",
+        domain: values.length ? [Math.min(...values), Math.max(...values)] : undefined,
+        legend: true,
+        label: COLOUR_BY[o.colourBy].label,
+        tickFormat: o.valueFormat,
+      }
+    : { domain: [...ZONE_CATEGORIES], range: ZONE_COLORS, legend: true };
+  return Plot.plot({
+    width: o.width,
+    height: Math.min(520, Math.max(320, o.width * 0.6)),
+    marginLeft: 64,
+    marginBottom: 44,
+    x: { type: "band", label: o.xLabel, tickFormat: o.xFormat, ticks: thin(data.map((d) => d.x)) },
+    y: { type: "band", label: o.yLabel, tickFormat: o.yFormat, reverse: true, ticks: thin(data.map((d) => d.y)) },
+    color,
+    marks: [
+      Plot.cell(data, { x: "x", y: "y", fill: byValue ? (d) => d.value ?? NaN : "category", inset: 0.5, tip: true, title: (d) => o.tip(d.cell) }),
+      // The zone's edge: cells inside it whose neighbour fails a need.
+      Plot.cell(data.filter((d) => d.binding), { x: "x", y: "y", stroke: "white", strokeWidth: 1.5, inset: 2 }),
+      o.current ? Plot.dot([o.current], { x: "x", y: "y", r: 7, stroke: "black", strokeWidth: 2.5, fill: "none" }) : null,
+    ],
+  });
+}
+
+/** At most about 11 tick labels on a band axis. */
+function thin(values: number[]): number[] {
+  const distinct = [...new Set(values)].sort((a, b) => a - b);
+  const every = Math.ceil(distinct.length / 11);
+  return distinct.filter((_, i) => i % every === 0 || i === distinct.length - 1);
+}
