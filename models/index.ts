@@ -13,3 +13,4 @@ export { expectedBaseline } from "./expectation.js";
 export { sweep, cellFigures, SweepError, type Vary, type Cell, type CellFigures, type SweepResult } from "./analysis/sweep.js";
 export { parsePath, setPath, PathError } from "./analysis/path.js";
 export { breakEven, type BreakEven, type Party } from "./analysis/breakEven.js";
+export { csvDialect, csvNumber, toCsv, trialColumns, trialsCsv, trialsJson, summaryRows, summaryCsv, currencySymbol, type CsvDialect, type TrialColumns, type SummaryRow } from "./export/index.js";
