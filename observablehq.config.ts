@@ -11,6 +11,7 @@ export default {
     {name: "Financier's view", path: "/financier"},
     {name: "Payer's view", path: "/payer"},
     {name: "Society's view", path: "/society"},
+    {name: "Politikerunderlag", path: "/politiker"},
     {name: "Methods and sources", path: "/methods"}
   ],
   // An empty icon stops the browser from requesting /favicon.ico (a 404 console error).

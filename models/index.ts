@@ -14,3 +14,4 @@ export { sweep, cellFigures, SweepError, type Vary, type Cell, type CellFigures,
 export { parsePath, setPath, PathError } from "./analysis/path.js";
 export { breakEven, type BreakEven, type Party } from "./analysis/breakEven.js";
 export { csvDialect, csvNumber, toCsv, trialColumns, trialsCsv, trialsJson, summaryRows, summaryCsv, currencySymbol, type CsvDialect, type TrialColumns, type SummaryRow } from "./export/index.js";
+export { moneyFlows, trialAtQuantile, type MoneyFlowYear } from "./contract/moneyFlows.js";
