@@ -12,6 +12,7 @@ export default {
     {name: "Payer's view", path: "/payer"},
     {name: "Society's view", path: "/society"},
     {name: "Negotiation", path: "/negotiation"},
+    {name: "Politikerunderlag", path: "/politiker"},
     {name: "Methods and sources", path: "/methods"}
   ],
   // An empty icon stops the browser from requesting /favicon.ico (a 404 console error).

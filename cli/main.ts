@@ -3,14 +3,16 @@
  * Exit codes: 0 success; 2 bad input (unreadable file, invalid JSON, schema violation, bad
  * flag); 1 an internal error.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, extname } from "node:path";
 import { parseArgs } from "node:util";
-import { parseScenario, PathError, runScenario, sweep, SweepError, type Problem, type Scenario, type Vary } from "../models/index.js";
+import { csvDialect, parseScenario, PathError, runScenario, summaryCsv, sweep, SweepError, trialColumns, trialsCsv, trialsJson, type CsvDialect, type Problem, type Scenario, type Vary } from "../models/index.js";
+import { localeOf } from "../models/format.js";
 import { renderSweep, sweepCsv } from "./sweep.js";
 import { renderSummary } from "./table.js";
 
 const USAGE = `usage:
-  utfall run <scenario.json> [--trials N] [--seed S] [--json]
+  utfall run <scenario.json> [--trials N] [--seed S] [--json|--csv] [--out FILE] [--locale L]
   utfall validate <scenario.json>
   utfall sweep <scenario.json> --vary <path>=<from>:<to>:<steps> [--vary …] [--trials N] [--seed S] [--json|--csv]
 
@@ -22,7 +24,12 @@ const USAGE = `usage:
   --trials N   number of Monte Carlo trials, 1 to 10000000 (default: the scenario's)
   --seed S     seed for the random numbers, a number or a word (default: the scenario's)
   --json       print exactly one JSON object on stdout
-  --csv        (sweep) print the grid as CSV, one row per cell
+  --csv        (run) print the summary as CSV for a spreadsheet, one figure per row;
+               (sweep) print the grid as CSV, one row per cell
+  --out FILE   (run) also write every trial's results to FILE: .csv or .json
+  --locale L   (run) the spreadsheet locale of --csv and --out CSV, e.g. sv-SE (semicolons,
+               decimal comma) or en-GB (commas, decimal point); default: the scenario's
+               currency's (SEK → sv-SE, GBP → en-GB)
   --vary P=A:B:K  (sweep) vary the field at JSON path P from A to B in K steps, e.g.
                --vary contract.rules[savings].share=0.4:0.8:5`;
 
@@ -121,6 +128,45 @@ function progressReporter(stream: NodeJS.WriteStream): ((done: number, total: nu
   };
 }
 
+/** `--out FILE`: its format from the extension; a missing directory is reported before simulating. */
+function checkOut(path: string | undefined): { path: string; format: "csv" | "json" } | null {
+  if (path === undefined) return null;
+  const ext = extname(path).toLowerCase();
+  if (ext !== ".csv" && ext !== ".json") {
+    throw new InputError([`--out ${path}: unknown file type ${JSON.stringify(ext || "(none)")}; use a name ending in .csv or .json`]);
+  }
+  const dir = dirname(path);
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    // reported below
+  }
+  if (!isDir) throw new InputError([`--out ${path}: cannot write: no directory ${dir}`]);
+  return { path, format: ext === ".csv" ? "csv" : "json" };
+}
+
+function writeOut(path: string, text: string): void {
+  try {
+    writeFileSync(path, text, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EISDIR" ? "is a directory" : code === "ENOENT" ? "no such file or directory" : code === "EROFS" ? "read-only file system" : (e as Error).message;
+    throw new InputError([`--out ${path}: cannot write: ${why}`]);
+  }
+}
+
+/** The CSV dialect: --locale if given, else the scenario's currency's locale. */
+function parseLocale(value: string | undefined, currency: string): CsvDialect {
+  if (value === undefined) return csvDialect(localeOf(currency));
+  try {
+    if (value === "" || Intl.getCanonicalLocales(value).length !== 1) throw new RangeError();
+    return csvDialect(Intl.getCanonicalLocales(value)[0]!);
+  } catch {
+    throw new InputError([`--locale: must be a language tag such as sv-SE or en-GB, got ${JSON.stringify(value)}`]);
+  }
+}
+
 export function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WriteStream = process.stderr): number {
   let parsed;
   try {
@@ -133,6 +179,8 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
         json: { type: "boolean", default: false },
         csv: { type: "boolean", default: false },
         vary: { type: "string", multiple: true },
+        out: { type: "string" },
+        locale: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -153,20 +201,32 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
     if (file === undefined) throw new InputError([`${command}: missing <scenario.json>`, USAGE]);
     if (rest.length) throw new InputError([`unexpected argument "${rest[0]}"`, USAGE]);
     if (command === "validate") {
-      if (values.trials !== undefined || values.seed !== undefined || values.json) {
+      if (values.trials !== undefined || values.seed !== undefined || values.json || values.csv || values.out !== undefined || values.locale !== undefined) {
         throw new InputError(["validate takes no --trials, --seed or --json"]);
       }
       loadScenario(file);
       out.write(`${file}: valid\n`);
       return 0;
     }
-    if (command === "sweep") return runSweep(file, values, out, err);
-    if (values.vary || values.csv) throw new InputError(["--vary and --csv belong to the sweep command"]);
+    if (command === "sweep") {
+      if (values.out !== undefined || values.locale !== undefined) throw new InputError(["--out and --locale belong to the run command"]);
+      return runSweep(file, values, out, err);
+    }
+    if (values.vary) throw new InputError(["--vary belongs to the sweep command"]);
+    if (values.json && values.csv) throw new InputError(["run: choose --json or --csv, not both"]);
     const trials = parseTrials(values.trials);
     const seed = parseSeed(values.seed);
+    const outFile = checkOut(values.out);
     const scenario = loadScenario(file);
-    const { summary } = runScenario(scenario, { trials, seed, onProgress: progressReporter(err) });
-    out.write(values.json ? JSON.stringify(summary) + "\n" : renderSummary(summary) + "\n");
+    const dialect = parseLocale(values.locale, scenario.currency);
+    const run = runScenario(scenario, { trials, seed, onProgress: progressReporter(err) });
+    const { summary } = run;
+    if (outFile) {
+      const columns = trialColumns(run);
+      const meta = { scenario: summary.scenario, trials: summary.trials, seed: summary.seed, currency: summary.currency };
+      writeOut(outFile.path, outFile.format === "csv" ? trialsCsv(columns, dialect) : trialsJson(columns, meta) + "\n");
+    }
+    out.write(values.json ? JSON.stringify(summary) + "\n" : values.csv ? summaryCsv(summary, dialect) : renderSummary(summary) + "\n");
     return 0;
   } catch (e) {
     if (e instanceof InputError) {

@@ -19,3 +19,5 @@ export { valueOfInformation, evppiFromConditionalMeans, evpiAll, type ValueOfInf
 export { operatingCurves, standardDesigns, applyDesign, DEFAULT_SCALES, type Design, type OperatingCurve, type OperatingPoint } from "./analysis/design.js";
 export { compareSummaries, KEY_FIGURES, type Comparison, type ComparisonRow, type KeyFigure, type FigureKind } from "./analysis/compare.js";
 export { describePath } from "./analysis/labels.js";
+export { csvDialect, csvNumber, toCsv, trialColumns, trialsCsv, trialsJson, summaryRows, summaryCsv, currencySymbol, type CsvDialect, type TrialColumns, type SummaryRow } from "./export/index.js";
+export { moneyFlows, trialAtQuantile, type MoneyFlowYear } from "./contract/moneyFlows.js";

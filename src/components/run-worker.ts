@@ -4,7 +4,7 @@
  * {type: "invalid", problems}. The engine is the same one the CLI and the tests call, so the
  * same scenario and seed give the same numbers here.
  */
-import { fan, parseScenario, runScenario } from "../models/index.js";
+import { fan, moneyFlows, parseScenario, runScenario, trialAtQuantile, trialColumns } from "../models/index.js";
 
 export interface RunRequest {
   scenario: unknown;
@@ -36,17 +36,14 @@ self.onmessage = (event: MessageEvent<RunRequest>) => {
       net[t * years + y] = avoided - paid;
     }
   }
-  const columns = {
-    irr: results.irr,
-    multiple: results.multiple,
-    profit: results.profit,
-    financierNpv: results.financierNpv,
-    payments: results.payments,
-    payerNet: results.payerNet,
-    payerNetPV: results.payerNetPV,
-    societyNpv: results.societyNpv,
-    societyBenefitPV: outcomes.societyBenefitPV,
+  // The same columns `utfall run --out` writes, so a page's download equals the CLI's file.
+  const columns = trialColumns(run);
+  // A typical trial and a bad one for the payer (5th percentile of its net), for the money-flow picture.
+  const flowCase = (p: number) => {
+    const trial = trialAtQuantile(results.payerNet, p);
+    return { p, trial, payerNet: results.payerNet[trial]!, profit: results.profit[trial]!, years: moneyFlows(run, trial) };
   };
+  const flowCases = { median: flowCase(0.5), bad: flowCase(0.05) };
   const fans = {
     financierFlows: fan(results.flows!, results.periods),
     paymentsByYear: fan(results.paymentsByYear, results.years),
@@ -59,6 +56,7 @@ self.onmessage = (event: MessageEvent<RunRequest>) => {
       summary: run.summary,
       columns,
       fans,
+      flowCases,
       meta: {
         currency: parsed.scenario.currency,
         periodsPerYear: model.periodsPerYear,

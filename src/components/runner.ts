@@ -2,16 +2,18 @@
  * Main-thread side of the scenario worker. One run at a time: starting a run cancels the one
  * in flight (its promise then never settles, so a page keeps showing the last good result).
  */
-import type { FanPoint, Summary } from "../models/index.js";
+import type { FanPoint, MoneyFlowYear, Summary } from "../models/index.js";
 
 export type ColumnName = "irr" | "multiple" | "profit" | "financierNpv" | "payments" | "payerNet" | "payerNetPV" | "societyNpv" | "societyBenefitPV";
 
 export interface RunResult {
   summary: Summary;
-  /** One value per trial. */
-  columns: Record<ColumnName, Float64Array>;
+  /** One value per trial: models/export/trials.ts's columns (also paymentsYear1…N and 0/1 flags). */
+  columns: Record<ColumnName, Float64Array> & Record<string, Float64Array>;
   /** Fan-chart points: financier's net cash flow by period; payer's money by budget year. */
   fans: Record<"financierFlows" | "paymentsByYear" | "avoidedByYear" | "netByYear", FanPoint[]>;
+  /** Who pays whom by year in a typical trial and in a bad one for the payer (its net at the 5th percentile). */
+  flowCases: Record<"median" | "bad", { p: number; trial: number; payerNet: number; profit: number; years: MoneyFlowYear[] }>;
   meta: { currency: string; periodsPerYear: number; capital: number; periods: number; horizon: number; followUp: number; elapsedMs: number };
 }
 

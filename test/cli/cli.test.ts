@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { readAsExcel, records } from "../helpers/excel.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const NORRKOPING = "data/scenarios/norrkoping-2016.json";
@@ -360,5 +361,92 @@ describe.concurrent("utfall validate", { timeout: 60_000 }, () => {
     const file = join(dir, "bad.json");
     writeFileSync(file, JSON.stringify({ ...norrkoping(), name: "" }));
     expectBadInput(await utfall("validate", file), `${file}: name: `);
+  });
+});
+
+// --- Exports: --out (per-trial results), --csv (the summary), --locale ----------------------
+
+describe.concurrent("utfall run --out and --csv", { timeout: 60_000 }, () => {
+  const outDir = join(tmp, "out");
+  mkdirSync(outDir, { recursive: true });
+
+  it("--out trials.csv writes one row per trial that Swedish Excel reads, and the same summary on stdout", async () => {
+    const file = join(outDir, "trials.csv");
+    const r = await utfall("run", NORRKOPING, "--trials", TRIALS, "--json", "--out", file);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe((await runJson()).stdout);
+    const { utf8, rows } = readAsExcel(readFileSync(file, "utf8"), "sv-SE");
+    expect(utf8).toBe(true);
+    const table = records(rows);
+    expect(table).toHaveLength(Number(TRIALS));
+    const summary = JSON.parse(r.stdout);
+    const payments = table.map((row) => row.payments as number);
+    // The file's own numbers give the printed summary (mean and largest payment, chance of loss).
+    expect(payments.reduce((a, b) => a + b, 0) / payments.length).toBeCloseTo(summary.payer.payments.mean, 3);
+    expect(Math.max(...payments)).toBeCloseTo(summary.payer.maxPayments, 3);
+    expect(table.filter((row) => row.loss === 1).length / table.length).toBe(summary.investor.probLoss);
+  });
+
+  it("--out trials.json writes rows with the same numbers as the CSV", async () => {
+    const csvFile = join(outDir, "same.csv"), jsonFile = join(outDir, "same.json");
+    const [a, b] = await Promise.all([
+      utfall("run", NORRKOPING, "--trials", "300", "--out", csvFile),
+      utfall("run", NORRKOPING, "--trials", "300", "--out", jsonFile),
+    ]);
+    expect([a.status, b.status]).toEqual([0, 0]);
+    const csv = records(readAsExcel(readFileSync(csvFile, "utf8"), "sv-SE").rows);
+    const json = JSON.parse(readFileSync(jsonFile, "utf8"));
+    expect(json).toMatchObject({ scenario: "Norrköping 2016", trials: 300, seed: 1, currency: "SEK" });
+    expect(json.rows).toHaveLength(300);
+    for (const [t, row] of json.rows.entries()) {
+      for (const [k, v] of Object.entries(row)) {
+        if (v === null) expect(csv[t]![k]).toBeNull();
+        else expect(Math.abs((csv[t]![k] as number) - (v as number))).toBeLessThanOrEqual(5e-15 * Math.abs(v as number));
+      }
+    }
+  });
+
+  it("pounds go out in British Excel's dialect unless --locale says otherwise", async () => {
+    const gb = join(outDir, "pb-gb.csv"), sv = join(outDir, "pb-sv.csv");
+    const [a, b] = await Promise.all([
+      utfall("run", "data/scenarios/peterborough-2010.json", "--trials", "200", "--out", gb),
+      utfall("run", "data/scenarios/peterborough-2010.json", "--trials", "200", "--out", sv, "--locale", "sv-SE"),
+    ]);
+    expect([a.status, b.status]).toEqual([0, 0]);
+    const gbRows = readAsExcel(readFileSync(gb, "utf8"), "en-GB").rows;
+    const svRows = readAsExcel(readFileSync(sv, "utf8"), "sv-SE").rows;
+    expect(gbRows[0]).toContain("irr");
+    expect(svRows).toEqual(gbRows);
+  });
+
+  it("--csv prints the summary for a spreadsheet, one figure a row", async () => {
+    const [r, j] = await Promise.all([utfall("run", NORRKOPING, "--trials", TRIALS, "--csv"), runJson()]);
+    expect(r.status, r.stderr).toBe(0);
+    const summary = JSON.parse(j.stdout);
+    const byFigure = new Map(readAsExcel(r.stdout, "sv-SE").rows.map((row) => [row[0], row]));
+    expect(byFigure.get("payer.maxPayments")!.slice(1, 3)).toEqual(["kr", summary.payer.maxPayments]);
+    expect(byFigure.get("investor.probLoss")![2]).toBe(summary.investor.probLoss);
+    expect(byFigure.get("payer.payments")![3]).toBeCloseTo(summary.payer.payments.mean, 3);
+  });
+
+  it("an unknown --out extension exits 2 before simulating", async () => {
+    expectBadInput(await utfall("run", NORRKOPING, "--out", join(outDir, "x.xlsx")), /--out .*x\.xlsx: unknown file type "\.xlsx"; use a name ending in \.csv or \.json/);
+  });
+
+  it("an --out in a missing directory exits 2", async () => {
+    expectBadInput(await utfall("run", NORRKOPING, "--trials", "10", "--out", join(outDir, "missing", "x.csv")), /cannot write: no directory/);
+  });
+
+  it("an --out that is a directory exits 2", async () => {
+    mkdirSync(join(outDir, "d.csv"), { recursive: true });
+    expectBadInput(await utfall("run", NORRKOPING, "--trials", "10", "--out", join(outDir, "d.csv")), /cannot write: is a directory/);
+  });
+
+  it("a malformed --locale exits 2", async () => {
+    expectBadInput(await utfall("run", NORRKOPING, "--csv", "--locale", "sv_SE!"), /--locale: must be a language tag such as sv-SE/);
+  });
+
+  it("--json and --csv together exit 2", async () => {
+    expectBadInput(await utfall("run", NORRKOPING, "--json", "--csv"), /choose --json or --csv/);
   });
 });

@@ -1,0 +1,236 @@
+/**
+ * Plain Swedish for the briefing page (Politikerunderlag): amounts in words a board reads
+ * aloud ("12,0 miljoner kr"), chances as "ungefär 2 av 3", the contract's rules as sentences,
+ * and the page's charts with Swedish labels. Numbers go through models/format.ts.
+ */
+import * as Plot from "@observablehq/plot";
+import { formatMoney, formatNumber, formatPercent } from "../models/format.js";
+import type { MoneyFlowYear } from "../models/index.js";
+import { binEdges } from "./charts.js";
+
+/** Print width: A4 (210 mm) less 2 × 15 mm margins is 680 CSS pixels. */
+export const PRINT_WIDTH = 680;
+
+const CURRENCY_WORD: Record<string, string> = { SEK: "kr", GBP: "pund", USD: "dollar", EUR: "euro", NOK: "norska kronor", DKK: "danska kronor" };
+
+/** `1 234 567 kr` (kronor the Swedish way; other currencies with Swedish digits). */
+export function kronor(x: number | null | undefined, currency = "SEK"): string {
+  return formatMoney(x, currency, "sv-SE");
+}
+
+/** `12,3 miljoner kr`; below a million in whole units. */
+export function miljoner(x: number | null | undefined, currency = "SEK"): string {
+  if (x == null || !Number.isFinite(x)) return "–";
+  const word = CURRENCY_WORD[currency] ?? currency;
+  if (Math.abs(x) < 1e6) return `${formatNumber(Math.round(x / 1000) * 1000, "sv-SE")} ${word}`;
+  return `${formatNumber(x / 1e6, "sv-SE", 1)} miljoner ${word}`;
+}
+
+/** Axis ticks in millions: `2,5`. */
+export function miljonTick(x: number): string {
+  const m = x / 1e6;
+  return formatNumber(m, "sv-SE", Number.isInteger(Math.round(m * 10) / 10) && Math.abs(m - Math.round(m)) < 1e-9 ? 0 : 1);
+}
+
+/** A chance as a percentage; near 0 or 1 without false precision. */
+export function procent(p: number | null | undefined): string {
+  if (p == null || !Number.isFinite(p)) return "–";
+  if (p > 0 && p < 0.01) return "under 1 %";
+  if (p < 1 && p > 0.99) return "över 99 %";
+  return formatPercent(p, "sv-SE", 0);
+}
+
+/** A chance as "ungefär 2 av 3": the smallest denominator within two percentage points. */
+export function avHur(p: number): string {
+  if (!(p >= 0 && p <= 1)) return "–";
+  if (p === 0) return "aldrig i simuleringarna";
+  if (p === 1) return "i alla simuleringar";
+  if (p < 0.01) return "färre än 1 av 100";
+  if (p > 0.99) return "fler än 99 av 100";
+  for (const n of [2, 3, 4, 5, 6, 8, 10, 20]) {
+    const k = Math.round(p * n);
+    if (k >= 1 && k < n && Math.abs(k / n - p) <= 0.02) return `ungefär ${k} av ${n}`;
+  }
+  return `ungefär ${Math.round(p * 100)} av 100`;
+}
+
+/** Swedish names of the measures a contract pays on. */
+const MEASURE: Record<string, string> = {
+  cost: "placeringskostnaderna",
+  careDays: "antalet vårddygn",
+  replacements: "antalet omplaceringar",
+  school: "skolresultaten",
+  reconvictions: "antalet återfall i brott",
+};
+
+export function measureName(id: string): string {
+  return MEASURE[id] ?? MEASURE[id.slice(id.lastIndexOf(".") + 1)] ?? `måttet ”${id}”`;
+}
+
+type Money = number | { ofCapital: number };
+const amount = (m: Money | undefined, capital: number): number | undefined => (m == null ? undefined : typeof m === "number" ? m : m.ofCapital * capital);
+const yearOf = (period: number, ppy: number) => Math.floor(period / ppy) + 1;
+
+/** One sentence per payment rule, in plain Swedish. */
+export function ruleSentences(scenario: Record<string, any>): string[] {
+  const c = scenario.contract ?? {};
+  const capital: number = c.capital ?? 0;
+  const cur: string = scenario.currency ?? "SEK";
+  const ppy: number = scenario.periodsPerYear ?? 4;
+  const followUp: number = scenario.measurement?.followUpPeriods ?? 0;
+  const money = (m: Money | undefined) => miljoner(amount(m, capital), cur);
+  const capText = (r: Record<string, any>) => (r.cap == null ? "" : `, högst ${money(r.cap)}`);
+  const when = (r: Record<string, any>) => {
+    const lag = r.lagPeriods ?? 0;
+    return r.period != null ? ` (år ${yearOf(r.period, ppy)})` : ` (efter uppföljningen, år ${yearOf(followUp + lag, ppy)} eller senare)`;
+  };
+  const condition = (r: Record<string, any>) => (r.condition ? `, och bara om ${measureName(r.condition.measure)} har förbättrats` : "");
+  return (c.rules ?? []).map((r: Record<string, any>) => {
+    switch (r.kind) {
+      case "activity":
+        return `${money(r.amount)} om insatsen genomförs som planerat, oavsett resultat${when(r)}.`;
+      case "savingsShare":
+        return `${formatPercent(r.share, "sv-SE", 0)} av de uppmätta besparingarna på ${measureName(r.measure)}${capText(r)}${condition(r)}${when(r)}.`;
+      case "conditionalReturn":
+        return `En avkastning till finansiären: ${formatPercent(r.share, "sv-SE", 0)} av besparingarna utöver ${money(r.above)}${capText(r)}${condition(r)}${when(r)}.`;
+      case "proportional":
+        return `Ett belopp per undviken händelse när ${measureName(r.measure)} förbättrats med minst ${formatPercent(r.threshold, "sv-SE", 1)} jämfört med jämförelsegruppen${capText(r)}${when(r)}.`;
+      case "rateCard":
+        return `Ett fast pris, ${kronor(r.pricePerOutcome, cur)}, per uppnått resultat på ${measureName(r.measure)}${capText(r)}${when(r)}.`;
+      case "stepped":
+        return `Ett belopp i steg efter hur mycket ${measureName(r.measure)} förbättrats${capText(r)}${when(r)}.`;
+      default:
+        return `En betalningsregel av typen ${r.kind}.`;
+    }
+  });
+}
+
+const FLOW = {
+  capital: "Finansiären betalar insatsen",
+  payments: "Kommunen betalar finansiären",
+  guarantee: "Garanten betalar finansiären",
+  avoided: "Kostnader kommunen slipper",
+} as const;
+const FLOW_COLOR = { capital: "#4e79a7", payments: "#c0392b", guarantee: "#999", avoided: "#2e8b57" };
+
+export interface FlowCase {
+  trial: number;
+  payerNet: number;
+  years: MoneyFlowYear[];
+}
+
+const total = (years: MoneyFlowYear[], k: keyof MoneyFlowYear) => years.reduce((a, y) => a + (y[k] as number), 0);
+const yearSpan = (years: MoneyFlowYear[], k: keyof MoneyFlowYear) => {
+  const ys = years.filter((y) => Math.abs(y[k] as number) > 0.5).map((y) => y.year + 1);
+  if (!ys.length) return "";
+  return ys.length === 1 ? `år ${ys[0]}` : ys[ys.length - 1]! - ys[0]! === ys.length - 1 ? `år ${ys[0]}–${ys[ys.length - 1]}` : `år ${ys.join(", ")}`;
+};
+
+const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+/**
+ * The contract's structure: who pays whom, and how much in a typical and in a bad case. Boxes
+ * for the parties, arrows for the money, amounts for both cases on each arrow.
+ */
+export function flowDiagram(cases: { median: FlowCase; bad: FlowCase }, currency: string, participants: string): SVGSVGElement {
+  const W = PRINT_WIDTH, H = 330, BW = 180;
+  const m = cases.median.years, b = cases.bad.years;
+  const both = (k: keyof MoneyFlowYear) => `typiskt ${miljoner(total(m, k), currency)} · dåligt utfall ${miljoner(total(b, k), currency)}`;
+  const hasGuarantee = total(m, "guarantee") + total(b, "guarantee") > 0.5;
+  const box = (x: number, y: number, w: number, title: string, sub: string) =>
+    `<g><rect x="${x}" y="${y}" width="${w}" height="54" rx="6" fill="var(--theme-background-alt, #f5f5f5)" stroke="currentColor" stroke-opacity="0.5"/>
+     <text x="${x + w / 2}" y="${y + 23}" text-anchor="middle" font-weight="600" font-size="14">${esc(title)}</text>
+     <text x="${x + w / 2}" y="${y + 41}" text-anchor="middle" font-size="11" fill-opacity="0.75">${esc(sub)}</text></g>`;
+  const label = (x: number, y: number, lines: string[], anchor = "middle", color = "currentColor") =>
+    `<text x="${x}" y="${y}" text-anchor="${anchor}" font-size="12" fill="${color}">${lines.map((l, i) => `<tspan x="${x}" dy="${i ? 15 : 0}"${i === 0 ? ' font-weight="600"' : ""}>${esc(l)}</tspan>`).join("")}</text>`;
+  const arrow = (x1: number, y1: number, x2: number, y2: number, color: string, dashed = false) =>
+    `<line x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}" stroke="${color}" stroke-width="3" ${dashed ? 'stroke-dasharray="6,4"' : ""} marker-end="url(#pil-${color.slice(1)})"/>`;
+  const markers = Object.values(FLOW_COLOR)
+    .map((c) => `<marker id="pil-${c.slice(1)}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="${c}"/></marker>`)
+    .join("");
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="Vem betalar vem" style="max-width:100%;height:auto;font-family:var(--sans-serif)">
+    <defs>${markers}</defs>
+    ${box(10, 20, BW, "Finansiären", "lånar ut pengarna, tar risken")}
+    ${box(W - BW - 10, 20, BW, "Utföraren", "gör insatsen")}
+    ${box(10, 262, BW, "Kommunen", "betalar bara för resultat")}
+    ${box(W - BW - 10, 262, BW, participants, "den insatsen är till för")}
+    ${arrow(BW + 15, 47, W - BW - 15, 47, FLOW_COLOR.capital)}
+    ${label(W / 2, 70, [`1. ${FLOW.capital}`, `${miljoner(total(m, "capital"), currency)}, ${yearSpan(m, "capital")}, samma i alla utfall`], "middle", FLOW_COLOR.capital)}
+    ${arrow(W - BW / 2 - 10, 79, W - BW / 2 - 10, 257, "#666666")}
+    ${label(W - BW / 2 - 20, 160, ["2. Insatsen", "stöd till barn och familj"], "end")}
+    ${arrow(W - BW - 15, 289, BW + 15, 289, FLOW_COLOR.avoided, true)}
+    ${label(W / 2, 235, [`3. ${FLOW.avoided}`, "om insatsen fungerar:", both("avoided")], "middle", FLOW_COLOR.avoided)}
+    ${arrow(BW / 2 + 10, 257, BW / 2 + 10, 79, FLOW_COLOR.payments)}
+    ${label(BW / 2 + 22, 120, [`4. ${FLOW.payments}`, `${yearSpan(m, "payments") || "inget i typfallet"}:`, `typiskt ${miljoner(total(m, "payments"), currency)}`, `dåligt utfall ${miljoner(total(b, "payments"), currency)}`], "start", FLOW_COLOR.payments)}
+    ${hasGuarantee ? label(BW / 2 + 22, 195, [`${FLOW.guarantee}:`, both("guarantee")], "start", FLOW_COLOR.guarantee) : ""}
+  </svg>`;
+  const holder = document.createElement("div");
+  holder.innerHTML = svg;
+  return holder.firstElementChild as SVGSVGElement;
+}
+
+/** Each flow by contract year, for the typical and the bad case, on one scale. */
+export function flowsByYearChart(cases: { median: FlowCase; bad: FlowCase }, currency: string, width = PRINT_WIDTH): SVGSVGElement | HTMLElement {
+  const caseName = { median: "Typiskt utfall", bad: "Dåligt utfall för kommunen" };
+  const keys = ["capital", "payments", "guarantee", "avoided"] as const;
+  const used = keys.filter((k) => total(cases.median.years, k) !== 0 || total(cases.bad.years, k) !== 0);
+  const rows = (["median", "bad"] as const).flatMap((c) =>
+    cases[c].years.flatMap((y) => used.map((k) => ({ fall: caseName[c], år: `År ${y.year + 1}`, flöde: FLOW[k], belopp: y[k] }))),
+  );
+  return Plot.plot({
+    width: Math.min(width, PRINT_WIDTH),
+    height: 330,
+    marginLeft: 52,
+    marginRight: 10,
+    marginTop: 24,
+    style: { fontSize: "11px" },
+    fx: { label: null, padding: 0.15 },
+    fy: { label: null, axis: null, domain: [caseName.median, caseName.bad], padding: 0.2 },
+    x: { axis: null, domain: used.map((k) => FLOW[k]) },
+    y: { label: null, tickFormat: miljonTick, grid: true },
+    color: { domain: used.map((k) => FLOW[k]), range: used.map((k) => FLOW_COLOR[k]), legend: true },
+    marks: [
+      Plot.barY(rows, { fx: "år", fy: "fall", x: "flöde", y: "belopp", fill: "flöde" }),
+      Plot.ruleY([0]),
+      // Each row's case named above it, in the first year's panel.
+      Plot.text([caseName.median, caseName.bad], { fy: (d: string) => d, fx: () => "År 1", frameAnchor: "top-left", dy: -14, text: (d: string) => `${d}, miljoner ${CURRENCY_WORD[currency] ?? currency} per år`, fontWeight: "bold", fontSize: 12 }),
+    ],
+  });
+}
+
+export interface HistogramText {
+  title: string;
+  subtitle: string;
+  xLabel: string;
+}
+
+/** Share of simulations per bin, with Swedish labels; optional groups (colours) and a reference line. */
+export function andelHistogram(
+  values: ArrayLike<number>,
+  text: HistogramText,
+  o: { group?: (x: number) => string; groups?: { domain: string[]; range: string[] }; line?: { x: number; label: string }; width?: number; bins?: number },
+): SVGSVGElement | HTMLElement {
+  const rows: { v: number; g: string }[] = [];
+  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) rows.push({ v: values[i]!, g: o.group ? o.group(values[i]!) : "" });
+  const sorted = rows.map((r) => r.v).sort((a, b) => a - b);
+  const lo = Math.min(sorted[Math.floor(0.001 * (sorted.length - 1))] ?? 0, o.line?.x ?? Infinity, 0);
+  const hi = Math.max(sorted[Math.ceil(0.999 * (sorted.length - 1))] ?? 0, o.line?.x ?? -Infinity, 0);
+  const pad = (hi - lo) / 40 || 1;
+  return Plot.plot({
+    title: text.title,
+    subtitle: text.subtitle,
+    width: Math.min(o.width ?? PRINT_WIDTH, PRINT_WIDTH),
+    height: 230,
+    marginLeft: 48,
+    x: { label: text.xLabel, tickFormat: miljonTick },
+    y: { label: "↑ Andel av simuleringarna", tickFormat: (y: number) => formatPercent(y, "sv-SE", 0), grid: true },
+    color: o.groups ? { ...o.groups, legend: true } : undefined,
+    marks: [
+      Plot.rectY(rows, Plot.binX<Plot.RectYOptions>({ y: "proportion" }, { x: "v", thresholds: binEdges(lo - pad, hi + pad, o.bins ?? 40), fill: o.group ? "g" : "#c0392b", insetLeft: 0.5, insetRight: 0.5 })),
+      ...(o.line
+        ? [Plot.ruleX([o.line.x], { stroke: "currentColor", strokeDasharray: "4,3" }), Plot.text([o.line.x], { x: (d: number) => d, frameAnchor: "top", dx: -4, dy: 2, textAnchor: "end", text: () => o.line!.label })]
+        : []),
+      Plot.ruleY([0]),
+    ],
+  });
+}

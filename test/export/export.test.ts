@@ -1,0 +1,145 @@
+/**
+ * Exports read back as a spreadsheet reads them (test/helpers/excel.ts, written without the
+ * export code): the numbers must be the engine's, in Swedish Excel's dialect (semicolons,
+ * decimal comma) for kronor and British Excel's for pounds.
+ */
+import { readFileSync } from "node:fs";
+import { mean, quantile } from "d3-array";
+import { describe, expect, test } from "vitest";
+import { formatMillions, formatMoney, formatNumber, formatPercent } from "../../models/format.js";
+import { csvDialect, csvNumber, parseScenario, runScenario, summaryCsv, summaryRows, toCsv, trialColumns, trialsCsv, trialsJson } from "../../models/index.js";
+import { readAsExcel, records } from "../helpers/excel.js";
+
+/** Intl writes a no-break space (U+00A0, U+202F) where Swedish text has a space: compare as plain spaces. */
+const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, " ");
+
+// Witness: Språkrådet, Svenska skrivregler (4th ed.) §§ on numbers: groups of three digits
+// separated by a space, a decimal comma, a space before "%" and the unit "kr" after the
+// amount; a minus sign (U+2212) in typeset text. British usage (Oxford style): "£1,234,567".
+describe("Swedish number formatting", () => {
+  test("formatMoney(1234567) is 1 234 567 kr", () => expect(plain(formatMoney(1234567))).toBe("1 234 567 kr"));
+  test("formatMoney rounds to whole kronor and writes a minus sign", () => expect(plain(formatMoney(-1234567.5))).toBe("−1 234 568 kr"));
+  test("formatNumber(1234.5, sv-SE, 1) has a decimal comma", () => expect(plain(formatNumber(1234.5, "sv-SE", 1))).toBe("1 234,5"));
+  test("formatPercent(0.123) is 12,3 % with a space before the sign", () => expect(plain(formatPercent(0.123))).toBe("12,3 %"));
+  test("formatMillions(12 345 678) is 12,3 mnkr", () => expect(plain(formatMillions(12_345_678))).toBe("12,3 mnkr"));
+  test("pounds are written the British way", () => expect(formatMoney(1234567, "GBP")).toBe("£1,234,567"));
+  test("a missing value is an en dash, never NaN", () => {
+    for (const f of [formatMoney, formatMillions, formatPercent, formatNumber]) expect((f as (x: number) => string)(NaN)).toBe("–");
+  });
+});
+
+describe("CSV dialects", () => {
+  // Excel takes its list separator and decimal symbol from the Windows regional settings:
+  // Swedish, Norwegian, Danish and German use ";" and ","; British and American "," and ".".
+  test.each([
+    ["sv-SE", ";", ","],
+    ["nb-NO", ";", ","],
+    ["da-DK", ";", ","],
+    ["de-DE", ";", ","],
+    ["en-GB", ",", "."],
+    ["en-US", ",", "."],
+  ])("csvDialect(%s) splits on %s with decimal %s", (locale, delimiter, decimal) => {
+    expect(csvDialect(locale)).toEqual({ locale, delimiter, decimal });
+  });
+
+  const sv = csvDialect("sv-SE");
+  // Excel keeps 15 significant digits (Microsoft, "Floating-point arithmetic may give
+  // inaccurate results in Excel"): =2/3 shows as 0,666666666666667 at full width.
+  test.each([
+    [1234567.891, "1234567,891"],
+    [-0.05, "-0,05"],
+    [2 / 3, "0,666666666666667"],
+    [0.1 + 0.2, "0,3"],
+    [1e-10, "0,0000000001"],
+    [12_000_000, "12000000"],
+    [-0, "0"],
+  ])("csvNumber(%s) in Swedish is %s: no grouping, no exponent, ASCII minus", (x, text) => expect(csvNumber(x, sv)).toBe(text));
+  test("a number with no value (a trial without an IRR) is an empty cell", () => {
+    expect(csvNumber(NaN, sv)).toBe("");
+    expect(csvNumber(null, sv)).toBe("");
+  });
+
+  test("toCsv starts with a UTF-8 byte-order mark, quotes separators and disarms formulas", () => {
+    const text = toCsv(["namn", "värde"], [["Norrköping; 2016", 1.5], ["=SUM(A1)", -2]], sv);
+    expect(text.startsWith("\ufeff")).toBe(true);
+    const { utf8, rows } = readAsExcel(text, "sv-SE");
+    expect(utf8).toBe(true);
+    expect(rows).toEqual([["namn", "värde"], ["Norrköping; 2016", 1.5], ["'=SUM(A1)", -2]]);
+  });
+});
+
+const load = (file: string) => {
+  const parsed = parseScenario(JSON.parse(readFileSync(new URL(`../../data/scenarios/${file}`, import.meta.url), "utf8")));
+  if (!parsed.ok) throw new Error(parsed.problems.map((p) => p.message).join("\n"));
+  return parsed.scenario;
+};
+
+/** Equal to 15 significant digits: the most a CSV cell (and Excel) holds. */
+function expectSame(read: number | null, engine: number) {
+  if (!Number.isFinite(engine)) return expect(read).toBeNull();
+  expect(typeof read).toBe("number");
+  expect(Math.abs((read as number) - engine)).toBeLessThanOrEqual(5e-15 * Math.abs(engine));
+}
+
+describe.each([
+  ["norrkoping-2016.json", "sv-SE", "kr"],
+  ["peterborough-2010.json", "en-GB", "£"],
+] as const)("%s exported for %s Excel and read back", (file, locale, symbol) => {
+  const run = runScenario(load(file), { trials: 2000, seed: 7 });
+  const columns = trialColumns(run);
+  const dialect = csvDialect(locale);
+
+  test("the per-trial CSV holds the engine's numbers, trial by trial", () => {
+    const { utf8, rows } = readAsExcel(trialsCsv(columns, dialect), locale);
+    expect(utf8).toBe(true);
+    const table = records(rows);
+    expect(table).toHaveLength(2000);
+    expect(rows[0]).toEqual(["trial", ...Object.keys(columns)]);
+    for (const [id, values] of Object.entries(columns)) {
+      for (let t = 0; t < values.length; t++) expectSame(table[t]![id] as number | null, values[t]!);
+    }
+    expect(table.map((r) => r.trial)).toEqual(Array.from({ length: 2000 }, (_, i) => i + 1));
+  });
+
+  test("the columns read back give the summary's figures (d3's mean and R-7 quantiles)", () => {
+    const table = records(readAsExcel(trialsCsv(columns, dialect), locale).rows);
+    const col = (id: string) => table.map((r) => r[id]).filter((v): v is number => typeof v === "number");
+    const s = run.summary;
+    expect(mean(col("payments"))).toBeCloseTo(s.payer.payments!.mean, 4);
+    expect(quantile(col("payments"), 0.95)).toBeCloseTo(s.payer.payments!.p95, 4);
+    expect(Math.max(...col("payments"))).toBeCloseTo(s.payer.maxPayments, 4);
+    expect(quantile(col("irr"), 0.5)).toBeCloseTo(s.investor.irr!.p50, 12);
+    expect(mean(col("loss"))).toBe(s.investor.probLoss);
+    expect(mean(col("payForNothing"))).toBe(s.contract.probPayForNothing);
+    // Payments by budget year add up to each trial's payments.
+    const years = Object.keys(columns).filter((k) => k.startsWith("paymentsYear"));
+    for (const r of table.slice(0, 200)) expect(years.reduce((a, k) => a + (r[k] as number), 0)).toBeCloseTo(r.payments as number, 4);
+  });
+
+  test(`the summary CSV holds every figure of the summary, money in ${symbol}`, () => {
+    const { rows } = readAsExcel(summaryCsv(run.summary, dialect), locale);
+    const [header, ...body] = rows;
+    expect(header).toEqual(["figure", "unit", "value", "mean", "p5", "p25", "p50", "p75", "p95"]);
+    expect(body.slice(0, 4)).toEqual([["scenario", null, run.summary.scenario], ["trials", null, 2000], ["seed", null, 7], ["currency", null, run.summary.currency]]);
+    const byFigure = new Map(body.slice(4).map((r) => [r[0], r]));
+    const expected = summaryRows(run.summary);
+    expect(byFigure.size).toBe(expected.length);
+    for (const e of expected) {
+      const r = byFigure.get(e.figure)!;
+      if (e.value !== null) expectSame(r[2] as number, e.value);
+      if (e.dist) ["mean", "p5", "p25", "p50", "p75", "p95"].forEach((k, i) => expectSame(r[3 + i] as number, e.dist![k as "mean"]));
+    }
+    expect(byFigure.get("payer.maxPayments")![1]).toBe(symbol);
+    expect(byFigure.get("investor.probLoss")![1]).toBe("share");
+    expectSame(byFigure.get("payer.payments")![3] as number, run.summary.payer.payments!.mean);
+  });
+
+  test("the per-trial JSON holds the same numbers, null where there is none", () => {
+    const json = JSON.parse(trialsJson(columns, { scenario: run.summary.scenario, trials: 2000, seed: 7, currency: run.summary.currency }));
+    expect(json.rows).toHaveLength(2000);
+    expect(json.units.irr).toBe("fraction per year");
+    for (const [id, values] of Object.entries(columns)) {
+      json.rows.forEach((r: Record<string, number | null>, t: number) => (Number.isFinite(values[t]) ? expect(r[id]).toBe(values[t]) : expect(r[id]).toBeNull()));
+    }
+  });
+});
