@@ -6,20 +6,23 @@
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, extname } from "node:path";
 import { parseArgs } from "node:util";
-import { csvDialect, parseScenario, PathError, runScenario, summaryCsv, sweep, SweepError, trialColumns, trialsCsv, trialsJson, type CsvDialect, type Problem, type Scenario, type Vary } from "../models/index.js";
+import { compareSummaries, csvDialect, parseScenario, PathError, runScenario, summaryCsv, sweep, SweepError, trialColumns, trialsCsv, trialsJson, type CsvDialect, type Problem, type Scenario, type Vary } from "../models/index.js";
 import { localeOf } from "../models/format.js";
 import { renderSweep, sweepCsv } from "./sweep.js";
-import { renderSummary } from "./table.js";
+import { renderComparison, renderSummary } from "./table.js";
 
 const USAGE = `usage:
   utfall run <scenario.json> [--trials N] [--seed S] [--json|--csv] [--out FILE] [--locale L]
   utfall validate <scenario.json>
   utfall sweep <scenario.json> --vary <path>=<from>:<to>:<steps> [--vary …] [--trials N] [--seed S] [--json|--csv]
+  utfall compare <a.json> <b.json> [more.json …] [--trials N] [--seed S] [--json]
 
   run        simulate the scenario and print a summary (a table, or one JSON object with --json)
   validate   exit 0 if the scenario is valid; else exit 2 with one line per problem on stderr
   sweep      evaluate one or two terms over a grid of values; contract terms re-use the same
              simulated outcomes (common random numbers)
+  compare    run several scenarios with the same trials and seed and print their key figures
+             side by side
 
   --trials N   number of Monte Carlo trials, 1 to 10000000 (default: the scenario's)
   --seed S     seed for the random numbers, a number or a word (default: the scenario's)
@@ -167,6 +170,22 @@ function parseLocale(value: string | undefined, currency: string): CsvDialect {
   }
 }
 
+function runCompare(files: string[], values: { trials?: string; seed?: string; json?: boolean; csv?: boolean; vary?: string[]; out?: string; locale?: string }, out: NodeJS.WritableStream, err: NodeJS.WriteStream): number {
+  if (files.length < 2) throw new InputError(["compare: give two or more <scenario.json>", USAGE]);
+  if (values.csv || values.vary || values.out !== undefined || values.locale !== undefined) throw new InputError(["compare takes only --trials, --seed and --json"]);
+  const trials = parseTrials(values.trials);
+  const seed = parseSeed(values.seed);
+  const scenarios = files.map(loadScenario); // every file checked before anything runs
+  const summaries = scenarios.map((s, i) => {
+    err.isTTY && err.write(`\r${files[i]} (${i + 1} of ${files.length})…`);
+    return runScenario(s, { trials, seed }).summary;
+  });
+  if (err.isTTY) err.write("\r\x1b[K");
+  const comparison = compareSummaries(summaries);
+  out.write(values.json ? JSON.stringify(comparison) + "\n" : renderComparison(comparison) + "\n");
+  return 0;
+}
+
 export function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WriteStream = process.stderr): number {
   let parsed;
   try {
@@ -195,6 +214,7 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
   }
   const [command, file, ...rest] = positionals;
   try {
+    if (command === "compare") return runCompare(positionals.slice(1), values, out, err);
     if (command !== "run" && command !== "validate" && command !== "sweep") {
       throw new InputError([command === undefined ? "missing command" : `unknown command "${command}"`, USAGE]);
     }

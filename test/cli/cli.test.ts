@@ -450,3 +450,32 @@ describe.concurrent("utfall run --out and --csv", { timeout: 60_000 }, () => {
     expectBadInput(await utfall("run", NORRKOPING, "--json", "--csv"), /choose --json or --csv/);
   });
 });
+
+describe.concurrent("utfall compare", { timeout: 60_000 }, () => {
+  const PETERBOROUGH = "data/scenarios/peterborough-2010.json";
+  it("prints each scenario's key figures side by side, the same numbers `run --json` gives", async () => {
+    const [cmp, a, b] = await Promise.all([
+      utfall("compare", NORRKOPING, PETERBOROUGH, "--trials", TRIALS, "--json"),
+      runJson(),
+      utfall("run", PETERBOROUGH, "--trials", TRIALS, "--json"),
+    ]);
+    expect(cmp.status).toBe(0);
+    const c = JSON.parse(cmp.stdout);
+    expect(c.scenarios.map((s: { name: string }) => s.name)).toEqual(["Norrköping 2016", "Peterborough 2010"]);
+    const row = (id: string) => c.rows.find((r: { id: string }) => r.id === id).values;
+    const sa = JSON.parse(a.stdout), sb = JSON.parse(b.stdout);
+    expect(row("investor.probLoss")).toEqual([sa.investor.probLoss, sb.investor.probLoss]);
+    expect(row("payer.payments.mean")).toEqual([sa.payer.payments.mean, sb.payer.payments.mean]);
+    const table = await utfall("compare", NORRKOPING, PETERBOROUGH, "--trials", TRIALS);
+    expect(table.stdout).toMatch(/Payer: most it can pay\s+12\s000\s000\skr\s+£8,000,000/);
+  });
+
+  it("needs two files, and names a bad one with exit 2", async () => {
+    const one = await utfall("compare", NORRKOPING);
+    expect(one.status).toBe(2);
+    expect(one.stderr).toMatch(/compare: give two or more <scenario.json>/);
+    const bad = await utfall("compare", NORRKOPING, "no/such.json");
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/no\/such.json: cannot read: no such file/);
+  });
+});
