@@ -25,6 +25,7 @@ const population = z.strictObject({
   description: z.string().optional(),
   cohorts: z.array(cohort).min(1, { message: "needs at least one cohort" }),
   source: source.optional(),
+  note: z.string().optional(),
 });
 
 // --- Outcomes ------------------------------------------------------------------------------

@@ -13,8 +13,8 @@ const files = readdirSync(DIR).filter((f) => f.endsWith(".json")).sort();
 const load = (f: string) => JSON.parse(readFileSync(`${DIR}/${f}`, "utf8"));
 
 describe("reference scenarios", () => {
-  test("are the reference cases", () => {
-    expect(files).toEqual(["norrkoping-2016.json", "peterborough-2010.json"]);
+  test("are the five reference cases", () => {
+    expect(files).toEqual(["chicago-cpc-2014.json", "essex-2013.json", "massachusetts-jj-2014.json", "norrkoping-2016.json", "peterborough-2010.json"]);
   });
 
   test.each(files)("%s is valid and every figure in it is sourced", (f) => {
