@@ -11,7 +11,8 @@ export default {
     {name: "Financier's view", path: "/financier"},
     {name: "Payer's view", path: "/payer"},
     {name: "Society's view", path: "/society"},
-    {name: "Methods and sources", path: "/methods"}
+    {name: "Methods and sources", path: "/methods"},
+    {name: "Reference cases", path: "/reference-cases"}
   ],
   // An empty icon stops the browser from requesting /favicon.ico (a 404 console error).
   // The sidebar's links carry the kit's state (#s=…), so moving between pages keeps the scenario.
