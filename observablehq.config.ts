@@ -12,6 +12,7 @@ export default {
     {name: "Payer's view", path: "/payer"},
     {name: "Society's view", path: "/society"},
     {name: "Negotiation", path: "/negotiation"},
+    {name: "Reference cases", path: "/reference-cases"},
     {name: "Politikerunderlag", path: "/politiker"},
     {name: "Methods and sources", path: "/methods"}
   ],

@@ -7,6 +7,7 @@
  * clipped to it, so a wide normal on a probability cannot produce −0.1.
  */
 import { z } from "zod";
+import { resolveFigureRef, type FigureRef } from "../figures/resolve.js";
 
 /** Where a figure comes from: a citation, "derived: …" or "assumption: …". */
 export const source = z.string().min(1).meta({ description: "Where the figure comes from" });
@@ -74,6 +75,22 @@ const range = z.strictObject({
 });
 
 const uncertain = z.union([fixed, normal, lognormal, beta, uniform, triangular, pert, range]);
+
+/**
+ * A reference to a row of the parameter tables (data/figures), resolved at parse time to a
+ * fixed value or a range carrying the row's source. See models/figures/resolve.ts.
+ */
+const figureId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*\/[A-Za-z0-9][A-Za-z0-9_.-]*$/, {
+  message: 'must name a table row as "<table>/<row>", e.g. "placement-cost/sis-treatment-lockable-2020"',
+});
+const figureRef = z.strictObject({
+  ref: z
+    .union([figureId, z.array(figureId).length(2, { message: "must name two rows: [low, high]" })])
+    .meta({ description: 'A row of the parameter tables in data/figures, "<table>/<row>", or two rows [low, high] for a range' }),
+  as: z.enum(["range", "uniform"]).optional().meta({ description: "A range read as a 90 % interval (default) or as a uniform distribution" }),
+  priceYear: z.number().int().optional().meta({ description: "Bring a SEK figure to this year's prices (SCB KPI annual averages)" }),
+  note,
+});
 
 export type ParamSpec = number | z.infer<typeof uncertain>;
 export type DistSpec = Exclude<ParamSpec, number>;
@@ -150,7 +167,14 @@ function shapeProblem(p: DistSpec): string | undefined {
 export function param(bounds: Bounds = {}) {
   const allowed = describeBounds(bounds);
   return z
-    .union([z.number(), uncertain])
+    .union([z.number(), uncertain, figureRef])
+    .transform((p, ctx): ParamSpec => {
+      if (typeof p === "number" || !("ref" in p)) return p;
+      const r = resolveFigureRef(p as FigureRef);
+      if (r.ok) return r.spec;
+      ctx.addIssue({ code: "custom", message: r.message, path: ["ref"], input: p.ref });
+      return z.NEVER;
+    })
     .superRefine((p, ctx) => {
       if (typeof p === "number" || (typeof p === "object" && "value" in p)) {
         const v = typeof p === "number" ? p : p.value;
@@ -172,7 +196,7 @@ export function param(bounds: Bounds = {}) {
       }
     })
     .meta({
-      description: `${allowed}: a number, {value, source}, or a distribution (normal, lognormal, beta, uniform, triangular, pert, or {p5, p95})`,
+      description: `${allowed}: a number, {value, source}, a distribution (normal, lognormal, beta, uniform, triangular, pert, or {p5, p95}), or {ref} to a row of the parameter tables`,
     });
 }
 

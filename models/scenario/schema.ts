@@ -25,6 +25,7 @@ const population = z.strictObject({
   description: z.string().optional(),
   cohorts: z.array(cohort).min(1, { message: "needs at least one cohort" }),
   source: source.optional(),
+  note: z.string().optional(),
 });
 
 // --- Outcomes ------------------------------------------------------------------------------
@@ -125,6 +126,8 @@ const comparisonGroup = z.strictObject({
 const measurement = z.strictObject({
   followUpPeriods: count(1, 400).meta({ description: "Periods from a cohort's start to its measurement" }),
   comparator: z.discriminatedUnion("kind", [historical, comparisonGroup]),
+  source: source.optional(),
+  note: z.string().optional(),
 });
 
 // --- Contract ------------------------------------------------------------------------------
@@ -248,6 +251,8 @@ const valuation = z.strictObject({
   discountRate: param({ min: -0.5, max: 1 }).meta({ description: "Society's and the payer's real discount rate per year" }),
   financierDiscountRate: z.number().min(-0.5).max(1).default(0.05),
   longRun: z.array(longRunValue).default([]),
+  source: source.optional(),
+  note: z.string().optional(),
 });
 
 const simulation = z.strictObject({

@@ -1,4 +1,5 @@
 /** Loading a scenario file from disk and naming a saved one. */
+import { resolveFigureRefs } from "../models/figures/resolve.js";
 
 const isObject = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === "object" && !Array.isArray(x);
 
@@ -36,5 +37,6 @@ export async function readScenarioFile(file: File): Promise<LoadedFile> {
     return { ok: false, message: `${file.name} is not valid JSON: ${(e as Error).message}. Nothing was changed.` };
   }
   if (!isObject(json)) return { ok: false, message: `${file.name} is JSON, but not a scenario: a scenario file is one JSON object ({ "name": …, "population": …, … }). Nothing was changed.` };
-  return { ok: true, json, name: file.name };
+  // References to the parameter tables become the figures they name (with their sources).
+  return { ok: true, json: resolveFigureRefs(json) as Record<string, unknown>, name: file.name };
 }

@@ -3,6 +3,7 @@
  * lists each object with a `source` (or a `note`), with its JSON path, a readable name, the
  * figure in words ("between 2 000 kr and 4 500 kr a day (90 % range)") and the source.
  */
+import { resolveFigureRefs } from "../models/figures/resolve.js";
 import { formatMoney, formatNumber, formatPercent, localeOf } from "../models/format.js";
 
 export interface SourcedFigure {
@@ -47,7 +48,9 @@ const NAMES: Record<string, string> = {
 
 const SECTION_ORDER = ["population", "outcomes", "intervention", "measurement", "contract", "valuation", "sources"];
 
-export function sourcedFigures(scenario: Json): SourcedFigure[] {
+export function sourcedFigures(raw: Json): SourcedFigure[] {
+  // A reference to the parameter tables is listed as the figure and source it resolves to.
+  const scenario = resolveFigureRefs(raw) as Json;
   const currency = typeof scenario.currency === "string" ? scenario.currency : "SEK";
   const ppy = typeof scenario.periodsPerYear === "number" ? scenario.periodsPerYear : 4;
   const locale = localeOf(currency);
@@ -206,7 +209,8 @@ export function sourcedFigures(scenario: Json): SourcedFigure[] {
  * choices, such as the follow-up length or the financier's discount rate. Simulation settings
  * are left out. A `note` on an enclosing object is returned with the number.
  */
-export function unsourcedNumbers(scenario: Json): { path: string; value: string; note: string }[] {
+export function unsourcedNumbers(raw: Json): { path: string; value: string; note: string }[] {
+  const scenario = resolveFigureRefs(raw) as Json;
   const locale = localeOf(typeof scenario.currency === "string" ? scenario.currency : "SEK");
   const out: { path: string; value: string; note: string }[] = [];
   const visit = (node: unknown, path: (string | number)[], note: string): void => {

@@ -175,6 +175,8 @@ describe("a link's state", () => {
 function sourcedPaths(node: unknown, path = ""): string[] {
   if (Array.isArray(node)) return node.flatMap((v, i) => sourcedPaths(v, `${path}[${i}]`));
   if (typeof node !== "object" || node === null) return [];
-  const own = typeof (node as {source?: unknown}).source === "string" && path ? [path] : [];
+  // A reference to the parameter tables ({"ref": …}) is listed with the source it resolves to.
+  const sourced = typeof (node as {source?: unknown}).source === "string" || "ref" in (node as object);
+  const own = sourced && path ? [path] : [];
   return [...own, ...Object.entries(node).flatMap(([k, v]) => sourcedPaths(v, path ? `${path}.${k}` : k))];
 }

@@ -477,5 +477,25 @@ describe.concurrent("utfall compare", { timeout: 60_000 }, () => {
     const bad = await utfall("compare", NORRKOPING, "no/such.json");
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/no\/such.json: cannot read: no such file/);
+
+describe.concurrent("utfall on every reference scenario in data/scenarios", { timeout: 60_000 }, () => {
+  const files = readdirSync(join(root, "data/scenarios")).filter((f) => f.endsWith(".json")).sort();
+
+  it.each(files)("validate %s exits 0", async (f) => {
+    const r = await utfall("validate", `data/scenarios/${f}`);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`data/scenarios/${f}: valid\n`);
+  });
+
+  it.each(files)("run %s prints its summary", async (f) => {
+    const name = JSON.parse(readFileSync(join(root, "data/scenarios", f), "utf8")).name;
+    const table = await utfall("run", `data/scenarios/${f}`, "--trials", "500", "--seed", "1");
+    expect(table.status, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(new RegExp(`^${name}: 500 trials, seed 1`));
+    expect(table.stdout).not.toMatch(/NaN/);
+    const json = JSON.parse((await utfall("run", `data/scenarios/${f}`, "--trials", "500", "--seed", "1", "--json")).stdout);
+    expect(json.scenario).toBe(name);
+    expect(json.investor.probLoss).toBeGreaterThanOrEqual(0);
+    expect(Number.isFinite(json.payer.payments.mean)).toBe(true);
   });
 });

@@ -1,0 +1,475 @@
+// Generated from data/figures/*.json by `npm run figures`; do not edit.
+import type { FigureTable } from "./table.js";
+
+export const FIGURE_TABLES: readonly FigureTable[] = [
+  {
+    "table": "discount-rate",
+    "title": "Discount rates",
+    "description": "Real rates per year at which future costs and benefits are brought to today's value.",
+    "rows": [
+      {
+        "id": "asek-social",
+        "label": "Swedish social discount rate (transport appraisal, ASEK), real",
+        "value": 0.035,
+        "unit": "per year",
+        "year": 2012,
+        "priceBasis": null,
+        "source": "Trafikverket, ASEK (Analysmetod och samhällsekonomiska kalkylvärden för transportsektorn), social discount rate 3.5 % real since ASEK 5 (2012)",
+        "note": "The Swedish public sector's de facto standard; ESO reports discuss it for other sectors."
+      },
+      {
+        "id": "green-book-stpr",
+        "label": "UK social time preference rate (HM Treasury Green Book), real",
+        "value": 0.035,
+        "unit": "per year",
+        "year": 2003,
+        "priceBasis": null,
+        "source": "HM Treasury, The Green Book: social time preference rate 3.5 % real for the first 30 years",
+        "note": "Declines after 30 years; the kit's horizons are shorter."
+      }
+    ]
+  },
+  {
+    "table": "exclusion-cost",
+    "title": "Lifetime cost of exclusion from work and education",
+    "description": "What society loses over a lifetime when a young person stays outside work (utanförskap). The gross figures add transfers (which move money, not resources) to real resource costs: treat them as an upper bound.",
+    "rows": [
+      {
+        "id": "gross-lifetime-nilsson-wadeskog",
+        "label": "Lifetime societal cost of one young person excluded from work (gross)",
+        "low": 10000000,
+        "high": 15000000,
+        "unit": "SEK per person",
+        "year": 2008,
+        "priceBasis": null,
+        "source": "Nilsson & Wadeskog, socioeconomic accounts for Skandia Idéer för livet (as summarised in the project's domain brief)",
+        "note": "UPPER BOUND: undiscounted gross sums that mix transfers and real resource costs. Publication year and price year not verified here, so it cannot be price-adjusted."
+      },
+      {
+        "id": "no-upper-secondary-hok-sanandaji",
+        "label": "Lost earnings and taxes per person without upper secondary education",
+        "value": 3600000,
+        "unit": "SEK per person",
+        "year": 2017,
+        "priceBasis": null,
+        "source": "derived: Hök & Sanandaji (2017), as summarised in the project's domain brief",
+        "note": "A narrower lifetime estimate than the gross figures; price year not verified, so it cannot be price-adjusted."
+      }
+    ]
+  },
+  {
+    "table": "kpi",
+    "title": "Consumer price index (KPI), annual averages, 1980 = 100",
+    "description": "Statistics Sweden's consumer price index, fixed figures (fastställda tal), annual average. Brings a SEK figure from its price year to another: value × KPI(to) / KPI(from).",
+    "rows": [
+      {
+        "id": "2010",
+        "label": "KPI annual average 2010",
+        "value": 303.46,
+        "unit": "index, 1980 = 100",
+        "year": 2010,
+        "priceBasis": null,
+        "source": "SCB, Konsumentprisindex (1980=100), fastställda tal, årsmedel",
+        "url": "https://www.scb.se/hitta-statistik/statistik-efter-amne/priser-och-konsumtion/konsumentprisindex/konsumentprisindex-kpi/pong/tabell-och-diagram/konsumentprisindex-kpi/kpi-faststallda-tal-1980100/",
+        "note": ""
+      },
+      {
+        "id": "2011",
+        "label": "KPI annual average 2011",
+        "value": 311.43,
+        "unit": "index, 1980 = 100",
+        "year": 2011,
+        "priceBasis": null,
+        "source": "SCB, Konsumentprisindex (1980=100), fastställda tal, årsmedel",
+        "note": ""
+      },
+      {
+        "id": "2012",
+        "label": "KPI annual average 2012",
+        "value": 314.2,
+        "unit": "index, 1980 = 100",
+        "year": 2012,
+        "priceBasis": null,
+        "source": "SCB, Konsumentprisindex (1980=100), fastställda tal, årsmedel",
+        "note": ""
+      },
+      {
+        "id": "2013",
+        "label": "KPI annual average 2013",
+        "value": 314.06,
+        "unit": "index, 1980 = 100",
+        "year": 2013,
+        "priceBasis": null,
+        "source": "SCB, Konsumentprisindex (1980=100), fastställda tal, årsmedel",
+        "note": ""
+      },
+      {
+        "id": "2014",
+        "label": "KPI annual average 2014",
+        "value": 313.49,
+        "unit": "index, 1980 = 100",
+        "year": 2014,
+        "priceBasis": null,
+        "source": "SCB, Konsumentprisindex (1980=100), fastställda tal, årsmedel",
+        "note": ""
+      },
+      {
+        "id": "2015",
+        "label": "KPI annual average 2015",
+        "value": 313.35,
+        "unit": "index, 1980 = 100",
+        "year": 2015,
+        "priceBasis": null,
+        "source": "SCB, Konsumentprisindex (1980=100), fastställda tal, årsmedel",
+        "note": ""
+      },
+      {
+        "id": "2016",
+        "label": "KPI annual average 2016",
+        "value": 316.43,
+        "unit": "index, 1980 = 100",
+        "year": 2016,
+        "priceBasis": null,
+        "source": "SCB, Konsumentprisindex (1980=100), fastställda tal, årsmedel",
+        "note": ""
+      },
+      {
+        "id": "2017",
+        "label": "KPI annual average 2017",
+        "value": 322.11,
+        "unit": "index, 1980 = 100",
+        "year": 2017,
+        "priceBasis": null,
+        "source": "SCB, Konsumentprisindex (1980=100), fastställda tal, årsmedel",
+        "note": ""
+      },
+      {
+        "id": "2018",
+        "label": "KPI annual average 2018",
+        "value": 328.4,
+        "unit": "index, 1980 = 100",
+        "year": 2018,
+        "priceBasis": null,
+        "source": "SCB, Konsumentprisindex (1980=100), fastställda tal, årsmedel",
+        "note": ""
+      },
+      {
+        "id": "2019",
+        "label": "KPI annual average 2019",
+        "value": 334.26,
+        "unit": "index, 1980 = 100",
+        "year": 2019,
+        "priceBasis": null,
+        "source": "SCB, Konsumentprisindex (1980=100), fastställda tal, årsmedel",
+        "note": ""
+      },
+      {
+        "id": "2020",
+        "label": "KPI annual average 2020",
+        "value": 335.92,
+        "unit": "index, 1980 = 100",
+        "year": 2020,
+        "priceBasis": null,
+        "source": "SCB, Konsumentprisindex (1980=100), fastställda tal, årsmedel",
+        "note": ""
+      },
+      {
+        "id": "2021",
+        "label": "KPI annual average 2021",
+        "value": 343.19,
+        "unit": "index, 1980 = 100",
+        "year": 2021,
+        "priceBasis": null,
+        "source": "SCB, Konsumentprisindex (1980=100), fastställda tal, årsmedel",
+        "note": ""
+      },
+      {
+        "id": "2022",
+        "label": "KPI annual average 2022",
+        "value": 371.91,
+        "unit": "index, 1980 = 100",
+        "year": 2022,
+        "priceBasis": null,
+        "source": "SCB, Konsumentprisindex (1980=100), fastställda tal, årsmedel",
+        "note": ""
+      },
+      {
+        "id": "2023",
+        "label": "KPI annual average 2023",
+        "value": 403.7,
+        "unit": "index, 1980 = 100",
+        "year": 2023,
+        "priceBasis": null,
+        "source": "SCB, Konsumentprisindex (1980=100), fastställda tal, årsmedel",
+        "note": "The latest complete year verified in this session."
+      }
+    ]
+  },
+  {
+    "table": "placement-cost",
+    "title": "Swedish placement costs per day",
+    "description": "What a day in out-of-home care costs the municipality (the payer) or society. SiS fees are what SiS charges a municipality; the state pays the rest of SiS's full cost.",
+    "rows": [
+      {
+        "id": "sis-acute-2020",
+        "label": "SiS youth care fee: acute ward (open or lockable), Jul–Dec 2020",
+        "value": 5328,
+        "unit": "SEK/day",
+        "year": 2020,
+        "priceBasis": {
+          "currency": "SEK",
+          "year": 2020
+        },
+        "source": "Statens institutionsstyrelse, vårdavgifter 3 § LVU 1 Jul–31 Dec 2020 (SiS författningssamling; press release 'Kraftigt sänkt avgift i SiS ungdomsvård', 2020)",
+        "url": "https://www.stat-inst.se/press/pressmeddelanden-nyheter/2020/kraftigt-sankt-avgift-i-sis-ungdomsvard/",
+        "note": "After the temporary 28 % state subsidy of Jul–Dec 2020; the fee without it was about 1/0.72 times higher."
+      },
+      {
+        "id": "sis-assessment-open-2020",
+        "label": "SiS youth care fee: assessment ward, open, Jul–Dec 2020",
+        "value": 4392,
+        "unit": "SEK/day",
+        "year": 2020,
+        "priceBasis": {
+          "currency": "SEK",
+          "year": 2020
+        },
+        "source": "Statens institutionsstyrelse, vårdavgifter 3 § LVU 1 Jul–31 Dec 2020 (SiS författningssamling)",
+        "url": "https://www.stat-inst.se/om-sis/lagar-forordningar-forfattningar/sis-forfattningssamling/",
+        "note": "After the temporary 28 % state subsidy of Jul–Dec 2020."
+      },
+      {
+        "id": "sis-assessment-lockable-2020",
+        "label": "SiS youth care fee: assessment ward, lockable, Jul–Dec 2020",
+        "value": 5328,
+        "unit": "SEK/day",
+        "year": 2020,
+        "priceBasis": {
+          "currency": "SEK",
+          "year": 2020
+        },
+        "source": "Statens institutionsstyrelse, vårdavgifter 3 § LVU 1 Jul–31 Dec 2020 (SiS författningssamling)",
+        "url": "https://www.stat-inst.se/om-sis/lagar-forordningar-forfattningar/sis-forfattningssamling/",
+        "note": "After the temporary 28 % state subsidy of Jul–Dec 2020."
+      },
+      {
+        "id": "sis-treatment-open-2020",
+        "label": "SiS youth care fee: treatment ward, open, Jul–Dec 2020",
+        "value": 3528,
+        "unit": "SEK/day",
+        "year": 2020,
+        "priceBasis": {
+          "currency": "SEK",
+          "year": 2020
+        },
+        "source": "Statens institutionsstyrelse, vårdavgifter 3 § LVU 1 Jul–31 Dec 2020 (SiS författningssamling)",
+        "url": "https://www.stat-inst.se/om-sis/lagar-forordningar-forfattningar/sis-forfattningssamling/",
+        "note": "After the temporary 28 % state subsidy of Jul–Dec 2020."
+      },
+      {
+        "id": "sis-treatment-lockable-2020",
+        "label": "SiS youth care fee: treatment ward, lockable, Jul–Dec 2020",
+        "value": 5400,
+        "unit": "SEK/day",
+        "year": 2020,
+        "priceBasis": {
+          "currency": "SEK",
+          "year": 2020
+        },
+        "source": "Statens institutionsstyrelse, vårdavgifter 3 § LVU 1 Jul–31 Dec 2020 (SiS författningssamling)",
+        "url": "https://www.stat-inst.se/om-sis/lagar-forordningar-forfattningar/sis-forfattningssamling/",
+        "note": "After the temporary 28 % state subsidy of Jul–Dec 2020."
+      },
+      {
+        "id": "sis-special-unit-2020",
+        "label": "SiS youth care fee: special units (Trollebo, Långanäs; Kullen, Brättegården), Jul–Dec 2020",
+        "value": 9504,
+        "unit": "SEK/day",
+        "year": 2020,
+        "priceBasis": {
+          "currency": "SEK",
+          "year": 2020
+        },
+        "source": "Statens institutionsstyrelse, vårdavgifter 3 § LVU 1 Jul–31 Dec 2020 (SiS författningssamling)",
+        "url": "https://www.stat-inst.se/om-sis/lagar-forordningar-forfattningar/sis-forfattningssamling/",
+        "note": "After the temporary 28 % state subsidy of Jul–Dec 2020."
+      },
+      {
+        "id": "sis-full-cost-2023",
+        "label": "SiS full cost per person and day, 2023 (lower bound)",
+        "value": 13000,
+        "unit": "SEK/day",
+        "year": 2023,
+        "priceBasis": {
+          "currency": "SEK",
+          "year": 2023
+        },
+        "source": "Riksrevisionen, RiR 2024:7 (audit of SiS), as summarised in the project's domain brief: 'above 13,000 SEK per person and day'",
+        "note": "A lower bound ('above'); not re-checked against the report itself in this session."
+      },
+      {
+        "id": "institutional-municipal-spread",
+        "label": "Institutional care for children: spread of municipalities' cost per day",
+        "low": 1100,
+        "high": 8400,
+        "unit": "SEK/day",
+        "year": 2015,
+        "priceBasis": null,
+        "source": "Socialstyrelsen's municipal cost comparison, as summarised by hejaolika.se",
+        "note": "The spread between municipalities, not an uncertainty interval; year and price basis of the summary not verified."
+      },
+      {
+        "id": "helsingborg-institutional-2014",
+        "label": "Helsingborg: institutional care, cost per day and child, 2014",
+        "value": 3001,
+        "unit": "SEK/day",
+        "year": 2014,
+        "priceBasis": {
+          "currency": "SEK",
+          "year": 2014
+        },
+        "source": "Helsingborgs stad, annual report (as summarised in the project's domain brief)",
+        "note": "One municipality; not re-checked against the annual report in this session."
+      },
+      {
+        "id": "helsingborg-institutional-2015",
+        "label": "Helsingborg: institutional care, cost per day and child, 2015",
+        "value": 2636,
+        "unit": "SEK/day",
+        "year": 2015,
+        "priceBasis": {
+          "currency": "SEK",
+          "year": 2015
+        },
+        "source": "Helsingborgs stad, annual report (as summarised in the project's domain brief)",
+        "note": "One municipality; not re-checked against the annual report in this session."
+      },
+      {
+        "id": "family-home-basic-fee-2023",
+        "label": "Family home (familjehem): basic fee, 2023",
+        "value": 11237,
+        "unit": "SEK/month",
+        "year": 2023,
+        "priceBasis": {
+          "currency": "SEK",
+          "year": 2023
+        },
+        "source": "SKR, recommended family-home payments 2023 (as summarised in the project's domain brief)",
+        "note": "Before the expense compensation and the social services' own costs."
+      },
+      {
+        "id": "family-home-expenses-2020",
+        "label": "Family home: expense compensation by the child's age",
+        "low": 4363,
+        "high": 6942,
+        "unit": "SEK/month",
+        "year": 2020,
+        "priceBasis": {
+          "currency": "SEK",
+          "year": 2020
+        },
+        "source": "SKR circular 20:52 (as summarised in the project's domain brief)",
+        "note": "Low and high are the youngest and oldest age bands, not an uncertainty interval."
+      },
+      {
+        "id": "family-home-per-day",
+        "label": "Family home: fee plus expense compensation per day",
+        "low": 513,
+        "high": 598,
+        "unit": "SEK/day",
+        "year": 2023,
+        "priceBasis": {
+          "currency": "SEK",
+          "year": 2023
+        },
+        "source": "derived: (11 237 + 4 363) × 12 / 365 ≈ 513 and (11 237 + 6 942) × 12 / 365 ≈ 598 SEK/day from the rows family-home-basic-fee-2023 and family-home-expenses-2020 (SKR)",
+        "note": "Before the social services' own costs (recruitment, supervision) and before any reinforcement (förstärkt familjehem); mixes 2020 and 2023 fee levels. The domain brief's rounder 520–800 SEK/day includes higher fees."
+      }
+    ]
+  },
+  {
+    "table": "replacement",
+    "title": "Re-placement and breakdown rates",
+    "description": "How often a child who has gone home is placed again, and how often a placement ends unplanned.",
+    "rows": [
+      {
+        "id": "reentry-within-2y",
+        "label": "Re-placed in out-of-home care within two years of going home (children 0–15)",
+        "value": 0.3,
+        "unit": "share",
+        "year": 2004,
+        "priceBasis": null,
+        "source": "Vinnerljung, Öman & Gunnarson (2004), 'Återplaceringar av barn i dygnsvård (I): hur vanligt är det?', Socialvetenskaplig tidskrift; 22 203 care episodes ended 1989–1998",
+        "note": "About 30 %, as in the US; higher for teenagers and after short stays, low after very long stays (> 5 years). The brief cites it as Vinnerljung, Hjern & Öman 2004, the companion article (II) on risk factors."
+      },
+      {
+        "id": "teen-breakdown",
+        "label": "Teenage placements ending unplanned (breakdown)",
+        "value": 0.3,
+        "unit": "share",
+        "year": 2001,
+        "priceBasis": null,
+        "source": "Vinnerljung, Sallnäs & Kyhle Westermark (2001), report on breakdowns of teenage placements (cited in Vinnerljung, Öman & Gunnarson 2004)",
+        "note": "About 30 % across placement types; the exact figure is from the project's domain brief, not re-checked in the report."
+      },
+      {
+        "id": "breakdown-one-county",
+        "label": "Youth-home placements ending unplanned in one county, in a year",
+        "value": 0.4,
+        "unit": "share",
+        "year": 2019,
+        "priceBasis": null,
+        "source": "Sveriges Radio P4 Kalmar (as summarised in the project's domain brief)",
+        "note": "One county and one year; year not verified. An upper reference, not a national rate."
+      }
+    ]
+  },
+  {
+    "table": "school",
+    "title": "School completion for placed and other children",
+    "description": "Shares completing compulsory and upper secondary school, for children placed in care and for others.",
+    "rows": [
+      {
+        "id": "upper-secondary-by-20-placed",
+        "label": "Upper secondary completed by age 20: children placed all of year 9",
+        "low": 0.37,
+        "high": 0.38,
+        "unit": "share",
+        "year": 2016,
+        "priceBasis": null,
+        "source": "Socialstyrelsen, Öppna jämförelser 2017–18 (placed children's education), 2015–16 data, as summarised in the project's domain brief",
+        "note": "Not re-checked against the report in this session."
+      },
+      {
+        "id": "upper-secondary-by-20-others",
+        "label": "Upper secondary completed by age 20: other children",
+        "value": 0.79,
+        "unit": "share",
+        "year": 2016,
+        "priceBasis": null,
+        "source": "Socialstyrelsen, Öppna jämförelser 2017–18, 2015–16 data, as summarised in the project's domain brief",
+        "note": "Not re-checked against the report in this session."
+      },
+      {
+        "id": "compulsory-by-17-placed",
+        "label": "Compulsory school completed by 17: children placed part of year 9",
+        "value": 0.75,
+        "unit": "share",
+        "year": 2018,
+        "priceBasis": null,
+        "source": "SKR (2018 data), as summarised in the project's domain brief",
+        "note": "Not re-checked in this session."
+      },
+      {
+        "id": "compulsory-by-17-others",
+        "label": "Compulsory school completed by 17: other children",
+        "value": 0.95,
+        "unit": "share",
+        "year": 2018,
+        "priceBasis": null,
+        "source": "SKR (2018 data), as summarised in the project's domain brief",
+        "note": "Not re-checked in this session."
+      }
+    ]
+  }
+];
