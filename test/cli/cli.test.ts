@@ -477,6 +477,8 @@ describe.concurrent("utfall compare", { timeout: 60_000 }, () => {
     const bad = await utfall("compare", NORRKOPING, "no/such.json");
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/no\/such.json: cannot read: no such file/);
+  });
+});
 
 describe.concurrent("utfall on every reference scenario in data/scenarios", { timeout: 60_000 }, () => {
   const files = readdirSync(join(root, "data/scenarios")).filter((f) => f.endsWith(".json")).sort();
