@@ -64,7 +64,8 @@ export function analyse<T>(url: string, channel: string, request: Record<string,
   newest.set(channel, id);
   const old = running.get(channel);
   if (old) endJob(channel, old);
-  const run = queue.then(whenNoSweep).then(() => {
+  // A short pause first lets a sweep that the same page is about to start claim the cores.
+  const run = queue.then(() => new Promise((ok) => setTimeout(ok, 250))).then(whenNoSweep).then(() => {
     if (newest.get(channel) !== id) return never as Promise<T>;
     const job = start(url, channel, 1, false);
     const worker = job.workers[0]!;

@@ -2,8 +2,9 @@
 // and equals the CLI's sweep cell for cell; every section renders; a bad entry is named next to
 // the inputs and the last good grid stays.
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
-import {readFileSync} from "node:fs";
-import {startSite, type Site} from "./harness.ts";
+import {readdirSync, readFileSync} from "node:fs";
+import {join} from "node:path";
+import {DIST, ROOT, startSite, type Site} from "./harness.ts";
 import {sweep} from "../../models/index.js";
 
 let site: Site;
@@ -72,6 +73,38 @@ describe("negotiation page", () => {
       await expect.poll(() => p.page.locator(".input-error").first().innerText(), {timeout: 10_000}).toMatch(/Term down the side: steps must be a whole number from 2 to 41/);
       expect(await p.page.locator("#zone-summary").innerText()).toMatch(/of the 441 combinations/);
       expect(await p.page.locator("body").innerText()).not.toMatch(/\bNaN\b/);
+    } finally {
+      await p.close();
+    }
+  }, 240_000);
+
+  test("Peterborough (pounds, no savings rule) from a link: terms of its own, no NaN, no errors", async () => {
+    const stateModule = readdirSync(join(DIST, "_import/components")).find((f) => /^state\.[0-9a-f]+\.js$/.test(f));
+    const peterborough = JSON.parse(readFileSync(join(ROOT, "data/scenarios/peterborough-2010.json"), "utf8"));
+    const start = await site.openPage("/methods");
+    let fragment: string;
+    try {
+      const state = JSON.stringify({scenario: peterborough, trials: 2000, seed: 3});
+      fragment = await start.page.evaluate(`import("/_import/components/${stateModule}").then((m) => m.encodeState(${state}))`);
+    } finally {
+      await start.close();
+    }
+    const p = await site.openPage(`/negotiation#${fragment}`, {settleTimeoutMs: 120_000});
+    try {
+      await p.page.locator("#sweep-speed").waitFor({timeout: 120_000});
+      await p.page.locator("#evppi").waitFor({timeout: 120_000});
+      await p.page.locator("#compare-table").waitFor({timeout: 120_000});
+      const line = await p.page.locator(".scenario-line").innerText();
+      expect(line).toMatch(/Peterborough 2010 · 2,000 trials · seed 3/);
+      expect(await p.page.locator("#sweep-speed").innerText()).toMatch(/^441 cells on 2,000 stored trials/);
+      // Its terms are its own rules' (no savings share to fall back on).
+      expect(await p.page.locator("#zone-chart").innerText()).toMatch(/cohort|pooled/i);
+      await p.page.waitForTimeout(300);
+      await p.screenshot("negotiation-peterborough");
+      expect(p.errors).toEqual([]);
+      expect(p.externalRequests).toEqual([]);
+      expect(await p.page.locator(".observablehq--error").count()).toBe(0);
+      expect(await p.page.locator("body").innerText()).not.toMatch(/\bNaN\b|undefined|Infinity/);
     } finally {
       await p.close();
     }
