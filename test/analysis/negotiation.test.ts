@@ -10,7 +10,7 @@ import { randomNormal, randomUniform, randomLcg } from "d3-random";
 import { errorFunction } from "simple-statistics";
 import {
   compareSummaries, describePath, driver, evpiAll, evppiFromConditionalMeans, operatingCurves, runScenario,
-  applyDesign, compile, expectedBaseline, standardDesigns, sweep, tornado, valueOfInformation, zoneOfAgreement, DEFAULT_NEEDS, KEY_FIGURES, type Cell, type Needs,
+  applyDesign, compile, evaluateCells, expectedBaseline, prepareSweep, standardDesigns, sweep, tornado, valueOfInformation, zoneOfAgreement, DEFAULT_NEEDS, KEY_FIGURES, type Cell, type Needs,
 } from "../../models/index.js";
 import { binaryScenario, scenario } from "../helpers/scenarios.js";
 
@@ -75,6 +75,21 @@ describe("zone of agreement", () => {
         expect(hi.slack["payer.net"]).toBeLessThanOrEqual(lo.slack["payer.net"] + 1e-6);
       }
     }
+  });
+});
+
+describe("a sweep split by cells", () => {
+  test("any share of the cells, evaluated alone, equals the same cells of the whole sweep (how workers split a grid)", () => {
+    const vary = [
+      { path: "contract.rules[savings].share", values: [0.2, 0.6, 1] },
+      { path: "contract.rules[return].cap.ofCapital", values: [0, 0.3] },
+    ];
+    const whole = sweep(norrkoping, vary, { trials: 1500, seed: 9 });
+    const prep = prepareSweep(norrkoping, vary, { trials: 1500, seed: 9 });
+    const got = new Map<number, Cell>();
+    for (const share of [[5, 0, 3], [1], [4, 2]]) evaluateCells(prep, share, (i, c) => got.set(i, c));
+    expect(got.size).toBe(6);
+    whole.cells.forEach((c, i) => expect(got.get(i)).toEqual(c));
   });
 });
 
