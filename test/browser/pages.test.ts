@@ -17,12 +17,13 @@ describe.each(pages)("page %s", (path) => {
   test("renders without errors, external requests, error blocks or NaN", async () => {
     const p = await site.openPage(path);
     try {
+      // Plot renders <svg class="plot-xxxx">, or a <figure> wrapping one when it has a legend/title.
+      // Charts fed by workers appear after the page has settled, so wait for the first one.
+      await expect.poll(() => p.page.locator('svg[class^="plot"], figure svg').count(), {message: "Plot charts", timeout: 60_000}).toBeGreaterThan(0);
       await p.screenshot();
       expect(p.errors, "console/page errors").toEqual([]);
       expect(p.externalRequests, "requests to hosts other than 127.0.0.1").toEqual([]);
       expect(await p.page.locator(".observablehq--error").count(), "Framework error blocks").toBe(0);
-      // Plot renders <svg class="plot-xxxx">, or a <figure> wrapping one when it has a legend/title.
-      expect(await p.page.locator('svg[class^="plot"], figure svg').count(), "Plot charts").toBeGreaterThan(0);
       expect(await p.page.locator("body").innerText()).not.toMatch(/\bNaN\b/);
     } finally {
       await p.close();
