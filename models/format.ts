@@ -42,6 +42,17 @@ export function formatPercent(x: number | null | undefined, locale = "sv-SE", di
   return formatter(locale, { style: "percent", maximumFractionDigits: digits, minimumFractionDigits: digits }).format(x);
 }
 
+/**
+ * A chance: one decimal below 10 % (where a point matters), whole percent above, and "under 0,1 %"
+ * or "over 99,9 %" rather than a rounded 0 % or 100 % for something that did happen (or fail).
+ */
+export function formatChance(p: number | null | undefined, locale = "sv-SE"): string {
+  if (p == null || !Number.isFinite(p)) return "–";
+  if (p > 0 && p < 0.001) return `under ${formatPercent(0.001, locale, 1)}`;
+  if (p < 1 && p > 0.999) return `over ${formatPercent(0.999, locale, 1)}`;
+  return formatPercent(p, locale, p < 0.1 ? 1 : 0);
+}
+
 /** A plain number: `1 234,5` in Swedish. */
 export function formatNumber(x: number | null | undefined, locale = "sv-SE", digits = 0): string {
   if (x == null || !Number.isFinite(x)) return "–";

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { mean, quantile } from "d3-array";
 import { describe, expect, test } from "vitest";
-import { formatMillions, formatMoney, formatNumber, formatPercent } from "../../models/format.js";
+import { formatChance, formatMillions, formatMoney, formatNumber, formatPercent } from "../../models/format.js";
 import { csvDialect, csvNumber, parseScenario, runScenario, summaryCsv, summaryRows, toCsv, trialColumns, trialsCsv, trialsJson } from "../../models/index.js";
 import { readAsExcel, records } from "../helpers/excel.js";
 
@@ -21,6 +21,15 @@ describe("Swedish number formatting", () => {
   test("formatMoney rounds to whole kronor and writes a minus sign", () => expect(plain(formatMoney(-1234567.5))).toBe("−1 234 568 kr"));
   test("formatNumber(1234.5, sv-SE, 1) has a decimal comma", () => expect(plain(formatNumber(1234.5, "sv-SE", 1))).toBe("1 234,5"));
   test("formatPercent(0.123) is 12,3 % with a space before the sign", () => expect(plain(formatPercent(0.123))).toBe("12,3 %"));
+  test("formatChance: a decimal below 10 %, whole percent above, never a rounded 0 % or 100 % for what happened", () => {
+    expect(plain(formatChance(0.0523))).toBe("5,2 %");
+    expect(plain(formatChance(0.644))).toBe("64 %");
+    expect(plain(formatChance(0.0004))).toBe("under 0,1 %");
+    expect(plain(formatChance(0.9996))).toBe("over 99,9 %");
+    expect(plain(formatChance(0))).toBe("0,0 %");
+    expect(plain(formatChance(0.388, "en-GB"))).toBe("39%");
+    expect(formatChance(null)).toBe("–");
+  });
   test("formatMillions(12 345 678) is 12,3 mnkr", () => expect(plain(formatMillions(12_345_678))).toBe("12,3 mnkr"));
   test("pounds are written the British way", () => expect(formatMoney(1234567, "GBP")).toBe("£1,234,567"));
   test("a missing value is an en dash, never NaN", () => {
