@@ -56,8 +56,9 @@ export interface Zone {
   /** The varied paths, first slowest, as in the sweep. */
   readonly paths: readonly string[];
   readonly shape: readonly number[];
-  readonly verdicts: readonly Verdict[];
-  /** Share of cells in which both parties' needs are met. */
+  /** One per cell, in the sweep's order; null for a cell not evaluated yet. */
+  readonly verdicts: readonly (Verdict | null)[];
+  /** Share of the evaluated cells in which both parties' needs are met. */
   readonly shareAgreed: number;
   /** How often each need is the reason a cell is outside the zone (cells failing it). */
   readonly failCounts: Record<NeedId, number>;
@@ -65,35 +66,41 @@ export interface Zone {
 
 /**
  * Judges each cell of a one- or two-term sweep against the needs. `shape` is the number of
- * values of each varied path (first slowest), as `sweep` lays the cells out.
+ * values of each varied path (first slowest), as `sweep` lays the cells out. A grid that is
+ * still filling in may have holes (undefined cells): they get no verdict and bind nothing.
  */
-export function zoneOfAgreement(cells: readonly Cell[], shape: readonly number[], needs: Needs): Zone {
+export function zoneOfAgreement(cells: readonly (Cell | undefined)[], shape: readonly number[], needs: Needs): Zone {
   const n = shape.reduce((a, b) => a * b, 1);
   if (shape.length < 1 || shape.length > 2 || n !== cells.length) {
     throw new Error(`zoneOfAgreement: ${cells.length} cells do not fill a grid of shape ${shape.join(" × ")}`);
   }
   const [rows, cols] = shape.length === 2 ? [shape[0]!, shape[1]!] : [1, shape[0]!];
-  const judged = cells.map((c) => {
+  const judged = Array.from(cells, (c) => {
+    if (!c) return null;
     const s = slack(c, needs);
     return { at: c.at, slack: s, failing: NEED_IDS.filter((id) => !(s[id] >= 0)) };
   });
   const failCounts = Object.fromEntries(NEED_IDS.map((id) => [id, 0])) as Record<NeedId, number>;
-  const verdicts = judged.map((j, i) => {
+  let evaluated = 0, agreed = 0;
+  const verdicts = judged.map((j, i): Verdict | null => {
+    if (!j) return null;
+    evaluated++;
     for (const id of j.failing) failCounts[id]++;
-    const agreed = j.failing.length === 0;
+    const inZone = j.failing.length === 0;
+    if (inZone) agreed++;
     const binding = new Set<NeedId>();
-    if (agreed) {
+    if (inZone) {
       const r = Math.floor(i / cols), c = i % cols;
       for (const [dr, dc] of [[-1, 0], [1, 0], [0, -1], [0, 1]] as const) {
         const rr = r + dr, cc = c + dc;
         if (rr < 0 || rr >= rows || cc < 0 || cc >= cols) continue;
-        for (const id of judged[rr * cols + cc]!.failing) binding.add(id);
+        for (const id of judged[rr * cols + cc]?.failing ?? []) binding.add(id);
       }
     }
-    return { ...j, agreed, binding: NEED_IDS.filter((id) => binding.has(id)) };
+    return { ...j, agreed: inZone, binding: NEED_IDS.filter((id) => binding.has(id)) };
   });
-  const agreed = verdicts.filter((v) => v.agreed).length;
-  return { paths: Object.keys(cells[0]?.at ?? {}), shape, verdicts, shareAgreed: agreed / cells.length, failCounts };
+  const first = cells.find((c) => c);
+  return { paths: Object.keys(first?.at ?? {}), shape, verdicts, shareAgreed: evaluated ? agreed / evaluated : 0, failCounts };
 }
 
 /** Plain-language names of the needs, for tables and legends. */

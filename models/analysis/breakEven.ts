@@ -10,6 +10,7 @@ import { compile } from "../compile.js";
 import { evaluateContract, type ContractResults } from "../contract/evaluate.js";
 import type { Scenario } from "../scenario/schema.js";
 import { relativeEffects, simulateOutcomes } from "../simulate.js";
+import { meanOfFinite } from "../summary/dist.js";
 
 export type Party = "financier" | "payer";
 
@@ -40,11 +41,6 @@ function expectedMoney(party: Party, r: ContractResults): number {
   return s / r.trials;
 }
 
-function mean(xs: Float64Array): number | null {
-  let s = 0, n = 0;
-  for (const x of xs) if (Number.isFinite(x)) (s += x), n++;
-  return n ? s / n : null;
-}
 
 export function breakEven(scenario: Scenario, party: Party, options: BreakEvenOptions): BreakEven {
   const model = compile(scenario);
@@ -81,7 +77,7 @@ export function breakEven(scenario: Scenario, party: Party, options: BreakEvenOp
   }
   const scale = (lo + hi) / 2;
   const atBreakEven = at(scale).table;
-  const trueEffect = mean(relativeEffects(model, atBreakEven, measure, atBreakEven.counterfactual));
+  const trueEffect = meanOfFinite(relativeEffects(model, atBreakEven, measure, atBreakEven.counterfactual));
   let reach = 0;
   if (trueEffect !== null) for (const e of baseEffects) if (e >= trueEffect) reach++;
   return { party, measure: measureId, scale, trueEffect, probReach: trueEffect === null ? null : reach / baseEffects.length };

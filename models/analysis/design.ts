@@ -12,6 +12,7 @@ import { expectedBaseline } from "../expectation.js";
 import { MONEY_EPSILON } from "../constants.js";
 import { parseScenario } from "../scenario/parse.js";
 import { relativeEffects, simulateOutcomes } from "../simulate.js";
+import { meanOfFinite } from "../summary/dist.js";
 import { parsePath, replacePath } from "./path.js";
 import { SweepError } from "./sweep.js";
 
@@ -99,12 +100,9 @@ export function operatingCurves(input: unknown, designs: readonly Design[], opti
         missed += r.missedSuccess[t]!;
         paid += r.payments[t]!;
       }
-      const effects = relativeEffects(model, table, measure, table.counterfactual);
-      let s = 0, n = 0;
-      for (const e of effects) if (Number.isFinite(e)) (s += e), n++;
       options.onProgress?.(++done, total);
       const T = r.trials;
-      return { scale, trueEffect: n ? s / n : null, probPay: pay / T, probPayForNothing: nothing / T, probMissedSuccess: missed / T, meanPayments: paid / T };
+      return { scale, trueEffect: meanOfFinite(relativeEffects(model, table, measure, table.counterfactual)), probPay: pay / T, probPayForNothing: nothing / T, probMissedSuccess: missed / T, meanPayments: paid / T };
     });
     return { design: designs[di]!.label, points };
   });

@@ -32,6 +32,12 @@ export function dist(column: ArrayLike<number>): Dist | null {
   return { mean: finiteMean(sorted), p5: p5!, p25: p25!, p50: p50!, p75: p75!, p95: p95! };
 }
 
+/** The mean of a column's finite values; null when there are none. */
+export function meanOfFinite(column: ArrayLike<number>): number | null {
+  const sorted = sortedFinite(column);
+  return sorted.length ? finiteMean(sorted) : null;
+}
+
 /** The mean of sorted finite values, rescaled when their sum would overflow. */
 function finiteMean(sorted: Float64Array): number {
   const m = mean(sorted)!;

@@ -7,7 +7,7 @@
  * - {kind: "sweep", scenario, vary, trials, seed, cells}: the listed cells of a sweep, each
  *   posted as {type: "cell", index, cell} when done (a pool of these workers splits a grid);
  * - {kind: "ensemble", scenario, trials, seed}: tornado drivers of the financier's and payer's
- *   money, from one run;
+ *   money, and the payer's value of perfect information about everything, from one run;
  * - {kind: "breakEven", scenario, trials, seed}: both parties' break-even effects;
  * - {kind: "design", scenario, trials, seed}: operating curves of the standard designs;
  * - {kind: "information", scenario, outer, inner, seed}: the payer's EVPPI of the effects;
@@ -69,7 +69,8 @@ function handle(r: Request): unknown {
       return {
         financier: withLabels(tornado("financier's profit", run.results.profit, inputs)),
         payer: withLabels(tornado("payer's net saving", run.results.payerNet, inputs)),
-        summary: run.summary,
+        // Perfect information about everything, chance included: the ceiling on any study's value.
+        evpiAll: evpiAll(run.results.payerNetPV),
         elapsedMs: performance.now() - t0,
       };
     }
@@ -88,9 +89,8 @@ function handle(r: Request): unknown {
     case "information": {
       const s = parsed(r.scenario);
       const voi = valueOfInformation(s, { seed: r.seed, outer: r.outer, inner: r.inner, onProgress: progress });
-      const all = evpiAll(runScenario(s, { trials: r.outer * 20, seed: r.seed }).results.payerNetPV);
       const labels = voi.inputs.map((p) => describePath(r.scenario, p));
-      return { ...voi, labels, evpiAll: all, elapsedMs: performance.now() - t0 };
+      return { ...voi, labels, elapsedMs: performance.now() - t0 };
     }
     case "compare": {
       const summaries = r.scenarios.map((x, i) => {

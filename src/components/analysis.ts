@@ -21,7 +21,6 @@ const running = new Map<string, Job>();
 /** The newest request per channel: an older one still waiting its turn is dropped. */
 const newest = new Map<string, number>();
 let requests = 0;
-const finished = new Set<number>();
 
 let activeSweeps = 0;
 let idleWaiters: (() => void)[] = [];
@@ -57,6 +56,8 @@ function listen<T>(worker: Worker, onMessage: (m: { type: string } & Record<stri
 
 const never = new Promise<never>(() => {});
 let queue: Promise<void> = Promise.resolve();
+/** Per channel: lets the queue move past a request that a newer one on the channel replaced. */
+const skip = new Map<string, () => void>();
 
 /** One analysis request on one worker, after any sweep and after the analyses asked before it. */
 export function analyse<T>(url: string, channel: string, request: Record<string, unknown>, onProgress?: (done: number, total: number) => void): Promise<T> {
@@ -64,6 +65,8 @@ export function analyse<T>(url: string, channel: string, request: Record<string,
   newest.set(channel, id);
   const old = running.get(channel);
   if (old) endJob(channel, old);
+  skip.get(channel)?.();
+  const replaced = new Promise<void>((ok) => skip.set(channel, ok));
   // A short pause first lets a sweep that the same page is about to start claim the cores.
   const run = queue.then(() => new Promise((ok) => setTimeout(ok, 250))).then(whenNoSweep).then(() => {
     if (newest.get(channel) !== id) return never as Promise<T>;
@@ -73,19 +76,10 @@ export function analyse<T>(url: string, channel: string, request: Record<string,
     worker.postMessage(request);
     return result.finally(() => endJob(channel, job));
   });
-  // The next request waits for this one to settle, or to be cancelled (then it never settles:
-  // the terminated worker posts nothing, so watch the channel instead).
-  const done = run.then(() => {}, () => {}).finally(() => finished.add(id));
-  queue = Promise.race([done, cancelled(channel, id)]);
+  // The next request waits until this one settles, or is replaced (a replaced request's promise
+  // never settles: its worker was terminated and posts nothing).
+  queue = Promise.race([run.then(() => {}, () => {}), replaced]);
   return run;
-}
-
-/** Resolves once `channel` has moved on from request `id` (a newer request or a finished job). */
-function cancelled(channel: string, id: number): Promise<void> {
-  return new Promise((ok) => {
-    const check = () => (newest.get(channel) !== id || finished.has(id) ? ok() : setTimeout(check, 200));
-    check();
-  });
 }
 
 export interface SweepRun {

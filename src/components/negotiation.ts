@@ -86,7 +86,7 @@ export function zoneChart(
 ): SVGSVGElement | HTMLElement {
   const data = zone.verdicts.flatMap((v, i) => {
     const cell = o.cells[i];
-    if (!cell) return [];
+    if (!v || !cell) return [];
     const spec = COLOUR_BY[o.colourBy];
     const value = "get" in spec ? spec.get(cell) : null;
     return [{ x: v.at[o.xPath]!, y: v.at[o.yPath]!, category: zoneCategory(v.failing), value, binding: v.binding.length > 0, cell }];

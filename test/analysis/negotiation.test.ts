@@ -36,7 +36,7 @@ describe("zone of agreement", () => {
 
   test("a cell is in the zone exactly when every need is met; an undefined IRR fails the hurdle", () => {
     const zone = zoneOfAgreement(cells, [3, 3], needs);
-    expect(zone.verdicts.map((v) => (v.agreed ? 1 : 0))).toEqual([0, 0, 0, 1, 1, 0, 0, 0, 0]);
+    expect(zone.verdicts.map((v) => (v!.agreed ? 1 : 0))).toEqual([0, 0, 0, 1, 1, 0, 0, 0, 0]);
     expect(zone.shareAgreed).toBeCloseTo(2 / 9, 12);
     expect(zone.verdicts[0]!.failing).toEqual(["financier.irr"]);
     expect(zone.verdicts[5]!.failing).toEqual(["payer.net"]);
@@ -56,6 +56,16 @@ describe("zone of agreement", () => {
     const zone = zoneOfAgreement(cells, [3, 3], { ...needs, financier: { minMeanIrr: -1, maxProbLoss: 0.05 } });
     expect(zone.shareAgreed).toBe(0);
     expect(zone.failCounts["financier.loss"]).toBe(9);
+  });
+
+  test("a grid still filling in: holes get no verdict, bind nothing, and the share is of the cells done", () => {
+    const holes = cells.map((c, i) => ([3, 5, 8].includes(i) ? undefined : c));
+    const zone = zoneOfAgreement(holes, [3, 3], needs);
+    expect(zone.verdicts.map((v) => v === null)).toEqual([false, false, false, true, false, true, false, false, true]);
+    expect(zone.shareAgreed).toBeCloseTo(1 / 6, 12); // only (1,1) of the six evaluated cells
+    // (1,1): above it (0,1) fails the IRR hurdle; its other neighbours fail too or are not done.
+    expect(zone.verdicts[4]!.binding).toEqual(["financier.irr", "payer.net"]);
+    expect(zone.failCounts).toEqual({ "financier.irr": 3, "financier.loss": 0, "payer.net": 2, "payer.payForNothing": 0 });
   });
 
   test("the shape must match the cells", () => {
