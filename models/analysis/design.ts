@@ -10,6 +10,7 @@ import { compile } from "../compile.js";
 import { evaluateContract } from "../contract/evaluate.js";
 import { expectedBaseline } from "../expectation.js";
 import { MONEY_EPSILON } from "../constants.js";
+import { resolveFigureRefs } from "../figures/resolve.js";
 import { parseScenario } from "../scenario/parse.js";
 import { relativeEffects, simulateOutcomes } from "../simulate.js";
 import { meanOfFinite } from "../summary/dist.js";
@@ -55,7 +56,8 @@ export interface DesignOptions {
 export const DEFAULT_SCALES = [0, 0.25, 0.5, 0.75, 1, 1.5, 2] as const;
 
 /** Applies a design's changes to raw scenario JSON and validates the result. */
-export function applyDesign(input: unknown, design: Design) {
+export function applyDesign(raw: unknown, design: Design) {
+  const input = resolveFigureRefs(raw); // so a design can change a figure taken from the tables
   const json = structuredClone(input) as Record<string, unknown>;
   for (const [path, value] of Object.entries(design.changes)) replacePath(json, parsePath(path, input), value, path);
   let parsed = parseScenario(json);

@@ -7,6 +7,7 @@
 import { quantileSorted } from "d3-array";
 import { compile, type Model } from "../compile.js";
 import { evaluateContract, type ContractResults } from "../contract/evaluate.js";
+import { resolveFigureRefs } from "../figures/resolve.js";
 import { parseScenario, type Problem } from "../scenario/parse.js";
 import type { Scenario } from "../scenario/schema.js";
 import { simulateOutcomes, type OutcomeTable } from "../simulate.js";
@@ -110,7 +111,10 @@ export interface PreparedSweep {
   readonly commonOutcomes: boolean;
 }
 
-export function prepareSweep(input: unknown, vary: readonly Vary[], options: { trials?: number; seed?: string | number } = {}): PreparedSweep {
+export function prepareSweep(raw: unknown, vary: readonly Vary[], options: { trials?: number; seed?: string | number } = {}): PreparedSweep {
+  // Figures taken from the tables ({ref}) become their values first, so a path can vary them
+  // and no cell resolves them again.
+  const input = resolveFigureRefs(raw);
   const base = parseScenario(input);
   if (!base.ok) throw new SweepError(base.problems);
   const keys = vary.map((v) => parsePath(v.path, input));

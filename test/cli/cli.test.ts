@@ -501,3 +501,15 @@ describe.concurrent("utfall on every reference scenario in data/scenarios", { ti
     expect(Number.isFinite(json.payer.payments.mean)).toBe(true);
   });
 });
+
+describe.concurrent("utfall sweep over a figure taken from the tables", { timeout: 60_000 }, () => {
+  it("varies a {ref} field like any number (Norrköping's discount rate refers to the ASEK row)", async () => {
+    expect(norrkoping().valuation.discountRate).toHaveProperty("ref");
+    const r = await utfall("sweep", NORRKOPING, "--vary", "valuation.discountRate=0.01:0.05:3", "--trials", "300", "--json");
+    expect(r.status, r.stderr).toBe(0);
+    const cells = JSON.parse(r.stdout).cells;
+    expect(cells.map((c: { at: Record<string, number> }) => c.at["valuation.discountRate"])).toEqual([0.01, 0.03, 0.05]);
+    // A higher discount rate lowers society's net present value of the same simulated children.
+    expect(cells[0].society.meanNpv).toBeGreaterThan(cells[2].society.meanNpv);
+  });
+});
