@@ -4,6 +4,7 @@
  * page's text does (`12,3 mnkr`, `45 %` for SEK).
  */
 import * as Plot from "@observablehq/plot";
+import { quantile } from "d3-array";
 import { formatNumber, formatPercent, localeOf } from "../models/format.js";
 import type { FanPoint } from "../models/index.js";
 
@@ -107,6 +108,8 @@ export interface HistogramOptions {
   xTickFormat?: (x: number) => string;
   /** Tick format for the share of trials. */
   yTickFormat: (y: number) => string;
+  /** Default "↑ Share of trials". */
+  yLabel?: string;
   /** Splits the bars into stacked groups, e.g. total loss vs. the rest. */
   group?: (x: number) => string;
   /** Colours by group, in the order of `groups`. */
@@ -134,7 +137,7 @@ export function histogram(values: ArrayLike<number>, o: HistogramOptions): SVGSV
     height: o.height ?? 260,
     marginLeft: 48,
     x: { label: o.xLabel, domain: o.xDomain, tickFormat: o.xTickFormat },
-    y: { label: "↑ Share of trials", tickFormat: o.yTickFormat, grid: true },
+    y: { label: o.yLabel ?? "↑ Share of trials", tickFormat: o.yTickFormat, grid: true },
     color: o.groups ? { domain: o.groups.domain, range: o.groups.range, legend: true } : undefined,
     marks: [
       Plot.rectY(
@@ -159,6 +162,18 @@ export function histogram(values: ArrayLike<number>, o: HistogramOptions): SVGSV
       Plot.ruleY([0]),
     ],
   });
+}
+
+/**
+ * Bin edges for a per-trial column: its 0.1 % to 99.9 % range (so a few extreme trials do not
+ * squeeze the rest into one bar), widened to take in `include` (zero, a cap) and padded by a
+ * bin's width on each side, so a spike at an included value is not at the edge.
+ */
+export function trimmedEdges(values: ArrayLike<number>, include: readonly number[] = [], count = 40): number[] {
+  const finite = Array.from(values).filter(Number.isFinite);
+  const lo = Math.min(quantile(finite, 0.001) ?? 0, ...include), hi = Math.max(quantile(finite, 0.999) ?? 0, ...include);
+  const pad = (hi - lo) / count || 1;
+  return binEdges(lo - pad, hi + pad, count);
 }
 
 /** Evenly spaced bin edges covering [lo, hi] with about `count` bins on round steps. */

@@ -6,7 +6,8 @@
 import * as Plot from "@observablehq/plot";
 import { formatMoney, formatNumber, formatPercent } from "../models/format.js";
 import type { MoneyFlowYear } from "../models/index.js";
-import { binEdges } from "./charts.js";
+import { resolveMoney } from "../models/compile.js";
+import { millionsAxis } from "./charts.js";
 
 /** Print width: A4 (210 mm) less 2 × 15 mm margins is 680 CSS pixels. */
 export const PRINT_WIDTH = 680;
@@ -26,11 +27,6 @@ export function miljoner(x: number | null | undefined, currency = "SEK"): string
   return `${formatNumber(x / 1e6, "sv-SE", 1)} miljoner ${word}`;
 }
 
-/** Axis ticks in millions: `2,5`. */
-export function miljonTick(x: number): string {
-  const m = x / 1e6;
-  return formatNumber(m, "sv-SE", Number.isInteger(Math.round(m * 10) / 10) && Math.abs(m - Math.round(m)) < 1e-9 ? 0 : 1);
-}
 
 /** A chance as a percentage; near 0 or 1 without false precision. */
 export function procent(p: number | null | undefined): string {
@@ -67,8 +63,7 @@ export function measureName(id: string): string {
   return MEASURE[id] ?? MEASURE[id.slice(id.lastIndexOf(".") + 1)] ?? `måttet ”${id}”`;
 }
 
-type Money = number | { ofCapital: number };
-const amount = (m: Money | undefined, capital: number): number | undefined => (m == null ? undefined : typeof m === "number" ? m : m.ofCapital * capital);
+type Money = Parameters<typeof resolveMoney>[0];
 const yearOf = (period: number, ppy: number) => Math.floor(period / ppy) + 1;
 
 /** One sentence per payment rule, in plain Swedish. */
@@ -78,7 +73,7 @@ export function ruleSentences(scenario: Record<string, any>): string[] {
   const cur: string = scenario.currency ?? "SEK";
   const ppy: number = scenario.periodsPerYear ?? 4;
   const followUp: number = scenario.measurement?.followUpPeriods ?? 0;
-  const money = (m: Money | undefined) => miljoner(amount(m, capital), cur);
+  const money = (m: Money | undefined) => miljoner(m == null ? undefined : resolveMoney(m, capital), cur);
   const capText = (r: Record<string, any>) => (r.cap == null ? "" : `, högst ${money(r.cap)}`);
   const when = (r: Record<string, any>) => {
     const lag = r.lagPeriods ?? 0;
@@ -145,7 +140,7 @@ export function flowDiagram(cases: { median: FlowCase; bad: FlowCase }, currency
     `<text x="${x}" y="${y}" text-anchor="${anchor}" font-size="12" fill="${color}">${lines.map((l, i) => `<tspan x="${x}" dy="${i ? 15 : 0}"${i === 0 ? ' font-weight="600"' : ""}>${esc(l)}</tspan>`).join("")}</text>`;
   const arrow = (x1: number, y1: number, x2: number, y2: number, color: string, dashed = false) =>
     `<line x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}" stroke="${color}" stroke-width="3" ${dashed ? 'stroke-dasharray="6,4"' : ""} marker-end="url(#pil-${color.slice(1)})"/>`;
-  const markers = Object.values(FLOW_COLOR)
+  const markers = [...Object.values(FLOW_COLOR), "#666666"]
     .map((c) => `<marker id="pil-${c.slice(1)}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="${c}"/></marker>`)
     .join("");
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="Vem betalar vem" style="max-width:100%;height:auto;font-family:var(--sans-serif)">
@@ -187,50 +182,13 @@ export function flowsByYearChart(cases: { median: FlowCase; bad: FlowCase }, cur
     fx: { label: null, padding: 0.15 },
     fy: { label: null, axis: null, domain: [caseName.median, caseName.bad], padding: 0.2 },
     x: { axis: null, domain: used.map((k) => FLOW[k]) },
-    y: { label: null, tickFormat: miljonTick, grid: true },
+    y: { label: null, tickFormat: millionsAxis("SEK").tickFormat, grid: true },
     color: { domain: used.map((k) => FLOW[k]), range: used.map((k) => FLOW_COLOR[k]), legend: true },
     marks: [
       Plot.barY(rows, { fx: "år", fy: "fall", x: "flöde", y: "belopp", fill: "flöde" }),
       Plot.ruleY([0]),
       // Each row's case named above it, in the first year's panel.
       Plot.text([caseName.median, caseName.bad], { fy: (d: string) => d, fx: () => "År 1", frameAnchor: "top-left", dy: -14, text: (d: string) => `${d}, miljoner ${CURRENCY_WORD[currency] ?? currency} per år`, fontWeight: "bold", fontSize: 12 }),
-    ],
-  });
-}
-
-export interface HistogramText {
-  title: string;
-  subtitle: string;
-  xLabel: string;
-}
-
-/** Share of simulations per bin, with Swedish labels; optional groups (colours) and a reference line. */
-export function andelHistogram(
-  values: ArrayLike<number>,
-  text: HistogramText,
-  o: { group?: (x: number) => string; groups?: { domain: string[]; range: string[] }; line?: { x: number; label: string }; width?: number; bins?: number },
-): SVGSVGElement | HTMLElement {
-  const rows: { v: number; g: string }[] = [];
-  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) rows.push({ v: values[i]!, g: o.group ? o.group(values[i]!) : "" });
-  const sorted = rows.map((r) => r.v).sort((a, b) => a - b);
-  const lo = Math.min(sorted[Math.floor(0.001 * (sorted.length - 1))] ?? 0, o.line?.x ?? Infinity, 0);
-  const hi = Math.max(sorted[Math.ceil(0.999 * (sorted.length - 1))] ?? 0, o.line?.x ?? -Infinity, 0);
-  const pad = (hi - lo) / 40 || 1;
-  return Plot.plot({
-    title: text.title,
-    subtitle: text.subtitle,
-    width: Math.min(o.width ?? PRINT_WIDTH, PRINT_WIDTH),
-    height: 230,
-    marginLeft: 48,
-    x: { label: text.xLabel, tickFormat: miljonTick },
-    y: { label: "↑ Andel av simuleringarna", tickFormat: (y: number) => formatPercent(y, "sv-SE", 0), grid: true },
-    color: o.groups ? { ...o.groups, legend: true } : undefined,
-    marks: [
-      Plot.rectY(rows, Plot.binX<Plot.RectYOptions>({ y: "proportion" }, { x: "v", thresholds: binEdges(lo - pad, hi + pad, o.bins ?? 40), fill: o.group ? "g" : "#c0392b", insetLeft: 0.5, insetRight: 0.5 })),
-      ...(o.line
-        ? [Plot.ruleX([o.line.x], { stroke: "currentColor", strokeDasharray: "4,3" }), Plot.text([o.line.x], { x: (d: number) => d, frameAnchor: "top", dx: -4, dy: 2, textAnchor: "end", text: () => o.line!.label })]
-        : []),
-      Plot.ruleY([0]),
     ],
   });
 }
