@@ -163,8 +163,9 @@ function writeOut(path: string, text: string): void {
 function parseLocale(value: string | undefined, currency: string): CsvDialect {
   if (value === undefined) return csvDialect(localeOf(currency));
   try {
-    if (value === "" || Intl.getCanonicalLocales(value).length !== 1) throw new RangeError();
-    return csvDialect(Intl.getCanonicalLocales(value)[0]!);
+    const tags = value === "" ? [] : Intl.getCanonicalLocales(value);
+    if (tags.length !== 1) throw new RangeError();
+    return csvDialect(tags[0]!);
   } catch {
     throw new InputError([`--locale: must be a language tag such as sv-SE or en-GB, got ${JSON.stringify(value)}`]);
   }
@@ -222,7 +223,7 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
     if (rest.length) throw new InputError([`unexpected argument "${rest[0]}"`, USAGE]);
     if (command === "validate") {
       if (values.trials !== undefined || values.seed !== undefined || values.json || values.csv || values.out !== undefined || values.locale !== undefined) {
-        throw new InputError(["validate takes no --trials, --seed or --json"]);
+        throw new InputError(["validate takes no --trials, --seed or --json, and no --csv, --out or --locale"]);
       }
       loadScenario(file);
       out.write(`${file}: valid\n`);
@@ -243,8 +244,7 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
     const { summary } = run;
     if (outFile) {
       const columns = trialColumns(run);
-      const meta = { scenario: summary.scenario, trials: summary.trials, seed: summary.seed, currency: summary.currency };
-      writeOut(outFile.path, outFile.format === "csv" ? trialsCsv(columns, dialect) : trialsJson(columns, meta) + "\n");
+      writeOut(outFile.path, outFile.format === "csv" ? trialsCsv(columns, dialect) : trialsJson(columns, summary) + "\n");
     }
     out.write(values.json ? JSON.stringify(summary) + "\n" : values.csv ? summaryCsv(summary, dialect) : renderSummary(summary) + "\n");
     return 0;

@@ -1,6 +1,6 @@
 /** The readable summary `utfall run` prints without --json. */
 import { formatMoney, formatNumber, formatPercent, localeOf } from "../models/format.js";
-import type { Comparison, Dist, Summary } from "../models/index.js";
+import { formatKeyFigure, PARTY_NAMES, type Comparison, type Dist, type Summary } from "../models/index.js";
 
 type Cell = (x: number | null | undefined) => string;
 
@@ -54,21 +54,13 @@ export function renderSummary(s: Summary): string {
 
 /** Key figures of several scenarios side by side, each in its own currency's format. */
 export function renderComparison(c: Comparison): string {
-  const cell = (kind: string, v: number | null, currency: string) => {
-    const locale = localeOf(currency);
-    if (v === null) return "–";
-    if (kind === "money") return formatMoney(v, currency, locale);
-    if (kind === "multiple") return formatNumber(v, locale, 2);
-    return formatPercent(v, locale, 1);
-  };
-  const party = (p: string) => (p === "contract" ? "Contract" : p[0]!.toUpperCase() + p.slice(1));
   const first = c.scenarios[0]!;
   return [
     `${c.scenarios.length} scenarios, ${formatNumber(first.trials, localeOf(first.currency))} trials each, seed ${first.seed}; money undiscounted, in each scenario's currency`,
     "",
     align([
       ["", ...c.scenarios.map((s) => s.name)],
-      ...c.rows.map((r) => [`${party(r.party)}: ${r.label}`, ...r.values.map((v, i) => cell(r.kind, v, c.scenarios[i]!.currency))]),
+      ...c.rows.map((r) => [`${PARTY_NAMES[r.party]}: ${r.label}`, ...r.values.map((v, i) => formatKeyFigure(r.kind, v, c.scenarios[i]!.currency))]),
     ]),
   ].join("\n");
 }

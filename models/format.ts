@@ -31,9 +31,14 @@ export function formatMillions(x: number | null | undefined, currency = "SEK", l
   const m = formatter(locale, { maximumFractionDigits: 1, minimumFractionDigits: 1 }).format(x / 1e6);
   if (currency === "SEK") return `${m} mnkr`;
   // The sign goes before the symbol: −£0.3M, not £-0.3M.
-  const symbol = formatter(locale, { style: "currency", currency }).formatToParts(0).find((p) => p.type === "currency")?.value ?? currency;
+  const symbol = currencySymbol(currency, locale);
   const abs = formatter(locale, { maximumFractionDigits: 1, minimumFractionDigits: 1 }).format(Math.abs(x) / 1e6);
   return `${x < 0 && abs !== "0.0" ? "−" : ""}${symbol}${abs}M`;
+}
+
+/** The symbol a currency is written with in a locale: kr for SEK in Swedish, £ for GBP in English. */
+export function currencySymbol(currency: string, locale = localeOf(currency)): string {
+  return formatter(locale, { style: "currency", currency }).formatToParts(0).find((p) => p.type === "currency")?.value ?? currency;
 }
 
 /** A fraction as a percentage: `12,3 %` in Swedish, `12.3%` in English. */

@@ -17,7 +17,7 @@ export { zoneOfAgreement, slack, DEFAULT_NEEDS, NEED_IDS, NEED_LABELS, type Need
 export { tornado, driver, type Tornado, type Driver, type TornadoOptions } from "./analysis/tornado.js";
 export { valueOfInformation, evppiFromConditionalMeans, evpiAll, type ValueOfInformation, type InformationOptions } from "./analysis/information.js";
 export { operatingCurves, standardDesigns, applyDesign, DEFAULT_SCALES, type Design, type OperatingCurve, type OperatingPoint } from "./analysis/design.js";
-export { compareSummaries, KEY_FIGURES, type Comparison, type ComparisonRow, type KeyFigure, type FigureKind } from "./analysis/compare.js";
+export { compareSummaries, formatKeyFigure, PARTY_NAMES, KEY_FIGURES, type Comparison, type ComparisonRow, type KeyFigure, type FigureKind } from "./analysis/compare.js";
 export { describePath } from "./analysis/labels.js";
-export { csvDialect, csvNumber, toCsv, trialColumns, trialsCsv, trialsJson, summaryRows, summaryCsv, currencySymbol, type CsvDialect, type TrialColumns, type SummaryRow } from "./export/index.js";
+export { csvDialect, csvNumber, toCsv, trialColumns, trialsCsv, trialsJson, summaryRows, summaryCsv, type CsvDialect, type TrialColumns, type SummaryRow } from "./export/index.js";
 export { moneyFlows, trialAtQuantile, type MoneyFlowYear } from "./contract/moneyFlows.js";

@@ -2,6 +2,7 @@
  * Scenario comparison: the key figures of several runs side by side, each figure once, with
  * how it is read (a share, a rate, money) so every view formats it the same way.
  */
+import { formatChance, formatMillions, formatMoney, formatNumber, formatPercent, localeOf } from "../format.js";
 import type { Summary } from "../summary/summarize.js";
 
 export type FigureKind = "money" | "rate" | "share" | "multiple";
@@ -59,4 +60,21 @@ export function compareSummaries(summaries: readonly Summary[]): Comparison {
       }),
     })),
   };
+}
+
+export const PARTY_NAMES: Record<KeyFigure["party"], string> = { financier: "Financier", payer: "Payer", society: "Society", contract: "Contract" };
+
+/** A key figure as its reader expects it, in the currency's locale; money in full or in millions. */
+export function formatKeyFigure(kind: FigureKind, v: number | null, currency: string, o: { millions?: boolean } = {}): string {
+  const locale = localeOf(currency);
+  switch (kind) {
+    case "money":
+      return o.millions ? formatMillions(v, currency, locale) : formatMoney(v, currency, locale);
+    case "multiple":
+      return formatNumber(v, locale, 2);
+    case "rate":
+      return formatPercent(v, locale, 1);
+    case "share":
+      return formatChance(v, locale);
+  }
 }

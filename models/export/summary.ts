@@ -4,6 +4,7 @@
  */
 import type { Dist } from "../summary/dist.js";
 import type { Summary } from "../summary/summarize.js";
+import { currencySymbol } from "../format.js";
 import { toCsv, type CsvDialect } from "./csv.js";
 
 export interface SummaryRow {
@@ -19,13 +20,6 @@ const DIST_KEYS = ["mean", "p5", "p25", "p50", "p75", "p95"] as const;
 
 function isDist(x: unknown): x is Dist {
   return typeof x === "object" && x !== null && DIST_KEYS.every((k) => typeof (x as Record<string, unknown>)[k] === "number");
-}
-
-/** kr for SEK, £ for GBP: the symbol the scenario's currency is written with. */
-export function currencySymbol(currency: string): string {
-  const locale = currency === "SEK" ? "sv-SE" : "en-GB";
-  const part = new Intl.NumberFormat(locale, { style: "currency", currency }).formatToParts(0).find((p) => p.type === "currency");
-  return part?.value ?? currency;
 }
 
 function unitOf(path: string, currency: string): string {

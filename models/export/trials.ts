@@ -3,6 +3,7 @@
  * --out` writes, so a downloaded file and the CLI's file hold the same numbers.
  */
 import type { Run } from "../run.js";
+import type { Summary } from "../summary/summarize.js";
 import { toCsv, type CsvDialect } from "./csv.js";
 
 /** Column id → one value per trial. Flags are 0/1; money is nominal unless named PV/Npv. */
@@ -19,17 +20,14 @@ export function trialUnit(id: string): "money" | "fraction per year" | "multiple
 const FLAGS = ["delivered", "loss", "totalLoss", "payerNetCost", "payForNothing", "missedSuccess"] as const;
 
 /** The per-trial columns of a run, in export order; payments by budget year as paymentsYear1…N. */
-export function trialColumns(run: Pick<Run, "model" | "outcomes" | "results">): TrialColumns {
-  const { model, outcomes, results: r } = run;
+export function trialColumns(run: Pick<Run, "outcomes" | "results">): TrialColumns {
+  const { outcomes, results: r } = run;
   const T = r.trials, Y = r.years;
   const column = (f: (t: number) => number) => Float64Array.from({ length: T }, (_, t) => f(t));
   const byYear: TrialColumns = {};
   for (let y = 0; y < Y; y++) byYear[`paymentsYear${y + 1}`] = column((t) => r.paymentsByYear[t * Y + y]!);
-  const avoided = column((t) => {
-    let sum = 0;
-    for (let y = 0; y < model.years; y++) sum += outcomes.avoidedByYear[t * model.years + y]!;
-    return sum;
-  });
+  // As the summary defines them: the payer's net plus what it paid.
+  const avoided = column((t) => r.payerNet[t]! + r.payments[t]!);
   return {
     delivered: Float64Array.from(outcomes.delivered),
     payments: r.payments,
@@ -64,15 +62,12 @@ export function trialsCsv(columns: TrialColumns, dialect: CsvDialect): string {
   return toCsv(["trial", ...ids], rows, dialect);
 }
 
-export interface TrialsMeta {
-  scenario: string;
-  trials: number;
-  seed: string | number;
-  currency: string;
-}
+/** What the JSON file says the trials are: the run summary's name, trials, seed and currency. */
+export type TrialsMeta = Pick<Summary, "scenario" | "trials" | "seed" | "currency">;
 
 /** `{scenario, trials, seed, currency, units, rows: [{trial, …}]}`; a missing value is null, never NaN. */
-export function trialsJson(columns: TrialColumns, meta: TrialsMeta): string {
+export function trialsJson(columns: TrialColumns, summary: TrialsMeta): string {
+  const meta = { scenario: summary.scenario, trials: summary.trials, seed: summary.seed, currency: summary.currency };
   const ids = Object.keys(columns);
   const units = Object.fromEntries(ids.map((id) => [id, trialUnit(id)]));
   const rows = Array.from({ length: trialCount(columns) }, (_, t) => {

@@ -63,7 +63,6 @@ export function exportBar(pageRun: PageRun, lang: "en" | "sv" = "en"): HTMLEleme
   const s = result.summary;
   const dialect = csvDialect(localeOf(s.currency));
   const stem = fileStem(s.scenario);
-  const meta = { scenario: s.scenario, trials: s.trials, seed: s.seed, currency: s.currency };
   const csv = "text/csv;charset=utf-8", json = "application/json";
   const button = (label: string, name: string, onclick: () => void) => {
     const b = Object.assign(document.createElement("button"), { type: "button", textContent: label, onclick });
@@ -81,7 +80,7 @@ export function exportBar(pageRun: PageRun, lang: "en" | "sv" = "en"): HTMLEleme
     button(t.summaryCsv, "summary-csv", () => save(`${stem}-${t.suffix.summary}.csv`, summaryCsv(s, dialect), csv)),
     button(t.summaryJson, "summary-json", () => save(`${stem}-${t.suffix.summary}.json`, JSON.stringify(s, null, 2) + "\n", json)),
     button(t.trialsCsv, "trials-csv", () => save(`${stem}-${t.suffix.trials}.csv`, trialsCsv(result.columns, dialect), csv)),
-    button(t.trialsJson, "trials-json", () => save(`${stem}-${t.suffix.trials}.json`, trialsJson(result.columns, meta) + "\n", json)),
+    button(t.trialsJson, "trials-json", () => save(`${stem}-${t.suffix.trials}.json`, trialsJson(result.columns, s) + "\n", json)),
     button(t.scenario, "scenario", () => save(`${stem}.json`, JSON.stringify(pageRun.scenario, null, 2) + "\n", json)),
     link,
     Object.assign(
