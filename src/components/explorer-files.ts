@@ -3,16 +3,20 @@ import { resolveFigureRefs } from "../models/figures/resolve.js";
 
 const isObject = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === "object" && !Array.isArray(x);
 
-/** "Norrköping 2016" → "norrkoping-2016.json". */
-export function scenarioFileName(scenario: unknown): string {
-  const name = isObject(scenario) && typeof scenario.name === "string" ? scenario.name : "";
+/** "Norrköping 2016" → "norrkoping-2016": a file name without spaces or diacritics. */
+export function fileStem(name: string): string {
   const slug = name
     .normalize("NFD")
     .replace(/[\u0300-\u036f]/g, "")
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "");
-  return `${slug || "scenario"}.json`;
+  return slug || "scenario";
+}
+
+/** "Norrköping 2016" → "norrkoping-2016.json". */
+export function scenarioFileName(scenario: unknown): string {
+  return `${fileStem(isObject(scenario) && typeof scenario.name === "string" ? scenario.name : "")}.json`;
 }
 
 /** The scenario as a file: indented JSON, as the reference scenarios are written. */

@@ -6,6 +6,7 @@
  */
 import { csvDialect, summaryCsv, trialsCsv, trialsJson } from "../models/export/index.js";
 import { localeOf } from "../models/format.js";
+import { fileStem, scenarioBlob } from "./explorer-files.js";
 import type { PageRun } from "./scenario-run.js";
 import { encodeState } from "./state.js";
 
@@ -36,13 +37,8 @@ const LABELS = {
   },
 };
 
-/** "Norrköping 2016" → "norrkoping-2016": a file name without spaces or diacritics. */
-export function fileStem(name: string): string {
-  return name.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "scenario";
-}
-
-function save(filename: string, text: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+function save(filename: string, content: string | Blob, type: string): void {
+  const url = URL.createObjectURL(typeof content === "string" ? new Blob([content], { type }) : content);
   const a = Object.assign(document.createElement("a"), { href: url, download: filename });
   document.body.append(a);
   a.click();
@@ -81,7 +77,7 @@ export function exportBar(pageRun: PageRun, lang: "en" | "sv" = "en"): HTMLEleme
     button(t.summaryJson, "summary-json", () => save(`${stem}-${t.suffix.summary}.json`, JSON.stringify(s, null, 2) + "\n", json)),
     button(t.trialsCsv, "trials-csv", () => save(`${stem}-${t.suffix.trials}.csv`, trialsCsv(result.columns, dialect), csv)),
     button(t.trialsJson, "trials-json", () => save(`${stem}-${t.suffix.trials}.json`, trialsJson(result.columns, s) + "\n", json)),
-    button(t.scenario, "scenario", () => save(`${stem}.json`, JSON.stringify(pageRun.scenario, null, 2) + "\n", json)),
+    button(t.scenario, "scenario", () => save(`${stem}.json`, scenarioBlob(pageRun.scenario), json)),
     link,
     Object.assign(
       button("⧉", "copy-link", () => {
