@@ -20,4 +20,4 @@ export { operatingCurves, standardDesigns, applyDesign, DEFAULT_SCALES, type Des
 export { compareSummaries, formatKeyFigure, PARTY_NAMES, KEY_FIGURES, type Comparison, type ComparisonRow, type KeyFigure, type FigureKind } from "./analysis/compare.js";
 export { describePath } from "./analysis/labels.js";
 export { csvDialect, csvNumber, toCsv, trialColumns, trialsCsv, trialsJson, summaryRows, summaryCsv, type CsvDialect, type TrialColumns, type SummaryRow } from "./export/index.js";
-export { moneyFlows, trialAtQuantile, type MoneyFlowYear } from "./contract/moneyFlows.js";
+export { moneyFlows, trialAtQuantile, trialsAtQuantiles, type MoneyFlowYear } from "./contract/moneyFlows.js";

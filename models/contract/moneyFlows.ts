@@ -47,8 +47,13 @@ export function moneyFlows(run: Pick<Run, "model" | "outcomes" | "results">, tri
  * order): p = 0.5 is a typical trial, p = 0.05 one that 1 in 20 trials are worse than.
  */
 export function trialAtQuantile(values: ArrayLike<number>, p: number): number {
+  return trialsAtQuantiles(values, [p])[0]!;
+}
+
+/** The trials at several quantiles, with one sort. */
+export function trialsAtQuantiles(values: ArrayLike<number>, ps: readonly number[]): number[] {
   const order = Array.from({ length: values.length }, (_, i) => i).filter((i) => Number.isFinite(values[i]!));
   if (order.length === 0) throw new RangeError("trialAtQuantile: no finite values");
   order.sort((a, b) => values[a]! - values[b]! || a - b);
-  return order[Math.round(p * (order.length - 1))]!;
+  return ps.map((p) => order[Math.round(p * (order.length - 1))]!);
 }

@@ -4,7 +4,7 @@
  * {type: "invalid", problems}. The engine is the same one the CLI and the tests call, so the
  * same scenario and seed give the same numbers here.
  */
-import { fan, moneyFlows, parseScenario, runScenario, trialAtQuantile, trialColumns } from "../models/index.js";
+import { fan, moneyFlows, parseScenario, runScenario, trialColumns, trialsAtQuantiles } from "../models/index.js";
 
 export interface RunRequest {
   scenario: unknown;
@@ -39,11 +39,9 @@ self.onmessage = (event: MessageEvent<RunRequest>) => {
   // The same columns `utfall run --out` writes, so a page's download equals the CLI's file.
   const columns = trialColumns(run);
   // A typical trial and a bad one for the payer (5th percentile of its net), for the money-flow picture.
-  const flowCase = (p: number) => {
-    const trial = trialAtQuantile(results.payerNet, p);
-    return { p, trial, payerNet: results.payerNet[trial]!, profit: results.profit[trial]!, years: moneyFlows(run, trial) };
-  };
-  const flowCases = { median: flowCase(0.5), bad: flowCase(0.05) };
+  const [typical, bad] = trialsAtQuantiles(results.payerNet, [0.5, 0.05]);
+  const flowCase = (p: number, trial: number) => ({ p, trial, payerNet: results.payerNet[trial]!, profit: results.profit[trial]!, years: moneyFlows(run, trial) });
+  const flowCases = { median: flowCase(0.5, typical!), bad: flowCase(0.05, bad!) };
   const fans = {
     financierFlows: fan(results.flows!, results.periods),
     paymentsByYear: fan(results.paymentsByYear, results.years),
