@@ -220,10 +220,10 @@ export function cohortValue(column: Float64Array, table: OutcomeTable, trial: nu
   return s;
 }
 
-/** Per-trial relative improvement of a measure, pooled over cohorts, against `reference`. */
-export function relativeEffects(model: Model, table: OutcomeTable, measure: number, reference: Float64Array): Float64Array {
+/** Per-trial relative improvement of a measure against `reference`, pooled over cohorts (cohort −1) or for one cohort. */
+export function relativeEffects(model: Model, table: OutcomeTable, measure: number, reference: Float64Array, cohort = -1): Float64Array {
   const higher = model.measures[measure]!.higherIsBetter;
   return Float64Array.from({ length: table.trials }, (_, t) =>
-    relativeImprovement(cohortValue(table.treated, table, t, -1, measure), cohortValue(reference, table, t, -1, measure), higher),
+    relativeImprovement(cohortValue(table.treated, table, t, cohort, measure), cohortValue(reference, table, t, cohort, measure), higher),
   );
 }

@@ -31,12 +31,7 @@ export function caseMetric(run: Run, metric: CaseMetric): Float64Array {
     const size = model.cohortSizes[metric.cohort]!;
     return Float64Array.from({ length: table.trials }, (_, t) => cohortValue(table.treated, table, t, metric.cohort, m) / size);
   }
-  if (metric.cohort === undefined) return relativeEffects(model, table, m, table.comparator);
-  const c = metric.cohort, higher = model.measures[m]!.higherIsBetter;
-  return Float64Array.from({ length: table.trials }, (_, t) => {
-    const treated = cohortValue(table.treated, table, t, c, m), ref = cohortValue(table.comparator, table, t, c, m);
-    return ref === 0 ? NaN : (higher ? treated - ref : ref - treated) / Math.abs(ref);
-  });
+  return relativeEffects(model, table, m, table.comparator, metric.cohort ?? -1);
 }
 
 /** Where a value falls among a column's finite values: shares of trials below it and at or below it. */

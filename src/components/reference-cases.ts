@@ -3,7 +3,8 @@
  * same quantity (precomputed by src/data/reference-cases.json.ts), in words and as a histogram.
  */
 import * as Plot from "@observablehq/plot";
-import { formatMillions, formatPercent, localeOf } from "../models/format.js";
+import { formatChance, formatMillions, formatNumber, formatPercent, localeOf } from "../models/format.js";
+import { percentTicks } from "./charts.js";
 
 export interface Bin { x0: number; x1: number; share: number }
 export interface CaseActual {
@@ -35,7 +36,7 @@ export function tailOf(a: CaseActual): "low" | "high" | null {
 
 /** Where the published result falls, in one sentence. */
 export function rankSentence(a: CaseActual, currency: string): string {
-  const pct = (x: number) => formatPercent(x, localeOf(currency), x > 0 && x < 0.01 ? 1 : 0);
+  const pct = (x: number) => formatChance(x, localeOf(currency));
   const f = metricFormat(a.metric.kind, currency);
   if (a.side === "atMost") return `In ${pct(a.rank.atOrBelow)} of simulated contracts the result was ${f(a.value)} or worse, as it was in reality.`;
   const above = 1 - a.rank.atOrBelow;
@@ -55,9 +56,9 @@ export function actualChart(a: CaseActual, currency: string, width = 640): SVGSV
     width,
     height: 200,
     marginLeft: 48,
-    subtitle: `Share of ${a.rank.n.toLocaleString("en-GB")} simulated contracts by ${a.label.toLowerCase()}; the red line is the published result (${a.published}).`,
+    subtitle: `Share of ${formatNumber(a.rank.n, locale)} simulated contracts by ${a.label.toLowerCase()}; the red line is the published result (${a.published}).`,
     x: { label: `${a.label} →`, tickFormat: f },
-    y: { label: "↑ Share of trials", tickFormat: (d: number) => formatPercent(d, locale, 0), grid: true },
+    y: { label: "↑ Share of trials", tickFormat: percentTicks(currency), grid: true },
     marks: [
       Plot.rectY(a.bins, { x1: "x0", x2: "x1", y: "share", fill: "steelblue", insetLeft: 0.5, insetRight: 0.5 }),
       Plot.ruleX([a.value], { stroke: "#c0392b", strokeWidth: 2.5 }),

@@ -38,12 +38,14 @@ function histogram(column: Float64Array, include: number) {
   const width = (b - a) / BINS || 1;
   const thresholds = Array.from({ length: BINS - 1 }, (_, i) => a + (i + 1) * width);
   const bins = bin().domain([a, b]).thresholds(thresholds)(finite.map((x) => Math.min(Math.max(x, a), b)));
-  return bins.map((g) => ({ x0: g.x0!, x1: g.x1!, share: g.length / column.length }));
+  // Shares of the trials that have a value, as the page's "share of n" says.
+  return bins.map((g) => ({ x0: g.x0!, x1: g.x1!, share: g.length / finite.length }));
 }
 
 const index = dataFile("reference-cases.json");
 const cases = index.cases.map((c: { id: string; scenario: string; family: string; teaches: string; actuals: Actual[] }) => {
-  const raw = dataFile(`scenarios/${c.scenario}`);
+  // Table references resolved once: what is parsed, listed and opened in the explorer.
+  const raw = resolveFigureRefs(dataFile(`scenarios/${c.scenario}`)) as Record<string, unknown>;
   const parsed = parseScenario(raw);
   if (!parsed.ok) throw new Error(`${c.scenario}: ${parsed.problems.map((p) => `${p.path}: ${p.message}`).join("; ")}`);
   const run = runScenario(parsed.scenario, { trials: TRIALS, seed: SEED });
@@ -57,8 +59,7 @@ const cases = index.cases.map((c: { id: string; scenario: string; family: string
     currency: parsed.scenario.currency,
     family: c.family,
     teaches: c.teaches,
-    // The scenario with its table references resolved: what the explorer opens.
-    scenario: resolveFigureRefs(raw),
+    scenario: raw,
     terms: figures
       .filter((f) => f.section === "contract" || f.section === "population" || f.path.startsWith("measurement"))
       .filter((f) => f.figure)

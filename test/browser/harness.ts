@@ -180,3 +180,9 @@ export async function startSite(): Promise<Site> {
     }
   };
 }
+
+/** Text with Intl's no-break spaces ("1 234 kr", "64 %") as plain spaces. */
+export const plainSpaces = (s: string) => s.replace(/[\u00a0\u202f]/g, " ");
+
+/** A page's text (or an element's), with plain spaces. */
+export const textOf = async (p: {page: import("playwright-core").Page}, selector = "main") => plainSpaces(await p.page.locator(selector).innerText());

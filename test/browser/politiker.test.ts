@@ -7,13 +7,11 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterAll, beforeAll, expect, test} from "vitest";
 import {readAsExcel} from "../helpers/excel.ts";
-import {ROOT, SCREENSHOTS, startSite, type OpenedPage, type Site} from "./harness.ts";
+import {ROOT, SCREENSHOTS, startSite, type OpenedPage, type Site, plainSpaces} from "./harness.ts";
 
 let site: Site;
 let p: OpenedPage;
 const tmp = mkdtempSync(join(tmpdir(), "utfall-politiker-"));
-/** Page text with Intl's no-break spaces as plain spaces. */
-const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, " ");
 
 beforeAll(async () => {
   site = await startSite();
@@ -37,11 +35,11 @@ test("renders in Swedish without errors, external requests or NaN", async () => 
   await p.screenshot("politiker");
   expect(p.errors).toEqual([]);
   expect(p.externalRequests).toEqual([]);
-  const text = plain(await p.page.locator("main").innerText());
+  const text = plainSpaces(await p.page.locator("main").innerText());
   expect(text).not.toMatch(/\bNaN\b|undefined/);
   expect(text).toContain("Risk för att kommunen betalar utan att barnen fått det bättre");
   // Norrköping's total cap is 120 % of 10 MSEK (RISE/SKR final report): 12 000 000 kr.
-  expect(plain(await p.page.locator("#most").innerText())).toBe("12,0 miljoner kr");
+  expect(plainSpaces(await p.page.locator("#most").innerText())).toBe("12,0 miljoner kr");
   expect(text).toContain("högst 12 000 000 kr");
   expect(await p.page.locator("figure svg, svg[class^=plot]").count()).toBeGreaterThanOrEqual(4);
 });
@@ -56,9 +54,9 @@ test("the summary CSV, read as Swedish Excel reads it, holds the numbers the pag
   // Written out here with toFixed, not with the page's formatter.
   const millions = (x: number) => `${(x / 1e6).toFixed(1).replace(".", ",")} miljoner kr`;
   const percent = (x: number) => `${Math.round(x * 100)} %`;
-  expect(plain(await p.page.locator("#typical").innerText())).toBe(millions(get("payer.payments", 6)));
-  expect(plain(await p.page.locator("#saves").innerText())).toBe(percent(1 - get("payer.probNetCost", 2)));
-  expect(plain(await p.page.locator("#pay-for-nothing").innerText())).toBe(percent(get("contract.probPayForNothing", 2)));
+  expect(plainSpaces(await p.page.locator("#typical").innerText())).toBe(millions(get("payer.payments", 6)));
+  expect(plainSpaces(await p.page.locator("#saves").innerText())).toBe(percent(1 - get("payer.probNetCost", 2)));
+  expect(plainSpaces(await p.page.locator("#pay-for-nothing").innerText())).toBe(percent(get("contract.probPayForNothing", 2)));
   expect(get("payer.maxPayments", 2)).toBeLessThanOrEqual(12_000_000);
 });
 

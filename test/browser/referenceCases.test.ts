@@ -4,7 +4,7 @@
 import {readFileSync} from "node:fs";
 import {join} from "node:path";
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
-import {ROOT, startSite, type Site} from "./harness.ts";
+import {ROOT, startSite, type Site, textOf} from "./harness.ts";
 
 let site: Site;
 beforeAll(async () => {
@@ -14,8 +14,6 @@ afterAll(async () => {
   await site?.close();
 });
 
-const textOf = async (p: {page: import("playwright-core").Page}, selector = "main") =>
-  (await p.page.locator(selector).innerText()).replace(/[\u00a0\u202f]/g, " ");
 const cases = JSON.parse(readFileSync(join(ROOT, "data/reference-cases.json"), "utf8")).cases as {id: string; scenario: string}[];
 const nameOf = (file: string) => JSON.parse(readFileSync(join(ROOT, "data/scenarios", file), "utf8")).name as string;
 

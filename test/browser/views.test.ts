@@ -3,7 +3,7 @@
 import {readFileSync, readdirSync} from "node:fs";
 import {join} from "node:path";
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
-import {DIST, ROOT, startSite, type Site} from "./harness.ts";
+import {DIST, ROOT, startSite, type Site, textOf} from "./harness.ts";
 
 let site: Site;
 beforeAll(async () => {
@@ -13,9 +13,6 @@ afterAll(async () => {
   await site?.close();
 });
 
-// Page text with Intl's no-break spaces ("1 234 kr", "64 %") as plain spaces.
-const textOf = async (p: {page: import("playwright-core").Page}, selector = "main") =>
-  (await p.page.locator(selector).innerText()).replace(/[\u00a0\u202f]/g, " ");
 // A percentage as the pages print it: "64 %" (Swedish) or "4.6%" (English).
 const PERCENT = /\d+(?:[.,]\d)?\s?%/;
 // Pages are done when the progress bar has gone and the headline cards are filled in.
