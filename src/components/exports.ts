@@ -79,12 +79,10 @@ export function exportBar(pageRun: PageRun, lang: "en" | "sv" = "en"): HTMLEleme
     button(t.trialsJson, "trials-json", () => save(`${stem}-${t.suffix.trials}.json`, trialsJson(result.columns, s) + "\n", json)),
     button(t.scenario, "scenario", () => save(`${stem}.json`, scenarioBlob(pageRun.scenario), json)),
     link,
-    Object.assign(
-      button("⧉", "copy-link", () => {
-        void navigator.clipboard?.writeText(link.href).then(() => (status.textContent = t.copied), () => undefined);
-      }),
-      { title: t.copy },
-    ),
+    // Words, not a ⧉ glyph: the system fonts a municipal PC has may not draw it.
+    button(t.copy, "copy-link", () => {
+      void navigator.clipboard?.writeText(link.href).then(() => (status.textContent = t.copied), () => undefined);
+    }),
     status,
   );
   return bar;
