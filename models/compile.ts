@@ -27,6 +27,7 @@ export interface PlacementModel {
   readonly states: readonly string[];
   readonly isPlacement: Uint8Array;
   readonly costSlot: Int32Array;
+  /** Society's cost per day: its own slot, or −1 where the state has none (the payer's draw is used). */
   readonly fullCostSlot: Int32Array;
   readonly initialShares: Float64Array;
   /** Transition i goes from `from[i]` to `to[i]` with chance from slot `slot[i]`. */
@@ -66,6 +67,18 @@ export interface PaymentEvent {
   readonly period: number;
 }
 
+/** The historical baseline's past group and what can make it differ from the contract period. */
+export interface BaselineCohort {
+  readonly size: number;
+  /** Hazard ratio of entering care from home, contract period over baseline period. */
+  readonly driftSlot: number;
+  readonly years: number;
+  readonly careCostGrowthSlot: number;
+  readonly indexationSlot: number;
+  /** Excess exits from care in the contract cohort's first periods, which the past group lacked. */
+  readonly regressionToMean: { readonly exitRateRatioSlot: number; readonly periods: number } | null;
+}
+
 export interface Model {
   readonly scenario: Scenario;
   readonly periodsPerYear: number;
@@ -83,9 +96,12 @@ export interface Model {
   readonly deliveredSlot: number;
   readonly discountSlot: number;
   readonly biasSlot: number;
-  readonly comparisonSize: number;
-  /** Historical baseline per participant, by measure (NaN where none). */
+  /** Comparison-group children measured against each cohort (all 0 for a historical baseline). */
+  readonly comparisonSizes: Int32Array;
+  /** A baseline published as fixed figures per participant, by measure (NaN where none). */
   readonly historicalBaseline: Float64Array;
+  /** A simulated past group, when the historical baseline is one. */
+  readonly baselineCohort: BaselineCohort | null;
   readonly longRun: readonly { slot: number; measureIndex: number; share: number; delayPeriods: number }[];
   readonly events: readonly PaymentEvent[];
 }
@@ -138,8 +154,9 @@ export function compile(scenario: Scenario): Model {
         states,
         isPlacement: Uint8Array.from(o.states, (s) => (s.placement ? 1 : 0)),
         costSlot: Int32Array.from(o.states, (s, i) => slot(`${base}.states[${i}].costPerDay`, s.costPerDay, nonNegative)),
+        // Society's price of a day is the payer's own draw unless the state gives a full cost.
         fullCostSlot: Int32Array.from(o.states, (s, i) =>
-          slot(`${base}.states[${i}].${s.fullCostPerDay === undefined ? "costPerDay" : "fullCostPerDay"}`, s.fullCostPerDay ?? s.costPerDay, nonNegative),
+          s.fullCostPerDay === undefined ? -1 : slot(`${base}.states[${i}].fullCostPerDay`, s.fullCostPerDay, nonNegative),
         ),
         initialShares: Float64Array.from(states, (s) => o.initial[s] ?? 0),
         from,
@@ -170,9 +187,23 @@ export function compile(scenario: Scenario): Model {
 
   const comparator = scenario.measurement.comparator;
   const historicalBaseline = new Float64Array(measures.length).fill(NaN);
-  if (comparator.kind === "historical") {
+  if (comparator.kind === "historical" && comparator.baseline) {
     for (const [k, v] of Object.entries(comparator.baseline)) historicalBaseline[measureIndex.get(k)!] = v;
   }
+  const past = comparator.kind === "historical" ? comparator.cohort : undefined;
+  const cp = "measurement.comparator.cohort";
+  const baselineCohort: BaselineCohort | null = past
+    ? {
+        size: past.size,
+        driftSlot: slot(`${cp}.drift`, past.drift, { min: 0, max: 10 }),
+        years: past.years,
+        careCostGrowthSlot: slot(`${cp}.careCostGrowth`, past.careCostGrowth, { min: -0.5, max: 1 }),
+        indexationSlot: slot(`${cp}.indexation`, past.indexation, { min: -0.5, max: 1 }),
+        regressionToMean: past.regressionToMean
+          ? { exitRateRatioSlot: slot(`${cp}.regressionToMean.exitRateRatio`, past.regressionToMean.exitRateRatio, { min: 0, max: 100 }), periods: past.regressionToMean.periods }
+          : null,
+      }
+    : null;
 
   const ppy = scenario.periodsPerYear;
   const followUp = scenario.measurement.followUpPeriods;
@@ -196,8 +227,9 @@ export function compile(scenario: Scenario): Model {
     deliveredSlot: slot("intervention.delivered", scenario.intervention.delivered, probability),
     discountSlot: slot("valuation.discountRate", scenario.valuation.discountRate, { min: -0.5, max: 1 }),
     biasSlot: comparator.kind === "comparisonGroup" ? slot("measurement.comparator.bias", comparator.bias, { min: -0.9, max: 10 }) : -1,
-    comparisonSize: comparator.kind === "comparisonGroup" ? comparator.size : 0,
+    comparisonSizes: comparisonSizes(comparator, scenario.population.cohorts.map((c) => c.size)),
     historicalBaseline,
+    baselineCohort,
     longRun: scenario.valuation.longRun.map((v, i) => ({
       slot: slot(`valuation.longRun[${i}].valuePerSuccess`, v.valuePerSuccess, nonNegative),
       measureIndex: measureIndex.get(v.outcome)!,
@@ -223,4 +255,21 @@ export function paymentEvents(rules: readonly PaymentRule[], starts: Int32Array,
 /** Resolves an amount given absolutely or as a fraction of capital. */
 export function resolveMoney(m: Money, capital: number): number {
   return typeof m === "number" ? m : m.ofCapital * capital;
+}
+
+/**
+ * Comparison-group children per cohort: a group given for all cohorts together is split between
+ * them by cohort size (largest remainder), so that the parts add up to the whole group.
+ */
+function comparisonSizes(comparator: Scenario["measurement"]["comparator"], sizes: readonly number[]): Int32Array {
+  const out = new Int32Array(sizes.length);
+  if (comparator.kind !== "comparisonGroup") return out;
+  if (comparator.perCohort) return out.fill(comparator.size);
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const exact = sizes.map((n) => (comparator.size * n) / total);
+  let given = 0;
+  exact.forEach((x, i) => (given += out[i] = Math.floor(x)));
+  const order = exact.map((x, i) => ({ i, rem: x - Math.floor(x) })).sort((a, b) => b.rem - a.rem || a.i - b.i);
+  for (let k = 0; given < comparator.size; k++, given++) out[order[k % order.length]!.i]!++;
+  return out;
 }

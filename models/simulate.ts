@@ -4,9 +4,10 @@
  * of the payment rules, so contract terms can be re-evaluated on the same table.
  */
 import type { Model } from "./compile.js";
+import type { BaselineCohort } from "./compile.js";
 import { PlacementSimulator, emptyTotals, type WindowTotals } from "./cohort/placement.js";
-import { coupledBinomial, coupledPoisson, coupledSamplers, shiftLogOdds, SMD_TO_LOG_ODDS, type Pair } from "./cohort/coupled.js";
-import { blockRng } from "./random/rng.js";
+import { binomial, coupledBinomial, coupledPoisson, poisson, shiftLogOdds, SMD_TO_LOG_ODDS, type Pair } from "./cohort/coupled.js";
+import { hashString, Purpose, seedKey, Stream } from "./random/stream.js";
 import { sampler } from "./random/sampler.js";
 import { BLOCK_SIZE } from "./constants.js";
 import { relativeImprovement } from "./contract/rules.js";
@@ -46,6 +47,12 @@ export interface SimulateOptions {
    * mean differences multiplied by it; 0 is no effect, 1 the scenario's. For break-even analysis.
    */
   readonly effectScale?: number;
+  /**
+   * The trial whose parameter draws trial t uses (default t itself). Mapping several trials to
+   * one parameter draw gives them the same parameters and their own cohort chance: how the
+   * risk is split into chance and ignorance.
+   */
+  readonly parameterTrial?: (trial: number) => number;
 }
 
 export function allocateTable(model: Model, trials: number, seed: string | number): OutcomeTable {
@@ -69,7 +76,10 @@ export function allocateTable(model: Model, trials: number, seed: string | numbe
   };
 }
 
-/** Simulates `trials` trials in blocks of BLOCK_SIZE, each block seeded from (seed, block index). */
+/**
+ * Simulates `trials` trials in blocks of BLOCK_SIZE. Every trial draws from its own streams,
+ * keyed by (seed, trial, purpose) (random/stream.ts), so blocks can run anywhere in any order.
+ */
 export function simulateOutcomes(model: Model, options: SimulateOptions): OutcomeTable {
   const { trials, seed } = options;
   const table = allocateTable(model, trials, seed);
@@ -77,7 +87,7 @@ export function simulateOutcomes(model: Model, options: SimulateOptions): Outcom
   const first = options.firstBlock ?? 0;
   for (let b = 0; b < blocks; b++) {
     const from = b * BLOCK_SIZE;
-    simulateBlock(model, table, first + b, from, Math.min(trials, from + BLOCK_SIZE) - from, options.effectScale ?? 1);
+    simulateBlock(model, table, first + b, from, Math.min(trials, from + BLOCK_SIZE) - from, options.effectScale ?? 1, options.parameterTrial);
     options.onProgress?.(Math.min(trials, from + BLOCK_SIZE), trials);
   }
   return table;
@@ -85,30 +95,45 @@ export function simulateOutcomes(model: Model, options: SimulateOptions): Outcom
 
 /**
  * Simulates `count` trials of global block `block` into rows [row, row + count) of `table`.
- * The numbers depend only on (seed, block), never on which worker runs the block.
+ * Trial k of the block is global trial block × BLOCK_SIZE + k, whose numbers depend only on
+ * (seed, global trial), never on which worker runs the block.
  */
-export function simulateBlock(model: Model, table: OutcomeTable, block: number, row: number, count: number, effectScale = 1): void {
-  const rng = blockRng(table.seed, block);
-  const draws = model.params.map((p) => sampler(p.spec, p.bounds, rng));
+export function simulateBlock(
+  model: Model,
+  table: OutcomeTable,
+  block: number,
+  row: number,
+  count: number,
+  effectScale = 1,
+  parameterTrial: (trial: number) => number = (t) => t,
+): void {
+  const key = seedKey(table.seed);
+  const stream = new Stream(), untreated = new Stream(), treated = new Stream();
+  const draws = model.params.map((p) => sampler(p.spec, p.bounds));
+  const pathKeys = Int32Array.from(model.params, (p) => hashString(p.path));
+  const fixed = Float64Array.from(model.params, (p) => (p.uncertain ? NaN : sampler(p.spec, p.bounds)(() => 0)));
   const values = new Float64Array(model.params.length);
   const paramColumns = model.params.map((p) => table.params.get(p.path));
   const placement = model.outcomes.map((o) => (o.kind === "placement" ? new PlacementSimulator(o, model.daysPerPeriod) : null));
-  const coupled = coupledSamplers(rng);
   const pair: Pair = { treated: 0, counterfactual: 0 };
   const t = emptyTotals(), c = emptyTotals(), g = emptyTotals();
   const avoidedPayer = new Float64Array(model.simulatedPeriods);
   const avoidedFull = new Float64Array(model.simulatedPeriods);
-  const C = table.cohorts, M = table.measureCount, Y = model.years, ppy = model.periodsPerYear;
-  const comparison = model.comparisonSize;
+  const C = table.cohorts, M = table.measureCount, O = model.outcomes.length, Y = model.years, ppy = model.periodsPerYear;
+  const past = model.baselineCohort;
+  const rtm = past?.regressionToMean ?? null;
+  /** The past group's value per child, by measure: one group per trial, measured against every cohort. */
+  const pastPerChild = new Float64Array(M);
 
   for (let k = 0; k < count; k++) {
-    const trial = row + k;
+    const trial = row + k, global = block * BLOCK_SIZE + k;
+    const paramTrial = parameterTrial(global);
     for (let i = 0; i < draws.length; i++) {
-      const v = (values[i] = draws[i]!());
+      const v = (values[i] = fixed[i] === fixed[i] ? fixed[i]! : draws[i]!(stream.reset(key, paramTrial, Purpose.parameter, pathKeys[i]!).next));
       const column = paramColumns[i];
       if (column) column[trial] = v;
     }
-    const delivered = rng() < values[model.deliveredSlot]!;
+    const delivered = stream.reset(key, global, Purpose.delivery).next() < values[model.deliveredSlot]!;
     const r = values[model.discountSlot]!;
     const bias = model.biasSlot >= 0 ? values[model.biasSlot]! : 0;
     table.delivered[trial] = delivered ? 1 : 0;
@@ -118,17 +143,31 @@ export function simulateBlock(model: Model, table: OutcomeTable, block: number, 
     let longRunPV = 0;
 
     for (const o of model.outcomes) {
-      if (o.kind === "placement") placement[o.outcomeIndex]!.setTrial(values, delivered, effectScale);
+      if (o.kind !== "placement") continue;
+      placement[o.outcomeIndex]!.setTrial(values, {
+        delivered,
+        effectScale,
+        drift: past ? values[past.driftSlot]! : 1,
+        exitRateRatio: rtm ? values[rtm.exitRateRatioSlot]! : 1,
+        regimeEnd: rtm ? rtm.periods : 0,
+      });
     }
+    if (past) simulatePastGroup(model, past, values, placement, stream.reset(key, global, Purpose.comparator, C * O), pastPerChild);
+
     for (let ci = 0; ci < C; ci++) {
       const n = model.cohortSizes[ci]!, start = model.cohortStarts[ci]!, windowEnd = start + model.followUp;
+      const comparison = model.comparisonSizes[ci]!;
       const base = (trial * C + ci) * M;
       for (const o of model.outcomes) {
+        const index = ci * O + o.outcomeIndex;
+        untreated.reset(key, global, Purpose.untreated, index);
+        treated.reset(key, global, Purpose.treated, index);
+        const comparator = comparison > 0 ? stream.reset(key, global, Purpose.comparator, index).next : null;
         if (o.kind === "placement") {
           const sim = placement[o.outcomeIndex]!;
           reset(t);
           reset(c);
-          sim.runCohort(n, start, windowEnd, model.simulatedPeriods, rng, t, c, avoidedPayer, avoidedFull);
+          sim.runCohort(n, start, windowEnd, model.simulatedPeriods, untreated.next, treated.next, t, c, avoidedPayer, avoidedFull);
           const [mc, md, mr] = o.measureIndex;
           table.treated[base + mc] = t.cost;
           table.treated[base + md] = t.careDays;
@@ -136,15 +175,15 @@ export function simulateBlock(model: Model, table: OutcomeTable, block: number, 
           table.counterfactual[base + mc] = c.cost;
           table.counterfactual[base + md] = c.careDays;
           table.counterfactual[base + mr] = c.replacements;
-          if (comparison > 0) {
+          if (comparator) {
             reset(g);
-            sim.runComparison(comparison, start, windowEnd, rng, g);
+            sim.runUntreated(comparison, model.followUp, false, comparator, g);
             const scale = (n / comparison) * (1 + bias);
             table.comparator[base + mc] = g.cost * scale;
             table.comparator[base + md] = g.careDays * scale;
             table.comparator[base + mr] = g.replacements * scale;
           } else {
-            for (const mi of o.measureIndex) table.comparator[base + mi] = historical(model, mi, n);
+            for (const mi of o.measureIndex) table.comparator[base + mi] = historical(model, past, pastPerChild, mi, n);
           }
         } else if (o.kind === "binary") {
           const p0 = values[o.baselineSlot]!;
@@ -154,19 +193,21 @@ export function simulateBlock(model: Model, table: OutcomeTable, block: number, 
             const logOdds = o.effect.type === "oddsRatio" ? Math.log(e) : e * SMD_TO_LOG_ODDS;
             p1 = effectScale === 0 ? p0 : shiftLogOdds(p0, effectScale * logOdds); // 0 × log 0 would be NaN
           }
-          coupledBinomial(coupled, n, p0, p1, pair);
+          coupledBinomial(untreated.next, treated.next, n, p0, p1, pair);
           table.treated[base + o.measureIndex] = pair.treated;
           table.counterfactual[base + o.measureIndex] = pair.counterfactual;
-          table.comparator[base + o.measureIndex] =
-            comparison > 0 ? (coupled.binomial(comparison, p0)() * n * (1 + bias)) / comparison : historical(model, o.measureIndex, n);
+          table.comparator[base + o.measureIndex] = comparator
+            ? (binomial(comparator, comparison, p0) * n * (1 + bias)) / comparison
+            : historical(model, past, pastPerChild, o.measureIndex, n);
         } else {
           const l0 = values[o.rateSlot]!;
           const l1 = delivered && o.effectSlot >= 0 ? l0 * Math.pow(values[o.effectSlot]!, effectScale) : l0;
-          coupledPoisson(coupled, n, l0, l1, pair);
+          coupledPoisson(untreated.next, treated.next, n, l0, l1, pair);
           table.treated[base + o.measureIndex] = pair.treated;
           table.counterfactual[base + o.measureIndex] = pair.counterfactual;
-          table.comparator[base + o.measureIndex] =
-            comparison > 0 ? (sampleCount(coupled, comparison * l0) * n * (1 + bias)) / comparison : historical(model, o.measureIndex, n);
+          table.comparator[base + o.measureIndex] = comparator
+            ? (poisson(comparator, comparison * l0) * n * (1 + bias)) / comparison
+            : historical(model, past, pastPerChild, o.measureIndex, n);
           if (o.costPerEventSlot >= 0) {
             const saved = (pair.counterfactual - pair.treated) * values[o.costPerEventSlot]!;
             if (windowEnd - 1 < avoidedPayer.length) {
@@ -196,16 +237,46 @@ export function simulateBlock(model: Model, table: OutcomeTable, block: number, 
   }
 }
 
+/**
+ * The historical baseline's past group: `size` children followed over the follow-up window,
+ * without the intervention, under the trial's prices and chances as they were in the baseline
+ * period (drift), with costs at that period's prices lifted by the contract's indexation.
+ * Writes each measure's value per child.
+ */
+function simulatePastGroup(
+  model: Model,
+  past: BaselineCohort,
+  values: Float64Array,
+  placement: readonly (PlacementSimulator | null)[],
+  stream: Stream,
+  perChild: Float64Array,
+): void {
+  const m = past.size;
+  const prices = Math.pow((1 + values[past.indexationSlot]!) / (1 + values[past.careCostGrowthSlot]!), past.years);
+  const totals = emptyTotals();
+  for (const o of model.outcomes) {
+    if (o.kind === "placement") {
+      reset(totals);
+      placement[o.outcomeIndex]!.runUntreated(m, model.followUp, true, stream.next, totals);
+      const [mc, md, mr] = o.measureIndex;
+      perChild[mc] = (totals.cost * prices) / m;
+      perChild[md] = totals.careDays / m;
+      perChild[mr] = totals.replacements / m;
+    } else if (o.kind === "binary") {
+      perChild[o.measureIndex] = binomial(stream.next, m, values[o.baselineSlot]!) / m;
+    } else {
+      perChild[o.measureIndex] = poisson(stream.next, m * values[o.rateSlot]!) / m;
+    }
+  }
+}
+
 function reset(w: WindowTotals): void {
   w.cost = w.careDays = w.replacements = 0;
 }
 
-function historical(model: Model, measure: number, n: number): number {
-  return model.historicalBaseline[measure]! * n;
-}
-
-function sampleCount(s: ReturnType<typeof coupledSamplers>, mean: number): number {
-  return mean > 0 ? s.poisson(mean)() : 0;
+/** The historical comparator for a cohort of n: the past group's value per child, or the published figure, times n. */
+function historical(model: Model, past: BaselineCohort | null, pastPerChild: Float64Array, measure: number, n: number): number {
+  return (past ? pastPerChild[measure]! : model.historicalBaseline[measure]!) * n;
 }
 
 /**

@@ -22,7 +22,8 @@ export interface Design {
   /** JSON path → new value (any JSON: a number, or an object such as a comparator). */
   readonly changes: Readonly<Record<string, unknown>>;
   /**
-   * Carry a historical baseline over to the new design: each measure's baseline is scaled by
+   * Carry a baseline published as fixed figures over to the new design (a simulated past group
+   * follows any change by itself): each measure's baseline is scaled by
    * the model's expectation under the new design over that under the old (a baseline measured
    * over a longer window is larger), so any deliberate gap between the written baseline and the
    * model's expectation is kept.
@@ -112,8 +113,8 @@ export function operatingCurves(input: unknown, designs: readonly Design[], opti
 
 /**
  * The designs worth comparing for any scenario: as it is, twice the follow-up, twice the
- * cohorts, and the other kind of comparator (a concurrent comparison group as large as the
- * cohorts, or, for a comparison group, a historical baseline at the model's expectation).
+ * cohorts, and the other kind of comparator (a concurrent comparison group as large as all the
+ * cohorts together, or, for a comparison group, a simulated past group of its size).
  */
 export function standardDesigns(input: unknown): Design[] {
   const parsed = parseScenario(input);
@@ -133,14 +134,13 @@ export function standardDesigns(input: unknown): Design[] {
     label: `cohorts twice as large (${sizes.map((n) => n * 2).join(", ")})`,
     changes: Object.fromEntries(sizes.map((n, i) => [`population.cohorts[${i}].size`, n * 2])),
   });
-  if (s.measurement.comparator.kind === "historical") {
-    const size = Math.max(...sizes);
+  const comparator = s.measurement.comparator;
+  if (comparator.kind === "historical") {
+    const size = sizes.reduce((a, b) => a + b, 0);
     designs.push({ label: `comparison group of ${size}`, changes: { "measurement.comparator": { kind: "comparisonGroup", size } } });
   } else {
-    const expected = expectedBaseline(compile(s));
-    const measures = new Set(s.contract.rules.flatMap((r) => ("measure" in r ? [r.measure] : [])));
-    const baseline = Object.fromEntries([...measures].filter((m) => m in expected).map((m) => [m, expected[m]!]));
-    designs.push({ label: "historical baseline", changes: { "measurement.comparator": { kind: "historical", baseline } } });
+    // A past group as large as the comparison group, followed over the same window.
+    designs.push({ label: `historical baseline (a past group of ${comparator.size})`, changes: { "measurement.comparator": { kind: "historical", cohort: { size: comparator.size } } } });
   }
   return designs;
 }

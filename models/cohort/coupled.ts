@@ -1,7 +1,8 @@
 /**
  * Outcomes counted over a whole cohort (a success per participant, or events per participant),
  * sampled in aggregate for both arms with the coupling that per-participant common random
- * numbers would give: the arms differ only by the participants the effect changes.
+ * numbers would give: the arms differ only by the participants the effect changes, and the
+ * untreated arm is drawn from its own stream, so it does not depend on the effect.
  */
 import { randomBinomial, randomPoisson } from "d3-random";
 import type { Rng } from "../random/rng.js";
@@ -11,38 +12,45 @@ export interface Pair {
   counterfactual: number;
 }
 
-export interface CoupledSamplers {
-  readonly binomial: (n: number, p: number) => () => number;
-  readonly poisson: (lambda: number) => () => number;
+/**
+ * One binomial draw from `rng`. d3-random's sampler is built anew for each draw: its factories
+ * keep a spare normal between calls, which would carry one trial's numbers into the next.
+ */
+export function binomial(rng: Rng, n: number, p: number): number {
+  return n > 0 && p > 0 ? randomBinomial.source(rng)(n, p)() : 0;
 }
 
-export function coupledSamplers(rng: Rng): CoupledSamplers {
-  return { binomial: randomBinomial.source(rng), poisson: randomPoisson.source(rng) };
+/** One Poisson draw with the given mean from `rng` (a fresh d3-random sampler, as above). */
+export function poisson(rng: Rng, mean: number): number {
+  return mean > 0 ? randomPoisson.source(rng)(mean)() : 0;
 }
 
 /**
- * Successes among n participants with chance p0 without and p1 with the intervention. Shared
- * uniforms u_i give success when u_i < p: both arms succeed below min(p0, p1), one arm between.
- * So: common ~ Bin(n, min); extra ~ Bin(n − common, |p1 − p0| / (1 − min)).
+ * Successes among n participants with chance p0 without and p1 with the intervention, as
+ * shared uniforms u_i would give them (success when u_i < p). The untreated count comes from
+ * `untreated` alone, Bin(n, p0); the treated count given it from `treated`: with p1 < p0 a
+ * success survives with chance p1 / p0 (u_i is uniform below p0), Bin(untreated, p1/p0); with
+ * p1 > p0 a failure turns into a success with chance (p1 − p0) / (1 − p0).
  */
-export function coupledBinomial(s: CoupledSamplers, n: number, p0: number, p1: number, out: Pair): void {
-  const lo = Math.min(p0, p1), hi = Math.max(p0, p1);
-  const common = s.binomial(n, lo)();
-  const extra = hi > lo ? s.binomial(n - common, (hi - lo) / (1 - lo))() : 0;
-  out.counterfactual = common + (p0 > p1 ? extra : 0);
-  out.treated = common + (p1 > p0 ? extra : 0);
+export function coupledBinomial(untreated: Rng, treated: Rng, n: number, p0: number, p1: number, out: Pair): void {
+  const base = binomial(untreated, n, p0);
+  out.counterfactual = base;
+  if (p1 === p0) out.treated = base;
+  else if (p1 < p0) out.treated = binomial(treated, base, p1 / p0);
+  else out.treated = base + binomial(treated, n - base, (p1 - p0) / (1 - p0));
 }
 
 /**
- * Events among n participants at rates λ0 (without) and λ1 (with) per participant. Poisson
- * thinning couples them: fewer events are a binomial thinning of the more numerous arm's events.
+ * Events among n participants at rates λ0 (without) and λ1 (with) per participant. The
+ * untreated count is Poisson(nλ0) from `untreated` alone; fewer events are a binomial thinning
+ * of it, more are it plus Poisson(n(λ1 − λ0)) independent events (superposition).
  */
-export function coupledPoisson(s: CoupledSamplers, n: number, lambda0: number, lambda1: number, out: Pair): void {
-  const lo = Math.min(lambda0, lambda1), hi = Math.max(lambda0, lambda1);
-  const more = hi > 0 ? s.poisson(n * hi)() : 0;
-  const fewer = hi > lo ? s.binomial(more, lo / hi)() : more;
-  out.counterfactual = lambda0 >= lambda1 ? more : fewer;
-  out.treated = lambda0 >= lambda1 ? fewer : more;
+export function coupledPoisson(untreated: Rng, treated: Rng, n: number, lambda0: number, lambda1: number, out: Pair): void {
+  const base = poisson(untreated, n * lambda0);
+  out.counterfactual = base;
+  if (lambda1 === lambda0) out.treated = base;
+  else if (lambda1 < lambda0) out.treated = binomial(treated, base, lambda1 / lambda0);
+  else out.treated = base + poisson(treated, n * (lambda1 - lambda0));
 }
 
 /** Odds-ratio shift of a chance: odds(p1) = odds(p0) · exp(logOdds). */

@@ -1,11 +1,26 @@
 /**
  * The placement model: children move between care states (residential care, state institution,
- * family home, at home) once per period. Each child is simulated with and without the
- * intervention from the same uniform number per period (common random numbers), so the
- * difference between the two arms is the trial's true effect, free of cohort chance.
+ * family home, at home) once per period, with the same chances every period.
  *
- * Child by child rather than in aggregate counts: with cohorts of tens of children the two cost
- * about the same, and per-child coupling of the two arms is exact (see README, "Methods").
+ * Each child is simulated with and without the intervention as if both arms shared one uniform
+ * number u per period (a child moves when u falls below its row's chance of leaving), which
+ * makes the difference between the arms the trial's true effect, free of cohort chance. The
+ * per-period uniforms are never drawn one by one:
+ *
+ * - **The untreated arm** is drawn from its own stream alone: how long a child stays is
+ *   geometric and drawn at once; where it goes, from one uniform over the leaving part of its
+ *   row, and that uniform *is* the period's u. So the untreated children of a trial do not
+ *   depend on the intervention's chances at all (the common random numbers are really common).
+ * - **The treated arm** is drawn given the untreated one, from a second stream: in a period the
+ *   untreated child stays, u is uniform on [L_b, 1) (L_b its chance of leaving), so a treated
+ *   child with a larger chance L_a leaves with chance (L_a − L_b) / (1 − L_b) per period
+ *   (geometric again), at a u uniform on [L_b, L_a); in the untreated child's moving period the
+ *   treated child uses the same u. This is exactly the joint law of the two arms under one
+ *   shared uniform per period. Where the intervention changes nothing the arms are identical.
+ *
+ * Chances may change once, at `regimeEnd` periods after a cohort's start (regression to the
+ * mean: more exits from care in the first periods); stays are cut at that boundary and drawn
+ * afresh, which the geometric law's lack of memory makes exact.
  */
 import type { PlacementModel } from "../compile.js";
 import type { Rng } from "../random/rng.js";
@@ -19,37 +34,102 @@ export interface WindowTotals {
 
 export const emptyTotals = (): WindowTotals => ({ cost: 0, careDays: 0, replacements: 0 });
 
+/** One arm's transition rows: cumulative chances by destination, and the chance of leaving. */
+class Rows {
+  readonly cum: Float64Array;
+  readonly dest: Uint8Array;
+  readonly len: Uint8Array;
+  readonly leave: Float64Array;
+  /** log(1 − leave): the geometric stay's parameter (0 where nobody leaves). */
+  readonly logStay: Float64Array;
+
+  constructor(readonly S: number) {
+    this.cum = new Float64Array(S * S);
+    this.dest = new Uint8Array(S * S);
+    this.len = new Uint8Array(S);
+    this.leave = new Float64Array(S);
+    this.logStay = new Float64Array(S);
+  }
+
+  /**
+   * Fills the rows from a trial's chances. `ratio(i)` multiplies transition i's hazard:
+   * p' = 1 − (1 − p)^ratio, which stays in [0, 1] for any ratio ≥ 0. If a state's exits then sum
+   * above 1 they are scaled to 1.
+   */
+  fill(m: PlacementModel, values: Float64Array, ratio: (i: number) => number): void {
+    const { S, cum, dest, len } = this;
+    len.fill(0);
+    for (let i = 0; i < m.from.length; i++) {
+      let p = values[m.slot[i]!]!;
+      const k = ratio(i);
+      if (k !== 1) p = 1 - Math.pow(1 - p, k);
+      const s = m.from[i]!;
+      const j = len[s]!++;
+      dest[s * S + j] = m.to[i]!;
+      cum[s * S + j] = p;
+    }
+    for (let s = 0; s < S; s++) {
+      const base = s * S, k = len[s]!;
+      let total = 0;
+      for (let j = 0; j < k; j++) total += cum[base + j]!;
+      const scale = total > 1 ? 1 / total : 1;
+      let acc = 0;
+      for (let j = 0; j < k; j++) cum[base + j] = acc += cum[base + j]! * scale;
+      const leave = k > 0 ? Math.min(1, acc) : 0;
+      this.leave[s] = leave;
+      this.logStay[s] = Math.log(1 - leave);
+    }
+  }
+
+  copy(from: Rows): void {
+    this.cum.set(from.cum);
+    this.dest.set(from.dest);
+    this.len.set(from.len);
+    this.leave.set(from.leave);
+    this.logStay.set(from.logStay);
+  }
+
+  /** Where a child in state s goes given the period's u: the first destination whose cumulative chance exceeds u. */
+  step(s: number, u: number): number {
+    const { S, cum, dest } = this;
+    const base = s * S, k = this.len[s]!;
+    for (let j = 0; j < k; j++) if (u < cum[base + j]!) return dest[base + j]!;
+    return s;
+  }
+}
+
+/** The trial's conditions beyond its parameter values. */
+export interface PlacementTrial {
+  readonly delivered: boolean;
+  /** Strength of every effect: rate ratios are raised to this power (0 = no effect). */
+  readonly effectScale: number;
+  /** Hazard ratio of entering care from home, contract period over the baseline group's period. */
+  readonly drift: number;
+  /** Hazard ratio of leaving care for home over a cohort's first `regimeEnd` periods (1 = none). */
+  readonly exitRateRatio: number;
+  readonly regimeEnd: number;
+}
+
 /** Reused buffers: one simulator per block of trials, no allocation per trial. */
 export class PlacementSimulator {
   private readonly S: number;
-  private readonly cumT: Float64Array;
-  private readonly cumC: Float64Array;
-  private readonly destT: Uint8Array;
-  private readonly destC: Uint8Array;
-  private readonly lenT: Uint8Array;
-  private readonly lenC: Uint8Array;
+  /** Untreated and treated rows in the first regime (0) and after it (1); the baseline group's rows. */
+  private readonly c0: Rows;
+  private readonly c1: Rows;
+  private readonly t0: Rows;
+  private readonly t1: Rows;
+  private readonly past: Rows;
   private readonly cost: Float64Array;
   private readonly fullCost: Float64Array;
-  /**
-   * Joint rows: for a child in state a with and b without the intervention (joint state
-   * j = a·S + b), the merged thresholds of both arms' rows split [0, 1) into segments; segment g
-   * sends the child to (nextT, nextC), so one uniform moves both arms in one step, exactly as two
-   * separate searches would. Both arms stay put above the last threshold, with chance
-   * `stay[j]`; since the chances do not change over time, the number of periods a child stays
-   * is geometric and is drawn at once, then one more uniform picks where it goes.
-   */
-  private readonly W: number;
-  private readonly jointThresholds: Float64Array;
-  private readonly jointNext: Uint16Array;
-  private readonly jointReplT: Uint8Array;
-  private readonly jointReplC: Uint8Array;
-  private readonly logStay: Float64Array;
-  private readonly exitWidth: Float64Array;
-  private readonly ready: Uint8Array;
-  /** Occupancy [period][joint state], grown as needed. */
-  private occ = new Int32Array(0);
-  private readonly armT: Float64Array;
-  private readonly armC: Float64Array;
+  private regimeEnd = 0;
+  /** Occupancy differences [period][state] for each arm, grown as needed. */
+  private occT = new Int32Array(0);
+  private occC = new Int32Array(0);
+  /** The untreated child's path as segments: [start, end) in one state, ending in a move at `u` (NaN: no move). */
+  private segStart = new Int32Array(0);
+  private segEnd = new Int32Array(0);
+  private segState = new Uint8Array(0);
+  private segU = new Float64Array(0);
   /** Intake states by cohort size: the same every trial, so computed once. */
   private readonly intake = new Map<number, Uint8Array>();
 
@@ -58,150 +138,160 @@ export class PlacementSimulator {
     private readonly daysPerPeriod: number,
   ) {
     const S = (this.S = m.states.length);
-    this.cumT = new Float64Array(S * S);
-    this.cumC = new Float64Array(S * S);
-    this.destT = new Uint8Array(S * S);
-    this.destC = new Uint8Array(S * S);
-    this.lenT = new Uint8Array(S);
-    this.lenC = new Uint8Array(S);
+    this.c0 = new Rows(S);
+    this.c1 = new Rows(S);
+    this.t0 = new Rows(S);
+    this.t1 = new Rows(S);
+    this.past = new Rows(S);
     this.cost = new Float64Array(S);
     this.fullCost = new Float64Array(S);
-    let widest = 0;
-    for (let s = 0; s < S; s++) widest = Math.max(widest, m.from.filter((f) => f === s).length);
-    const W = (this.W = 2 * widest + 1); // room for a sentinel threshold after the last
-    this.armT = new Float64Array(S);
-    this.armC = new Float64Array(S);
-    this.jointThresholds = new Float64Array(S * S * W);
-    this.jointNext = new Uint16Array(S * S * (W + 1));
-    this.jointReplT = new Uint8Array(S * S * (W + 1));
-    this.jointReplC = new Uint8Array(S * S * (W + 1));
-    this.logStay = new Float64Array(S * S);
-    this.exitWidth = new Float64Array(S * S);
-    this.ready = new Uint8Array(S * S);
   }
 
-  /** Builds both arms' transition rows from one trial's parameter values. */
-  setTrial(values: Float64Array, delivered: boolean, effectScale = 1): void {
+  /** Builds every arm's rows from one trial's parameter values. */
+  setTrial(values: Float64Array, trial: PlacementTrial): void {
     const { m, S } = this;
     for (let s = 0; s < S; s++) {
       this.cost[s] = values[m.costSlot[s]!]!;
-      this.fullCost[s] = values[m.fullCostSlot[s]!]!;
+      const full = m.fullCostSlot[s]!;
+      this.fullCost[s] = full >= 0 ? values[full]! : this.cost[s]!;
     }
-    fillRows(m, values, false, S, this.cumC, this.destC, this.lenC);
-    fillRows(m, values, delivered, S, this.cumT, this.destT, this.lenT, effectScale);
-    this.buildJointRows();
-  }
-
-  /** Marks every joint row stale; each is built when a child first reaches it in this trial. */
-  private buildJointRows(): void {
-    this.ready.fill(0);
-  }
-
-  private buildJointRow(j: number): void {
-    const { S, W, cumT, cumC, destT, destC, lenT, lenC, jointThresholds, jointNext, jointReplT, jointReplC } = this;
-    const isPlacement = this.m.isPlacement;
-    const a = (j / S) | 0, b = j % S;
-    // Merge the two sorted rows of thresholds; pad with 2, which no u reaches.
-    let x = 0, y = 0, g = 0;
-    const nx = lenT[a]!, ny = lenC[b]!;
-    while (x < nx || y < ny) {
-      const tx = x < nx ? cumT[a * S + x]! : 2, ty = y < ny ? cumC[b * S + y]! : 2;
-      jointThresholds[j * W + g++] = tx <= ty ? (x++, tx) : (y++, ty);
+    const pl = m.isPlacement;
+    const effect = (i: number) => {
+      const e = m.effectSlot[i]!;
+      return trial.delivered && e >= 0 ? Math.pow(values[e]!, trial.effectScale) : 1;
+    };
+    const exitsCare = (i: number) => pl[m.from[i]!] === 1 && pl[m.to[i]!] === 0;
+    const entersCare = (i: number) => pl[m.from[i]!] === 0 && pl[m.to[i]!] === 1;
+    const rtm = trial.exitRateRatio;
+    this.c1.fill(m, values, () => 1);
+    this.t1.fill(m, values, effect);
+    this.regimeEnd = rtm === 1 ? 0 : trial.regimeEnd;
+    if (this.regimeEnd > 0) {
+      this.c0.fill(m, values, (i) => (exitsCare(i) ? rtm : 1));
+      this.t0.fill(m, values, (i) => effect(i) * (exitsCare(i) ? rtm : 1));
     }
-    const used = g;
-    for (; g < W; g++) jointThresholds[j * W + g] = 2;
-    for (g = 0; g <= used; g++) {
-      const lo = g === 0 ? 0 : Math.min(1, jointThresholds[j * W + g - 1]!);
-      const hi = g < used ? Math.min(1, jointThresholds[j * W + g]!) : 1;
-      const u = (lo + hi) / 2; // inside the segment; empty segments are never selected
-      const na = step(a, u, S, cumT, destT, lenT), nb = step(b, u, S, cumC, destC, lenC);
-      jointNext[j * (W + 1) + g] = na * S + nb;
-      jointReplT[j * (W + 1) + g] = !isPlacement[a] && isPlacement[na] ? 1 : 0;
-      jointReplC[j * (W + 1) + g] = !isPlacement[b] && isPlacement[nb] ? 1 : 0;
-    }
-    // Leaving: u below the last threshold. Staying: the rest, 1 − last (log 0 = −∞ when certain to leave).
-    const leave = used > 0 ? Math.min(1, jointThresholds[j * W + used - 1]!) : 0;
-    this.exitWidth[j] = leave;
-    this.logStay[j] = Math.log(1 - leave);
-    this.ready[j] = 1;
+    const drift = trial.drift;
+    if (drift === 1) this.past.copy(this.c1);
+    else this.past.fill(m, values, (i) => (entersCare(i) ? 1 / drift : 1));
   }
 
   /**
    * Simulates one cohort of `n` children from period `start` to `end`, with the measurement
-   * window [start, windowEnd). Adds each period's avoided costs (counterfactual − treated) to
-   * `avoidedPayer` and `avoidedFull`, and the window totals to `treated` and `counterfactual`.
+   * window [start, windowEnd): the untreated arm from `untreated`, the treated arm given it from
+   * `treated`. Adds each period's avoided costs (untreated − treated) to `avoidedPayer` and
+   * `avoidedFull`, and the window totals to `treatedOut` and `untreatedOut`.
    */
   runCohort(
     n: number,
     start: number,
     windowEnd: number,
     end: number,
-    rng: Rng,
-    treated: WindowTotals,
-    counterfactual: WindowTotals,
+    untreated: Rng,
+    treated: Rng,
+    treatedOut: WindowTotals,
+    untreatedOut: WindowTotals,
     avoidedPayer: Float64Array,
     avoidedFull: Float64Array,
   ): void {
-    const { S, W, cost, fullCost, daysPerPeriod, jointThresholds, jointNext, jointReplT, jointReplC, ready, logStay, exitWidth } = this;
+    const { S, cost, fullCost, daysPerPeriod, c0, c1, t0, t1, regimeEnd } = this;
     const isPlacement = this.m.isPlacement;
     const intake = this.intakeOf(n);
-    const periods = end - start, window = windowEnd - start, J = S * S;
-    // Occupancy as differences: +1 where a stay starts, −1 where it ends; summed up below.
-    const occ = this.occupancy(periods + 1);
+    const periods = end - start, window = windowEnd - start;
+    const occT = this.occupancyT(periods + 1), occC = this.occupancyC(periods + 1);
+    this.segments(2 * periods + 2);
+    const { segStart, segEnd, segState, segU } = this;
     let replT = 0, replC = 0;
+
     for (let i = 0; i < n; i++) {
-      let j = intake[i]! * (S + 1); // same state in both arms at intake
-      let k = 0;
+      // Untreated path, cut into segments at moves and at the regime boundary.
+      let b = intake[i]!, k = 0, segs = 0;
       while (k < periods) {
-        if (ready[j] === 0) this.buildJointRow(j);
-        // Periods spent in j: 1 + Geometric(stay), P(more than d) = stay^d. A state nobody leaves
-        // has log(stay) = 0; a u of 0 gives log 1 = 0, an immediate move (probability zero).
-        const ls = logStay[j]!;
-        const extra = ls === 0 ? Infinity : Math.floor(Math.log(1 - rng()) / ls);
-        const leaves = extra < periods - k; // moves at the end of one of the simulated periods
-        const leaveAt = leaves ? k + 1 + extra : periods; // first period in the next state
-        occ[k * J + j]!++;
-        occ[leaveAt * J + j]!--;
-        if (!leaves) break;
-        // Where it goes: u uniform over the leaving part [0, exitWidth).
-        const u = rng() * exitWidth[j]!;
-        let g = 0;
-        while (u >= jointThresholds[j * W + g]!) g++;
-        const seg = j * (W + 1) + g;
-        if (leaveAt - 1 < window) {
-          replT += jointReplT[seg]!;
-          replC += jointReplC[seg]!;
+        const first = k < regimeEnd;
+        const rows = first ? c0 : c1;
+        const bound = first ? Math.min(regimeEnd, periods) : periods;
+        const ls = rows.logStay[b]!;
+        // Periods stayed before a move: Geometric, P(more than d) = (1 − leave)^d.
+        const extra = ls === 0 ? Infinity : Math.floor(Math.log(1 - untreated()) / ls);
+        segStart[segs] = k;
+        segState[segs] = b;
+        occC[k * S + b]!++;
+        if (k + extra >= bound) {
+          segEnd[segs] = bound;
+          segU[segs++] = NaN;
+          occC[bound * S + b]!--;
+          k = bound;
+          continue;
         }
-        j = jointNext[seg]!;
-        k = leaveAt;
+        const at = k + extra; // the period at whose end the child moves
+        const u = untreated() * rows.leave[b]!;
+        const next = rows.step(b, u);
+        segEnd[segs] = at + 1;
+        segU[segs++] = u;
+        occC[(at + 1) * S + b]!--;
+        if (at < window && !isPlacement[b] && isPlacement[next]) replC++;
+        b = next;
+        k = at + 1;
+      }
+      // Treated path given the untreated one.
+      let a = intake[i]!;
+      for (let g = 0; g < segs; g++) {
+        const from = segStart[g]!, to = segEnd[g]!, bs = segState[g]!, u = segU[g]!;
+        const first = from < regimeEnd;
+        const rowsT = first ? t0 : t1, rowsC = first ? c0 : c1;
+        const moves = u === u; // not NaN
+        const stayEnd = moves ? to - 1 : to;
+        const lb = rowsC.leave[bs]!;
+        let k2 = from;
+        occT[k2 * S + a]!++;
+        while (k2 < stayEnd) {
+          const la = rowsT.leave[a]!;
+          if (la <= lb) break; // u ≥ L_b ≥ L_a: the treated child stays too
+          const lq = Math.log(1 - (la - lb) / (1 - lb));
+          if (!(lq < 0)) break; // a difference below rounding: the treated child stays too
+          const extra = Math.floor(Math.log(1 - treated()) / lq);
+          if (k2 + extra >= stayEnd) break;
+          const at = k2 + extra;
+          const next = rowsT.step(a, lb + treated() * (la - lb));
+          if (at < window && !isPlacement[a] && isPlacement[next]) replT++;
+          occT[(at + 1) * S + a]!--;
+          occT[(at + 1) * S + next]!++;
+          a = next;
+          k2 = at + 1;
+        }
+        if (moves) {
+          const at = to - 1;
+          const next = rowsT.step(a, u);
+          if (next !== a) {
+            if (at < window && !isPlacement[a] && isPlacement[next]) replT++;
+            occT[to * S + a]!--;
+            occT[to * S + next]!++;
+            a = next;
+          }
+        }
+        occT[to * S + a]!--; // the next segment adds it back at its start: the pair cancels
       }
     }
-    for (let k = 1; k < periods; k++) for (let jj = 0; jj < J; jj++) occ[k * J + jj]! += occ[(k - 1) * J + jj]!;
-    treated.replacements += replT;
-    counterfactual.replacements += replC;
-    const occT = this.armT, occC = this.armC;
+    for (let k = 1; k < periods; k++) {
+      for (let s = 0; s < S; s++) {
+        occT[k * S + s]! += occT[(k - 1) * S + s]!;
+        occC[k * S + s]! += occC[(k - 1) * S + s]!;
+      }
+    }
+    treatedOut.replacements += replT;
+    untreatedOut.replacements += replC;
     for (let k = 0; k < periods; k++) {
       const t = start + k;
-      occT.fill(0);
-      occC.fill(0);
-      for (let a = 0; a < S; a++) {
-        for (let b = 0; b < S; b++) {
-          const c = occ[k * J + a * S + b]!;
-          occT[a]! += c;
-          occC[b]! += c;
-        }
-      }
       let dPayer = 0, dFull = 0;
       for (let s = 0; s < S; s++) {
-        const dt = occT[s]! * daysPerPeriod, dc = occC[s]! * daysPerPeriod;
+        const dt = occT[k * S + s]! * daysPerPeriod, dc = occC[k * S + s]! * daysPerPeriod;
         dPayer += (dc - dt) * cost[s]!;
         dFull += (dc - dt) * fullCost[s]!;
-        if (t < windowEnd) {
-          treated.cost += dt * cost[s]!;
-          counterfactual.cost += dc * cost[s]!;
+        if (k < window) {
+          treatedOut.cost += dt * cost[s]!;
+          untreatedOut.cost += dc * cost[s]!;
           if (isPlacement[s]) {
-            treated.careDays += dt;
-            counterfactual.careDays += dc;
+            treatedOut.careDays += dt;
+            untreatedOut.careDays += dc;
           }
         }
       }
@@ -212,21 +302,36 @@ export class PlacementSimulator {
     }
   }
 
-  /** Simulates `n` children without the intervention over [start, windowEnd): a comparison group. */
-  runComparison(n: number, start: number, windowEnd: number, rng: Rng, out: WindowTotals): void {
-    const { S, cumC, destC, lenC, cost, daysPerPeriod } = this;
+  /**
+   * Simulates `n` children without the intervention over `periods` periods and adds their
+   * totals to `out`: a concurrent comparison group (the contract period's chances) or the
+   * historical baseline's past group (`past`: its own period's chances, no regression to the mean).
+   */
+  runUntreated(n: number, periods: number, past: boolean, rng: Rng, out: WindowTotals): void {
+    const { S, cost, daysPerPeriod } = this;
+    const rows = past ? this.past : this.c1;
     const isPlacement = this.m.isPlacement;
     const intake = this.intakeOf(n);
+    let days = 0, careDays = 0, money = 0, repl = 0;
     for (let i = 0; i < n; i++) {
-      let s = intake[i]!;
-      for (let t = start; t < windowEnd; t++) {
-        out.cost += daysPerPeriod * cost[s]!;
-        if (isPlacement[s]) out.careDays += daysPerPeriod;
-        const next = step(s, rng(), S, cumC, destC, lenC);
-        if (!isPlacement[s] && isPlacement[next]) out.replacements++;
+      let s = intake[i]!, k = 0;
+      while (k < periods) {
+        const ls = rows.logStay[s]!;
+        const extra = ls === 0 ? Infinity : Math.floor(Math.log(1 - rng()) / ls);
+        const stay = Math.min(extra + 1, periods - k);
+        days = stay * daysPerPeriod;
+        money += days * cost[s]!;
+        if (isPlacement[s]) careDays += days;
+        if (k + extra >= periods) break;
+        const next = rows.step(s, rng() * rows.leave[s]!);
+        if (!isPlacement[s] && isPlacement[next]) repl++;
         s = next;
+        k += extra + 1;
       }
     }
+    out.cost += money;
+    out.careDays += careDays;
+    out.replacements += repl;
   }
 
   /** Intake states of a cohort of n children: the same every trial, so computed once per size. */
@@ -240,53 +345,26 @@ export class PlacementSimulator {
     return intake;
   }
 
-  /** A zeroed occupancy buffer for `periods` periods. */
-  private occupancy(periods: number): Int32Array {
-    const size = periods * this.S * this.S;
-    if (this.occ.length < size) this.occ = new Int32Array(size);
-    this.occ.fill(0, 0, size);
-    return this.occ;
+  private occupancyT(periods: number): Int32Array {
+    const size = periods * this.S;
+    if (this.occT.length < size) this.occT = new Int32Array(size);
+    this.occT.fill(0, 0, size);
+    return this.occT;
   }
-}
 
-/** Next state for a child in state `s` given uniform `u`: the first destination whose cumulative chance exceeds u. */
-function step(s: number, u: number, S: number, cum: Float64Array, dest: Uint8Array, len: Uint8Array): number {
-  const base = s * S, k = len[s]!;
-  for (let j = 0; j < k; j++) if (u < cum[base + j]!) return dest[base + j]!;
-  return s;
-}
-
-/**
- * Per-period chances for one arm. An effect multiplies the hazard: p' = 1 − (1 − p)^ratio, which
- * stays in [0, 1] for any ratio ≥ 0. If a state's exits then sum above 1 they are scaled to 1.
- */
-function fillRows(
-  m: PlacementModel,
-  values: Float64Array,
-  withEffect: boolean,
-  S: number,
-  cum: Float64Array,
-  dest: Uint8Array,
-  len: Uint8Array,
-  effectScale = 1,
-): void {
-  len.fill(0);
-  for (let i = 0; i < m.from.length; i++) {
-    let p = values[m.slot[i]!]!;
-    const e = m.effectSlot[i]!;
-    if (withEffect && e >= 0) p = 1 - Math.pow(1 - p, Math.pow(values[e]!, effectScale));
-    const s = m.from[i]!;
-    const k = len[s]!++;
-    dest[s * S + k] = m.to[i]!;
-    cum[s * S + k] = p;
+  private occupancyC(periods: number): Int32Array {
+    const size = periods * this.S;
+    if (this.occC.length < size) this.occC = new Int32Array(size);
+    this.occC.fill(0, 0, size);
+    return this.occC;
   }
-  for (let s = 0; s < S; s++) {
-    const base = s * S, k = len[s]!;
-    let total = 0;
-    for (let j = 0; j < k; j++) total += cum[base + j]!;
-    const scale = total > 1 ? 1 / total : 1;
-    let acc = 0;
-    for (let j = 0; j < k; j++) cum[base + j] = acc += cum[base + j]! * scale;
+
+  private segments(n: number): void {
+    if (this.segStart.length >= n) return;
+    this.segStart = new Int32Array(n);
+    this.segEnd = new Int32Array(n);
+    this.segState = new Uint8Array(n);
+    this.segU = new Float64Array(n);
   }
 }
 

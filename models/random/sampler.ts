@@ -2,7 +2,7 @@
  * Turns a scenario number (fixed or a distribution) into a zero-argument sampler bound to a
  * generator, as d3-random's factories do: parameters are checked once, not per draw.
  */
-import { randomBeta, randomLogNormal, randomNormal, randomUniform } from "d3-random";
+import { randomBeta } from "d3-random";
 import type { Bounds, ParamSpec } from "../scenario/param.js";
 import type { Rng } from "./rng.js";
 
@@ -20,44 +20,65 @@ function triangularQuantile(u: number, a: number, c: number, b: number): number 
   return u < fc ? a + Math.sqrt(u * (b - a) * (c - a)) : b - Math.sqrt((1 - u) * (b - a) * (b - c));
 }
 
-function unclipped(p: ParamSpec, rng: Rng): () => number {
+/** A standard normal from two uniforms (Box & Muller 1958); no value is kept between calls. */
+function standardNormal(rng: Rng): number {
+  return Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
+}
+
+/**
+ * A draw from `p` using only `rng`: the caller hands in a stream positioned at the start of this
+ * parameter's stream for the trial (random/stream.ts), so how many uniforms a draw takes never
+ * moves another parameter's draw. d3-random's beta is built anew for each draw because its
+ * samplers keep a spare normal between calls, which would carry one trial's numbers into the next.
+ */
+function unclipped(p: ParamSpec): (rng: Rng) => number {
   if (typeof p === "number") return () => p;
   if ("value" in p) return () => p.value;
   if (!("dist" in p) || p.dist === undefined || p.dist === "range") {
     const { p5, p95 } = p as { p5: number; p95: number };
     if (p5 > 0) {
       const lo = Math.log(p5), hi = Math.log(p95);
-      return randomLogNormal.source(rng)((lo + hi) / 2, (hi - lo) / (2 * Z95));
+      const mu = (lo + hi) / 2, sigma = (hi - lo) / (2 * Z95);
+      return (rng) => Math.exp(mu + sigma * standardNormal(rng));
     }
-    return randomNormal.source(rng)((p5 + p95) / 2, (p95 - p5) / (2 * Z95));
+    const mu = (p5 + p95) / 2, sigma = (p95 - p5) / (2 * Z95);
+    return (rng) => mu + sigma * standardNormal(rng);
   }
   switch (p.dist) {
-    case "normal":
-      return randomNormal.source(rng)(p.mean, p.sd);
-    case "lognormal":
-      return randomLogNormal.source(rng)(p.mu, p.sigma);
-    case "beta":
-      return randomBeta.source(rng)(p.alpha, p.beta);
-    case "uniform":
-      return randomUniform.source(rng)(p.min, p.max);
+    case "normal": {
+      const { mean, sd } = p;
+      return (rng) => mean + sd * standardNormal(rng);
+    }
+    case "lognormal": {
+      const { mu, sigma } = p;
+      return (rng) => Math.exp(mu + sigma * standardNormal(rng));
+    }
+    case "beta": {
+      const { alpha, beta } = p;
+      return (rng) => randomBeta.source(rng)(alpha, beta)();
+    }
+    case "uniform": {
+      const { min, max } = p;
+      return (rng) => min + (max - min) * rng();
+    }
     case "triangular": {
       const { min, mode, max } = p;
-      return () => triangularQuantile(rng(), min, mode, max);
+      return (rng) => triangularQuantile(rng(), min, mode, max);
     }
     case "pert": {
       // PERT as a beta scaled to [min, max] with shape weight 4 (Vose, Risk Analysis, 2008).
       const { min, mode, max } = p;
       const w = max - min;
-      const beta = randomBeta.source(rng)(1 + (4 * (mode - min)) / w, 1 + (4 * (max - mode)) / w);
-      return () => min + w * beta();
+      const a = 1 + (4 * (mode - min)) / w, b = 1 + (4 * (max - mode)) / w;
+      return (rng) => min + w * randomBeta.source(rng)(a, b)();
     }
   }
 }
 
-/** A sampler for `p`, clipped to the field's bounds. */
-export function sampler(p: ParamSpec, bounds: Bounds, rng: Rng): () => number {
-  const draw = unclipped(p, rng);
+/** A sampler for `p`, clipped to the field's bounds; it draws from the generator it is given. */
+export function sampler(p: ParamSpec, bounds: Bounds): (rng: Rng) => number {
+  const draw = unclipped(p);
   const lo = bounds.min ?? -Infinity, hi = bounds.max ?? Infinity;
   if (!isUncertain(p) || (lo === -Infinity && hi === Infinity)) return draw;
-  return () => Math.min(hi, Math.max(lo, draw()));
+  return (rng) => Math.min(hi, Math.max(lo, draw(rng)));
 }

@@ -104,18 +104,54 @@ const intervention = z.strictObject({
 
 // --- Measurement ---------------------------------------------------------------------------
 
+/**
+ * A historical baseline as it really works: a past group of children, followed over the same
+ * window before the contract, simulated without the intervention under the trial's own prices
+ * and chances (and its own cohort chance). What makes such a baseline go wrong is stated, each
+ * an optional uncertain input: drift between the two periods, care prices that grew more than
+ * the contract's indexation, and the regression to the mean of children chosen at a high point.
+ */
+const baselineCohort = z.strictObject({
+  size: count(1, 100_000).meta({ description: "Children in the past group whose outcomes give the baseline (the whole group, not per cohort)" }),
+  drift: param({ min: 0, max: 10 })
+    .default(1)
+    .meta({ description: "Hazard ratio of entering care from home in the contract period against the baseline period (1 = no change; 1.1 = 10 % more placements now)" }),
+  years: z.number().min(0).max(50).default(0).meta({ description: "Years from the baseline period to the contract period, for price growth" }),
+  careCostGrowth: param({ min: -0.5, max: 1 })
+    .default(0)
+    .meta({ description: "Growth of care prices per year between the baseline period and the contract period" }),
+  indexation: param({ min: -0.5, max: 1 })
+    .default(0)
+    .meta({ description: "Growth per year of the index by which the contract lifts the baseline's costs (KPI, or 0 if not indexed)" }),
+  regressionToMean: z
+    .strictObject({
+      exitRateRatio: param({ min: 0, max: 100 }).meta({
+        description: "Hazard ratio of leaving care for home in the contract cohort's first periods, in both arms, that the baseline group did not share (1 = none)",
+      }),
+      periods: count(1, 400).meta({ description: "Periods from a cohort's start over which the excess lasts" }),
+      source: source.optional(),
+      note: z.string().optional(),
+    })
+    .optional(),
+  source: source.optional(),
+  note: z.string().optional(),
+});
+
 const historical = z.strictObject({
   kind: z.literal("historical"),
+  cohort: baselineCohort.optional().meta({ description: "A simulated past group (the usual case)" }),
   baseline: z
     .record(z.string(), z.number().min(0))
-    .meta({ description: "Fixed contract baseline per participant over the follow-up, by measure" }),
+    .optional()
+    .meta({ description: "A baseline published as fixed figures per participant over the follow-up, by measure; it does not follow a change of follow-up" }),
   source: source.optional(),
   note: z.string().optional(),
 });
 
 const comparisonGroup = z.strictObject({
   kind: z.literal("comparisonGroup"),
-  size: count(1, 1_000_000).meta({ description: "Participants in the concurrent comparison group" }),
+  size: count(1, 1_000_000).meta({ description: "Participants in the concurrent comparison group, all cohorts together (split between cohorts by their size) unless perCohort" }),
+  perCohort: z.boolean().default(false).meta({ description: "true: `size` is the comparison group of each cohort" }),
   bias: param({ min: -0.9, max: 10 })
     .default(0)
     .meta({ description: "Relative bias of the comparison group's outcomes (0 = comparable)" }),
@@ -286,15 +322,16 @@ export type PaymentRule = Scenario["contract"]["rules"][number];
 export type Money = z.output<typeof money>;
 
 /** The measures an outcome exposes to the contract, with the direction that counts as better. */
-export function measuresOf(o: Outcome): { id: string; higherIsBetter: boolean; money: boolean }[] {
+export function measuresOf(o: Outcome): { id: string; higherIsBetter: boolean; money: boolean; share: boolean }[] {
   if (o.kind === "placement") {
     return [
-      { id: `${o.id}.cost`, higherIsBetter: false, money: true },
-      { id: `${o.id}.careDays`, higherIsBetter: false, money: false },
-      { id: `${o.id}.replacements`, higherIsBetter: false, money: false },
+      { id: `${o.id}.cost`, higherIsBetter: false, money: true, share: false },
+      { id: `${o.id}.careDays`, higherIsBetter: false, money: false, share: false },
+      { id: `${o.id}.replacements`, higherIsBetter: false, money: false, share: false },
     ];
   }
-  return [{ id: o.id, higherIsBetter: o.higherIsBetter, money: false }];
+  // A binary outcome's measure is a count of successes; its baseline per participant is a chance.
+  return [{ id: o.id, higherIsBetter: o.higherIsBetter, money: false, share: o.kind === "binary" }];
 }
 
 type Ctx = z.core.$RefinementCtx<z.output<z.ZodObject>>;
@@ -348,11 +385,22 @@ function checkReferences(s: Record<string, unknown>, ctx: Ctx): void {
     }
   });
 
-  if (sc.measurement.comparator.kind === "historical") {
-    for (const k of Object.keys(sc.measurement.comparator.baseline)) {
-      if (!measures.has(k)) issue(["measurement", "comparator", "baseline", k], `unknown measure ${JSON.stringify(k)}; measures are ${measureList}`);
+  const comparator = sc.measurement.comparator;
+  if (comparator.kind === "historical") {
+    if ((comparator.cohort === undefined) === (comparator.baseline === undefined)) {
+      issue(["measurement", "comparator"], "needs exactly one of `cohort` (a simulated past group) or `baseline` (published fixed figures)");
+    }
+    for (const [k, v] of Object.entries(comparator.baseline ?? {})) {
+      const m = measures.get(k);
+      if (!m) issue(["measurement", "comparator", "baseline", k], `unknown measure ${JSON.stringify(k)}; measures are ${measureList}`);
+      else if (m.share && v > 1) issue(["measurement", "comparator", "baseline", k], `is a chance per participant: must be from 0 to 1, got ${v}`);
     }
   }
+  if (comparator.kind === "comparisonGroup" && !comparator.perCohort && comparator.size < sc.population.cohorts.length) {
+    issue(["measurement", "comparator", "size"], `is the whole comparison group, split between the ${sc.population.cohorts.length} cohorts: must be at least ${sc.population.cohorts.length} (or set perCohort: true)`);
+  }
+  // A measure the contract reads must have a fixed baseline when the baseline is published as figures.
+  const hasBaseline = (measure: string) => comparator.kind !== "historical" || comparator.baseline === undefined || measure in comparator.baseline;
 
   const drawn = sc.contract.drawdown.reduce((a, d) => a + d.share, 0);
   if (Math.abs(drawn - 1) > 1e-9) issue(["contract", "drawdown"], `shares must sum to 1, got ${+drawn.toFixed(6)}`);
@@ -373,7 +421,7 @@ function checkReferences(s: Record<string, unknown>, ctx: Ctx): void {
       if (m && r.kind === "rateCard" && r.basis === "all" && !m.higherIsBetter) {
         issue([...path, "basis"], `"all" pays for every success and needs a measure where higher is better; ${JSON.stringify(r.measure)} is better lower: use "aboveComparator"`);
       }
-      if (sc.measurement.comparator.kind === "historical" && !(r.measure in sc.measurement.comparator.baseline)) {
+      if (!hasBaseline(r.measure)) {
         if (!(r.kind === "rateCard" && r.basis === "all")) {
           issue([...path, "measure"], `measurement.comparator.baseline has no value for ${JSON.stringify(r.measure)}`);
         }
@@ -381,11 +429,7 @@ function checkReferences(s: Record<string, unknown>, ctx: Ctx): void {
     }
     if (r.condition && !measures.has(r.condition.measure)) {
       issue([...path, "condition", "measure"], `unknown measure ${JSON.stringify(r.condition.measure)}; measures are ${measureList}`);
-    } else if (
-      r.condition &&
-      sc.measurement.comparator.kind === "historical" &&
-      !(r.condition.measure in sc.measurement.comparator.baseline)
-    ) {
+    } else if (r.condition && !hasBaseline(r.condition.measure)) {
       issue([...path, "condition", "measure"], `measurement.comparator.baseline has no value for ${JSON.stringify(r.condition.measure)}`);
     }
     if (r.kind === "stepped") {

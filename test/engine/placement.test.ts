@@ -36,8 +36,18 @@ function placementScenario(rateRatio: number, delivered = 1) {
   });
 }
 
-/** Exact expected care days, cost and re-placements per child over `periods`, by matrix powers. */
-function exact(periods: number, daysPerPeriod: number) {
+/** The chances with a hazard ratio on some transitions: p' = 1 − (1 − p)^ratio (README, Methods). */
+function withRatio(ratios: Record<string, number>): Record<string, Record<string, number>> {
+  return Object.fromEntries(
+    Object.entries(P).map(([from, row]) => [from, Object.fromEntries(Object.entries(row).map(([to, p]) => [to, 1 - (1 - p) ** (ratios[`${from}>${to}`] ?? 1)]))]),
+  );
+}
+
+/**
+ * Exact expected care days, cost and re-placements per child over `periods`, by matrix powers;
+ * `rows(t)` gives period t's chances (the same every period by default).
+ */
+function exact(periods: number, daysPerPeriod: number, rows: (t: number) => Record<string, Record<string, number>> = () => P) {
   let occ: Record<string, number> = { hvb: 0.6, sis: 0.4, home: 0 };
   let days = 0, money = 0, replaced = 0;
   for (let t = 0; t < periods; t++) {
@@ -48,7 +58,7 @@ function exact(periods: number, daysPerPeriod: number) {
     const next: Record<string, number> = { hvb: 0, sis: 0, home: 0 };
     for (const from of states) {
       let stay = 1;
-      for (const [to, p] of Object.entries(P[from]!)) {
+      for (const [to, p] of Object.entries(rows(t)[from]!)) {
         next[to]! += occ[from]! * p;
         stay -= p;
         if (from === "home") replaced += occ[from]! * p;
@@ -78,6 +88,48 @@ describe("placement model", () => {
       const [mean, se] = meanAndSE(per(m));
       expect(Math.abs(mean - expected), `measure ${m}: simulated ${mean}, exact ${expected}`).toBeLessThan(4 * se);
     }
+  });
+
+  test("the treated arm matches the Markov chain with the effect's chances (re-placement halved, exits home up by half)", () => {
+    // Both kinds of effect: one lowers a state's chance of leaving (home), one raises it (hvb),
+    // which is the treated arm's path drawn inside the untreated child's stay.
+    const ratios = { "home>hvb": 0.5, "home>sis": 0.5, "hvb>home": 1.5 };
+    const s = placementScenario(0.5);
+    s.intervention.effects.push({ outcome: "p", from: ["hvb"], to: ["home"], rateRatio: 1.5 } as never);
+    const model = compile(s);
+    const table = simulateOutcomes(model, { trials: 4000, seed: 6 });
+    const ref = exact(6, model.daysPerPeriod, () => withRatio(ratios));
+    const per = (m: number) => Float64Array.from({ length: table.trials }, (_, i) => table.treated[i * 3 + m]! / 50);
+    for (const [m, expected] of [[0, ref.money], [1, ref.days], [2, ref.replaced]] as const) {
+      const [mean, se] = meanAndSE(per(m));
+      expect(Math.abs(mean - expected), `measure ${m}: simulated ${mean}, exact ${expected}`).toBeLessThan(4 * se);
+    }
+  });
+
+  test("regression to the mean: more exits home in the first periods, in both arms, as the time-varying chain gives", () => {
+    // 60 % more exits from care to home over the first 2 periods, then the usual chances; a
+    // past group (not regressing) is the comparator, so only the contract cohort has the excess.
+    const s = placementScenario(1);
+    (s.measurement as { comparator: unknown }).comparator = {
+      kind: "historical",
+      cohort: { size: 10, drift: 1, years: 0, careCostGrowth: 0, indexation: 0, regressionToMean: { exitRateRatio: 1.6, periods: 2 } },
+    };
+    const model = compile(scenario(s));
+    const table = simulateOutcomes(model, { trials: 4000, seed: 7 });
+    const early = withRatio({ "hvb>home": 1.6, "sis>home": 1.6 });
+    const ref = exact(6, model.daysPerPeriod, (t) => (t < 2 ? early : P));
+    for (const column of [table.counterfactual, table.treated]) {
+      const per = (m: number) => Float64Array.from({ length: table.trials }, (_, i) => column[i * 3 + m]! / 50);
+      for (const [m, expected] of [[0, ref.money], [1, ref.days], [2, ref.replaced]] as const) {
+        const [mean, se] = meanAndSE(per(m));
+        expect(Math.abs(mean - expected), `measure ${m}: simulated ${mean}, exact ${expected}`).toBeLessThan(4 * se);
+      }
+    }
+    // The past group has no excess: its cost per child is the stationary chain's.
+    const plain = exact(6, model.daysPerPeriod);
+    const [pastMean, pastSE] = meanAndSE(Float64Array.from({ length: table.trials }, (_, i) => table.comparator[i * 3]! / 50));
+    expect(Math.abs(pastMean - plain.money)).toBeLessThan(4 * pastSE);
+    expect(plain.money - ref.money).toBeGreaterThan(8 * pastSE); // and the difference is real
   });
 
   test("with no effect, treated and counterfactual are identical in every trial (common random numbers)", () => {

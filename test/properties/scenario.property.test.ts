@@ -95,7 +95,17 @@ const validScenario = fc
         cost: fc.oneof(fc.constant(0), fc.double({ min: 1, max: 3e6, noNaN: true })),
         school: fc.oneof(fc.constant(0), fc.double({ min: 0.001, max: 1, noNaN: true })),
       }),
-      fc.record({ kind: fc.constant("comparisonGroup"), size: fc.integer({ min: 1, max: 300 }), bias: param(-0.5, 0.5) }),
+      fc.record({ kind: fc.constant("comparisonGroup"), size: fc.integer({ min: 1, max: 300 }), perCohort: fc.boolean(), bias: param(-0.5, 0.5) }),
+      // A simulated past group, with what can make it go wrong.
+      fc.record({
+        kind: fc.constant("pastGroup"),
+        size: fc.integer({ min: 1, max: 300 }),
+        drift: param(0, 3),
+        years: fc.integer({ min: 0, max: 10 }),
+        careCostGrowth: param(-0.1, 0.2),
+        indexation: param(-0.1, 0.2),
+        regressionToMean: fc.option(fc.record({ exitRateRatio: param(0, 3), periods: fc.integer({ min: 1, max: 8 }) }), { nil: undefined }),
+      }),
     ),
     // 0, or at least 1: a subnormal capital (5e-324) overflows the multiple's mean (the bug below).
     capital: fc.oneof({ arbitrary: fc.constant(0), weight: 1 }, { arbitrary: fc.double({ min: 1, max: 1e8, noNaN: true }), weight: 9 }),
@@ -147,10 +157,18 @@ const validScenario = fc
     s.intervention.effects[1].rateRatio = g.rateRatios[1];
     s.intervention.effects[2] = { outcome: "school", ...g.schoolEffect };
     s.measurement.followUpPeriods = g.followUp;
+    const cmp = g.comparator;
     s.measurement.comparator =
-      g.comparator.kind === "historical"
-        ? { kind: "historical", baseline: { "placement.cost": g.comparator.cost, school: g.comparator.school } }
-        : { kind: "comparisonGroup", size: g.comparator.size, bias: g.comparator.bias };
+      cmp.kind === "historical"
+        ? { kind: "historical", baseline: { "placement.cost": cmp.cost, school: cmp.school } }
+        : cmp.kind === "pastGroup"
+          ? { kind: "historical", cohort: { ...cmp, kind: undefined, regressionToMean: cmp.regressionToMean } }
+          : // The whole group is split between cohorts, so it must have at least one child for each.
+            { kind: "comparisonGroup", size: cmp.perCohort ? cmp.size : Math.max(cmp.size, g.cohorts.length), perCohort: cmp.perCohort, bias: cmp.bias };
+    if (s.measurement.comparator.cohort) {
+      delete s.measurement.comparator.cohort.kind;
+      if (s.measurement.comparator.cohort.regressionToMean === undefined) delete s.measurement.comparator.cohort.regressionToMean;
+    }
     s.contract.capital = g.capital;
     const [k, drawShares] = g.drawdown;
     s.contract.drawdown = Array.from({ length: k }, (_, period) => ({ period, share: drawShares[period] }));
@@ -175,7 +193,7 @@ const validScenario = fc
       const e = g.exclusions;
       s.outcomes.push({ id: "exclusions", kind: "count", baselineRate: e.baselineRate, ...(e.costPerEvent === undefined ? {} : { costPerEvent: e.costPerEvent }) });
       s.intervention.effects.push({ outcome: "exclusions", rateRatio: e.rateRatio });
-      if (s.measurement.comparator.kind === "historical") s.measurement.comparator.baseline.exclusions = e.historical;
+      if (s.measurement.comparator.baseline) s.measurement.comparator.baseline.exclusions = e.historical;
       if (e.rule) s.contract.rules.push({ ...e.rule, lagPeriods: g.lag });
     }
     s.valuation.horizonPeriods = g.horizon;
@@ -248,7 +266,7 @@ describe("edge cases found by the properties above (fixed in models/summary/dist
   // to -Infinity, which JSON prints as a Dist with "mean": null.
   it("a tiny positive historical baseline still gives a finite mean measured effect", () => {
     const s = base();
-    s.measurement.comparator.baseline["placement.cost"] = 1e-300;
+    s.measurement.comparator = { kind: "historical", baseline: { "placement.cost": 1e-300, school: 0.55 } };
     const parsed = parseScenario(s);
     if (!parsed.ok) throw new Error("the scenario should be valid");
     const { summary } = runScenario(parsed.scenario, { trials: 200, seed: 1 });
