@@ -7,6 +7,9 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["test/**/*.test.ts"],
+          // Tests never depend on the machine's speed: a loaded 2-core machine runs some of them
+          // ten times slower than an idle one, so the limit only catches a hang.
+          testTimeout: 120_000,
           exclude: ["test/browser/**", "**/node_modules/**"]
         }
       },

@@ -41,6 +41,10 @@ export function renderSummary(s: Summary): string {
     ["a real effect goes unpaid", pct(s.contract.probMissedSuccess)],
     ["society's benefits exceed costs", pct(s.society.chanceBenefitsExceedCosts)],
   ]);
+  const tracked = s.effects
+    .filter((e) => e.measuredTrueCorrelation !== null && s.contract.paymentsByRule.length > 0)
+    .map((e) => `${e.measure} ${formatNumber(e.measuredTrueCorrelation, locale, 2)}`);
+  const tracking = tracked.length ? `\nMeasured against true improvement, correlation over trials: ${tracked.join("; ")}.` : "";
   const noIrr = s.investor.irrDefined < 1 ? `\nNo IRR exists in ${pct(1 - s.investor.irrDefined)} of trials (cash flows change sign more than once); they are left out of the IRR row.` : "";
   return [
     `${s.scenario}: ${formatNumber(s.trials, locale)} trials, seed ${s.seed}, amounts in ${s.currency}, undiscounted unless stated`,
@@ -48,7 +52,7 @@ export function renderSummary(s: Summary): string {
     table,
     "",
     chances,
-    `\nWorst case under the caps: the payer pays at most ${money(s.payer.maxPayments)} (largest in any trial).` + noIrr,
+    `\nWorst case under the caps: the payer pays at most ${money(s.payer.maxPayments)} (largest in any trial).` + tracking + noIrr,
   ].join("\n");
 }
 

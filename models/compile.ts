@@ -5,6 +5,7 @@
 import type { Bounds, ParamSpec } from "./scenario/param.js";
 import { measuresOf, type Money, type PaymentRule, type Scenario } from "./scenario/schema.js";
 import { isUncertain } from "./random/sampler.js";
+import { budgetYearCount, startMonthOf } from "./calendar.js";
 
 export interface ParamSlot {
   /** JSON path of the figure in the scenario, e.g. `outcomes[0].states[1].costPerDay`. */
@@ -86,7 +87,10 @@ export interface Model {
   readonly horizon: number;
   /** Periods simulated: the horizon, or longer if a cohort's follow-up ends after it. */
   readonly simulatedPeriods: number;
+  /** Budget years the horizon touches (calendar years with a start date; see calendar.ts). */
   readonly years: number;
+  /** Months since year 0 at which period 0 starts, or null (budget years are contract years). */
+  readonly startMonth: number | null;
   readonly followUp: number;
   readonly cohortSizes: Int32Array;
   readonly cohortStarts: Int32Array;
@@ -217,7 +221,8 @@ export function compile(scenario: Scenario): Model {
     daysPerPeriod: DAYS_PER_YEAR / ppy,
     horizon,
     simulatedPeriods,
-    years: Math.ceil(horizon / ppy),
+    years: budgetYearCount({ periodsPerYear: ppy, startMonth: startMonthOf(scenario.contract.startDate) }, horizon),
+    startMonth: startMonthOf(scenario.contract.startDate),
     followUp,
     cohortSizes: Int32Array.from(scenario.population.cohorts, (c) => c.size),
     cohortStarts,

@@ -9,6 +9,7 @@ import { PlacementSimulator, emptyTotals, type WindowTotals } from "./cohort/pla
 import { binomial, coupledBinomial, coupledPoisson, poisson, shiftLogOdds, SMD_TO_LOG_ODDS, type Pair } from "./cohort/coupled.js";
 import { hashString, Purpose, seedKey, Stream } from "./random/stream.js";
 import { sampler } from "./random/sampler.js";
+import { budgetYear } from "./calendar.js";
 import { BLOCK_SIZE } from "./constants.js";
 import { relativeImprovement } from "./contract/rules.js";
 
@@ -230,7 +231,7 @@ export function simulateBlock(
       const df = Math.pow(1 + r, -(p + 0.5) / ppy);
       pvPayer += avoidedPayer[p]! * df;
       pvFull += avoidedFull[p]! * df;
-      table.avoidedByYear[yearRow + Math.floor(p / ppy)]! += avoidedPayer[p]!;
+      table.avoidedByYear[yearRow + budgetYear(model, p)]! += avoidedPayer[p]!;
     }
     table.avoidedPV[trial] = pvPayer;
     table.societyBenefitPV[trial] = pvFull + longRunPV;

@@ -4,6 +4,7 @@
  * (common random numbers), so differences between terms are not drowned in noise.
  */
 import { paymentEvents, resolveMoney, type Model } from "../compile.js";
+import { budgetYear, budgetYearCount } from "../calendar.js";
 import { MONEY_EPSILON } from "../constants.js";
 import { annualize, irr } from "../finance/irr.js";
 import type { Scenario } from "../scenario/schema.js";
@@ -68,7 +69,7 @@ export function evaluateContract(
   const lastDraw = Math.max(...contract.drawdown.map((d) => d.period));
   const lastEvent = events.length ? events[events.length - 1]!.period : 0;
   const P = Math.max(model.simulatedPeriods, lastDraw + 1, lastEvent + 1);
-  const Y = Math.ceil(P / ppy);
+  const Y = budgetYearCount(model, P);
   const totalCap = contract.totalCap === undefined ? Infinity : resolveMoney(contract.totalCap, capital);
   const guaranteed = contract.guarantee === undefined ? 0 : resolveMoney(contract.guarantee, capital);
   const financierRate = model.scenario.valuation.financierDiscountRate;
@@ -166,7 +167,7 @@ export function evaluateContract(
       }
       if (pay > 0) {
         flows[ev.period]! += pay;
-        out.paymentsByYear[t * Y + Math.floor(ev.period / ppy)]! += pay;
+        out.paymentsByYear[t * Y + budgetYear(model, ev.period)]! += pay;
         paidPV += pay * payerDiscount[ev.period]!;
         lastPaid = ev.period;
       }

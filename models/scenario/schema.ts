@@ -259,6 +259,11 @@ export const paymentRule = z.discriminatedUnion("kind", [
 
 const contract = z.strictObject({
   description: z.string().optional(),
+  startDate: z
+    .string()
+    .regex(/^(19|20|21)\d\d-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$/, { message: 'must be a date "YYYY-MM" or "YYYY-MM-DD", e.g. "2016-08"' })
+    .optional()
+    .meta({ description: "When period 0 starts; the payer's money is then booked in calendar budget years" }),
   capital: z.number().min(0, { message: "must be an amount ≥ 0" }),
   drawdown: z
     .array(z.strictObject({ period: count(0, 400), share: fraction }))

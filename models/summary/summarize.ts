@@ -1,8 +1,10 @@
 /** The run summary: the JSON object `utfall run --json` prints (see DESIGN.md). */
 import type { Model } from "../compile.js";
+import { budgetYearLabels } from "../calendar.js";
 import { MONEY_EPSILON } from "../constants.js";
 import type { ContractResults } from "../contract/evaluate.js";
-import { relativeEffects, type OutcomeTable } from "../simulate.js";
+import { sampleCorrelation } from "simple-statistics";
+import { cohortValue, relativeEffects, type OutcomeTable } from "../simulate.js";
 import { dist, share, type Dist } from "./dist.js";
 
 export interface Summary {
@@ -31,6 +33,8 @@ export interface Summary {
     maxPayments: number;
     paymentsByYear: (Dist | null)[];
     avoidedCostsByYear: (Dist | null)[];
+    /** Names of the budget years of `paymentsByYear`: calendar years ("2016") with a contract start date, else "year 1", …. */
+    budgetYears: string[];
   };
   society: { npv: Dist | null; chanceBenefitsExceedCosts: number };
   contract: {
@@ -40,8 +44,12 @@ export interface Summary {
     probDelivered: number;
     paymentsByRule: { rule: string; kind: string; payments: Dist | null; probPaid: number }[];
   };
-  /** True and measured relative improvement per measure, pooled over cohorts. */
-  effects: { measure: string; trueEffect: Dist | null; measuredEffect: Dist | null }[];
+  /**
+   * True and measured relative improvement per measure, pooled over cohorts, and the
+   * correlation over trials of the measured improvement with the true one (in the measure's
+   * own units): how well the contract's measurement tracks what really happened.
+   */
+  effects: { measure: string; trueEffect: Dist | null; measuredEffect: Dist | null; measuredTrueCorrelation: number | null }[];
 }
 
 export function summarize(model: Model, table: OutcomeTable, r: ContractResults): Summary {
@@ -77,6 +85,7 @@ export function summarize(model: Model, table: OutcomeTable, r: ContractResults)
       maxPayments: r.payments.reduce((a, b) => Math.max(a, b), 0),
       paymentsByYear: byYear(r.paymentsByYear, r.years),
       avoidedCostsByYear: byYear(table.avoidedByYear, Y),
+      budgetYears: budgetYearLabels(model, Math.max(r.years, Y)),
     },
     society: {
       npv: dist(r.societyNpv),
@@ -98,6 +107,24 @@ export function summarize(model: Model, table: OutcomeTable, r: ContractResults)
       measure: m.id,
       trueEffect: dist(relativeEffects(model, table, mi, table.counterfactual)),
       measuredEffect: dist(relativeEffects(model, table, mi, table.comparator)),
+      measuredTrueCorrelation: measuredTrueCorrelation(model, table, mi),
     })),
   };
+}
+
+/**
+ * Pearson correlation of the measured improvement (comparator − treated) with the true one
+ * (counterfactual − treated), pooled over cohorts; null when either does not vary.
+ */
+function measuredTrueCorrelation(model: Model, table: OutcomeTable, measure: number): number | null {
+  const T = table.trials;
+  if (T < 3) return null;
+  const measured = new Array<number>(T), truth = new Array<number>(T);
+  for (let t = 0; t < T; t++) {
+    const treated = cohortValue(table.treated, table, t, -1, measure);
+    measured[t] = cohortValue(table.comparator, table, t, -1, measure) - treated;
+    truth[t] = cohortValue(table.counterfactual, table, t, -1, measure) - treated;
+  }
+  const r = sampleCorrelation(measured, truth);
+  return Number.isFinite(r) ? r : null;
 }
