@@ -47,7 +47,7 @@ export function renderSummary(s: Summary): string {
   const tracking = tracked.length ? `\nMeasured against true improvement, correlation over trials: ${tracked.join("; ")}.` : "";
   const noIrr = s.investor.irrDefined < 1 ? `\nNo IRR exists in ${pct(1 - s.investor.irrDefined)} of trials (cash flows change sign more than once); they are left out of the IRR row.` : "";
   return [
-    `${s.scenario}: ${formatNumber(s.trials, locale)} trials, seed ${s.seed}, amounts in ${s.currency}, undiscounted unless stated`,
+    `${s.scenario}: ${formatNumber(s.trials, locale)} trials, seed ${s.seed}, amounts in ${s.moneyBasis}, undiscounted unless stated`,
     "",
     table,
     "",

@@ -6,6 +6,7 @@ import type { Bounds, ParamSpec } from "./scenario/param.js";
 import { measuresOf, type Money, type PaymentRule, type Scenario } from "./scenario/schema.js";
 import { isUncertain } from "./random/sampler.js";
 import { budgetYearCount, startMonthOf } from "./calendar.js";
+import type { PriceBasis } from "./prices.js";
 
 export interface ParamSlot {
   /** JSON path of the figure in the scenario, e.g. `outcomes[0].states[1].costPerDay`. */
@@ -91,6 +92,8 @@ export interface Model {
   readonly years: number;
   /** Months since year 0 at which period 0 starts, or null (budget years are contract years). */
   readonly startMonth: number | null;
+  /** The money basis: figures at one year's prices turned nominal by KPI (prices.ts), or null. */
+  readonly priceBasis: PriceBasis | null;
   readonly followUp: number;
   readonly cohortSizes: Int32Array;
   readonly cohortStarts: Int32Array;
@@ -223,6 +226,10 @@ export function compile(scenario: Scenario): Model {
     simulatedPeriods,
     years: budgetYearCount({ periodsPerYear: ppy, startMonth: startMonthOf(scenario.contract.startDate) }, horizon),
     startMonth: startMonthOf(scenario.contract.startDate),
+    priceBasis:
+      scenario.valuation.priceYear !== undefined && scenario.contract.startDate !== undefined
+        ? { priceYear: scenario.valuation.priceYear, startYear: Math.floor(startMonthOf(scenario.contract.startDate)! / 12), inflation: scenario.valuation.inflation }
+        : null,
     followUp,
     cohortSizes: Int32Array.from(scenario.population.cohorts, (c) => c.size),
     cohortStarts,

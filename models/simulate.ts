@@ -10,6 +10,7 @@ import { binomial, coupledBinomial, coupledPoisson, poisson, shiftLogOdds, SMD_T
 import { hashString, Purpose, seedKey, Stream } from "./random/stream.js";
 import { sampler } from "./random/sampler.js";
 import { budgetYear } from "./calendar.js";
+import { priceFactors } from "./prices.js";
 import { BLOCK_SIZE } from "./constants.js";
 import { relativeImprovement } from "./contract/rules.js";
 
@@ -125,6 +126,14 @@ export function simulateBlock(
   const rtm = past?.regressionToMean ?? null;
   /** The past group's value per child, by measure: one group per trial, measured against every cohort. */
   const pastPerChild = new Float64Array(M);
+  // Avoided costs at the price year's prices → nominal money of each period; present values in
+  // kronor of the start year (prices.ts). All ones without a price basis.
+  const longest = Math.max(model.simulatedPeriods, ...model.longRun.map((lr) => Math.max(...Array.from(model.cohortStarts, (s) => s + model.followUp)) + lr.delayPeriods + 1));
+  const prices = priceFactors(model.priceBasis, model, longest);
+  // The past group's costs are first taken at the contract's nominal prices over the first
+  // cohort's window, then moved to the baseline period by price growth and indexation.
+  let pastPrices = 0;
+  for (let p = 0; p < model.followUp; p++) pastPrices += prices.nominal[model.cohortStarts[0]! + p]! / model.followUp;
 
   for (let k = 0; k < count; k++) {
     const trial = row + k, global = block * BLOCK_SIZE + k;
@@ -153,7 +162,7 @@ export function simulateBlock(
         regimeEnd: rtm ? rtm.periods : 0,
       });
     }
-    if (past) simulatePastGroup(model, past, values, placement, stream.reset(key, global, Purpose.comparator, C * O), pastPerChild);
+    if (past) simulatePastGroup(model, past, values, placement, stream.reset(key, global, Purpose.comparator, C * O), pastPerChild, pastPrices);
 
     for (let ci = 0; ci < C; ci++) {
       const n = model.cohortSizes[ci]!, start = model.cohortStarts[ci]!, windowEnd = start + model.followUp;
@@ -168,7 +177,7 @@ export function simulateBlock(
           const sim = placement[o.outcomeIndex]!;
           reset(t);
           reset(c);
-          sim.runCohort(n, start, windowEnd, model.simulatedPeriods, untreated.next, treated.next, t, c, avoidedPayer, avoidedFull);
+          sim.runCohort(n, start, windowEnd, model.simulatedPeriods, untreated.next, treated.next, t, c, avoidedPayer, avoidedFull, prices.nominal);
           const [mc, md, mr] = o.measureIndex;
           table.treated[base + mc] = t.cost;
           table.treated[base + md] = t.careDays;
@@ -210,7 +219,7 @@ export function simulateBlock(
             ? (poisson(comparator, comparison * l0) * n * (1 + bias)) / comparison
             : historical(model, past, pastPerChild, o.measureIndex, n);
           if (o.costPerEventSlot >= 0) {
-            const saved = (pair.counterfactual - pair.treated) * values[o.costPerEventSlot]!;
+            const saved = (pair.counterfactual - pair.treated) * values[o.costPerEventSlot]! * prices.nominal[windowEnd - 1]!;
             if (windowEnd - 1 < avoidedPayer.length) {
               avoidedPayer[windowEnd - 1]! += saved;
               avoidedFull[windowEnd - 1]! += saved;
@@ -221,14 +230,17 @@ export function simulateBlock(
       for (const lr of model.longRun) {
         const gained = table.treated[base + lr.measureIndex]! - table.counterfactual[base + lr.measureIndex]!;
         const extra = model.measures[lr.measureIndex]!.higherIsBetter ? gained : -gained; // successes are what is better
-        longRunPV += extra * values[lr.slot]! * lr.share * Math.pow(1 + r, -(windowEnd + lr.delayPeriods) / ppy);
+        // A long-run value is real (the price year's prices): in start-year kronor it is deflated as a nominal sum would be.
+        const at = windowEnd + lr.delayPeriods;
+        longRunPV += extra * values[lr.slot]! * lr.share * prices.nominal[at]! * prices.toStart[at]! * Math.pow(1 + r, -at / ppy);
       }
     }
 
     let pvPayer = 0, pvFull = 0;
     const yearRow = trial * Y;
     for (let p = 0; p < model.horizon; p++) {
-      const df = Math.pow(1 + r, -(p + 0.5) / ppy);
+      // Avoided costs are nominal; present values in kronor of the start year (prices.ts).
+      const df = Math.pow(1 + r, -(p + 0.5) / ppy) * prices.toStart[p]!;
       pvPayer += avoidedPayer[p]! * df;
       pvFull += avoidedFull[p]! * df;
       table.avoidedByYear[yearRow + budgetYear(model, p)]! += avoidedPayer[p]!;
@@ -251,9 +263,10 @@ function simulatePastGroup(
   placement: readonly (PlacementSimulator | null)[],
   stream: Stream,
   perChild: Float64Array,
+  nominal: number,
 ): void {
   const m = past.size;
-  const prices = Math.pow((1 + values[past.indexationSlot]!) / (1 + values[past.careCostGrowthSlot]!), past.years);
+  const prices = nominal * Math.pow((1 + values[past.indexationSlot]!) / (1 + values[past.careCostGrowthSlot]!), past.years);
   const totals = emptyTotals();
   for (const o of model.outcomes) {
     if (o.kind === "placement") {

@@ -179,7 +179,8 @@ export class PlacementSimulator {
    * Simulates one cohort of `n` children from period `start` to `end`, with the measurement
    * window [start, windowEnd): the untreated arm from `untreated`, the treated arm given it from
    * `treated`. Adds each period's avoided costs (untreated − treated) to `avoidedPayer` and
-   * `avoidedFull`, and the window totals to `treatedOut` and `untreatedOut`.
+   * `avoidedFull`, and the window totals to `treatedOut` and `untreatedOut`, in nominal money:
+   * period t's costs times `nominal[t]` (all ones when figures are taken as they stand).
    */
   runCohort(
     n: number,
@@ -192,6 +193,7 @@ export class PlacementSimulator {
     untreatedOut: WindowTotals,
     avoidedPayer: Float64Array,
     avoidedFull: Float64Array,
+    nominal: Float64Array,
   ): void {
     const { S, cost, fullCost, daysPerPeriod, c0, c1, t0, t1, regimeEnd } = this;
     const isPlacement = this.m.isPlacement;
@@ -281,14 +283,15 @@ export class PlacementSimulator {
     untreatedOut.replacements += replC;
     for (let k = 0; k < periods; k++) {
       const t = start + k;
+      const price = nominal[t]!; // the price year's prices → nominal money of period t's year
       let dPayer = 0, dFull = 0;
       for (let s = 0; s < S; s++) {
         const dt = occT[k * S + s]! * daysPerPeriod, dc = occC[k * S + s]! * daysPerPeriod;
-        dPayer += (dc - dt) * cost[s]!;
-        dFull += (dc - dt) * fullCost[s]!;
+        dPayer += (dc - dt) * cost[s]! * price;
+        dFull += (dc - dt) * fullCost[s]! * price;
         if (k < window) {
-          treatedOut.cost += dt * cost[s]!;
-          untreatedOut.cost += dc * cost[s]!;
+          treatedOut.cost += dt * cost[s]! * price;
+          untreatedOut.cost += dc * cost[s]! * price;
           if (isPlacement[s]) {
             treatedOut.careDays += dt;
             untreatedOut.careDays += dc;

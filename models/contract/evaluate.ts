@@ -5,6 +5,7 @@
  */
 import { paymentEvents, resolveMoney, type Model } from "../compile.js";
 import { budgetYear, budgetYearCount } from "../calendar.js";
+import { priceFactors } from "../prices.js";
 import { MONEY_EPSILON } from "../constants.js";
 import { annualize, irr } from "../finance/irr.js";
 import type { Scenario } from "../scenario/schema.js";
@@ -108,6 +109,7 @@ export function evaluateContract(
   const cohortPaid = new Float64Array(R * C), cohortPaidTrue = new Float64Array(R * C);
   const payerDiscount = new Float64Array(P);
   const financierDiscount = Float64Array.from({ length: P }, (_, p) => Math.pow(1 + financierRate, -p / ppy));
+  const toStart = priceFactors(model.priceBasis, model, P).toStart;
   let discountFor = NaN; // the rate payerDiscount was last filled for: usually fixed across trials
   let investedPV = 0;
 
@@ -122,7 +124,8 @@ export function evaluateContract(
     if (r !== discountFor) {
       investedPV = 0;
       for (let p = 0; p < P; p++) {
-        payerDiscount[p] = Math.pow(1 + r, -p / ppy);
+        // Nominal money in kronor of the start year, at the real rate (prices.ts).
+        payerDiscount[p] = Math.pow(1 + r, -p / ppy) * toStart[p]!;
         investedPV += invested[p]! * payerDiscount[p]!;
       }
       discountFor = r;

@@ -289,6 +289,14 @@ const longRunValue = z.strictObject({
 
 const valuation = z.strictObject({
   horizonPeriods: count(1, 400).meta({ description: "Periods over which avoided costs are counted" }),
+  priceYear: z
+    .number()
+    .int()
+    .min(1980)
+    .max(2100)
+    .optional()
+    .meta({ description: "The year whose prices the cost figures are in; with contract.startDate, avoided costs become nominal money of each year by KPI" }),
+  inflation: z.number().min(-0.1).max(0.5).default(0.02).meta({ description: "Inflation a year past the KPI table's last year" }),
   discountRate: param({ min: -0.5, max: 1 }).meta({ description: "Society's and the payer's real discount rate per year" }),
   financierDiscountRate: z.number().min(-0.5).max(1).default(0.05),
   longRun: z.array(longRunValue).default([]),

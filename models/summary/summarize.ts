@@ -12,6 +12,8 @@ export interface Summary {
   trials: number;
   seed: string | number;
   currency: string;
+  /** The money basis in words: which prices the amounts are in and what present values are in (prices.ts). */
+  moneyBasis: string;
   investor: {
     irr: Dist | null;
     multiple: Dist | null;
@@ -66,6 +68,9 @@ export function summarize(model: Model, table: OutcomeTable, r: ContractResults)
     trials: T,
     seed: table.seed,
     currency: model.scenario.currency,
+    moneyBasis: model.priceBasis
+      ? `nominal ${model.scenario.currency} of each year (cost figures at ${model.priceBasis.priceYear} prices, by KPI); present values in ${model.priceBasis.startYear} ${model.scenario.currency}`
+      : `${model.scenario.currency} as the figures state them (no price year given, so no price adjustment)`,
     investor: {
       irr: dist(r.irr),
       multiple: dist(r.multiple),
