@@ -8,7 +8,7 @@ import xor4096 from "seedrandom/lib/xor4096.js";
 /** A source of uniform numbers in [0, 1); may return exactly 0. */
 export type Rng = () => number;
 
-/** xor4096: about 8× faster than seedrandom's default ARC4 (TOOLCHAIN.md), 32 bits per draw. */
+/** xor4096: about 8× faster than seedrandom's default ARC4 (docs/random-streams.md), 32 bits per draw; the bench's yardstick. */
 export function blockRng(seed: string | number, block: number): Rng {
   return xor4096(`utfall:${seed}:${block}`);
 }

@@ -49,6 +49,11 @@ const SECTIONS: { key: string; title: string; open: boolean; blurb: string }[] =
 ];
 
 const FIELD_LABELS: Record<string, string> = {
+  drift: "drift: hazard ratio of entering care, contract period ÷ baseline period",
+  careCostGrowth: "care price growth a year between the periods",
+  indexation: "indexation of the baseline a year (0 = none)",
+  exitRateRatio: "extra exits home early on (hazard ratio)",
+  years: "years from the baseline period to the contract",
   size: "participants",
   startPeriod: "starts in period",
   costPerDay: "cost per day (payer)",
@@ -96,10 +101,10 @@ const HINTS: Record<string, string> = {
 };
 
 const MONEY = new Set(["costPerDay", "fullCostPerDay", "costPerEvent", "capital", "pricePerUnit", "pricePerOutcome", "valuePerSuccess", "amount", "cap", "above", "totalCap", "guarantee"]);
-const PERCENT = new Set(["perPeriod", "delivered", "share", "threshold", "countedShare", "discountRate", "financierDiscountRate", "minImprovement", "bias"]);
-const PERIODS = new Set(["startPeriod", "period", "lagPeriods", "followUpPeriods", "horizonPeriods"]);
+const PERCENT = new Set(["careCostGrowth", "indexation", "perPeriod", "delivered", "share", "threshold", "countedShare", "discountRate", "financierDiscountRate", "minImprovement", "bias"]);
+const PERIODS = new Set(["periods", "startPeriod", "period", "lagPeriods", "followUpPeriods", "horizonPeriods"]);
 /** Fields that accept a distribution (`param()` in the schema); the rest take a fixed number. */
-const UNCERTAIN = new Set(["costPerDay", "fullCostPerDay", "perPeriod", "baselineRate", "costPerEvent", "delivered", "rateRatio", "oddsRatio", "standardizedMeanDifference", "bias", "discountRate", "valuePerSuccess"]);
+const UNCERTAIN = new Set(["drift", "careCostGrowth", "indexation", "exitRateRatio", "costPerDay", "fullCostPerDay", "perPeriod", "baselineRate", "costPerEvent", "delivered", "rateRatio", "oddsRatio", "standardizedMeanDifference", "bias", "discountRate", "valuePerSuccess"]);
 
 const RULE_KINDS: Record<string, string> = {
   activity: "activity payment",
@@ -196,7 +201,7 @@ export function scenarioEditor(scenario: Json, options: { extras?: EditorExtra[]
     if (key === "period" && parent.kind === "activity") return "paid in period";
     if (key === "share" && segs[1] === "drawdown") return "share of capital";
     if (key === "share" && (parent.kind === "savingsShare" || parent.kind === "conditionalReturn")) return "share of measured savings";
-    if (key === "size" && segs[1] === "comparator") return "comparison group size";
+    if (key === "size" && segs[1] === "comparator") return segs[2] === "cohort" ? "children in the past group" : "comparison group size (all cohorts)";
     if (key === "amount" && segs.includes("bands")) return "amount";
     return FIELD_LABELS[key] ?? key.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
   }
@@ -398,7 +403,10 @@ export function scenarioEditor(scenario: Json, options: { extras?: EditorExtra[]
     const key = segs[segs.length - 1];
     if (key === "initial") return "Share in each state at intake";
     if (key === "baseline" && segs[1] === "comparator") return "Contract baseline per participant over the follow-up";
-    if (key === "comparator") return v.kind === "comparisonGroup" ? "Comparator: a concurrent comparison group" : "Comparator: a fixed historical baseline";
+    if (key === "comparator")
+      return v.kind === "comparisonGroup" ? "Comparator: a concurrent comparison group" : v.cohort ? "Comparator: a historical baseline from a past group" : "Comparator: a published, fixed historical baseline";
+    if (key === "cohort" && segs[1] === "comparator") return "The past group (simulated without the intervention)";
+    if (key === "regressionToMean") return "Regression to the mean in the contract cohort";
     return String(key);
   }
 
