@@ -4,6 +4,7 @@
  * counterfactual (the truth, used to tell whether a payment rewarded a real effect).
  */
 import { resolveMoney } from "../compile.js";
+import { RELATIVE_TIE_TOLERANCE } from "../constants.js";
 import type { PaymentRule } from "../scenario/schema.js";
 
 /** Improvement of `treated` over `reference` in the measure's own units (positive = better). */
@@ -16,6 +17,16 @@ export function relativeImprovement(treated: number, reference: number, higherIs
   const imp = improvement(treated, reference, higherIsBetter);
   if (reference !== 0) return imp / Math.abs(reference);
   return imp > 0 ? Infinity : imp < 0 ? -Infinity : 0; // against nothing, any change is unbounded
+}
+
+/** `rel` reaches `threshold`, a tie within RELATIVE_TIE_TOLERANCE counting as reached. */
+export function reaches(rel: number, threshold: number): boolean {
+  return rel >= threshold - RELATIVE_TIE_TOLERANCE * Math.max(1, Math.abs(threshold));
+}
+
+/** `rel` exceeds `threshold` by more than a tie (RELATIVE_TIE_TOLERANCE). */
+export function exceeds(rel: number, threshold: number): boolean {
+  return rel > threshold + RELATIVE_TIE_TOLERANCE * Math.max(1, Math.abs(threshold));
 }
 
 /** A rule with its money amounts resolved against the capital, ready for the hot loop. */
@@ -77,7 +88,7 @@ export function ruleAmount(
 ): number {
   if (r.conditionMeasure >= 0) {
     const rel = relativeImprovement(conditionTreated, conditionReference, r.conditionHigherIsBetter);
-    if (!(rel > r.conditionMin)) return 0;
+    if (!exceeds(rel, r.conditionMin)) return 0;
   }
   const rule = r.rule;
   let pay = 0;
@@ -92,7 +103,7 @@ export function ruleAmount(
         break;
       case "proportional": {
         const rel = relativeImprovement(treated, reference, r.higherIsBetter);
-        if (rel >= rule.threshold && imp > 0) {
+        if (reaches(rel, rule.threshold) && imp > 0) {
           const paid = rule.basis === "all" ? imp : imp - rule.threshold * Math.abs(reference);
           pay = rule.pricePerUnit * Math.max(paid, 0);
         }
@@ -103,7 +114,7 @@ export function ruleAmount(
         break;
       case "stepped": {
         const rel = relativeImprovement(treated, reference, r.higherIsBetter);
-        for (const band of r.bands) if (rel >= band.from) pay = band.amount;
+        for (const band of r.bands) if (reaches(rel, band.from)) pay = band.amount;
         break;
       }
     }
