@@ -8,7 +8,7 @@ import { MONEY_EPSILON } from "../constants.js";
 import { annualize, irr } from "../finance/irr.js";
 import type { Scenario } from "../scenario/schema.js";
 import { cohortValue, type OutcomeTable } from "../simulate.js";
-import { compileRule, improvement, ruleAmount } from "./rules.js";
+import { compileRule, improvement, repaidSaving, ruleAmount, type GroupValues } from "./rules.js";
 
 type Contract = Scenario["contract"];
 
@@ -62,8 +62,14 @@ export function evaluateContract(
 ): ContractResults {
   const T = table.trials, C = table.cohorts, ppy = model.periodsPerYear;
   const capital = contract.capital;
-  const rules = contract.rules.map((r, i) => compileRule(r, i, contract.rules, capital, model.measures));
-  const R = rules.length;
+  // Each rule compiled for each group it is applied to: [rule][cohort + 1], cohort −1 = pooled.
+  // A share of capital on a per-cohort rule is split by cohort size (see resolveAmount).
+  const sizes = model.cohortSizes, N = sizes.reduce((a, b) => a + b, 0);
+  const compiled = contract.rules.map((r, i) => [
+    compileRule(r, i, contract.rules, capital, model.measures),
+    ...Array.from(sizes, (n) => compileRule(r, i, contract.rules, capital, model.measures, N > 0 ? n / N : 1)),
+  ]);
+  const R = compiled.length;
   const events = paymentEvents(contract.rules, model.cohortStarts, model.followUp);
   const lastDraw = Math.max(...contract.drawdown.map((d) => d.period));
   const lastEvent = events.length ? events[events.length - 1]!.period : 0;
@@ -129,7 +135,7 @@ export function evaluateContract(
     let total = 0, totalTrue = 0, paidPV = 0, forNothing = 0, missed = 0, lastPaid = 0;
 
     for (const ev of events) {
-      const rule = rules[ev.rule]!;
+      const rule = compiled[ev.rule]![ev.cohort + 1]!;
       const m = rule.measure, cm = rule.conditionMeasure, c = ev.cohort;
       const treated = m >= 0 ? cohortValue(table.treated, table, t, c, m) : 0;
       const truth = m >= 0 ? cohortValue(table.counterfactual, table, t, c, m) : 0;
@@ -137,8 +143,17 @@ export function evaluateContract(
       const condTreated = cm >= 0 ? cohortValue(table.treated, table, t, c, cm) : 0;
       const condTruth = cm >= 0 ? cohortValue(table.counterfactual, table, t, c, cm) : 0;
       const condMeasured = cm >= 0 ? cohortValue(table.comparator, table, t, c, cm) : 0;
-      let pay = ruleAmount(rule, delivered, treated, measured, condTreated, condMeasured);
-      let payTrue = ruleAmount(rule, delivered, treated, truth, condTreated, condTruth);
+      // `above: "repaid"`: the saving at which the rules before this one have repaid the capital.
+      const repaid = Number.isNaN(rule.above);
+      const earlier = repaid ? compiled.slice(0, ev.rule).map((g) => g[c + 1]!) : [];
+      const group = (reference: Float64Array): GroupValues => ({
+        treated: (k) => cohortValue(table.treated, table, t, c, k),
+        reference: (k) => cohortValue(reference, table, t, c, k),
+      });
+      const above = repaid ? repaidSaving(rule, earlier, delivered, group(table.comparator)) : rule.above;
+      const aboveTrue = repaid ? repaidSaving(rule, earlier, delivered, group(table.counterfactual)) : rule.above;
+      let pay = ruleAmount(rule, delivered, treated, measured, condTreated, condMeasured, above);
+      let payTrue = ruleAmount(rule, delivered, treated, truth, condTreated, condTruth, aboveTrue);
       // A rule that would pay on the true effect but not on the measured one, judged on the
       // rule's own trigger (before offsets and the total cap, which are not measurement errors).
       if (rule.outcomeBased && payTrue > MONEY_EPSILON && !(pay > MONEY_EPSILON)) missed = 1;

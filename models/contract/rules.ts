@@ -3,9 +3,18 @@
  * cohort's value and a reference value: the comparator (what the contract measures) or the
  * counterfactual (the truth, used to tell whether a payment rewarded a real effect).
  */
-import { resolveMoney } from "../compile.js";
-import { RELATIVE_TIE_TOLERANCE } from "../constants.js";
-import type { PaymentRule } from "../scenario/schema.js";
+import { MONEY_EPSILON, RELATIVE_TIE_TOLERANCE } from "../constants.js";
+import { moneyFieldsOf, type Money, type PaymentRule, type Scenario } from "../scenario/schema.js";
+
+/**
+ * An amount for one application of a rule. `weight` is the group's share of the contract's
+ * participants (a cohort's size ÷ all cohorts' size; 1 for a pooled rule): a share of capital is of
+ * the whole contract, split by that weight, unless it says `per: "cohort"`.
+ */
+export function resolveAmount(m: Money, capital: number, weight = 1): number {
+  if (typeof m === "number") return m;
+  return m.ofCapital * capital * (m.per === "cohort" ? 1 : weight);
+}
 
 /** Improvement of `treated` over `reference` in the measure's own units (positive = better). */
 export function improvement(treated: number, reference: number, higherIsBetter: boolean): number {
@@ -39,7 +48,10 @@ export interface CompiledRule {
   readonly conditionHigherIsBetter: boolean;
   readonly conditionMin: number;
   readonly cap: number;
+  /** Savings below this are not shared; NaN for `above: "repaid"` (found per trial, `repaidSaving`). */
   readonly above: number;
+  /** The capital this application must repay (`above: "repaid"`): the capital × the group's weight. */
+  readonly capitalShare: number;
   readonly amount: number;
   readonly bands: readonly { from: number; amount: number }[];
   readonly offsetBy: readonly number[];
@@ -53,6 +65,7 @@ export function compileRule(
   rules: readonly PaymentRule[],
   capital: number,
   measures: readonly { id: string; higherIsBetter: boolean }[],
+  weight = 1,
 ): CompiledRule {
   const measureAt = (id: string) => measures.findIndex((m) => m.id === id);
   const measure = "measure" in rule ? measureAt(rule.measure) : -1;
@@ -65,10 +78,11 @@ export function compileRule(
     conditionMeasure,
     conditionHigherIsBetter: conditionMeasure >= 0 ? measures[conditionMeasure]!.higherIsBetter : true,
     conditionMin: rule.condition?.minImprovement ?? 0,
-    cap: rule.cap === undefined ? Infinity : resolveMoney(rule.cap, capital),
-    above: "above" in rule ? resolveMoney(rule.above, capital) : 0,
-    amount: rule.kind === "activity" ? resolveMoney(rule.amount, capital) : 0,
-    bands: rule.kind === "stepped" ? rule.bands.map((b) => ({ from: b.from, amount: resolveMoney(b.amount, capital) })) : [],
+    cap: rule.cap === undefined ? Infinity : resolveAmount(rule.cap, capital, weight),
+    above: !("above" in rule) ? 0 : rule.above === "repaid" ? NaN : resolveAmount(rule.above, capital, weight),
+    capitalShare: capital * weight,
+    amount: rule.kind === "activity" ? resolveAmount(rule.amount, capital, weight) : 0,
+    bands: rule.kind === "stepped" ? rule.bands.map((b) => ({ from: b.from, amount: resolveAmount(b.amount, capital, weight) })) : [],
     offsetBy: (rule.offsetBy ?? []).map((id) => rules.findIndex((r) => r.id === id)),
     outcomeBased: rule.kind !== "activity",
   };
@@ -85,6 +99,7 @@ export function ruleAmount(
   reference: number,
   conditionTreated: number,
   conditionReference: number,
+  above = r.above,
 ): number {
   if (r.conditionMeasure >= 0) {
     const rel = relativeImprovement(conditionTreated, conditionReference, r.conditionHigherIsBetter);
@@ -99,7 +114,7 @@ export function ruleAmount(
     switch (rule.kind) {
       case "savingsShare":
       case "conditionalReturn":
-        pay = rule.share * Math.max(imp - r.above, 0);
+        pay = rule.share * Math.max(imp - above, 0);
         break;
       case "proportional": {
         const rel = relativeImprovement(treated, reference, r.higherIsBetter);
@@ -120,4 +135,83 @@ export function ruleAmount(
     }
   }
   return Math.min(pay, r.cap);
+}
+
+/** A group's values of every measure (one cohort, or all pooled), treated and reference. */
+export interface GroupValues {
+  treated(measure: number): number;
+  reference(measure: number): number;
+}
+
+/**
+ * The measured saving S* beyond which a rule with `above: "repaid"` pays: the least saving on
+ * its measure at which the rules listed before it (`earlier`, compiled for the same group), paid
+ * together, reach the capital this group must repay. Every other measure keeps its value; each
+ * earlier rule pays as `ruleAmount` does (its own cap and condition), less its `offsetBy` rules
+ * among the earlier ones; the contract's total cap is not applied. Earlier rules are assumed to pay
+ * no less for a larger saving (true of every family with increasing bands), so S* is found by
+ * bisection on [0, S]. Infinity when they do not repay at the actual saving S (then nothing is due).
+ */
+export function repaidSaving(r: CompiledRule, earlier: readonly CompiledRule[], delivered: boolean, values: GroupValues): number {
+  const m = r.measure;
+  const ref = values.reference(m);
+  const actual = improvement(values.treated(m), ref, r.higherIsBetter);
+  const paidAt = new Float64Array(earlier.length);
+  const repaidAt = (saving: number): number => {
+    const treatedAt = r.higherIsBetter ? ref + saving : ref - saving;
+    const v = (k: number, isRef: boolean) => (isRef ? values.reference(k) : k === m ? treatedAt : values.treated(k));
+    let sum = 0;
+    for (let j = 0; j < earlier.length; j++) {
+      const e = earlier[j]!;
+      let pay = ruleAmount(
+        e,
+        delivered,
+        e.measure >= 0 ? v(e.measure, false) : 0,
+        e.measure >= 0 ? v(e.measure, true) : 0,
+        e.conditionMeasure >= 0 ? v(e.conditionMeasure, false) : 0,
+        e.conditionMeasure >= 0 ? v(e.conditionMeasure, true) : 0,
+        Number.isNaN(e.above) ? Infinity : e.above, // an earlier "repaid" rule: conservatively nothing
+      );
+      for (const o of e.offsetBy) {
+        const k = earlier.findIndex((x) => x.index === o);
+        if (k >= 0 && k < j) pay -= paidAt[k]!;
+      }
+      paidAt[j] = Math.max(pay, 0);
+      sum += paidAt[j]!;
+    }
+    return sum;
+  };
+  const need = r.capitalShare - MONEY_EPSILON;
+  if (!(actual > 0) || repaidAt(actual) < need) return Infinity;
+  if (repaidAt(0) >= need) return 0;
+  let lo = 0, hi = actual;
+  for (let i = 0; i < 200 && hi - lo > 1e-12 * actual; i++) {
+    const mid = (lo + hi) / 2;
+    if (repaidAt(mid) >= need) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+/**
+ * Amounts whose reading is ambiguous: `{ofCapital}` without `per` on a per-cohort rule of a
+ * scenario with several cohorts. They are read as a share of the whole capital, split by cohort
+ * size; `validate` warns so the author says which is meant.
+ */
+export function capitalShareWarnings(sc: Scenario): { path: string; message: string }[] {
+  const cohorts = sc.population.cohorts.length;
+  if (cohorts < 2) return [];
+  const out: { path: string; message: string }[] = [];
+  sc.contract.rules.forEach((r, i) => {
+    if (r.scope === "pooled") return;
+    for (const [path, m] of moneyFieldsOf(r)) {
+      if (typeof m === "number" || m.per !== undefined) continue;
+      const at = ["contract", `rules[${i}]`, ...path.map((p) => (typeof p === "number" ? `[${p}]` : p))].join(".").replace(/\.\[/g, "[");
+      out.push({
+        path: at,
+        message: `{ofCapital: ${m.ofCapital}} on a rule applied to each of ${cohorts} cohorts is read as ${m.ofCapital} of the whole capital, split between the cohorts by size; write "per": "contract" to confirm, or "per": "cohort" for ${m.ofCapital} of the capital in each cohort`,
+      });
+    }
+  });
+  return out;
 }
