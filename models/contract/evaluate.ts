@@ -32,6 +32,16 @@ export interface ContractResults {
   readonly profit: Float64Array;
   /** Financier's NPV at the scenario's financier discount rate. */
   readonly financierNpv: Float64Array;
+  /**
+   * Financier's modified IRR per year (Excel's MIRR over the P periods, finance and reinvestment
+   * rate both the financier's discount rate): exists in every trial that lends, ranks as the NPV.
+   */
+  readonly mirr: Float64Array;
+  /** The financier's discount rate per year (the hurdle of `financierNpv` and `mirr`). */
+  readonly financierRate: number;
+  readonly periodsPerYear: number;
+  /** Financier's net cash flow by period, the mean over trials (the expected cash flows). */
+  readonly meanFlows: Float64Array;
   /** Payer's avoided costs over the horizon minus its payments, nominal. */
   readonly payerNet: Float64Array;
   readonly payerNetPV: Float64Array;
@@ -92,6 +102,10 @@ export function evaluateContract(
     multiple: new Float64Array(T),
     profit: new Float64Array(T),
     financierNpv: new Float64Array(T),
+    mirr: new Float64Array(T),
+    financierRate,
+    periodsPerYear: ppy,
+    meanFlows: new Float64Array(P),
     payerNet: new Float64Array(T),
     payerNetPV: new Float64Array(T),
     societyNpv: new Float64Array(T),
@@ -204,9 +218,18 @@ export function evaluateContract(
     out.totalLoss[t] = capital > 0 && received <= MONEY_EPSILON ? 1 : 0;
     out.multiple[t] = capital > 0 ? received / capital : NaN;
     out.irr[t] = received <= MONEY_EPSILON ? (capital > 0 ? -1 : NaN) : annualize(irr(flows, P), ppy);
-    let financierNpv = 0;
-    for (let p = 0; p < P; p++) financierNpv += flows[p]! * financierDiscount[p]!;
-    out.financierNpv[t] = financierNpv;
+    // NPV, MIRR and the expected flows, from one pass over the flows.
+    let pvOut = 0, pvBack = 0;
+    for (let p = 0; p < P; p++) {
+      const f = flows[p]!;
+      if (f < 0) pvOut -= f * financierDiscount[p]!;
+      else pvBack += f * financierDiscount[p]!;
+      out.meanFlows[p]! += f / T;
+    }
+    out.financierNpv[t] = pvBack - pvOut;
+    // MIRR = (FV(back) / PV(out))^(1/(P − 1)) − 1 per period, FV(back) = PV(back) / v^(P−1): per year,
+    // (PV(back) / PV(out) / v^(P−1))^(ppy/(P − 1)) − 1.
+    out.mirr[t] = pvOut > 0 && P > 1 ? Math.pow(pvBack / pvOut / financierDiscount[P - 1]!, ppy / (P - 1)) - 1 : NaN;
     let avoided = 0;
     for (let y = 0; y < model.years; y++) avoided += table.avoidedByYear[t * model.years + y]!;
     out.payerNet[t] = avoided - total;
