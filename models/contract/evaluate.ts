@@ -8,7 +8,7 @@ import { MONEY_EPSILON } from "../constants.js";
 import { annualize, irr } from "../finance/irr.js";
 import type { Scenario } from "../scenario/schema.js";
 import { cohortValue, type OutcomeTable } from "../simulate.js";
-import { compileRule, improvement, repaidSaving, ruleAmount, type GroupValues } from "./rules.js";
+import { compileRule, improvement, repaidSaving, ruleAmount } from "./rules.js";
 
 type Contract = Scenario["contract"];
 
@@ -80,6 +80,10 @@ export function evaluateContract(
     ...Array.from(sizes, (n) => compileRule(r, i, contract.rules, capital, model.measures, N > 0 ? n / N : 1)),
   ]);
   const R = compiled.length;
+  // For `above: "repaid"`: the rules before each rule, for the same group; the group's values.
+  const earlierOf = compiled.map((_, i) => Array.from({ length: model.cohortSizes.length + 1 }, (_, g) => compiled.slice(0, i).map((x) => x[g]!)));
+  const M = model.measures.length;
+  const groupTreated = new Float64Array(M), groupReference = new Float64Array(M), repaidScratch = new Float64Array(2 * R + 1);
   const events = paymentEvents(contract.rules, model.cohortStarts, model.followUp);
   const lastDraw = Math.max(...contract.drawdown.map((d) => d.period));
   const lastEvent = events.length ? events[events.length - 1]!.period : 0;
@@ -158,14 +162,22 @@ export function evaluateContract(
       const condTruth = cm >= 0 ? cohortValue(table.counterfactual, table, t, c, cm) : 0;
       const condMeasured = cm >= 0 ? cohortValue(table.comparator, table, t, c, cm) : 0;
       // `above: "repaid"`: the saving at which the rules before this one have repaid the capital.
-      const repaid = Number.isNaN(rule.above);
-      const earlier = repaid ? compiled.slice(0, ev.rule).map((g) => g[c + 1]!) : [];
-      const group = (reference: Float64Array): GroupValues => ({
-        treated: (k) => cohortValue(table.treated, table, t, c, k),
-        reference: (k) => cohortValue(reference, table, t, c, k),
-      });
-      const above = repaid ? repaidSaving(rule, earlier, delivered, group(table.comparator)) : rule.above;
-      const aboveTrue = repaid ? repaidSaving(rule, earlier, delivered, group(table.counterfactual)) : rule.above;
+      let above = rule.above, aboveTrue = rule.above;
+      if (Number.isNaN(rule.above)) {
+        const earlier = earlierOf[ev.rule]![c + 1]!;
+        // Only a positive saving can pay: skip the search otherwise (most trials).
+        above = aboveTrue = Infinity;
+        const saves = improvement(treated, measured, rule.higherIsBetter) > 0, savesTrue = improvement(treated, truth, rule.higherIsBetter) > 0;
+        if (saves || savesTrue) for (let k = 0; k < M; k++) groupTreated[k] = cohortValue(table.treated, table, t, c, k);
+        if (saves) {
+          for (let k = 0; k < M; k++) groupReference[k] = cohortValue(table.comparator, table, t, c, k);
+          above = repaidSaving(rule, earlier, delivered, groupTreated, groupReference, repaidScratch);
+        }
+        if (savesTrue) {
+          for (let k = 0; k < M; k++) groupReference[k] = cohortValue(table.counterfactual, table, t, c, k);
+          aboveTrue = repaidSaving(rule, earlier, delivered, groupTreated, groupReference, repaidScratch);
+        }
+      }
       let pay = ruleAmount(rule, delivered, treated, measured, condTreated, condMeasured, above);
       let payTrue = ruleAmount(rule, delivered, treated, truth, condTreated, condTruth, aboveTrue);
       // A rule that would pay on the true effect but not on the measured one, judged on the

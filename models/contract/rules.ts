@@ -137,60 +137,153 @@ export function ruleAmount(
   return Math.min(pay, r.cap);
 }
 
-/** A group's values of every measure (one cohort, or all pooled), treated and reference. */
-export interface GroupValues {
-  treated(measure: number): number;
-  reference(measure: number): number;
-}
-
 /**
  * The measured saving S* beyond which a rule with `above: "repaid"` pays: the least saving on
  * its measure at which the rules listed before it (`earlier`, compiled for the same group), paid
  * together, reach the capital this group must repay. Every other measure keeps its value; each
  * earlier rule pays as `ruleAmount` does (its own cap and condition), less its `offsetBy` rules
  * among the earlier ones; the contract's total cap is not applied. Earlier rules are assumed to pay
- * no less for a larger saving (true of every family with increasing bands), so S* is found by
- * bisection on [0, S]. Infinity when they do not repay at the actual saving S (then nothing is due).
+ * no less for a larger saving (true of every family with increasing bands), so S* is the root of
+ * a nondecreasing function on [0, S]: in closed form for savings shares (`linearRepaid`), else by
+ * bisection. Infinity when they do not repay at the actual saving S (then nothing is due).
+ * `treated` and `reference` hold the group's value of every measure; `scratch` one number per
+ * earlier rule.
  */
-export function repaidSaving(r: CompiledRule, earlier: readonly CompiledRule[], delivered: boolean, values: GroupValues): number {
+export function repaidSaving(
+  r: CompiledRule,
+  earlier: readonly CompiledRule[],
+  delivered: boolean,
+  treated: Float64Array,
+  reference: Float64Array,
+  scratch: Float64Array,
+): number {
   const m = r.measure;
-  const ref = values.reference(m);
-  const actual = improvement(values.treated(m), ref, r.higherIsBetter);
-  const paidAt = new Float64Array(earlier.length);
-  const repaidAt = (saving: number): number => {
-    const treatedAt = r.higherIsBetter ? ref + saving : ref - saving;
-    const v = (k: number, isRef: boolean) => (isRef ? values.reference(k) : k === m ? treatedAt : values.treated(k));
-    let sum = 0;
-    for (let j = 0; j < earlier.length; j++) {
-      const e = earlier[j]!;
-      let pay = ruleAmount(
-        e,
-        delivered,
-        e.measure >= 0 ? v(e.measure, false) : 0,
-        e.measure >= 0 ? v(e.measure, true) : 0,
-        e.conditionMeasure >= 0 ? v(e.conditionMeasure, false) : 0,
-        e.conditionMeasure >= 0 ? v(e.conditionMeasure, true) : 0,
-        Number.isNaN(e.above) ? Infinity : e.above, // an earlier "repaid" rule: conservatively nothing
-      );
-      for (const o of e.offsetBy) {
-        const k = earlier.findIndex((x) => x.index === o);
-        if (k >= 0 && k < j) pay -= paidAt[k]!;
-      }
-      paidAt[j] = Math.max(pay, 0);
-      sum += paidAt[j]!;
-    }
-    return sum;
-  };
+  const actual = improvement(treated[m]!, reference[m]!, r.higherIsBetter);
   const need = r.capitalShare - MONEY_EPSILON;
-  if (!(actual > 0) || repaidAt(actual) < need) return Infinity;
-  if (repaidAt(0) >= need) return 0;
+  if (!(actual > 0)) return Infinity;
+  // Nothing would be paid anyway when the rule's own condition fails.
+  const cm = r.conditionMeasure;
+  if (cm >= 0 && !exceeds(relativeImprovement(treated[cm]!, reference[cm]!, r.conditionHigherIsBetter), r.conditionMin)) return Infinity;
+  if (paidByEarlier(r, earlier, delivered, treated, reference, scratch, actual) < need) return Infinity;
+  if (paidByEarlier(r, earlier, delivered, treated, reference, scratch, 0) >= need) return 0;
+  const exact = linearRepaid(r, earlier, delivered, treated, reference, scratch, actual, need);
+  if (exact !== null) return exact;
+  // Any other mix of rules: bisection, which steps and plateaus cannot mislead.
   let lo = 0, hi = actual;
-  for (let i = 0; i < 200 && hi - lo > 1e-12 * actual; i++) {
+  for (let i = 0; i < 80 && hi - lo > 1e-12 * actual; i++) {
     const mid = (lo + hi) / 2;
-    if (repaidAt(mid) >= need) hi = mid;
+    if (paidByEarlier(r, earlier, delivered, treated, reference, scratch, mid) >= need) hi = mid;
     else lo = mid;
   }
   return hi;
+}
+
+/** What the earlier rules pay together when the saving on r's measure is `saving` (scratch: each one's pay). */
+function paidByEarlier(
+  r: CompiledRule,
+  earlier: readonly CompiledRule[],
+  delivered: boolean,
+  treated: Float64Array,
+  reference: Float64Array,
+  scratch: Float64Array,
+  saving: number,
+): number {
+  const m = r.measure;
+  const treatedAt = r.higherIsBetter ? reference[m]! + saving : reference[m]! - saving;
+  let sum = 0;
+  for (let j = 0; j < earlier.length; j++) {
+    const e = earlier[j]!, em = e.measure, cm = e.conditionMeasure;
+    let pay = ruleAmount(
+      e,
+      delivered,
+      em < 0 ? 0 : em === m ? treatedAt : treated[em]!,
+      em < 0 ? 0 : reference[em]!,
+      cm < 0 ? 0 : cm === m ? treatedAt : treated[cm]!,
+      cm < 0 ? 0 : reference[cm]!,
+      Number.isNaN(e.above) ? Infinity : e.above, // an earlier "repaid" rule: conservatively nothing
+    );
+    for (const o of e.offsetBy) {
+      for (let k = 0; k < j; k++) if (earlier[k]!.index === o) pay -= scratch[k]!;
+    }
+    scratch[j] = Math.max(pay, 0);
+    sum += scratch[j]!;
+  }
+  return sum;
+}
+
+/**
+ * S* in closed form when every earlier rule pays either an amount that does not depend on the
+ * saving (another measure, an activity payment) or min(cap, share · max(S − above, 0)) on the
+ * same saving (a savings share with a fixed floor), with no offsets: then the total is
+ * continuous, nondecreasing and linear between the floors and the points where caps bind, and
+ * S* is found on the first piece that reaches `need`. Null for any other mix. `knots` needs
+ * room for two numbers per earlier rule.
+ */
+function linearRepaid(
+  r: CompiledRule,
+  earlier: readonly CompiledRule[],
+  delivered: boolean,
+  treated: Float64Array,
+  reference: Float64Array,
+  knots: Float64Array,
+  actual: number,
+  need: number,
+): number | null {
+  const m = r.measure;
+  let fixed = 0, n = 0;
+  for (const e of earlier) {
+    if (e.offsetBy.length) return null;
+    if (e.measure === m || e.conditionMeasure === m) {
+      if (!sharesSaving(e) || e.conditionMeasure === m) return null;
+      if (!conditionHolds(e, treated, reference)) continue;
+      const share = (e.rule as { share: number }).share;
+      if (n + 2 > knots.length) return null;
+      if (e.above > 0 && e.above < actual) knots[n++] = e.above;
+      const full = share > 0 ? e.above + e.cap / share : Infinity;
+      if (full > 0 && full < actual) knots[n++] = full;
+    } else {
+      const em = e.measure, ecm = e.conditionMeasure;
+      fixed += ruleAmount(e, delivered, em < 0 ? 0 : treated[em]!, em < 0 ? 0 : reference[em]!, ecm < 0 ? 0 : treated[ecm]!, ecm < 0 ? 0 : reference[ecm]!);
+    }
+  }
+  if (n + 1 > knots.length) return null;
+  knots[n++] = actual;
+  // Insertion sort: a handful of knots.
+  for (let i = 1; i < n; i++) {
+    const k = knots[i]!;
+    let j = i - 1;
+    while (j >= 0 && knots[j]! > k) (knots[j + 1] = knots[j]!), j--;
+    knots[j + 1] = k;
+  }
+  let lo = 0, glo = sharedTotal(m, earlier, treated, reference, fixed, 0);
+  for (let i = 0; i < n; i++) {
+    const k = knots[i]!;
+    const g = sharedTotal(m, earlier, treated, reference, fixed, k);
+    if (g >= need) return g === glo ? k : lo + ((need - glo) * (k - lo)) / (g - glo);
+    (lo = k), (glo = g);
+  }
+  return null;
+}
+
+/** The earlier rules' total at a saving, for `linearRepaid`'s rules (fixed amounts already summed). */
+function sharedTotal(m: number, earlier: readonly CompiledRule[], treated: Float64Array, reference: Float64Array, fixed: number, saving: number): number {
+  let g = fixed;
+  for (const e of earlier) {
+    if (e.measure === m && sharesSaving(e) && conditionHolds(e, treated, reference)) {
+      g += Math.min(e.cap, (e.rule as { share: number }).share * Math.max(saving - e.above, 0));
+    }
+  }
+  return g;
+}
+
+/** A savings share with a fixed floor: pays min(cap, share · max(S − above, 0)) on its own measure. */
+function sharesSaving(e: CompiledRule): boolean {
+  return (e.rule.kind === "savingsShare" || e.rule.kind === "conditionalReturn") && Number.isFinite(e.above);
+}
+
+function conditionHolds(e: CompiledRule, treated: Float64Array, reference: Float64Array): boolean {
+  const cm = e.conditionMeasure;
+  return cm < 0 || exceeds(relativeImprovement(treated[cm]!, reference[cm]!, e.conditionHigherIsBetter), e.conditionMin);
 }
 
 /**
