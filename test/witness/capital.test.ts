@@ -115,6 +115,25 @@ describe('a return "above": "repaid" starts where the financier has its capital 
     expect(r.payments[3]).toBeCloseTo(6 * MSEK, 3);
   });
 
+  test("an earlier rule that steps (not a savings share) is handled too: the capital is back where its band starts", () => {
+    // Capital 100; 40 if delivered; 60 once costs fall by 25 % of 1,000 (a stepped band). The
+    // return pays half the saving beyond 250 (where 40 + 60 = 100), up to 50: 0.5 × (300 − 250) = 25.
+    const s = scenario(
+      contractScenario({
+        capital: 100,
+        drawdown: [{ period: 0, share: 1 }],
+        rules: [
+          { kind: "activity", amount: 40, period: 8 },
+          { kind: "stepped", measure: "care.cost", bands: [{ from: 0.25, amount: 60 }] },
+          { kind: "conditionalReturn", measure: "care.cost", share: 0.5, above: "repaid", cap: 50, condition: { measure: "school", minImprovement: 0 } },
+        ],
+      }),
+    );
+    const r = evaluateHand(s, [300, 200].map((saved) => ({ treated: { "care.cost": [1000 - saved], school: [35] }, comparator: { "care.cost": [1000], school: [30] } })));
+    expect(r.paymentsByRule[2]).toBeCloseTo(25, 4);
+    expect(r.paymentsByRule[5]).toBe(0); // 200 saved: the band is not reached, 40 back of 100
+  });
+
   test("no trial of the Norrköping scenario pays a return before its capital is back", { timeout: 120_000 }, () => {
     const raw = JSON.parse(readFileSync("data/scenarios/norrkoping-2016.json", "utf8"));
     raw.contract.rules.find((r: { id: string }) => r.id === "savings").share = 0.4;
