@@ -3,6 +3,7 @@
  * Exit codes: 0 success; 2 bad input (unreadable file, invalid JSON, schema violation, bad
  * flag); 1 an internal error.
  */
+import { capitalShareWarnings } from "../models/contract/rules.js";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, extname } from "node:path";
 import { parseArgs } from "node:util";
@@ -225,7 +226,9 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
       if (values.trials !== undefined || values.seed !== undefined || values.json || values.csv || values.out !== undefined || values.locale !== undefined) {
         throw new InputError(["validate takes no --trials, --seed or --json, and no --csv, --out or --locale"]);
       }
-      loadScenario(file);
+      const scenario = loadScenario(file);
+      // Valid, but worth a second look: printed on stderr, exit code 0.
+      for (const w of capitalShareWarnings(scenario)) err.write(`${file}: warning: ${w.path}: ${w.message}\n`);
       out.write(`${file}: valid\n`);
       return 0;
     }

@@ -24,7 +24,9 @@ export function renderSweep(r: SweepResult): string {
   const pct = (x: number | null) => formatPercent(x, locale);
   const header = [
     ...r.vary.map((v) => v.path),
-    "mean IRR/yr",
+    "IRR of E[flows]/yr",
+    "median IRR/yr",
+    "E[NPV] financier",
     "P(loss)",
     "payer pays (mean)",
     "payer net (mean)",
@@ -33,7 +35,9 @@ export function renderSweep(r: SweepResult): string {
   ];
   const rows = r.cells.map((c) => [
     ...r.vary.map((v) => formatNumber(c.at[v.path], locale, 3)),
-    pct(c.financier.meanIrr),
+    pct(c.financier.irrOfExpectedFlows),
+    pct(c.financier.medianIrr),
+    formatMoney(c.financier.expectedNpv, currency, locale),
     pct(c.financier.probLoss),
     formatMoney(c.payer.meanPayments, currency, locale),
     formatMoney(c.payer.meanNet, currency, locale),

@@ -23,7 +23,10 @@ export function renderSummary(s: Summary): string {
   const ratio: Cell = (x) => formatNumber(x, locale, 2);
   const table = align([
     ["", "mean", "5th pct", "median", "95th pct"],
-    row("Financier IRR (per year)", s.investor.irr, pct),
+    // The mean of per-trial IRRs is no decision figure (it is left blank); the median is.
+    row("Financier IRR (per year)", s.investor.irr && { ...s.investor.irr, mean: NaN }, (x) => (Number.isNaN(x) ? "" : pct(x))),
+    row(`Financier MIRR (per year, at ${pct(s.investor.hurdleRate)})`, s.investor.mirr, pct),
+    row(`Financier NPV at ${pct(s.investor.hurdleRate)} a year`, s.investor.npv, money),
     row("Financier multiple", s.investor.multiple, ratio),
     row("Financier profit", s.investor.profit, money),
     row("Payer's payments", s.payer.payments, money),
@@ -31,9 +34,19 @@ export function renderSummary(s: Summary): string {
     row("Payer's net (avoided − paid)", s.payer.net, money),
     row("Society's net present value", s.society.npv, money),
   ]);
+  const hurdle = pct(s.investor.hurdleRate);
+  const decision = align([
+    [`The financier's decision figures (hurdle rate ${hurdle} a year)`, ""],
+    [`expected NPV at ${hurdle}`, money(s.investor.expectedNpv)],
+    ["IRR of the expected cash flows", s.investor.irrOfExpectedFlows === null ? "none" : pct(s.investor.irrOfExpectedFlows)],
+    ["median IRR", pct(s.investor.irr?.p50)],
+    ["value at risk (95 %)", money(s.investor.valueAtRisk95)],
+    ["expected shortfall (mean loss in the worst 5 %)", money(s.investor.expectedShortfall95)],
+  ]);
   const chances = align([
     ["Chance that", ""],
     ["the financier loses money", pct(s.investor.probLoss)],
+    [`the financier's NPV at ${hurdle} is below zero`, pct(s.investor.probNpvBelowZero)],
     ["the financier loses everything", pct(s.investor.probTotalLoss)],
     ["the payer pays more than it avoids", pct(s.payer.probNetCost)],
     ["anything is paid", pct(s.contract.probAnyPayment)],
@@ -45,11 +58,15 @@ export function renderSummary(s: Summary): string {
     .filter((e) => e.measuredTrueCorrelation !== null && s.contract.paymentsByRule.length > 0)
     .map((e) => `${e.measure} ${formatNumber(e.measuredTrueCorrelation, locale, 2)}`);
   const tracking = tracked.length ? `\nMeasured against true improvement, correlation over trials: ${tracked.join("; ")}.` : "";
-  const noIrr = s.investor.irrDefined < 1 ? `\nNo IRR exists in ${pct(1 - s.investor.irrDefined)} of trials (cash flows change sign more than once); they are left out of the IRR row.` : "";
+  const noIrr = s.investor.trialsWithoutIrr > 0
+    ? `\nNo IRR exists in ${formatNumber(s.investor.trialsWithoutIrr, locale)} trials (${pct(1 - s.investor.irrDefined)}; cash flows with several IRRs or none); they are left out of the IRR row and kept in the MIRR and NPV rows.`
+    : "";
   return [
     `${s.scenario}: ${formatNumber(s.trials, locale)} trials, seed ${s.seed}, amounts in ${s.moneyBasis}, undiscounted unless stated`,
     "",
     table,
+    "",
+    decision,
     "",
     chances,
     `\nWorst case under the caps: the payer pays at most ${money(s.payer.maxPayments)} (largest in any trial).` + tracking + noIrr,

@@ -12,3 +12,12 @@ export const DEFAULT_SEED = 1;
 
 /** Amounts smaller than this (in the scenario's currency) count as zero: "no payment", "no loss". */
 export const MONEY_EPSILON = 1e-6;
+
+/**
+ * Tolerance when a relative improvement is compared with a threshold (a proportional rule's
+ * `threshold`, a stepped band's `from`, a condition's `minImprovement`): the comparison counts a
+ * difference smaller than RELATIVE_TIE_TOLERANCE × max(1, |threshold|) as a tie. A comparator
+ * computed as C·n/m makes an exact 1/6 fall 0.16666666666666663 in floating point (rounding
+ * ~1e-16); a real difference between counts is at least 1/(count) ≫ 1e-9.
+ */
+export const RELATIVE_TIE_TOLERANCE = 1e-9;

@@ -4,7 +4,7 @@ export { parseScenario, parseScenarioText, formatPath, type Problem, type ParseR
 export { compile, type Model } from "./compile.js";
 export { simulateOutcomes, simulateBlock, allocateTable, cohortValue, relativeEffects, type OutcomeTable } from "./simulate.js";
 export { evaluateContract, type ContractResults, type EvaluateOptions } from "./contract/evaluate.js";
-export { irr, npv, annualize } from "./finance/irr.js";
+export { irr, mirr, npv, annualize } from "./finance/irr.js";
 export { dist, fan, type Dist, type FanPoint } from "./summary/dist.js";
 export { summarize, type Summary } from "./summary/summarize.js";
 export { runScenario, type Run, type RunOptions } from "./run.js";

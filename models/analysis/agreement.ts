@@ -9,8 +9,13 @@ import type { Cell, CellFigures } from "./sweep.js";
 /** What each party needs before it signs. */
 export interface Needs {
   readonly financier: {
-    /** Lowest acceptable mean IRR per year over the trials that have one (a fraction). */
-    readonly minMeanIrr: number;
+    /**
+     * The financier's hurdle rate per year (a fraction): the IRR of the expected cash flows must
+     * reach it. For expected flows that lend and then get paid back (one sign change), that is
+     * the same as an expected NPV ≥ 0 at the hurdle rate. Not the mean of per-trial IRRs, which
+     * mixes rates of trials that lose and win different sums.
+     */
+    readonly minIrrOfExpectedFlows: number;
     /** Highest acceptable chance of getting back less than was lent. */
     readonly maxProbLoss: number;
   };
@@ -27,14 +32,14 @@ export type NeedId = (typeof NEED_IDS)[number];
 
 /** Default needs: a 5 % hurdle and a one-in-four loss limit; no expected net cost, a one-in-ten limit. */
 export const DEFAULT_NEEDS: Needs = {
-  financier: { minMeanIrr: 0.05, maxProbLoss: 0.25 },
+  financier: { minIrrOfExpectedFlows: 0.05, maxProbLoss: 0.25 },
   payer: { minMeanNet: 0, maxProbPayForNothing: 0.1 },
 };
 
 /** How far a cell is inside (positive) or outside (negative) each need, in the need's own unit. */
 export function slack(f: CellFigures, needs: Needs): Record<NeedId, number> {
   return {
-    "financier.irr": f.financier.meanIrr === null ? -Infinity : f.financier.meanIrr - needs.financier.minMeanIrr,
+    "financier.irr": f.financier.irrOfExpectedFlows === null ? -Infinity : f.financier.irrOfExpectedFlows - needs.financier.minIrrOfExpectedFlows,
     "financier.loss": needs.financier.maxProbLoss - f.financier.probLoss,
     "payer.net": f.payer.meanNet - needs.payer.minMeanNet,
     "payer.payForNothing": needs.payer.maxProbPayForNothing - f.payer.probPayForNothing,
@@ -105,7 +110,7 @@ export function zoneOfAgreement(cells: readonly (Cell | undefined)[], shape: rea
 
 /** Plain-language names of the needs, for tables and legends. */
 export const NEED_LABELS: Record<NeedId, string> = {
-  "financier.irr": "financier's IRR hurdle",
+  "financier.irr": "financier's hurdle (IRR of expected cash flows)",
   "financier.loss": "financier's loss limit",
   "payer.net": "payer's expected net saving",
   "payer.payForNothing": "payer's pay-for-nothing limit",

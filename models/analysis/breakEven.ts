@@ -1,6 +1,7 @@
 /**
  * Break-even effect: how strong the intervention must truly be for a party's expected money
- * to reach zero. Every effect is scaled together (rate and odds ratios raised to a power,
+ * to reach zero: the financier's expected NPV at its hurdle rate (valuation.financierDiscountRate),
+ * the payer's expected net saving over the horizon. Every effect is scaled together (rate and odds ratios raised to a power,
  * standardized mean differences multiplied; 0 = no effect, 1 = the scenario's), the scale is
  * found by bisection on simulations from the same seed (common random numbers), and reported
  * as the true relative improvement of one measure, with the chance that the scenario's
@@ -35,7 +36,7 @@ export interface BreakEvenOptions {
 }
 
 function expectedMoney(party: Party, r: ContractResults): number {
-  const column = party === "financier" ? r.profit : r.payerNet;
+  const column = party === "financier" ? r.financierNpv : r.payerNet;
   let s = 0;
   for (let t = 0; t < r.trials; t++) s += column[t]!;
   return s / r.trials;

@@ -16,12 +16,15 @@ export interface KeyFigure {
 }
 
 export const KEY_FIGURES: readonly KeyFigure[] = [
+  { id: "investor.expectedNpv", party: "financier", label: "expected NPV at its hurdle rate", kind: "money", get: (s) => s.investor.expectedNpv },
+  { id: "investor.irrOfExpectedFlows", party: "financier", label: "IRR of the expected cash flows", kind: "rate", get: (s) => s.investor.irrOfExpectedFlows },
   { id: "investor.irr.p50", party: "financier", label: "median IRR per year", kind: "rate", get: (s) => s.investor.irr?.p50 ?? null },
   { id: "investor.multiple.mean", party: "financier", label: "mean money multiple", kind: "multiple", get: (s) => s.investor.multiple?.mean ?? null },
   { id: "investor.profit.mean", party: "financier", label: "mean profit", kind: "money", get: (s) => s.investor.profit?.mean ?? null },
   { id: "investor.probLoss", party: "financier", label: "chance of loss", kind: "share", get: (s) => s.investor.probLoss },
   { id: "investor.probTotalLoss", party: "financier", label: "chance of total loss", kind: "share", get: (s) => s.investor.probTotalLoss },
   { id: "investor.valueAtRisk95", party: "financier", label: "value at risk (95 %)", kind: "money", get: (s) => s.investor.valueAtRisk95 },
+  { id: "investor.expectedShortfall95", party: "financier", label: "expected shortfall (95 %)", kind: "money", get: (s) => s.investor.expectedShortfall95 },
   { id: "payer.payments.mean", party: "payer", label: "mean payments", kind: "money", get: (s) => s.payer.payments?.mean ?? null },
   { id: "payer.maxPayments", party: "payer", label: "most it can pay", kind: "money", get: (s) => s.payer.maxPayments },
   { id: "payer.net.mean", party: "payer", label: "mean net saving", kind: "money", get: (s) => s.payer.net?.mean ?? null },

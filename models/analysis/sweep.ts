@@ -5,7 +5,9 @@
  * changes what is simulated, so its cells are simulated again, each from the same seed.
  */
 import { quantileSorted } from "d3-array";
+import { annualize, irr } from "../finance/irr.js";
 import { compile, type Model } from "../compile.js";
+import { MONEY_EPSILON } from "../constants.js";
 import { evaluateContract, type ContractResults } from "../contract/evaluate.js";
 import { resolveFigureRefs } from "../figures/resolve.js";
 import { parseScenario, type Problem } from "../scenario/parse.js";
@@ -21,7 +23,20 @@ export interface Vary {
 
 /** Each party's figures for one cell: means and shares of trials, no percentiles (cheap). */
 export interface CellFigures {
-  readonly financier: { meanIrr: number | null; medianIrr: number | null; meanMultiple: number | null; probLoss: number; probTotalLoss: number; meanProfit: number };
+  readonly financier: {
+    /** IRR per year of the mean cash flows by period (null if none): the zone of agreement's hurdle test. */
+    irrOfExpectedFlows: number | null;
+    /** Mean NPV at `hurdleRate` (valuation.financierDiscountRate). */
+    expectedNpv: number;
+    hurdleRate: number;
+    /** Median of the per-trial IRRs (over the trials that have one). */
+    medianIrr: number | null;
+    meanMultiple: number | null;
+    probLoss: number;
+    probNpvBelowZero: number;
+    probTotalLoss: number;
+    meanProfit: number;
+  };
   readonly payer: { meanPayments: number; meanNet: number; probNetCost: number; probPayForNothing: number };
   readonly contract: { probAnyPayment: number; probMissedSuccess: number };
   readonly society: { meanNpv: number; chanceBenefitsExceedCosts: number };
@@ -53,12 +68,14 @@ export class SweepError extends Error {
 /** Figures for one evaluated contract. */
 export function cellFigures(r: ContractResults): CellFigures {
   const T = r.trials;
-  let irrSum = 0, irrN = 0, mult = 0, multN = 0, loss = 0, total = 0, profit = 0;
+  let irrN = 0, fnpv = 0, npvBelow = 0, mult = 0, multN = 0, loss = 0, total = 0, profit = 0;
   let paid = 0, net = 0, netCost = 0, nothing = 0, any = 0, missed = 0, npv = 0, gain = 0;
   const irrs = new Float64Array(T);
   for (let t = 0; t < T; t++) {
     const i = r.irr[t]!;
-    if (!Number.isNaN(i)) irrs[irrN++] = i, irrSum += i;
+    if (!Number.isNaN(i)) irrs[irrN++] = i;
+    fnpv += r.financierNpv[t]!;
+    if (r.financierNpv[t]! < -MONEY_EPSILON) npvBelow++;
     if (Number.isFinite(r.multiple[t]!)) (mult += r.multiple[t]!), multN++;
     loss += r.loss[t]!;
     total += r.totalLoss[t]!;
@@ -75,10 +92,13 @@ export function cellFigures(r: ContractResults): CellFigures {
   const sorted = irrs.subarray(0, irrN).sort();
   return {
     financier: {
-      meanIrr: irrN ? irrSum / irrN : null,
+      irrOfExpectedFlows: finiteOrNull(annualize(irr(r.meanFlows), r.periodsPerYear)),
+      expectedNpv: T ? fnpv / T : 0,
+      hurdleRate: r.financierRate,
       medianIrr: irrN ? quantileSorted(sorted as unknown as number[], 0.5)! : null, // as dist() does
       meanMultiple: multN ? mult / multN : null,
       probLoss: loss / T,
+      probNpvBelowZero: npvBelow / T,
       probTotalLoss: total / T,
       meanProfit: profit / T,
     },
@@ -86,6 +106,10 @@ export function cellFigures(r: ContractResults): CellFigures {
     contract: { probAnyPayment: any / T, probMissedSuccess: missed / T },
     society: { meanNpv: npv / T, chanceBenefitsExceedCosts: gain / T },
   };
+}
+
+function finiteOrNull(x: number): number | null {
+  return Number.isFinite(x) ? x : null;
 }
 
 /** Every combination of the varied values, first path slowest. */

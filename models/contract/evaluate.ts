@@ -10,7 +10,7 @@ import { MONEY_EPSILON } from "../constants.js";
 import { annualize, irr } from "../finance/irr.js";
 import type { Scenario } from "../scenario/schema.js";
 import { cohortValue, type OutcomeTable } from "../simulate.js";
-import { compileRule, improvement, ruleAmount } from "./rules.js";
+import { compileRule, improvement, repaidSaving, ruleAmount } from "./rules.js";
 
 type Contract = Scenario["contract"];
 
@@ -34,6 +34,16 @@ export interface ContractResults {
   readonly profit: Float64Array;
   /** Financier's NPV at the scenario's financier discount rate. */
   readonly financierNpv: Float64Array;
+  /**
+   * Financier's modified IRR per year (Excel's MIRR over the P periods, finance and reinvestment
+   * rate both the financier's discount rate): exists in every trial that lends, ranks as the NPV.
+   */
+  readonly mirr: Float64Array;
+  /** The financier's discount rate per year (the hurdle of `financierNpv` and `mirr`). */
+  readonly financierRate: number;
+  readonly periodsPerYear: number;
+  /** Financier's net cash flow by period, the mean over trials (the expected cash flows). */
+  readonly meanFlows: Float64Array;
   /** Payer's avoided costs over the horizon minus its payments, nominal. */
   readonly payerNet: Float64Array;
   readonly payerNetPV: Float64Array;
@@ -64,8 +74,18 @@ export function evaluateContract(
 ): ContractResults {
   const T = table.trials, C = table.cohorts, ppy = model.periodsPerYear;
   const capital = contract.capital;
-  const rules = contract.rules.map((r, i) => compileRule(r, i, contract.rules, capital, model.measures));
-  const R = rules.length;
+  // Each rule compiled for each group it is applied to: [rule][cohort + 1], cohort −1 = pooled.
+  // A share of capital on a per-cohort rule is split by cohort size (see resolveAmount).
+  const sizes = model.cohortSizes, N = sizes.reduce((a, b) => a + b, 0);
+  const compiled = contract.rules.map((r, i) => [
+    compileRule(r, i, contract.rules, capital, model.measures),
+    ...Array.from(sizes, (n) => compileRule(r, i, contract.rules, capital, model.measures, N > 0 ? n / N : 1)),
+  ]);
+  const R = compiled.length;
+  // For `above: "repaid"`: the rules before each rule, for the same group; the group's values.
+  const earlierOf = compiled.map((_, i) => Array.from({ length: model.cohortSizes.length + 1 }, (_, g) => compiled.slice(0, i).map((x) => x[g]!)));
+  const M = model.measures.length;
+  const groupTreated = new Float64Array(M), groupReference = new Float64Array(M), repaidScratch = new Float64Array(2 * R + 1);
   const events = paymentEvents(contract.rules, model.cohortStarts, model.followUp);
   const lastDraw = Math.max(...contract.drawdown.map((d) => d.period));
   const lastEvent = events.length ? events[events.length - 1]!.period : 0;
@@ -88,6 +108,10 @@ export function evaluateContract(
     multiple: new Float64Array(T),
     profit: new Float64Array(T),
     financierNpv: new Float64Array(T),
+    mirr: new Float64Array(T),
+    financierRate,
+    periodsPerYear: ppy,
+    meanFlows: new Float64Array(P),
     payerNet: new Float64Array(T),
     payerNetPV: new Float64Array(T),
     societyNpv: new Float64Array(T),
@@ -133,7 +157,7 @@ export function evaluateContract(
     let total = 0, totalTrue = 0, paidPV = 0, forNothing = 0, missed = 0, lastPaid = 0;
 
     for (const ev of events) {
-      const rule = rules[ev.rule]!;
+      const rule = compiled[ev.rule]![ev.cohort + 1]!;
       const m = rule.measure, cm = rule.conditionMeasure, c = ev.cohort;
       const treated = m >= 0 ? cohortValue(table.treated, table, t, c, m) : 0;
       const truth = m >= 0 ? cohortValue(table.counterfactual, table, t, c, m) : 0;
@@ -141,8 +165,25 @@ export function evaluateContract(
       const condTreated = cm >= 0 ? cohortValue(table.treated, table, t, c, cm) : 0;
       const condTruth = cm >= 0 ? cohortValue(table.counterfactual, table, t, c, cm) : 0;
       const condMeasured = cm >= 0 ? cohortValue(table.comparator, table, t, c, cm) : 0;
-      let pay = ruleAmount(rule, delivered, treated, measured, condTreated, condMeasured);
-      let payTrue = ruleAmount(rule, delivered, treated, truth, condTreated, condTruth);
+      // `above: "repaid"`: the saving at which the rules before this one have repaid the capital.
+      let above = rule.above, aboveTrue = rule.above;
+      if (Number.isNaN(rule.above)) {
+        const earlier = earlierOf[ev.rule]![c + 1]!;
+        // Only a positive saving can pay: skip the search otherwise (most trials).
+        above = aboveTrue = Infinity;
+        const saves = improvement(treated, measured, rule.higherIsBetter) > 0, savesTrue = improvement(treated, truth, rule.higherIsBetter) > 0;
+        if (saves || savesTrue) for (let k = 0; k < M; k++) groupTreated[k] = cohortValue(table.treated, table, t, c, k);
+        if (saves) {
+          for (let k = 0; k < M; k++) groupReference[k] = cohortValue(table.comparator, table, t, c, k);
+          above = repaidSaving(rule, earlier, delivered, groupTreated, groupReference, repaidScratch);
+        }
+        if (savesTrue) {
+          for (let k = 0; k < M; k++) groupReference[k] = cohortValue(table.counterfactual, table, t, c, k);
+          aboveTrue = repaidSaving(rule, earlier, delivered, groupTreated, groupReference, repaidScratch);
+        }
+      }
+      let pay = ruleAmount(rule, delivered, treated, measured, condTreated, condMeasured, above);
+      let payTrue = ruleAmount(rule, delivered, treated, truth, condTreated, condTruth, aboveTrue);
       // A rule that would pay on the true effect but not on the measured one, judged on the
       // rule's own trigger (before offsets and the total cap, which are not measurement errors).
       if (rule.outcomeBased && payTrue > MONEY_EPSILON && !(pay > MONEY_EPSILON)) missed = 1;
@@ -193,9 +234,18 @@ export function evaluateContract(
     out.totalLoss[t] = capital > 0 && received <= MONEY_EPSILON ? 1 : 0;
     out.multiple[t] = capital > 0 ? received / capital : NaN;
     out.irr[t] = received <= MONEY_EPSILON ? (capital > 0 ? -1 : NaN) : annualize(irr(flows, P), ppy);
-    let financierNpv = 0;
-    for (let p = 0; p < P; p++) financierNpv += flows[p]! * financierDiscount[p]!;
-    out.financierNpv[t] = financierNpv;
+    // NPV, MIRR and the expected flows, from one pass over the flows.
+    let pvOut = 0, pvBack = 0;
+    for (let p = 0; p < P; p++) {
+      const f = flows[p]!;
+      if (f < 0) pvOut -= f * financierDiscount[p]!;
+      else pvBack += f * financierDiscount[p]!;
+      out.meanFlows[p]! += f / T;
+    }
+    out.financierNpv[t] = pvBack - pvOut;
+    // MIRR = (FV(back) / PV(out))^(1/(P − 1)) − 1 per period, FV(back) = PV(back) / v^(P−1): per year,
+    // (PV(back) / PV(out) / v^(P−1))^(ppy/(P − 1)) − 1.
+    out.mirr[t] = pvOut > 0 && P > 1 ? Math.pow(pvBack / pvOut / financierDiscount[P - 1]!, ppy / (P - 1)) - 1 : NaN;
     let avoided = 0;
     for (let y = 0; y < model.years; y++) avoided += table.avoidedByYear[t * model.years + y]!;
     out.payerNet[t] = avoided - total;

@@ -10,7 +10,7 @@ import { toCsv, type CsvDialect } from "./csv.js";
 export interface SummaryRow {
   /** Dotted path into the summary JSON; array entries by name: `contract.paymentsByRule[savings].payments`, years from 1. */
   figure: string;
-  /** The currency's symbol (kr, £), "share", "per year", "multiple" or "relative change". */
+  /** The currency's symbol (kr, £), "share", "per year", "multiple", "relative change" or "trials". */
   unit: string;
   value: number | null;
   dist: Dist | null;
@@ -25,7 +25,8 @@ function isDist(x: unknown): x is Dist {
 function unitOf(path: string, currency: string): string {
   const leaf = path.slice(path.lastIndexOf(".") + 1);
   if (/^(prob|chance)|irrDefined/.test(leaf)) return "share";
-  if (leaf === "irr") return "per year";
+  if (leaf === "irr" || leaf === "mirr" || leaf === "irrOfExpectedFlows" || leaf === "hurdleRate") return "per year";
+  if (leaf === "trialsWithoutIrr") return "trials";
   if (leaf === "multiple") return "multiple";
   if (/Effect$/.test(leaf)) return "relative change";
   return currencySymbol(currency);

@@ -11,7 +11,7 @@ export type TrialColumns = Record<string, Float64Array>;
 
 /** What a column's numbers are, for README and the JSON export. */
 export function trialUnit(id: string): "money" | "fraction per year" | "multiple of capital" | "0/1" {
-  if (id === "irr") return "fraction per year";
+  if (id === "irr" || id === "mirr") return "fraction per year";
   if (id === "multiple") return "multiple of capital";
   if (FLAGS.includes(id as (typeof FLAGS)[number])) return "0/1";
   return "money";
@@ -37,6 +37,7 @@ export function trialColumns(run: Pick<Run, "outcomes" | "results">): TrialColum
     payerNet: r.payerNet,
     payerNetPV: r.payerNetPV,
     irr: r.irr,
+    mirr: r.mirr,
     multiple: r.multiple,
     profit: r.profit,
     financierNpv: r.financierNpv,

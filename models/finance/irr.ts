@@ -7,8 +7,8 @@
  *   (−100 %, ∞), have no IRR: the function returns NaN and callers report "no IRR".
  *
  * Uniqueness: if the flows change sign once, there is exactly one IRR above −100 %
- * (Descartes' rule of signs in 1/(1 + r)). Otherwise the roots are searched on a grid, and only
- * a single one is reported.
+ * (Descartes' rule of signs in 1/(1 + r)). Otherwise every root in (−100 %, ∞) is isolated
+ * (Descartes' rule on intervals, see `isolated`), and only a single one is reported.
  */
 
 /** Net present value at a per-period rate r, flows[t] at period t. */
@@ -37,13 +37,13 @@ export function irr(flows: ArrayLike<number>, n = flows.length): number {
   }
   if (out === 0) return NaN; // nothing invested: no rate of return
   if (back === 0) return -1; // invested, nothing back: total loss
-  // One sign change in the flows: one root above −100 % (Descartes). Norström's running-sum
-  // criterion only rules out several positive roots, so other flows are searched on a grid.
+  // One sign change in the flows: one root above −100 % (Descartes): the fast path. Norström's
+  // running-sum criterion only rules out several positive roots, so other flows are isolated.
   if (flowChanges === 1) {
     const r = newton(flows, n, out, back);
     return Number.isNaN(r) ? bracketed(flows, n) : r;
   }
-  return scanned(flows, n);
+  return isolated(flows, n);
 }
 
 /**
@@ -92,20 +92,150 @@ function bracketed(flows: ArrayLike<number>, n: number): number {
   return solve(flows, n, lo, hi, flo);
 }
 
-/** Several sign changes: look for roots on a grid; exactly one gives the IRR, else none. */
-function scanned(flows: ArrayLike<number>, n: number): number {
-  const grid = [LOWEST, -0.99, -0.9, -0.75, -0.5, -0.3, -0.2, -0.1, -0.05, -0.02, 0, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 2, 5, 10, 100];
-  let found = NaN, roots = 0;
-  let prev = npv(flows, grid[0]!, n);
-  for (let i = 1; i < grid.length; i++) {
-    const f = npv(flows, grid[i]!, n);
-    if (f === 0 || Math.sign(f) !== Math.sign(prev)) {
-      roots++;
-      found = solve(flows, n, grid[i - 1]!, grid[i]!, prev);
-    }
-    prev = f;
+/**
+ * Several sign changes. Roots are isolated in x = 1/(1 + r) on (0, ∞), that is r in (−1, ∞), by
+ * Descartes' rule of signs on intervals (the Vincent–Collins–Akritas bisection): on (0, 1) the
+ * number of roots of p is at most, and of the same parity as, the sign changes of the
+ * coefficients of (1 + y)^n·p(1/(1 + y)); 0 changes mean no root, 1 exactly one, and more split
+ * the interval in halves. (1, ∞) is (0, 1) for the reversed polynomial (x → 1/x). Close roots
+ * are separated however close, down to a width of 2^−ISOLATION_DEPTH in x; roots closer still
+ * (or a double root) count as several. Exactly one root gives the IRR, none or several give NaN.
+ */
+function isolated(flows: ArrayLike<number>, n: number): number {
+  // p(x) = Σ flows[t]·x^t without the zero coefficients at either end (a root at x = 0 is
+  // r = ∞, not an IRR).
+  let first = 0, last = n - 1;
+  while (first <= last && flows[first] === 0) first++;
+  while (last >= first && flows[last] === 0) last--;
+  if (last - first < 1) return NaN;
+  const p = Float64Array.from({ length: last - first + 1 }, (_, k) => flows[first + k]!);
+  const roots: Isolated[] = [];
+  // r = 0 (x = 1) is a root when the flows sum to zero.
+  let atOne = 0;
+  for (let k = 0; k < p.length; k++) atOne += p[k]!;
+  let count = atOne === 0 ? 1 : 0;
+  // Roots in x ∈ (0, 1): r > 0. Roots in x ∈ (1, ∞), i.e. y = 1/x ∈ (0, 1): −1 < r < 0.
+  const halves: [Float64Array, boolean][] = [[p, false], [p.slice().reverse(), true]];
+  for (const [poly, flip] of halves) {
+    count += rootsInUnit(poly, 0, 1, 0, roots, flip, 2 - count);
+    if (count > 1) return NaN;
   }
-  return roots === 1 ? found : NaN;
+  if (count !== 1) return NaN;
+  if (atOne === 0) return 0;
+  const { q, lo, hi, flip } = roots[0]!;
+  // Refine on the original coefficients (p in x, or reversed p in y = 1/x = 1 + r), which the
+  // isolating interval brackets; the transformed q is only a fallback against rounding.
+  const orig = flip ? halves[1]![0] : p;
+  const z = refine(orig, lo, hi) ?? lo + (hi - lo) * (refine(q, 0, 1) ?? 0.5);
+  return flip ? z - 1 : 1 / z - 1;
+}
+
+/** Σ q[k]·z^k by Horner's rule. */
+function horner(q: Float64Array, z: number): number {
+  let acc = 0;
+  for (let k = q.length - 1; k >= 0; k--) acc = acc * z + q[k]!;
+  return acc;
+}
+
+/** The root of q in [lo, hi] by bisection, or null if q does not change sign there. */
+function refine(q: Float64Array, lo: number, hi: number): number | null {
+  let flo = horner(q, lo);
+  const fhi = horner(q, hi);
+  if (flo === 0) return lo;
+  if (fhi === 0) return hi;
+  if (Math.sign(flo) === Math.sign(fhi)) return null;
+  for (let i = 0; i < 200 && hi - lo > TOLERANCE * TOLERANCE * (1 + Math.abs(lo)); i++) {
+    const mid = (lo + hi) / 2;
+    if (mid <= lo || mid >= hi) break;
+    const f = horner(q, mid);
+    if (f === 0) return mid;
+    if (Math.sign(f) === Math.sign(flo)) (lo = mid), (flo = f);
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+interface Isolated {
+  /** The polynomial in u ∈ (0, 1) for this interval. */
+  readonly q: Float64Array;
+  /** The interval in x (or, for `flip`, in y = 1/x). */
+  readonly lo: number;
+  readonly hi: number;
+  readonly flip: boolean;
+}
+
+/** Halvings of (0, 1) before two roots closer than 2^−depth count as several. */
+const ISOLATION_DEPTH = 52;
+
+/**
+ * Roots of `q` in (0, 1), where q(u) = p(lo + (hi − lo)·u) for the original interval (lo, hi);
+ * at most `limit` are counted (the caller stops at two). Records each isolated root.
+ */
+function rootsInUnit(
+  q: Float64Array,
+  lo: number,
+  hi: number,
+  depth: number,
+  roots: Isolated[],
+  flip: boolean,
+  limit: number,
+): number {
+  const v = unitVariations(q);
+  if (v === 0) return 0;
+  if (v === 1) {
+    roots.push({ q, lo, hi, flip });
+    return 1;
+  }
+  if (depth >= ISOLATION_DEPTH) return limit; // unresolvable: as good as several
+  // q(u/2) on the left half, q((u + 1)/2) on the right; the midpoint itself may be a root.
+  const left = q.slice();
+  let scale = 1;
+  for (let k = 0; k < left.length; k++) (left[k]! *= scale), (scale /= 2);
+  normalise(left);
+  const right = taylorShift(left);
+  const mid = (lo + hi) / 2;
+  let found = 0;
+  if (right[0] === 0) {
+    // u = 1/2 is a root: a degenerate interval
+    roots.push({ q, lo: mid, hi: mid, flip });
+    found++;
+    if (found >= limit) return found;
+  }
+  found += rootsInUnit(left, lo, mid, depth + 1, roots, flip, limit - found);
+  if (found >= limit) return found;
+  found += rootsInUnit(right, mid, hi, depth + 1, roots, flip, limit - found);
+  return found;
+}
+
+/** Sign changes of the coefficients of (1 + y)^n·q(1/(1 + y)): Descartes' bound for (0, 1). */
+function unitVariations(q: Float64Array): number {
+  const s = taylorShift(q.slice().reverse());
+  let changes = 0, sign = 0;
+  for (let k = 0; k < s.length; k++) {
+    const c = Math.sign(s[k]!);
+    if (c !== 0) {
+      if (sign !== 0 && c !== sign) changes++;
+      sign = c;
+    }
+  }
+  return changes;
+}
+
+/** Coefficients of q(u + 1) (Horner's scheme of Taylor shifts, O(n²)). */
+function taylorShift(q: Float64Array): Float64Array {
+  const a = q.slice();
+  const n = a.length - 1;
+  for (let i = 0; i < n; i++) for (let k = n - 1; k >= i; k--) a[k]! += a[k + 1]!;
+  return a;
+}
+
+/** Scales coefficients by a power of two (exact) so the largest is about 1: no underflow on deep halvings. */
+function normalise(q: Float64Array): void {
+  let max = 0;
+  for (let k = 0; k < q.length; k++) max = Math.max(max, Math.abs(q[k]!));
+  if (max === 0) return;
+  const f = Math.pow(2, -Math.round(Math.log2(max)));
+  for (let k = 0; k < q.length; k++) q[k]! *= f;
 }
 
 /** Bisection safeguarded by a secant step (Illinois variant); NPV changes sign on [lo, hi]. */
@@ -135,4 +265,24 @@ function solve(flows: ArrayLike<number>, n: number, lo: number, hi: number, flo:
 /** A per-period rate as a rate per year: (1 + r)^periodsPerYear − 1. */
 export function annualize(r: number, periodsPerYear: number): number {
   return r <= -1 ? -1 : Math.pow(1 + r, periodsPerYear) - 1;
+}
+
+/**
+ * Modified internal rate of return per period, as Excel's MIRR: negative flows discounted to
+ * period 0 at `financeRate`, positive flows compounded to the last period at `reinvestRate`,
+ * MIRR = (FV(positive) / −PV(negative))^(1/(n − 1)) − 1. It exists whenever money goes out
+ * (−1 when nothing comes back) and, with both rates fixed, ranks cash flows on one drawdown
+ * schedule as their NPV does. NaN when nothing goes out or there is a single period.
+ * Reference: Microsoft Support, "MIRR function".
+ */
+export function mirr(flows: ArrayLike<number>, financeRate: number, reinvestRate: number, n = flows.length): number {
+  if (n < 2) return NaN;
+  let pvOut = 0, fvBack = 0;
+  for (let t = 0; t < n; t++) {
+    const f = flows[t]!;
+    if (f < 0) pvOut -= f * Math.pow(1 + financeRate, -t);
+    else if (f > 0) fvBack += f * Math.pow(1 + reinvestRate, n - 1 - t);
+  }
+  if (!(pvOut > 0)) return NaN;
+  return Math.pow(fvBack / pvOut, 1 / (n - 1)) - 1;
 }

@@ -168,11 +168,29 @@ const measurement = z.strictObject({
 
 // --- Contract ------------------------------------------------------------------------------
 
-/** An amount of money, absolute or as a fraction of the contract's capital. */
+/**
+ * An amount of money, absolute or as a fraction of the contract's capital. On a rule applied per
+ * cohort, `{ofCapital: x}` is x of the whole contract's capital, split between the cohorts by
+ * their size (`per: "contract"`, the default); `per: "cohort"` makes it x of the capital for each
+ * cohort. An absolute amount on a per-cohort rule applies to each cohort.
+ */
 const money = z.union([
   z.number().min(0, { message: "must be an amount ≥ 0" }),
-  z.strictObject({ ofCapital: z.number().min(0, { message: "must be a fraction of capital ≥ 0" }) }),
+  z.strictObject({
+    ofCapital: z.number().min(0, { message: "must be a fraction of capital ≥ 0" }),
+    per: z
+      .enum(["contract", "cohort"])
+      .optional()
+      .meta({ description: "On a per-cohort rule: a share of the whole capital split by cohort size (contract, the default) or of the capital for each cohort" }),
+  }),
 ]);
+
+/**
+ * Where a share of savings starts: an amount, or "repaid": beyond the measured saving at which
+ * the rules listed before this one have paid back the capital (for a per-cohort rule, the
+ * cohort's share of it by size); nothing is paid if they never do.
+ */
+const savingsFloor = z.union([money, z.literal("repaid")]);
 
 const condition = z.strictObject({
   measure: z.string(),
@@ -208,7 +226,9 @@ const savingsShareRule = z.strictObject({
   kind: z.literal("savingsShare"),
   measure: z.string(),
   share: fraction,
-  above: money.default(0).meta({ description: "Savings below this amount are not shared" }),
+  above: savingsFloor
+    .default(0)
+    .meta({ description: "Savings below this amount are not shared; \"repaid\": savings until the rules before this one have repaid the capital" }),
 });
 
 const proportionalRule = z.strictObject({
@@ -243,7 +263,9 @@ const conditionalReturnRule = z.strictObject({
   kind: z.literal("conditionalReturn"),
   measure: z.string(),
   share: fraction,
-  above: money.default(0),
+  above: savingsFloor
+    .default(0)
+    .meta({ description: "Savings below this amount give no return; \"repaid\": savings until the rules before this one have repaid the capital" }),
   cap: money,
   condition,
 });
@@ -333,6 +355,16 @@ export type Outcome = Scenario["outcomes"][number];
 export type PlacementOutcome = Extract<Outcome, { kind: "placement" }>;
 export type PaymentRule = Scenario["contract"]["rules"][number];
 export type Money = z.output<typeof money>;
+
+/** Every money amount of a rule, with its path inside the rule (amount, cap, above, bands[k].amount). */
+export function moneyFieldsOf(r: PaymentRule): [(string | number)[], Money][] {
+  const out: [(string | number)[], Money][] = [];
+  if (r.kind === "activity") out.push([["amount"], r.amount]);
+  if ("above" in r && r.above !== "repaid") out.push([["above"], r.above]);
+  if (r.kind === "stepped") r.bands.forEach((b, k) => out.push([["bands", k, "amount"], b.amount]));
+  if (r.cap !== undefined) out.push([["cap"], r.cap]);
+  return out;
+}
 
 /** The measures an outcome exposes to the contract, with the direction that counts as better. */
 export function measuresOf(o: Outcome): { id: string; higherIsBetter: boolean; money: boolean; share: boolean }[] {
@@ -449,6 +481,17 @@ function checkReferences(s: Record<string, unknown>, ctx: Ctx): void {
       for (let b = 1; b < r.bands.length; b++) {
         if (!(r.bands[b]!.from > r.bands[b - 1]!.from)) issue([...path, "bands", b, "from"], "bands must be in increasing order of `from`");
       }
+    }
+  });
+  // A share of capital "per cohort" only means something on a rule applied per cohort.
+  const perCohortHere = (m: unknown): boolean => typeof m === "object" && m !== null && (m as { per?: string }).per === "cohort";
+  for (const key of ["totalCap", "guarantee"] as const) {
+    if (perCohortHere(sc.contract[key])) issue(["contract", key, "per"], `"cohort" applies only to the amounts of a rule with scope "perCohort"; a contract's ${key} is of the whole capital`);
+  }
+  sc.contract.rules.forEach((r, i) => {
+    if (r.scope !== "pooled") return;
+    for (const [path, m] of moneyFieldsOf(r)) {
+      if (perCohortHere(m)) issue(["contract", "rules", i, ...path, "per"], `"cohort" applies only to a rule with scope "perCohort"; this rule is pooled`);
     }
   });
   sc.contract.rules.forEach((r, i) => {

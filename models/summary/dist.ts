@@ -46,6 +46,20 @@ function finiteMean(sorted: Float64Array): number {
   return scale * mean(sorted, (x) => x / scale)!;
 }
 
+/**
+ * Expected shortfall: the mean loss in the worst `tail` of trials, as a positive loss (0 when
+ * even those are gains). The worst ⌈tail × n⌉ values of the column (its finite values) are
+ * averaged; null when there are none.
+ */
+export function expectedShortfall(column: ArrayLike<number>, tail: number): number | null {
+  const sorted = sortedFinite(column);
+  if (sorted.length === 0) return null;
+  const k = Math.max(1, Math.ceil(tail * sorted.length - 1e-9));
+  let s = 0;
+  for (let i = 0; i < k; i++) s += sorted[i]!;
+  return Math.max(0, -s / k);
+}
+
 /** Share of trials for which `test` holds. */
 export function share(n: number, test: (i: number) => boolean): number {
   let k = 0;

@@ -4,8 +4,9 @@ import { budgetYearLabels } from "../calendar.js";
 import { MONEY_EPSILON } from "../constants.js";
 import type { ContractResults } from "../contract/evaluate.js";
 import { sampleCorrelation } from "simple-statistics";
+import { annualize, irr } from "../finance/irr.js";
 import { cohortValue, relativeEffects, type OutcomeTable } from "../simulate.js";
-import { dist, share, type Dist } from "./dist.js";
+import { dist, expectedShortfall, meanOfFinite, share, type Dist } from "./dist.js";
 
 export interface Summary {
   scenario: string;
@@ -15,6 +16,7 @@ export interface Summary {
   /** The money basis in words: which prices the amounts are in and what present values are in (prices.ts). */
   moneyBasis: string;
   investor: {
+    /** Per-trial IRRs over the trials that have one (`irrDefined`); its p50 is the median IRR. */
     irr: Dist | null;
     multiple: Dist | null;
     profit: Dist | null;
@@ -24,7 +26,22 @@ export interface Summary {
     irrDefined: number;
     /** Loss not exceeded with 95 % chance (5th percentile of profit, as a positive loss). */
     valueAtRisk95: number | null;
+    /** NPV at the hurdle rate, per trial. */
     npv: Dist | null;
+    /** The financier's discount rate per year (valuation.financierDiscountRate): the rate of every NPV and of the MIRR. */
+    hurdleRate: number;
+    /** Mean NPV at the hurdle rate: the decision figure (≥ 0: the financier expects to clear its hurdle). */
+    expectedNpv: number;
+    /** IRR per year of the mean cash flows by period; null if they have none (or several). */
+    irrOfExpectedFlows: number | null;
+    /** Modified IRR per year (Excel's MIRR, finance and reinvestment at the hurdle rate): every trial has one. */
+    mirr: Dist | null;
+    /** Number of trials whose cash flows have no IRR (left out of `irr`, kept in `mirr` and `npv`). */
+    trialsWithoutIrr: number;
+    /** Chance that the NPV at the hurdle rate is below zero (beside `probLoss`: less back than lent). */
+    probNpvBelowZero: number;
+    /** Mean loss in the worst 5 % of trials by profit, as a positive loss (beside `valueAtRisk95`). */
+    expectedShortfall95: number | null;
   };
   payer: {
     payments: Dist | null;
@@ -80,6 +97,13 @@ export function summarize(model: Model, table: OutcomeTable, r: ContractResults)
       irrDefined: share(T, (i) => !Number.isNaN(r.irr[i]!)),
       valueAtRisk95: profit ? Math.max(0, -profit.p5) : null,
       npv: dist(r.financierNpv),
+      hurdleRate: r.financierRate,
+      expectedNpv: meanOfFinite(r.financierNpv) ?? 0,
+      irrOfExpectedFlows: finiteOrNull(annualize(irr(r.meanFlows), r.periodsPerYear)),
+      mirr: dist(r.mirr),
+      trialsWithoutIrr: r.irr.reduce((n, x) => n + (Number.isNaN(x) ? 1 : 0), 0),
+      probNpvBelowZero: share(T, (i) => r.financierNpv[i]! < -MONEY_EPSILON),
+      expectedShortfall95: expectedShortfall(r.profit, 0.05),
     },
     payer: {
       payments: dist(r.payments),
@@ -132,4 +156,8 @@ function measuredTrueCorrelation(model: Model, table: OutcomeTable, measure: num
   }
   const r = sampleCorrelation(measured, truth);
   return Number.isFinite(r) ? r : null;
+}
+
+function finiteOrNull(x: number): number | null {
+  return Number.isFinite(x) ? x : null;
 }

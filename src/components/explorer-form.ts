@@ -123,7 +123,7 @@ function isParam(x: unknown): boolean {
   if (!isObj(x)) return false;
   return "value" in x || "dist" in x || "p5" in x || "p95" in x;
 }
-const isOfCapital = (x: unknown): x is { ofCapital: unknown } => isObj(x) && Object.keys(x).length === 1 && "ofCapital" in x;
+const isOfCapital = (x: unknown): x is { ofCapital: unknown } => isObj(x) && "ofCapital" in x && Object.keys(x).every((k) => k === "ofCapital" || k === "per");
 const isLeaf = (x: unknown) => isParam(x) || isOfCapital(x);
 
 /** Number of number inputs a subtree produces. */

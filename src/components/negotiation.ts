@@ -69,7 +69,7 @@ export function zoneCategory(failing: readonly NeedId[]): string {
 /** What a cell can be coloured by: agreement, or one party's figure (with a diverging scheme around the need). */
 export const COLOUR_BY = {
   agreement: { label: "Which needs are met" },
-  irr: { label: "Financier: mean IRR", get: (c: Cell) => c.financier.meanIrr, need: "financier.irr" as NeedId },
+  irr: { label: "Financier: IRR of the expected cash flows", get: (c: Cell) => c.financier.irrOfExpectedFlows, need: "financier.irr" as NeedId },
   loss: { label: "Financier: chance of loss", get: (c: Cell) => c.financier.probLoss, need: "financier.loss" as NeedId },
   net: { label: "Payer: expected net saving", get: (c: Cell) => c.payer.meanNet, need: "payer.net" as NeedId },
   nothing: { label: "Payer: chance of paying for nothing", get: (c: Cell) => c.payer.probPayForNothing, need: "payer.payForNothing" as NeedId },

@@ -87,7 +87,7 @@ export function ruleSentences(scenario: Record<string, any>): string[] {
       case "savingsShare":
         return `${formatPercent(r.share, "sv-SE", 0)} av de uppmätta besparingarna på ${measureName(r.measure)}${capText(r)}${condition(r)}${when(r)}.`;
       case "conditionalReturn":
-        return `En avkastning till finansiären: ${formatPercent(r.share, "sv-SE", 0)} av besparingarna utöver ${money(r.above)}${capText(r)}${condition(r)}${when(r)}.`;
+        return `En avkastning till finansiären: ${formatPercent(r.share, "sv-SE", 0)} av besparingarna utöver ${r.above === "repaid" ? "den punkt där finansiären har fått tillbaka sitt kapital" : money(r.above)}${capText(r)}${condition(r)}${when(r)}.`;
       case "proportional":
         return `Ett belopp per undviken händelse när ${measureName(r.measure)} förbättrats med minst ${formatPercent(r.threshold, "sv-SE", 1)} jämfört med jämförelsegruppen${capText(r)}${when(r)}.`;
       case "rateCard":

@@ -129,7 +129,7 @@ export function sourcedFigures(raw: Json): SourcedFigure[] {
         return `${describeMoney(r.amount)} if delivered, in ${period} ${(r.period as number) + 1}`;
       case "savingsShare":
       case "conditionalReturn":
-        return `${percent(r.share as number)} of measured ${r.measure}${r.above ? ` savings above ${describeMoney(r.above)}` : " savings"}${cap}${r.condition ? ` if ${(r.condition as Json).measure} improved` : ""}${lag}`;
+        return `${percent(r.share as number)} of measured ${r.measure}${r.above === "repaid" ? " savings beyond the point where the capital is repaid" : r.above ? ` savings above ${describeMoney(r.above)}` : " savings"}${cap}${r.condition ? ` if ${(r.condition as Json).measure} improved` : ""}${lag}`;
       case "proportional":
         return `${money(r.pricePerUnit as number)} per unit of ${r.measure} ${r.basis === "aboveThreshold" ? "above the threshold" : "avoided"}, from a ${percent(r.threshold as number)} improvement${r.scope === "pooled" ? " over all cohorts" : " per cohort"}${cap}${lag}`;
       case "rateCard":

@@ -3,10 +3,12 @@ import { breakEven } from "../../models/index.js";
 import { scenario } from "../helpers/scenarios.js";
 
 describe("breakEven(scenario, party)", () => {
-  test("with a fixed effect and a large cohort, the financier's break-even effect is capital ÷ (price × events)", () => {
+  test("with a fixed effect and a large cohort, the financier's break-even effect is capital × (1 + hurdle) ÷ (price × events)", () => {
     // 20,000 participants at 1 event each; 1,000 paid per event avoided against the exact
-    // historical rate; capital 1,000,000. Payments equal capital when events fall by
-    // 1,000,000 / (1,000 × 20,000) = 5 % (closed form; the rule is linear above a 0 threshold).
+    // historical rate, one year (4 quarters) after the capital of 1,000,000 is lent. The
+    // financier breaks even when its expected NPV at its hurdle of 5 % a year is zero: payments of
+    // 1,050,000, a fall of 1,050,000 / (1,000 × 20,000) = 5.25 % (closed form; the rule is linear
+    // above a 0 threshold).
     const s = scenario({
       name: "break-even",
       population: { cohorts: [{ size: 20000 }] },
@@ -14,14 +16,14 @@ describe("breakEven(scenario, party)", () => {
       intervention: { effects: [{ outcome: "events", rateRatio: 0.9 }] },
       measurement: { followUpPeriods: 4, comparator: { kind: "historical", baseline: { events: 1 } } },
       contract: { capital: 1_000_000, drawdown: [{ period: 0, share: 1 }], rules: [{ kind: "proportional", measure: "events", threshold: 0, pricePerUnit: 1000 }] },
-      valuation: { horizonPeriods: 4, discountRate: 0 },
+      valuation: { horizonPeriods: 4, discountRate: 0, financierDiscountRate: 0.05 },
     });
     const r = breakEven(s, "financier", { trials: 2000, seed: 1 });
     expect(r.measure).toBe("events");
-    expect(r.trueEffect).toBeCloseTo(0.05, 3);
-    // The scenario's own effect is a fixed 10 %: it always reaches 5 %.
+    expect(r.trueEffect).toBeCloseTo(0.0525, 3);
+    // The scenario's own effect is a fixed 10 %: it always reaches 5.25 %.
     expect(r.probReach).toBe(1);
-    // rr^scale = 0.95 ⇒ scale = ln 0.95 / ln 0.9.
-    expect(r.scale).toBeCloseTo(Math.log(0.95) / Math.log(0.9), 2);
+    // rr^scale = 0.9475 ⇒ scale = ln 0.9475 / ln 0.9.
+    expect(r.scale).toBeCloseTo(Math.log(0.9475) / Math.log(0.9), 2);
   });
 });

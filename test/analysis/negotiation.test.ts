@@ -23,7 +23,7 @@ describe("zone of agreement", () => {
   /** A cell whose financier IRR and payer net are given; the other figures comfortably inside the needs. */
   const cell = (a: number, b: number, irr: number | null, net: number): Cell => ({
     at: { a, b },
-    financier: { meanIrr: irr, medianIrr: irr, meanMultiple: 1, probLoss: 0.1, probTotalLoss: 0, meanProfit: 0 },
+    financier: { irrOfExpectedFlows: irr, expectedNpv: 0, hurdleRate: 0.05, medianIrr: irr, meanMultiple: 1, probLoss: 0.1, probNpvBelowZero: 0.1, probTotalLoss: 0, meanProfit: 0 },
     payer: { meanPayments: 0, meanNet: net, probNetCost: 0, probPayForNothing: 0.05 },
     contract: { probAnyPayment: 1, probMissedSuccess: 0 },
     society: { meanNpv: 0, chanceBenefitsExceedCosts: 1 },
@@ -32,7 +32,7 @@ describe("zone of agreement", () => {
   const irrs = [[0.0, 0.02, 0.04], [0.06, 0.08, 0.1], [0.12, 0.14, null]];
   const nets = [[30, 20, 10], [10, 0, -10], [-10, -20, -30]];
   const cells = irrs.flatMap((row, i) => row.map((irr, j) => cell(i, j, irr, nets[i]![j]!)));
-  const needs: Needs = { financier: { minMeanIrr: 0.05, maxProbLoss: 0.2 }, payer: { minMeanNet: 0, maxProbPayForNothing: 0.1 } };
+  const needs: Needs = { financier: { minIrrOfExpectedFlows: 0.05, maxProbLoss: 0.2 }, payer: { minMeanNet: 0, maxProbPayForNothing: 0.1 } };
 
   test("a cell is in the zone exactly when every need is met; an undefined IRR fails the hurdle", () => {
     const zone = zoneOfAgreement(cells, [3, 3], needs);
@@ -53,7 +53,7 @@ describe("zone of agreement", () => {
   });
 
   test("a loss limit tighter than every cell's chance of loss leaves no zone, and says why", () => {
-    const zone = zoneOfAgreement(cells, [3, 3], { ...needs, financier: { minMeanIrr: -1, maxProbLoss: 0.05 } });
+    const zone = zoneOfAgreement(cells, [3, 3], { ...needs, financier: { minIrrOfExpectedFlows: -1, maxProbLoss: 0.05 } });
     expect(zone.shareAgreed).toBe(0);
     expect(zone.failCounts["financier.loss"]).toBe(9);
   });

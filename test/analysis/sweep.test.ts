@@ -22,6 +22,9 @@ describe("sweep(scenario, vary)", () => {
     const run = runScenario(scenario(norrkoping), { trials: 3000, seed: 4 }).summary;
     const cell = result.cells.find((c) => c.at["contract.rules[savings].share"] === 0.6 && c.at["contract.rules[return].cap.ofCapital"] === 0.2)!;
     expect(cell.financier.probLoss).toBe(run.investor.probLoss);
+    expect(cell.financier.probNpvBelowZero).toBe(run.investor.probNpvBelowZero);
+    expect(cell.financier.expectedNpv).toBeCloseTo(run.investor.expectedNpv, 3);
+    expect(cell.financier.irrOfExpectedFlows).toBe(run.investor.irrOfExpectedFlows);
     expect(cell.payer.meanPayments).toBeCloseTo(run.payer.payments!.mean, 6);
     expect(cell.payer.probPayForNothing).toBe(run.contract.probPayForNothing);
   });
@@ -63,7 +66,7 @@ describe("utfall sweep", () => {
     expect(r.status).toBe(0);
     const lines = r.stdout.trim().split("\n");
     expect(lines).toHaveLength(4);
-    expect(lines[0]).toMatch(/^contract\.rules\[savings\]\.share,financier\.meanIrr,/);
+    expect(lines[0]).toMatch(/^contract\.rules\[savings\]\.share,financier\.irrOfExpectedFlows,/);
     expect(r.stdout).not.toMatch(/NaN/);
     const bad = utfall("sweep", "data/scenarios/norrkoping-2016.json", "--vary", "contract.rules[savings].share=0.4:0.8");
     expect(bad.status).toBe(2);

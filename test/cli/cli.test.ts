@@ -242,6 +242,25 @@ describe.concurrent("utfall: schema violations exit 2 and name the field", { tim
     expectBadInput(await utfall("validate", file), "outcomes[0].transitions[0].perPeriod: must be a number from 0 to 1, got 1.5");
   });
 
+  it("a share of capital on a per-cohort rule with several cohorts: valid, with a warning naming the field", async () => {
+    const file = mutated("cohorts", (s) => (s.population.cohorts = [0, 1, 2].map((k) => ({ size: 20, startPeriod: k }))));
+    const r = await utfall("validate", file);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("valid");
+    expect(r.stderr).toContain(`${file}: warning: contract.rules[0].amount: {ofCapital: 0.4} on a rule applied to each of 3 cohorts`);
+    expect(r.stderr).toContain("contract.rules[1].cap");
+    const explicit = mutated("cohorts-explicit", (s) => {
+      s.population.cohorts = [0, 1, 2].map((k) => ({ size: 20, startPeriod: k }));
+      for (const rule of s.contract.rules) for (const k of ["amount", "cap"]) if (rule[k]?.ofCapital !== undefined) rule[k].per = "contract";
+    });
+    expect((await utfall("validate", explicit)).stderr).toBe("");
+  });
+
+  it("a per-cohort share of a contract-wide amount", async () => {
+    const file = mutated("per", (s) => (s.contract.totalCap.per = "cohort"));
+    expectBadInput(await utfall("validate", file), /contract\.totalCap\.per: "cohort" applies only to the amounts of a rule/);
+  });
+
   it("drawdown shares that do not sum to 1", async () => {
     const file = mutated("drawdown", (s) => (s.contract.drawdown[0].share = 0.5));
     expectBadInput(await utfall("validate", file), "contract.drawdown: shares must sum to 1, got 1.375");

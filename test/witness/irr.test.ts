@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { annualize, irr, npv } from "../../models/index.js";
+import { annualize, irr, mirr, npv } from "../../models/index.js";
 
 describe("irr(flows)", () => {
   // Microsoft Support, "IRR function" (Excel): the documented example and its printed results,
@@ -42,6 +42,45 @@ describe("irr(flows)", () => {
     expect(npv([-10, 20, -1], Math.sqrt(0.9)) ).toBeCloseTo(0, 10);
     expect(npv([-10, 20, -1], -Math.sqrt(0.9))).toBeCloseTo(0, 10);
     expect(irr([-10, 20, -1])).toBeNaN();
+  });
+
+  test("finds all three IRRs of a cubic, two of them close, and so reports none", () => {
+    // With y = 1 + r, NPV·y³ = −100y³ + 363y² − 436.52y + 174.048 = −100(y − 1.11)(y − 1.12)(y − 1.4):
+    // by hand, 1.11 + 1.12 + 1.4 = 3.63; 1.11·1.12 + 1.11·1.4 + 1.12·1.4 = 1.2432 + 1.554 + 1.568
+    // = 4.3652; 1.11·1.12·1.4 = 1.74048. So the IRRs are 11 %, 12 % and 40 %. A grid with a cell
+    // from 10 % to 20 % saw two sign changes cancel there and reported 40 % alone.
+    const flows = [-100, 363, -436.52, 174.048];
+    for (const r of [0.11, 0.12, 0.4]) expect(npv(flows, r)).toBeCloseTo(0, 9);
+    expect(irr(flows)).toBeNaN();
+    // Roots 0.1 % apart are still told apart: −(y − 1.1)(y − 1.101)(y − 1.5) expanded by hand
+    // (sum 3.701, pair sums 1.2111 + 1.65 + 1.6515 = 4.5126, product 1.81665).
+    for (const r of [0.1, 0.101, 0.5]) expect(npv([-1, 3.701, -4.5126, 1.81665], r)).toBeCloseTo(0, 12);
+    expect(irr([-1, 3.701, -4.5126, 1.81665])).toBeNaN();
+  });
+
+  test("several sign changes but one IRR: the root is found", () => {
+    // −(y − 1)³ + 0.001 = −y³ + 3y² − 3y + 1.001 has the single real root y = 1 + 0.1 (cube root
+    // of 0.001), so r = 10 %, although the flows change sign three times.
+    expect(irr([-1, 3, -3, 1.001])).toBeCloseTo(0.1, 9);
+    // −100 + 50x − 10x² + 80x³ = 0: whatever the root, NPV there is zero and it is the only one
+    // (the cubic in x is increasing: its derivative 50 − 20x + 240x² has no real root).
+    const flows = [-100, 50, -10, 80];
+    expect(npv(flows, irr(flows))).toBeCloseTo(0, 9);
+  });
+
+  test("mirr(flows, finance, reinvest) matches Excel's documented MIRR example", () => {
+    // Microsoft Support, "MIRR function": a loan of 120,000 at 10 %, returns reinvested at 12 %;
+    // printed results 12.61 %, −4.80 % (after three years), 13.48 % (reinvested at 14 %).
+    const flows = [-120000, 39000, 30000, 21000, 37000, 46000];
+    expect(mirr(flows, 0.1, 0.12)).toBeCloseTo(0.1261, 4);
+    expect(mirr(flows.slice(0, 4), 0.1, 0.12)).toBeCloseTo(-0.048, 4);
+    expect(mirr(flows, 0.1, 0.14)).toBeCloseTo(0.1348, 4);
+    // Exists where the IRR does not: a total loss is −100 %, and the three-root flows above get
+    // ((363·1.1² + 174.048) / (100 + 436.52/1.1²))^(1/3) − 1 at 10 %.
+    expect(mirr([-100, 0, 0], 0.05, 0.05)).toBe(-1);
+    const expected = Math.pow((363 * 1.21 + 174.048) / (100 + 436.52 / 1.21), 1 / 3) - 1;
+    expect(mirr([-100, 363, -436.52, 174.048], 0.1, 0.1)).toBeCloseTo(expected, 12);
+    expect(mirr([100, 50], 0.1, 0.1)).toBeNaN(); // nothing goes out
   });
 
   test("annualize(r, periodsPerYear) compounds a per-period rate", () => {

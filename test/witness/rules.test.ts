@@ -108,6 +108,45 @@ describe("stepped schedule (Massachusetts juvenile justice: 5 % pays nothing, pa
   });
 });
 
+describe("ties at a threshold (issue 17 §3.3)", () => {
+  // A comparison group of m = 25 with C events, scaled to a cohort of n = 60, is C·60/25. By hand:
+  // C = 11 gives 26.4 and 22 treated events a fall of 4.4/26.4 = 1/6 exactly, which floating
+  // point makes 0.16666666666666663; C = 7 gives 16.8 and 14 treated events 2.8/16.8 = 1/6, which
+  // comes out 0.1666666666666667. Both are ties: they reach a threshold of 1/6 and do not exceed it.
+  const ref = (c: number) => (c * 60) / 25;
+  const s = scenario(
+    contractScenario({
+      capital: 1000,
+      drawdown: [{ period: 0, share: 1 }],
+      rules: [
+        { id: "prop", kind: "proportional", measure: "care.replacements", threshold: 1 / 6, pricePerUnit: 1000 },
+        { id: "step", kind: "stepped", measure: "care.replacements", bands: [{ from: 1 / 6, amount: 500 }] },
+        { id: "cond", kind: "activity", amount: 70, period: 8, condition: { measure: "care.replacements", minImprovement: 1 / 6 } },
+      ],
+    }),
+  );
+  test("the floating-point values really are off the tie (so the test can fail)", () => {
+    expect((ref(11) - 22) / ref(11)).toBeLessThan(1 / 6);
+    expect((ref(7) - 14) / ref(7)).toBeGreaterThan(1 / 6);
+  });
+  const r = evaluateHand(s, [
+    { treated: { "care.replacements": [22] }, comparator: { "care.replacements": [ref(11)] } },
+    { treated: { "care.replacements": [14] }, comparator: { "care.replacements": [ref(7)] } },
+  ]);
+  test("a fall of exactly 1/6 reaches a proportional threshold of 1/6 and pays for every event avoided", () => {
+    expect(r.paymentsByRule[0]).toBeCloseTo((26.4 - 22) * 1000, 6); // 4,400
+    expect(r.paymentsByRule[3]).toBeCloseTo((16.8 - 14) * 1000, 6); // 2,800
+  });
+  test("and reaches a stepped band from 1/6", () => {
+    expect(r.paymentsByRule[1]).toBe(500);
+    expect(r.paymentsByRule[4]).toBe(500);
+  });
+  test("but does not exceed a condition's minImprovement of 1/6", () => {
+    expect(r.paymentsByRule[2]).toBe(0);
+    expect(r.paymentsByRule[5]).toBe(0);
+  });
+});
+
 describe("rate card (Chicago Child-Parent Centers: a price per outcome)", () => {
   const rule = (basis: string, cap?: number) =>
     scenario(contractScenario({ capital: 100000, drawdown: [{ period: 0, share: 1 }], rules: [{ kind: "rateCard", measure: "school", pricePerOutcome: 1000, basis, cap }] }));
