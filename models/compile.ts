@@ -5,6 +5,7 @@
 import type { Bounds, ParamSpec } from "./scenario/param.js";
 import { measuresOf, type Money, type PaymentRule, type Scenario } from "./scenario/schema.js";
 import { isUncertain } from "./random/sampler.js";
+import { compileLongRun, type LongRunModel } from "./society/longRun.js";
 
 export interface ParamSlot {
   /** JSON path of the figure in the scenario, e.g. `outcomes[0].states[1].costPerDay`. */
@@ -86,7 +87,7 @@ export interface Model {
   readonly comparisonSize: number;
   /** Historical baseline per participant, by measure (NaN where none). */
   readonly historicalBaseline: Float64Array;
-  readonly longRun: readonly { slot: number; measureIndex: number; share: number; delayPeriods: number }[];
+  readonly longRun: readonly LongRunModel[];
   readonly events: readonly PaymentEvent[];
 }
 
@@ -198,12 +199,7 @@ export function compile(scenario: Scenario): Model {
     biasSlot: comparator.kind === "comparisonGroup" ? slot("measurement.comparator.bias", comparator.bias, { min: -0.9, max: 10 }) : -1,
     comparisonSize: comparator.kind === "comparisonGroup" ? comparator.size : 0,
     historicalBaseline,
-    longRun: scenario.valuation.longRun.map((v, i) => ({
-      slot: slot(`valuation.longRun[${i}].valuePerSuccess`, v.valuePerSuccess, nonNegative),
-      measureIndex: measureIndex.get(v.outcome)!,
-      share: v.countedShare,
-      delayPeriods: v.delayYears * ppy,
-    })),
+    longRun: compileLongRun(scenario.valuation, slot, measureIndex, ppy), // by perspective: models/society/longRun.ts
     events: paymentEvents(scenario.contract.rules, cohortStarts, followUp),
   };
 }

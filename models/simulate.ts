@@ -10,6 +10,7 @@ import { blockRng } from "./random/rng.js";
 import { sampler } from "./random/sampler.js";
 import { BLOCK_SIZE } from "./constants.js";
 import { relativeImprovement } from "./contract/rules.js";
+import { resourceValuePerSuccess } from "./society/longRun.js";
 
 /** Per-trial columns; measure arrays are laid out [trial][cohort][measure]. */
 export interface OutcomeTable {
@@ -179,7 +180,8 @@ export function simulateBlock(model: Model, table: OutcomeTable, block: number, 
       for (const lr of model.longRun) {
         const gained = table.treated[base + lr.measureIndex]! - table.counterfactual[base + lr.measureIndex]!;
         const extra = model.measures[lr.measureIndex]!.higherIsBetter ? gained : -gained; // successes are what is better
-        longRunPV += extra * values[lr.slot]! * lr.share * Math.pow(1 + r, -(windowEnd + lr.delayPeriods) / ppy);
+        // Resource gains only: transfers (taxes) move value between perspectives (models/society/longRun.ts).
+        longRunPV += extra * resourceValuePerSuccess(lr, values) * lr.share * Math.pow(1 + r, -(windowEnd + lr.delayPeriods) / ppy);
       }
     }
 

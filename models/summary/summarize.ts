@@ -4,6 +4,8 @@ import { MONEY_EPSILON } from "../constants.js";
 import type { ContractResults } from "../contract/evaluate.js";
 import { relativeEffects, type OutcomeTable } from "../simulate.js";
 import { dist, share, type Dist } from "./dist.js";
+import { perspectiveSummary, type PerspectiveSummary } from "../society/summary.js";
+import { selfFundingColumns, summarizeSelfFunding, type SelfFundingSummary } from "../analysis/selfFunding.js";
 
 export interface Summary {
   scenario: string;
@@ -31,8 +33,15 @@ export interface Summary {
     maxPayments: number;
     paymentsByYear: (Dist | null)[];
     avoidedCostsByYear: (Dist | null)[];
+    /** Funding the same delivery itself (issue 10 §4); null when no lending rate applies. */
+    selfFunding: SelfFundingSummary | null;
   };
-  society: { npv: Dist | null; chanceBenefitsExceedCosts: number };
+  society: {
+    npv: Dist | null;
+    chanceBenefitsExceedCosts: number;
+    /** WSIPP's split (issue 17 §3.10), discounted at society's rate; the npvs add up to society's. */
+    byPerspective: PerspectiveSummary[];
+  };
   contract: {
     probAnyPayment: number;
     probPayForNothing: number;
@@ -53,7 +62,7 @@ export function summarize(model: Model, table: OutcomeTable, r: ContractResults)
     Array.from({ length: years }, (_, y) => dist(column((i) => col[i * years + y]!)));
   const profit = dist(r.profit);
 
-  return {
+  const summary: Summary = {
     scenario: model.scenario.name,
     trials: T,
     seed: table.seed,
@@ -77,10 +86,12 @@ export function summarize(model: Model, table: OutcomeTable, r: ContractResults)
       maxPayments: r.payments.reduce((a, b) => Math.max(a, b), 0),
       paymentsByYear: byYear(r.paymentsByYear, r.years),
       avoidedCostsByYear: byYear(table.avoidedByYear, Y),
+      selfFunding: null,
     },
     society: {
       npv: dist(r.societyNpv),
       chanceBenefitsExceedCosts: share(T, (i) => r.societyNpv[i]! > 0),
+      byPerspective: [],
     },
     contract: {
       probAnyPayment: share(T, (i) => r.anyPayment[i] === 1),
@@ -100,4 +111,10 @@ export function summarize(model: Model, table: OutcomeTable, r: ContractResults)
       measuredEffect: dist(relativeEffects(model, table, mi, table.comparator)),
     })),
   };
+
+  // --- Society by perspective and the payer's self-funding alternative (issue 17 §3.10, issue 10 §4) ---
+  summary.society.byPerspective = perspectiveSummary(model, table, r);
+  summary.payer.selfFunding = summarizeSelfFunding(model, table, selfFundingColumns(model, table, r));
+  // --- end ---
+  return summary;
 }
