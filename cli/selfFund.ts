@@ -42,7 +42,7 @@ export function renderSelfFund(c: SelfFundComparison, scenarios: readonly Scenar
         "",
         table,
         "",
-        `Premium (contract − self-funded expected cost): ${money(f.premium)}, ${verdict}; ${money(f.premiumAtLendingRate.p5)} to ${money(f.premiumAtLendingRate.p95)} at the lending rate's 5th and 95th percentiles.`,
+        `Premium (contract − self-funded expected cost): ${money(f.premium)}, ${verdict}; ${money(f.premiumAtLendingRate.atRateP5)} to ${money(f.premiumAtLendingRate.atRateP95)} at the lending rate's 5th and 95th percentiles.`,
       ].join("\n");
     })
     .join("\n\n");

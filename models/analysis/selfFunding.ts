@@ -136,7 +136,7 @@ export interface SelfFundingSummary {
   /** contract.costPV.mean − selfFunded.costPV.mean: what the payer pays for transferring the risk (negative: the contract is cheaper). */
   premium: number | null;
   /** The premium with the lending rate at its 5th and 95th percentiles. */
-  premiumAtLendingRate: { p5: number | null; p95: number | null };
+  premiumAtLendingRate: { atRateP5: number | null; atRateP95: number | null };
 }
 
 export function summarizeSelfFunding(model: Model, table: OutcomeTable, columns: SelfFundingColumns | null): SelfFundingSummary | null {
@@ -159,6 +159,6 @@ export function summarizeSelfFunding(model: Model, table: OutcomeTable, columns:
     contract,
     selfFunded,
     premium: contract.costPV && selfFunded.costPV ? contract.costPV.mean - selfFunded.costPV.mean : null,
-    premiumAtLendingRate: { p5: premiumAt(rate?.p5), p95: premiumAt(rate?.p95) },
+    premiumAtLendingRate: { atRateP5: premiumAt(rate?.p5), atRateP95: premiumAt(rate?.p95) },
   };
 }
