@@ -29,13 +29,16 @@ export function selfFundingChart(sf: { contract: Alternative; selfFunded: Altern
   ].filter((r) => r.d) as { name: string; d: Dist; worst: number | null; color: string }[];
   const tip = (r: (typeof rows)[number]) =>
     `${r.name}\n${o.labels.range}: ${o.format(r.d.p5)} – ${o.format(r.d.p95)}\n${o.labels.middle}: ${o.format(r.d.p25)} – ${o.format(r.d.p75)}\n${o.labels.median}: ${o.format(r.d.p50)}\n${o.labels.worst}: ${o.format(r.worst ?? NaN)}`;
+  // Room on the left for the worst-5 % marks, which lie beyond the 5th percentile.
+  const xs = rows.flatMap((r) => [r.d.p5, r.d.p95, r.worst ?? r.d.p5, 0]);
+  const lo = Math.min(...xs), hi = Math.max(...xs), pad = 0.06 * (hi - lo || 1);
   return Plot.plot({
     title: o.title,
     subtitle: o.subtitle,
     width: o.width,
     height: 170,
-    marginLeft: 150,
-    x: { label: o.xLabel, tickFormat: o.tickFormat, grid: true },
+    marginLeft: 130,
+    x: { label: o.xLabel, tickFormat: o.tickFormat, grid: true, domain: [lo - pad, hi + pad] },
     y: { label: null, domain: rows.map((r) => r.name) },
     marks: [
       Plot.ruleX([0], { stroke: "#333" }),
@@ -43,7 +46,7 @@ export function selfFundingChart(sf: { contract: Alternative; selfFunded: Altern
       Plot.barX(rows, { y: "name", x1: (r) => r.d.p25, x2: (r) => r.d.p75, fill: "color", fillOpacity: 0.7, insetTop: 6, insetBottom: 6, title: tip }),
       Plot.tickX(rows, { y: "name", x: (r) => r.d.p50, stroke: "black", strokeWidth: 2, insetTop: 4, insetBottom: 4 }),
       Plot.dot(rows.filter((r) => r.worst != null), { y: "name", x: "worst", fill: "#c0392b", r: 5, symbol: "diamond" }),
-      Plot.text(rows.filter((r) => r.worst != null), { y: "name", x: "worst", text: () => o.labels.worst, dy: -14, fill: "#c0392b", fontSize: 11 }),
+      Plot.text(rows.filter((r) => r.worst != null), { y: "name", x: "worst", text: () => o.labels.worst, dy: -14, textAnchor: "start", dx: -4, fill: "#c0392b", fontSize: 11 }),
     ],
   });
 }
