@@ -65,19 +65,21 @@ export function selfFundingTerms(model: Model, contract: Contract = model.scenar
  * at period R: Σ_p d_p (1+i)^((R−p)/ppy) (1+r)^(−R/ppy). A cost spent after R is paid in cash.
  */
 export function selfFundedCostPV(delivery: ArrayLike<number>, lendingRate: number, discountRate: number, repayPeriod: number, periodsPerYear: number): number {
-  let pv = 0;
-  for (let p = 0; p < delivery.length; p++) {
-    const d = delivery[p]!;
-    if (d === 0) continue;
-    const due = Math.max(p, repayPeriod);
-    pv += d * Math.pow(1 + lendingRate, (due - p) / periodsPerYear) * Math.pow(1 + discountRate, -due / periodsPerYear);
-  }
-  return pv;
+  const grow = Math.pow(1 + lendingRate, 1 / periodsPerYear), shrink = Math.pow(1 + discountRate, -1 / periodsPerYear);
+  // Horner's rule for Σ_{p ≤ R} d_p grow^(R−p); a cost after R is paid in cash when it falls.
+  let owed = 0, cash = 0;
+  const R = Math.max(0, repayPeriod);
+  for (let p = 0; p <= R; p++) owed = owed * grow + (p < delivery.length ? delivery[p]! : 0);
+  for (let p = R + 1; p < delivery.length; p++) if (delivery[p] !== 0) cash += delivery[p]! * shrink ** p;
+  return owed * shrink ** R + cash;
 }
 
 /** The mean of the lowest ⌈share × n⌉ finite values: the mean of the worst 5 % for share 0.05. */
 export function meanOfWorst(column: ArrayLike<number>, share = 0.05): number | null {
-  const sorted = sortedFinite(column);
+  return meanOfWorstSorted(sortedFinite(column), share);
+}
+
+function meanOfWorstSorted(sorted: Float64Array, share: number): number | null {
   if (sorted.length === 0) return null;
   const k = Math.max(1, Math.ceil(share * sorted.length - 1e-9));
   let s = 0;
@@ -141,14 +143,24 @@ export interface SelfFundingSummary {
 
 export function summarizeSelfFunding(model: Model, table: OutcomeTable, columns: SelfFundingColumns | null): SelfFundingSummary | null {
   if (!columns) return null;
-  const alt = (cost: Float64Array, net: Float64Array): SelfFundingAlternative => ({ costPV: dist(cost), netPV: dist(net), netPVWorst5Mean: meanOfWorst(net, 0.05) });
+  const alt = (cost: Float64Array, net: Float64Array): SelfFundingAlternative => {
+    const sorted = sortedFinite(net);
+    return { costPV: dist(cost), netPV: dist(sorted), netPVWorst5Mean: meanOfWorstSorted(sorted, 0.05) };
+  };
   const contract = alt(columns.contractCostPV, columns.contractNetPV);
   const selfFunded = alt(columns.selfFundedCostPV, columns.selfFundedNetPV);
   const rate = dist(columns.lendingRate);
   const premiumAt = (i: number | undefined) => {
     if (i === undefined || contract.costPV === null) return null;
+    // The discount rate is usually the same in every trial: one cost per distinct rate.
+    const byRate = new Map<number, number>();
     let s = 0;
-    for (let t = 0; t < table.trials; t++) s += selfFundedCostPV(columns.delivery, i, table.discountRate[t]!, columns.terms.repayPeriod, model.periodsPerYear);
+    for (let t = 0; t < table.trials; t++) {
+      const r = table.discountRate[t]!;
+      let c = byRate.get(r);
+      if (c === undefined) byRate.set(r, (c = selfFundedCostPV(columns.delivery, i, r, columns.terms.repayPeriod, model.periodsPerYear)));
+      s += c;
+    }
     return contract.costPV.mean - s / table.trials;
   };
   return {

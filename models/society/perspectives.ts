@@ -46,17 +46,21 @@ export function slotValues(model: Model, table: OutcomeTable, slot: number): (tr
  * Per trial and long-run entry, the discounted number of extra successes times the counted
  * share: what one krona of value per success is worth, as the simulation counts it.
  */
-function successWeight(model: Model, table: OutcomeTable, trial: number, lr: Model["longRun"][number]): number {
-  const C = table.cohorts, M = table.measureCount, ppy = model.periodsPerYear, r = table.discountRate[trial]!;
+function successWeight(model: Model, table: OutcomeTable, trial: number, lr: Model["longRun"][number], discount: Float64Array): number {
+  const C = table.cohorts, M = table.measureCount;
   const higher = model.measures[lr.measureIndex]!.higherIsBetter;
   let w = 0;
   for (let c = 0; c < C; c++) {
     const at = (trial * C + c) * M + lr.measureIndex;
     const gained = table.treated[at]! - table.counterfactual[at]!;
-    const windowEnd = model.cohortStarts[c]! + model.followUp;
-    w += (higher ? gained : -gained) * lr.share * Math.pow(1 + r, -(windowEnd + lr.delayPeriods) / ppy);
+    w += (higher ? gained : -gained) * lr.share * discount[c]!;
   }
   return w;
+}
+
+/** Each cohort's discount factor for a long-run entry at rate r, as the simulation applies it. */
+function cohortDiscounts(model: Model, lr: Model["longRun"][number], r: number): Float64Array {
+  return Float64Array.from(model.cohortStarts, (start) => Math.pow(1 + r, -(start + model.followUp + lr.delayPeriods) / model.periodsPerYear));
 }
 
 export function societyByPerspective(model: Model, table: OutcomeTable, results: ContractResults): PerspectiveColumns {
@@ -64,12 +68,15 @@ export function societyByPerspective(model: Model, table: OutcomeTable, results:
   const columns = () => Object.fromEntries(PERSPECTIVES.map((p) => [p, new Float64Array(T)])) as Record<Perspective, Float64Array>;
   const benefits = columns(), costs = columns(), transfers = columns(), npv = columns();
   const payerAvoidedPV = new Float64Array(T), payerPaymentsPV = new Float64Array(T);
-  const entries = model.longRun.map((lr) => ({ lr, value: lr.components.map((c) => slotValues(model, table, c.slot)) }));
+  const entries = model.longRun.map((lr) => ({ lr, value: lr.components.map((c) => slotValues(model, table, c.slot)), discounts: new Map<number, Float64Array>() }));
 
   for (let t = 0; t < T; t++) {
     let longRunResource = 0;
-    for (const { lr, value } of entries) {
-      const w = successWeight(model, table, t, lr);
+    for (const { lr, value, discounts } of entries) {
+      const r = table.discountRate[t]!;
+      let discount = discounts.get(r); // the rate is usually the same in every trial
+      if (!discount) discounts.set(r, (discount = cohortDiscounts(model, lr, r)));
+      const w = successWeight(model, table, t, lr, discount);
       lr.components.forEach((c, k) => {
         const pv = w * (c.of >= 0 ? value[k]!(t) * value[c.of]!(t) : value[k]!(t));
         if (c.transferFrom === null) {

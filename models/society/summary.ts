@@ -3,7 +3,7 @@ import type { Model } from "../compile.js";
 import type { ContractResults } from "../contract/evaluate.js";
 import { PERSPECTIVES } from "../scenario/schema.js";
 import type { OutcomeTable } from "../simulate.js";
-import { dist, meanOfFinite, type Dist } from "../summary/dist.js";
+import { dist, type Dist } from "../summary/dist.js";
 import type { Perspective } from "./longRun.js";
 import { societyByPerspective } from "./perspectives.js";
 
@@ -22,8 +22,16 @@ export function perspectiveSummary(model: Model, table: OutcomeTable, results: C
   return PERSPECTIVES.map((p) => ({
     perspective: p,
     npv: dist(c.npv[p]),
-    benefits: meanOfFinite(c.benefits[p]),
-    costs: meanOfFinite(c.costs[p]),
-    transfers: meanOfFinite(c.transfers[p]),
+    benefits: mean(c.benefits[p]),
+    costs: mean(c.costs[p]),
+    transfers: mean(c.transfers[p]),
   }));
+}
+
+/** The mean of a column whose values are all finite (sums of finite money); null when empty. */
+function mean(column: Float64Array): number | null {
+  if (column.length === 0) return null;
+  let s = 0;
+  for (let i = 0; i < column.length; i++) s += column[i]!;
+  return s / column.length;
 }
