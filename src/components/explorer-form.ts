@@ -118,7 +118,11 @@ const isObj = (x: unknown): x is Obj => x !== null && typeof x === "object" && !
 function isParam(x: unknown): boolean {
   if (typeof x === "number" || x === null) return true;
   if (!isObj(x)) return false;
-  return "value" in x || "dist" in x || "p5" in x || "p95" in x;
+  return isFixedSpec(x) || "dist" in x || "p5" in x || "p95" in x;
+}
+/** `{value, source?, note?}`: a fixed number, not an object that merely has a `value` (a long-run component). */
+function isFixedSpec(x: Record<string, unknown>): boolean {
+  return "value" in x && Object.keys(x).every((k) => k === "value" || k === "source" || k === "note");
 }
 const isOfCapital = (x: unknown): x is { ofCapital: unknown } => isObj(x) && Object.keys(x).length === 1 && "ofCapital" in x;
 const isLeaf = (x: unknown) => isParam(x) || isOfCapital(x);

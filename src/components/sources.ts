@@ -52,7 +52,8 @@ const SECTION_ORDER = ["population", "outcomes", "intervention", "measurement", 
 
 /** A scenario number: a fixed `{value}` (a number, not a long-run component's `value` object) or a distribution. */
 function isNumberNode(node: Json): boolean {
-  return typeof node.value === "number" || "dist" in node || "p5" in node;
+  const fixed = "value" in node && Object.keys(node).every((k) => k === "value" || k === "source" || k === "note");
+  return fixed || "dist" in node || "p5" in node;
 }
 
 export function sourcedFigures(raw: Json): SourcedFigure[] {
