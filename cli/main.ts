@@ -11,19 +11,22 @@ import { compareSummaries, csvDialect, parseScenario, PathError, runScenario, su
 import { localeOf } from "../models/format.js";
 import { renderSweep, sweepCsv } from "./sweep.js";
 import { renderComparison, renderSummary } from "./table.js";
+import { renderSelfFund, selfFundComparison } from "./selfFund.js";
 
 const USAGE = `usage:
   utfall run <scenario.json> [--trials N] [--seed S] [--json|--csv] [--out FILE] [--locale L]
   utfall validate <scenario.json>
   utfall sweep <scenario.json> --vary <path>=<from>:<to>:<steps> [--vary …] [--trials N] [--seed S] [--json|--csv]
   utfall compare <a.json> <b.json> [more.json …] [--trials N] [--seed S] [--json]
+  utfall compare <scenario.json> [more.json …] --self-fund [--trials N] [--seed S] [--json]
 
   run        simulate the scenario and print a summary (a table, or one JSON object with --json)
   validate   exit 0 if the scenario is valid; else exit 2 with one line per problem on stderr
   sweep      evaluate one or two terms over a grid of values; contract terms re-use the same
              simulated outcomes (common random numbers)
   compare    run several scenarios with the same trials and seed and print their key figures
-             side by side
+             side by side; with --self-fund, each scenario's contract against the
+             payer funding the same delivery itself with a loan at its lending rate
 
   --trials N   number of Monte Carlo trials, 1 to 10000000 (default: the scenario's)
   --seed S     seed for the random numbers, a number or a word (default: the scenario's)
@@ -172,7 +175,8 @@ function parseLocale(value: string | undefined, currency: string): CsvDialect {
   }
 }
 
-function runCompare(files: string[], values: { trials?: string; seed?: string; json?: boolean; csv?: boolean; vary?: string[]; out?: string; locale?: string }, out: NodeJS.WritableStream, err: NodeJS.WriteStream): number {
+function runCompare(files: string[], values: { trials?: string; seed?: string; json?: boolean; csv?: boolean; vary?: string[]; out?: string; locale?: string; "self-fund"?: boolean }, out: NodeJS.WritableStream, err: NodeJS.WriteStream): number {
+  if (values["self-fund"]) return runSelfFund(files, values, out, err);
   if (files.length < 2) throw new InputError(["compare: give two or more <scenario.json>", USAGE]);
   if (values.csv || values.vary || values.out !== undefined || values.locale !== undefined) throw new InputError(["compare takes only --trials, --seed and --json"]);
   const trials = parseTrials(values.trials);
@@ -185,6 +189,28 @@ function runCompare(files: string[], values: { trials?: string; seed?: string; j
   if (err.isTTY) err.write("\r\x1b[K");
   const comparison = compareSummaries(summaries);
   out.write(values.json ? JSON.stringify(comparison) + "\n" : renderComparison(comparison) + "\n");
+  return 0;
+}
+
+/** `compare --self-fund`: each scenario's contract against the payer funding the delivery itself. */
+function runSelfFund(files: string[], values: { trials?: string; seed?: string; json?: boolean; csv?: boolean; vary?: string[]; out?: string; locale?: string }, out: NodeJS.WritableStream, err: NodeJS.WriteStream): number {
+  if (files.length < 1) throw new InputError(["compare --self-fund: give one or more <scenario.json>", USAGE]);
+  if (values.csv || values.vary || values.out !== undefined || values.locale !== undefined) throw new InputError(["compare takes only --trials, --seed, --json and --self-fund"]);
+  const trials = parseTrials(values.trials);
+  const seed = parseSeed(values.seed);
+  const scenarios = files.map(loadScenario);
+  scenarios.forEach((s, i) => {
+    if (s.valuation.selfFunding === undefined && s.currency !== "SEK") {
+      throw new InputError([`${files[i]}: valuation.selfFunding.lendingRate: needed for --self-fund (there is a default only for SEK: Kommuninvest's rates)`]);
+    }
+  });
+  const summaries = scenarios.map((s, i) => {
+    err.isTTY && err.write(`\r${files[i]} (${i + 1} of ${files.length})…`);
+    return runScenario(s, { trials, seed }).summary;
+  });
+  if (err.isTTY) err.write("\r\x1b[K");
+  const comparison = selfFundComparison(summaries);
+  out.write(values.json ? JSON.stringify(comparison) + "\n" : renderSelfFund(comparison, scenarios) + "\n");
   return 0;
 }
 
@@ -202,6 +228,7 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
         vary: { type: "string", multiple: true },
         out: { type: "string" },
         locale: { type: "string" },
+        "self-fund": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -217,6 +244,7 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
   const [command, file, ...rest] = positionals;
   try {
     if (command === "compare") return runCompare(positionals.slice(1), values, out, err);
+    if (values["self-fund"]) throw new InputError(["--self-fund belongs to the compare command"]);
     if (command !== "run" && command !== "validate" && command !== "sweep") {
       throw new InputError([command === undefined ? "missing command" : `unknown command "${command}"`, USAGE]);
     }

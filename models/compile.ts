@@ -7,6 +7,7 @@ import { measuresOf, type Money, type PaymentRule, type Scenario } from "./scena
 import { isUncertain } from "./random/sampler.js";
 import { budgetYearCount, startMonthOf } from "./calendar.js";
 import type { PriceBasis } from "./prices.js";
+import { compileLongRun, type LongRunModel } from "./society/longRun.js";
 
 export interface ParamSlot {
   /** JSON path of the figure in the scenario, e.g. `outcomes[0].states[1].costPerDay`. */
@@ -109,7 +110,7 @@ export interface Model {
   readonly historicalBaseline: Float64Array;
   /** A simulated past group, when the historical baseline is one. */
   readonly baselineCohort: BaselineCohort | null;
-  readonly longRun: readonly { slot: number; measureIndex: number; share: number; delayPeriods: number }[];
+  readonly longRun: readonly LongRunModel[];
   readonly events: readonly PaymentEvent[];
 }
 
@@ -242,12 +243,7 @@ export function compile(scenario: Scenario): Model {
     comparisonSizes: comparisonSizes(comparator, scenario.population.cohorts.map((c) => c.size)),
     historicalBaseline,
     baselineCohort,
-    longRun: scenario.valuation.longRun.map((v, i) => ({
-      slot: slot(`valuation.longRun[${i}].valuePerSuccess`, v.valuePerSuccess, nonNegative),
-      measureIndex: measureIndex.get(v.outcome)!,
-      share: v.countedShare,
-      delayPeriods: v.delayYears * ppy,
-    })),
+    longRun: compileLongRun(scenario.valuation, slot, measureIndex, ppy), // by perspective: models/society/longRun.ts
     events: paymentEvents(scenario.contract.rules, cohortStarts, followUp),
   };
 }

@@ -47,3 +47,8 @@ export function priceFactors(basis: PriceBasis | null, calendar: Calendar, perio
   }
   return { nominal, toStart };
 }
+
+/** Money at the price year's prices in kronor of the start year (KPI ratio); 1 without a price basis. */
+export function realToStartYear(basis: PriceBasis | null): number {
+  return basis ? indexRatio(basis, basis.startYear) : 1;
+}

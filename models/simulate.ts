@@ -10,9 +10,10 @@ import { binomial, coupledBinomial, coupledPoisson, poisson, shiftLogOdds, SMD_T
 import { hashString, Purpose, seedKey, Stream } from "./random/stream.js";
 import { sampler } from "./random/sampler.js";
 import { budgetYear } from "./calendar.js";
-import { priceFactors } from "./prices.js";
+import { priceFactors, realToStartYear } from "./prices.js";
 import { BLOCK_SIZE } from "./constants.js";
 import { relativeImprovement } from "./contract/rules.js";
+import { resourceValuePerSuccess } from "./society/longRun.js";
 
 /** Per-trial columns; measure arrays are laid out [trial][cohort][measure]. */
 export interface OutcomeTable {
@@ -128,8 +129,8 @@ export function simulateBlock(
   const pastPerChild = new Float64Array(M);
   // Avoided costs at the price year's prices → nominal money of each period; present values in
   // kronor of the start year (prices.ts). All ones without a price basis.
-  const longest = Math.max(model.simulatedPeriods, ...model.longRun.map((lr) => Math.max(...Array.from(model.cohortStarts, (s) => s + model.followUp)) + lr.delayPeriods + 1));
-  const prices = priceFactors(model.priceBasis, model, longest);
+  const prices = priceFactors(model.priceBasis, model, model.simulatedPeriods);
+  const realToStart = realToStartYear(model.priceBasis);
   // The past group's costs are first taken at the contract's nominal prices over the first
   // cohort's window, then moved to the baseline period by price growth and indexation.
   let pastPrices = 0;
@@ -230,9 +231,9 @@ export function simulateBlock(
       for (const lr of model.longRun) {
         const gained = table.treated[base + lr.measureIndex]! - table.counterfactual[base + lr.measureIndex]!;
         const extra = model.measures[lr.measureIndex]!.higherIsBetter ? gained : -gained; // successes are what is better
-        // A long-run value is real (the price year's prices): in start-year kronor it is deflated as a nominal sum would be.
-        const at = windowEnd + lr.delayPeriods;
-        longRunPV += extra * values[lr.slot]! * lr.share * prices.nominal[at]! * prices.toStart[at]! * Math.pow(1 + r, -at / ppy);
+        // Resource gains only: transfers (taxes) move value between perspectives (models/society/longRun.ts).
+        // A long-run value is real (the price year's prices), taken in start-year kronor (prices.ts).
+        longRunPV += extra * resourceValuePerSuccess(lr, values) * lr.share * realToStart * Math.pow(1 + r, -(windowEnd + lr.delayPeriods) / ppy);
       }
     }
 

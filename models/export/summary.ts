@@ -10,7 +10,7 @@ import { toCsv, type CsvDialect } from "./csv.js";
 export interface SummaryRow {
   /** Dotted path into the summary JSON; array entries by name: `contract.paymentsByRule[savings].payments`, years from 1. */
   figure: string;
-  /** The currency's symbol (kr, £), "share", "per year", "multiple", "relative change" or "trials". */
+  /** The currency's symbol (kr, £), "share", "per year", "multiple", "relative change", "trials" or "period". */
   unit: string;
   value: number | null;
   dist: Dist | null;
@@ -25,8 +25,9 @@ function isDist(x: unknown): x is Dist {
 function unitOf(path: string, currency: string): string {
   const leaf = path.slice(path.lastIndexOf(".") + 1);
   if (/^(prob|chance)|irrDefined/.test(leaf)) return "share";
-  if (leaf === "irr" || leaf === "mirr" || leaf === "irrOfExpectedFlows" || leaf === "hurdleRate") return "per year";
+  if (leaf === "irr" || leaf === "mirr" || leaf === "irrOfExpectedFlows" || /Rate$/.test(leaf) || /lendingRate\./.test(path)) return "per year";
   if (leaf === "trialsWithoutIrr") return "trials";
+  if (leaf === "repayPeriod") return "period";
   if (leaf === "multiple") return "multiple";
   if (/Effect$/.test(leaf)) return "relative change";
   return currencySymbol(currency);
@@ -44,8 +45,9 @@ export function summaryRows(s: Summary): SummaryRow[] {
       x.forEach((item, i) => {
         // Rules and effects are named by their id; years are counted from 1.
         if (typeof item === "object" && item !== null && !isDist(item)) {
-          const name = (item as { rule?: string; measure?: string }).rule ?? (item as { measure?: string }).measure ?? String(i);
-          for (const [k, v] of Object.entries(item)) if (k !== "rule" && k !== "measure" && k !== "kind") visit(v, `${path}[${name}].${k}`);
+          const named = item as { rule?: string; measure?: string; perspective?: string };
+          const name = named.rule ?? named.measure ?? named.perspective ?? String(i);
+          for (const [k, v] of Object.entries(item)) if (k !== "rule" && k !== "measure" && k !== "kind" && k !== "perspective") visit(v, `${path}[${name}].${k}`);
         } else visit(item, `${path}[${i + 1}]`);
       });
     } else if (typeof x === "object") {

@@ -5,13 +5,18 @@
 import type { Run } from "../run.js";
 import type { Summary } from "../summary/summarize.js";
 import { toCsv, type CsvDialect } from "./csv.js";
+import type { Model } from "../compile.js";
+import type { ContractResults } from "../contract/evaluate.js";
+import type { OutcomeTable } from "../simulate.js";
+import { societyByPerspective } from "../society/perspectives.js";
+import { selfFundingColumns } from "../analysis/selfFunding.js";
 
 /** Column id → one value per trial. Flags are 0/1; money is nominal unless named PV/Npv. */
 export type TrialColumns = Record<string, Float64Array>;
 
 /** What a column's numbers are, for README and the JSON export. */
 export function trialUnit(id: string): "money" | "fraction per year" | "multiple of capital" | "0/1" {
-  if (id === "irr" || id === "mirr") return "fraction per year";
+  if (id === "irr" || id === "mirr" || id === "lendingRate") return "fraction per year";
   if (id === "multiple") return "multiple of capital";
   if (FLAGS.includes(id as (typeof FLAGS)[number])) return "0/1";
   return "money";
@@ -20,7 +25,7 @@ export function trialUnit(id: string): "money" | "fraction per year" | "multiple
 const FLAGS = ["delivered", "loss", "totalLoss", "payerNetCost", "payForNothing", "missedSuccess"] as const;
 
 /** The per-trial columns of a run, in export order; payments by budget year as paymentsYear1…N. */
-export function trialColumns(run: Pick<Run, "outcomes" | "results">): TrialColumns {
+export function trialColumns(run: Pick<Run, "outcomes" | "results"> & Partial<Pick<Run, "model">>): TrialColumns {
   const { outcomes, results: r } = run;
   const T = r.trials, Y = r.years;
   const column = (f: (t: number) => number) => Float64Array.from({ length: T }, (_, t) => f(t));
@@ -43,6 +48,7 @@ export function trialColumns(run: Pick<Run, "outcomes" | "results">): TrialColum
     financierNpv: r.financierNpv,
     societyBenefitPV: outcomes.societyBenefitPV,
     societyNpv: r.societyNpv,
+    ...(run.model ? perspectiveAndSelfFundingColumns(run.model, outcomes, r) : {}),
     loss: Float64Array.from(r.loss),
     totalLoss: Float64Array.from(r.totalLoss),
     payerNetCost: Float64Array.from(r.payerNetCost),
@@ -80,4 +86,20 @@ export function trialsJson(columns: TrialColumns, summary: TrialsMeta): string {
     return row;
   });
   return JSON.stringify({ ...meta, units, rows });
+}
+
+/**
+ * Society's NPV by perspective (at society's rate) and the payer's self-funding alternative
+ * (at the payer's rate; only when a lending rate applies): issue 17 §3.10 and issue 10 §4.
+ */
+function perspectiveAndSelfFundingColumns(model: Model, outcomes: OutcomeTable, r: ContractResults): TrialColumns {
+  const p = societyByPerspective(model, outcomes, r);
+  const sf = selfFundingColumns(model, outcomes, r);
+  return {
+    participantsNpv: p.npv.participants,
+    taxpayersNpv: p.npv.taxpayers,
+    othersNpv: p.npv.others,
+    paymentsPV: p.payerPaymentsPV,
+    ...(sf ? { lendingRate: sf.lendingRate, selfFundedCostPV: sf.selfFundedCostPV, selfFundedNetPV: sf.selfFundedNetPV } : {}),
+  };
 }

@@ -52,8 +52,9 @@ export const FIGURE_TABLES: readonly FigureTable[] = [
         "unit": "SEK per person",
         "year": 2017,
         "priceBasis": null,
-        "source": "derived: Hök & Sanandaji (2017), as summarised in the project's domain brief",
-        "note": "A narrower lifetime estimate than the gross figures; price year not verified, so it cannot be price-adjusted."
+        "source": "derived: Hök & Sanandaji (2017), 'Samhällsförlusten av skolmisslyckande och värdet av att rädda fler i varje årskull' (Skandia Idéer för livet): 53 billion SEK of lost earnings and tax revenue over the working life (ages 24–65) of the 14,746 24-year-olds without upper secondary education (Göteborgs-Posten debate article; Skandia press release 2017); 53e9 / 14,746 = 3.59 MSEK each",
+        "url": "https://www.skandia.se/om-oss/nyheter/nyhetsarkiv/2017/skolmisslyckande-kan-ge-miljardforlust/",
+        "note": "A narrower lifetime estimate than the gross figures. About half is the individuals' lower incomes, half the public sector's lower tax revenue (tax-wedge/public-share-hok-sanandaji-2017): the sum is the value of the lost work once, with the taxes a transfer inside it, not on top of it. Price year not verified, so it cannot be price-adjusted."
       }
     ]
   },
@@ -202,6 +203,57 @@ export const FIGURE_TABLES: readonly FigureTable[] = [
         "priceBasis": null,
         "source": "SCB, Konsumentprisindex (1980=100), fastställda tal, årsmedel",
         "note": "The latest complete year verified in this session."
+      }
+    ]
+  },
+  {
+    "table": "lending-rate",
+    "title": "Municipal lending rates",
+    "description": "What Swedish municipalities pay to borrow (mostly from Kommuninvest, the municipalities' own credit institution): the rate at which a payer could fund a programme itself instead of through a social outcomes contract. Nominal rates per year.",
+    "rows": [
+      {
+        "id": "kommuninvest-average-2019q4",
+        "label": "Local government sector's average interest rate, Q4 2019",
+        "value": 0.0115,
+        "unit": "per year",
+        "year": 2019,
+        "priceBasis": null,
+        "source": "Kommuninvest, 'Nya siffror om kommunsektorns skuldförvaltning' (March 2020): the sector's average interest rate fell to 1.15 percent in Q4 2019",
+        "url": "https://kommuninvest.se/2020/03/nya-siffror-om-kommunsektorns-skuldforvaltning/",
+        "note": "The low-rate years in which the Norrköping contract ran (2016–2021); the average of the whole debt, not a new loan."
+      },
+      {
+        "id": "kommuninvest-average-2024q3",
+        "label": "Local government sector's average interest rate, Q3 2024",
+        "value": 0.0245,
+        "unit": "per year",
+        "year": 2024,
+        "priceBasis": null,
+        "source": "Kommuninvest, quarterly report 'Local Government Debt Management', Q3 2024 (press release via TT): the average interest rate fell from 2.55 to 2.45 percent",
+        "url": "https://via.tt.se/pressmeddelande/3830033/quarterly-report-on-local-government-debt-management-average-interest-rate-to-fall-for-the-first-time-in-three-years",
+        "note": "Based on 9,605 loans, commercial paper and bonds totalling SEK 669 billion."
+      },
+      {
+        "id": "kommuninvest-new-2024q2",
+        "label": "Average interest rate on new borrowing, including derivatives, Q2 2024",
+        "value": 0.0349,
+        "unit": "per year",
+        "year": 2024,
+        "priceBasis": null,
+        "source": "Kommuninvest, quarterly report 'Local Government Debt Management', Q3 2024 (press release via TT): the rate on new deals fell to 2.91 percent in Q3 2024 from 3.49 percent in Q2 2024",
+        "url": "https://via.tt.se/pressmeddelande/3830033/quarterly-report-on-local-government-debt-management-average-interest-rate-to-fall-for-the-first-time-in-three-years",
+        "note": "The dearest recent new borrowing: what a loan taken in 2024 cost."
+      },
+      {
+        "id": "kommuninvest-new-2025q1",
+        "label": "Average interest rate on new borrowing, including derivatives, Q1 2025",
+        "value": 0.0269,
+        "unit": "per year",
+        "year": 2025,
+        "priceBasis": null,
+        "source": "Kommuninvest, quarterly report 'Local Government Debt Management', Q1 2025 (press release via TT): the interest rate on new business was 2.69 percent; the sector's average 2.32 percent",
+        "url": "https://via.tt.se/pressmeddelande/3899043/quarterly-report-on-local-government-debt-management-average-interest-rate-falls-for-third-quarter-in-a-row",
+        "note": "Fixed for 2.13 years on average."
       }
     ]
   },
@@ -469,6 +521,45 @@ export const FIGURE_TABLES: readonly FigureTable[] = [
         "priceBasis": null,
         "source": "SKR (2018 data), as summarised in the project's domain brief",
         "note": "Not re-checked in this session."
+      }
+    ]
+  },
+  {
+    "table": "tax-wedge",
+    "title": "Taxes on earnings",
+    "description": "The share of the cost of work that goes to the public sector as taxes and contributions: when a young person works instead of being excluded, this share of the value of the work is a transfer to taxpayers, the rest the person's own gain.",
+    "rows": [
+      {
+        "id": "oecd-average-worker-2017",
+        "label": "Tax wedge of the average single worker in Sweden, share of labour costs, 2017",
+        "value": 0.429,
+        "unit": "share of labour cost",
+        "year": 2017,
+        "priceBasis": null,
+        "source": "OECD, Taxing Wages 2018, 'Key findings for Sweden': the average single worker in Sweden faced a tax wedge of 42.9 % in 2017 (income tax plus employee and employer contributions, as a share of labour costs; OECD publications list, 26 April 2018)",
+        "url": "http://www.oecd.org/fr/fiscalite/publicationsdocuments/5/",
+        "note": "An average earner; people without upper secondary education earn less, and Sweden's basic deduction and earned-income tax credit lower their income tax, so their wedge is lower."
+      },
+      {
+        "id": "payroll-tax-2015",
+        "label": "Employer's contributions (arbetsgivaravgifter), share of the gross wage, 2014–2015",
+        "value": 0.3142,
+        "unit": "share of gross wage",
+        "year": 2015,
+        "priceBasis": null,
+        "source": "Skatteverket's rates for 2014 and 2015 as tabulated by expowera.se ('Arbetsgivaravgifter och preliminärskatt'): 31.42 % in all; unchanged through 2022 (annaleijon.se)",
+        "note": "derived: 0.3142 / 1.3142 = 23.9 % of labour cost goes to the state before any income tax: the floor of the wedge."
+      },
+      {
+        "id": "public-share-hok-sanandaji-2017",
+        "label": "Public sector's share of the loss from not completing upper secondary school",
+        "value": 0.5,
+        "unit": "share of the loss",
+        "year": 2017,
+        "priceBasis": null,
+        "source": "Skandia, 'Skolmisslyckande kan ge miljardförlust' (2017), on Hök & Sanandaji, 'Samhällsförlusten av skolmisslyckande': about half of the 53 billion SEK loss falls on individuals as lower incomes, the other half on the public sector as lower tax revenue",
+        "url": "https://www.skandia.se/om-oss/nyheter/nyhetsarkiv/2017/skolmisslyckande-kan-ge-miljardforlust/",
+        "note": "'About half': the study's own split, which may include taxes on consumption as well as on earnings."
       }
     ]
   }

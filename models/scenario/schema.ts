@@ -300,11 +300,54 @@ const contract = z.strictObject({
 
 // --- Valuation and simulation --------------------------------------------------------------
 
+// --- Long-run value by perspective (issue 17 §3.10) ---------------------------------------
+/** WSIPP's perspectives on a programme's benefits: who gains. */
+export const PERSPECTIVES = ["participants", "taxpayers", "others"] as const;
+const perspective = z.enum(PERSPECTIVES);
+
+/**
+ * One part of the long-run value of a success. A resource gain (`value`, no `transferFrom`)
+ * adds to society's total; a transfer (`transferFrom`) moves money from one perspective to
+ * another (taxes on earnings: from participants to taxpayers) and cancels in the total. A
+ * transfer may be given as a `share` of another component's value.
+ */
+const longRunComponent = z.strictObject({
+  id,
+  label: z.string().optional(),
+  perspective: perspective.meta({ description: "Who gains it: participants, taxpayers or others" }),
+  value: nonNegative().optional().meta({ description: "Value per success, in the scenario's currency" }),
+  share: probability().optional().meta({ description: "A transfer's size as a share of the component named by `of`" }),
+  of: id.optional().meta({ description: "The component (with a `value`) the `share` is taken of" }),
+  transferFrom: perspective
+    .optional()
+    .meta({ description: "Makes the component a transfer: the perspective that loses what `perspective` gains; transfers cancel in society's total" }),
+  source: source.optional(),
+  note: z.string().optional(),
+});
+// --- end long-run value by perspective ------------------------------------------------------
+
 const longRunValue = z.strictObject({
   outcome: id,
-  valuePerSuccess: nonNegative().meta({ description: "Lifetime value of one more success, in the scenario's currency" }),
+  valuePerSuccess: nonNegative()
+    .optional()
+    .meta({ description: "Lifetime value of one more success, in the scenario's currency: one resource gain reported under `others` (give `components` to split it)" }),
+  components: z
+    .array(longRunComponent)
+    .min(1)
+    .optional()
+    .meta({ description: "The value per success split by perspective into resource gains and transfers (instead of valuePerSuccess)" }),
   countedShare: fraction.meta({ description: "Share of that value counted (gross figures are an upper bound)" }),
   delayYears: z.number().min(0).max(100).default(0),
+  source: source.optional(),
+  note: z.string().optional(),
+});
+
+/** The payer's alternative: funding the same delivery itself with a loan (issue 10 §4). */
+const selfFunding = z.strictObject({
+  lendingRate: param({ min: -0.5, max: 1 }).meta({ description: "The payer's borrowing rate per year (e.g. Kommuninvest's), for funding the delivery itself" }),
+  repayPeriod: count(0, 400)
+    .optional()
+    .meta({ description: "Period in which the loan is repaid with interest (default: when the contract's last payment falls due)" }),
   source: source.optional(),
   note: z.string().optional(),
 });
@@ -322,6 +365,7 @@ const valuation = z.strictObject({
   discountRate: param({ min: -0.5, max: 1 }).meta({ description: "Society's and the payer's real discount rate per year" }),
   financierDiscountRate: z.number().min(-0.5).max(1).default(0.05),
   longRun: z.array(longRunValue).default([]),
+  selfFunding: selfFunding.optional(),
   source: source.optional(),
   note: z.string().optional(),
 });
@@ -503,5 +547,31 @@ function checkReferences(s: Record<string, unknown>, ctx: Ctx): void {
   sc.valuation.longRun.forEach((v, i) => {
     const o = sc.outcomes.find((x) => x.id === v.outcome);
     if (!o || o.kind !== "binary") issue(["valuation", "longRun", i, "outcome"], `must name a binary outcome`);
+    checkLongRunComponents(v, ["valuation", "longRun", i], issue);
+  });
+}
+
+type LongRunValue = Scenario["valuation"]["longRun"][number];
+
+/** valuePerSuccess or components, not both; a share names an earlier valued component; a transfer moves between two perspectives. */
+function checkLongRunComponents(v: LongRunValue, path: (string | number)[], issue: (path: (string | number)[], message: string) => void): void {
+  const given = (v.valuePerSuccess !== undefined ? 1 : 0) + (v.components !== undefined ? 1 : 0);
+  if (given !== 1) return issue(path, "needs exactly one of valuePerSuccess or components");
+  const valued = new Set<string>();
+  const seen = new Set<string>();
+  (v.components ?? []).forEach((c, k) => {
+    const at = [...path, "components", k];
+    if (seen.has(c.id)) issue([...at, "id"], `duplicate component id ${JSON.stringify(c.id)}`);
+    seen.add(c.id);
+    const isShare = c.share !== undefined || c.of !== undefined;
+    if (c.value !== undefined && isShare) return issue(at, "needs either value, or share and of, not both");
+    if (c.value === undefined && !isShare) return issue(at, "needs a value, or a share of another component");
+    if (c.transferFrom !== undefined && c.transferFrom === c.perspective) issue([...at, "transferFrom"], "must differ from perspective (a transfer moves money between two perspectives)");
+    if (isShare) {
+      if (c.share === undefined) issue([...at, "share"], "is required with of");
+      if (c.of === undefined) issue([...at, "of"], "is required with share");
+      else if (!valued.has(c.of)) issue([...at, "of"], `must name an earlier component with a value; valued components are ${[...valued].join(", ") || "none"}`);
+      if (c.transferFrom === undefined) issue([...at, "transferFrom"], "a share of another component must be a transfer: say which perspective it comes from");
+    } else valued.add(c.id);
   });
 }

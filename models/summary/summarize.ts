@@ -7,6 +7,8 @@ import { sampleCorrelation } from "simple-statistics";
 import { annualize, irr } from "../finance/irr.js";
 import { cohortValue, relativeEffects, type OutcomeTable } from "../simulate.js";
 import { dist, expectedShortfall, meanOfFinite, share, type Dist } from "./dist.js";
+import { perspectiveSummary, type PerspectiveSummary } from "../society/summary.js";
+import { selfFundingColumns, summarizeSelfFunding, type SelfFundingSummary } from "../analysis/selfFunding.js";
 
 export interface Summary {
   scenario: string;
@@ -54,8 +56,15 @@ export interface Summary {
     avoidedCostsByYear: (Dist | null)[];
     /** Names of the budget years of `paymentsByYear`: calendar years ("2016") with a contract start date, else "year 1", …. */
     budgetYears: string[];
+    /** Funding the same delivery itself (issue 10 §4); null when no lending rate applies. */
+    selfFunding: SelfFundingSummary | null;
   };
-  society: { npv: Dist | null; chanceBenefitsExceedCosts: number };
+  society: {
+    npv: Dist | null;
+    chanceBenefitsExceedCosts: number;
+    /** WSIPP's split (issue 17 §3.10), discounted at society's rate; the npvs add up to society's. */
+    byPerspective: PerspectiveSummary[];
+  };
   contract: {
     probAnyPayment: number;
     probPayForNothing: number;
@@ -80,7 +89,7 @@ export function summarize(model: Model, table: OutcomeTable, r: ContractResults)
     Array.from({ length: years }, (_, y) => dist(column((i) => col[i * years + y]!)));
   const profit = dist(r.profit);
 
-  return {
+  const summary: Summary = {
     scenario: model.scenario.name,
     trials: T,
     seed: table.seed,
@@ -115,10 +124,12 @@ export function summarize(model: Model, table: OutcomeTable, r: ContractResults)
       paymentsByYear: byYear(r.paymentsByYear, r.years),
       avoidedCostsByYear: byYear(table.avoidedByYear, Y),
       budgetYears: budgetYearLabels(model, Math.max(r.years, Y)),
+      selfFunding: null,
     },
     society: {
       npv: dist(r.societyNpv),
       chanceBenefitsExceedCosts: share(T, (i) => r.societyNpv[i]! > 0),
+      byPerspective: [],
     },
     contract: {
       probAnyPayment: share(T, (i) => r.anyPayment[i] === 1),
@@ -139,6 +150,12 @@ export function summarize(model: Model, table: OutcomeTable, r: ContractResults)
       measuredTrueCorrelation: measuredTrueCorrelation(model, table, mi),
     })),
   };
+
+  // --- Society by perspective and the payer's self-funding alternative (issue 17 §3.10, issue 10 §4) ---
+  summary.society.byPerspective = perspectiveSummary(model, table, r);
+  summary.payer.selfFunding = summarizeSelfFunding(model, table, selfFundingColumns(model, table, r));
+  // --- end ---
+  return summary;
 }
 
 /**

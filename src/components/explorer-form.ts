@@ -83,6 +83,8 @@ const FIELD_LABELS: Record<string, string> = {
   discountRate: "discount rate per year",
   financierDiscountRate: "financier's discount rate per year",
   valuePerSuccess: "value per success",
+  lendingRate: "payer's lending rate per year (self-funding)",
+  repayPeriod: "self-funding loan repaid in period",
   countedShare: "share of that value counted",
   delayYears: "delay after the follow-up",
   periodsPerYear: "periods per year (time step)",
@@ -101,10 +103,10 @@ const HINTS: Record<string, string> = {
 };
 
 const MONEY = new Set(["costPerDay", "fullCostPerDay", "costPerEvent", "capital", "pricePerUnit", "pricePerOutcome", "valuePerSuccess", "amount", "cap", "above", "totalCap", "guarantee"]);
-const PERCENT = new Set(["careCostGrowth", "indexation", "perPeriod", "delivered", "share", "threshold", "countedShare", "discountRate", "financierDiscountRate", "minImprovement", "bias"]);
-const PERIODS = new Set(["periods", "startPeriod", "period", "lagPeriods", "followUpPeriods", "horizonPeriods"]);
+const PERCENT = new Set(["careCostGrowth", "indexation", "lendingRate", "perPeriod", "delivered", "share", "threshold", "countedShare", "discountRate", "financierDiscountRate", "minImprovement", "bias"]);
+const PERIODS = new Set(["periods", "repayPeriod", "startPeriod", "period", "lagPeriods", "followUpPeriods", "horizonPeriods"]);
 /** Fields that accept a distribution (`param()` in the schema); the rest take a fixed number. */
-const UNCERTAIN = new Set(["drift", "careCostGrowth", "indexation", "exitRateRatio", "costPerDay", "fullCostPerDay", "perPeriod", "baselineRate", "costPerEvent", "delivered", "rateRatio", "oddsRatio", "standardizedMeanDifference", "bias", "discountRate", "valuePerSuccess"]);
+const UNCERTAIN = new Set(["drift", "careCostGrowth", "indexation", "exitRateRatio", "costPerDay", "fullCostPerDay", "perPeriod", "baselineRate", "costPerEvent", "delivered", "rateRatio", "oddsRatio", "standardizedMeanDifference", "bias", "discountRate", "valuePerSuccess", "lendingRate"]);
 
 const RULE_KINDS: Record<string, string> = {
   activity: "activity payment",
@@ -121,7 +123,11 @@ const isObj = (x: unknown): x is Obj => x !== null && typeof x === "object" && !
 function isParam(x: unknown): boolean {
   if (typeof x === "number" || x === null) return true;
   if (!isObj(x)) return false;
-  return "value" in x || "dist" in x || "p5" in x || "p95" in x;
+  return isFixedSpec(x) || "dist" in x || "p5" in x || "p95" in x;
+}
+/** `{value, source?, note?}`: a fixed number, not an object that merely has a `value` (a long-run component). */
+function isFixedSpec(x: Record<string, unknown>): boolean {
+  return "value" in x && Object.keys(x).every((k) => k === "value" || k === "source" || k === "note");
 }
 const isOfCapital = (x: unknown): x is { ofCapital: unknown } => isObj(x) && "ofCapital" in x && Object.keys(x).every((k) => k === "ofCapital" || k === "per");
 const isLeaf = (x: unknown) => isParam(x) || isOfCapital(x);
@@ -216,6 +222,7 @@ export function scenarioEditor(scenario: Json, options: { extras?: EditorExtra[]
     }
     if (key === "baseline" && segs[0] === "outcomes") return parent.kind === "binary" ? "percent" : "number";
     if (key === "from" && segs.includes("bands")) return "percent";
+    if (key === "value" && segs.includes("components")) return "money";
     if (MONEY.has(key)) return "money";
     if (PERCENT.has(key)) return "percent";
     if (PERIODS.has(key)) return "periods";
@@ -241,6 +248,7 @@ export function scenarioEditor(scenario: Json, options: { extras?: EditorExtra[]
     if (key === "drawdown") return `Tranche ${i + 1}`;
     if (key === "bands") return `Band ${i + 1}`;
     if (key === "longRun") return `Long-run value of “${outcomeLabel(o.outcome)}”`;
+    if (key === "components") return `${String(o.label ?? o.id ?? `Component ${i + 1}`)} (${String(o.perspective ?? "")}${o.transferFrom ? `, a transfer from ${String(o.transferFrom)}` : ""})`;
     if (key === "cohorts") return String(o.name ?? `Cohort ${i + 1}`);
     return String(o.label ?? o.name ?? o.id ?? `${String(key)} ${i + 1}`);
   }
@@ -318,7 +326,8 @@ export function scenarioEditor(scenario: Json, options: { extras?: EditorExtra[]
       let label = fieldLabel(parentSegs, key, parent);
       if (record === "initial") label = stateLabel(outcomes[parentSegs[1] as number], key);
       else if (record === "baseline" && parentSegs[1] === "comparator") label = measureLabel(key);
-      const uncertain = UNCERTAIN.has(key) || (key === "baseline" && segs[0] === "outcomes");
+      // A long-run component's value and share are uncertain numbers (models/society/longRun.ts).
+      const uncertain = UNCERTAIN.has(key) || (key === "baseline" && segs[0] === "outcomes") || (parentSegs.includes("components") && (key === "value" || key === "share"));
       addLeaf(container, segs, v, label, `${chain} › ${label}`, kindOf(parentSegs, key, parent), uncertain, HINTS[key] || undefined);
       return;
     }
@@ -402,6 +411,7 @@ export function scenarioEditor(scenario: Json, options: { extras?: EditorExtra[]
   function OBJECT_TITLES(segs: Seg[], v: Obj): string {
     const key = segs[segs.length - 1];
     if (key === "initial") return "Share in each state at intake";
+    if (key === "selfFunding") return "Doing it ourselves: the payer's own loan";
     if (key === "baseline" && segs[1] === "comparator") return "Contract baseline per participant over the follow-up";
     if (key === "comparator")
       return v.kind === "comparisonGroup" ? "Comparator: a concurrent comparison group" : v.cohort ? "Comparator: a historical baseline from a past group" : "Comparator: a published, fixed historical baseline";

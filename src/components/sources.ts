@@ -26,7 +26,7 @@ type Json = Record<string, unknown>;
 
 /** How a field's numbers are read: money, a chance or share, or a plain number, and per what. */
 const MONEY = new Set(["costPerDay", "fullCostPerDay", "valuePerSuccess", "capital", "costPerEvent", "pricePerUnit", "pricePerOutcome", "totalCap", "guarantee", "amount", "above", "cap"]);
-const SHARE = new Set(["perPeriod", "baseline", "delivered", "discountRate", "financierDiscountRate", "bias", "share", "threshold", "countedShare", "minImprovement"]);
+const SHARE = new Set(["lendingRate", "perPeriod", "baseline", "delivered", "discountRate", "financierDiscountRate", "bias", "share", "threshold", "countedShare", "minImprovement"]);
 const NAMES: Record<string, string> = {
   costPerDay: "cost per day",
   fullCostPerDay: "society's full cost per day",
@@ -41,12 +41,20 @@ const NAMES: Record<string, string> = {
   bias: "bias of the comparison group",
   discountRate: "discount rate",
   valuePerSuccess: "long-run value per success",
+  lendingRate: "payer's lending rate (self-funding)",
+  selfFunding: "doing it ourselves",
   comparator: "comparator",
   population: "cohorts",
   contract: "contract terms",
 };
 
 const SECTION_ORDER = ["population", "outcomes", "intervention", "measurement", "contract", "valuation", "sources"];
+
+/** A scenario number: a fixed `{value}` (a number, not a long-run component's `value` object) or a distribution. */
+function isNumberNode(node: Json): boolean {
+  const fixed = "value" in node && Object.keys(node).every((k) => k === "value" || k === "source" || k === "note");
+  return fixed || "dist" in node || "p5" in node;
+}
 
 export function sourcedFigures(raw: Json): SourcedFigure[] {
   // A reference to the parameter tables is listed as the figure and source it resolves to.
@@ -65,7 +73,7 @@ export function sourcedFigures(raw: Json): SourcedFigure[] {
   /** For computed values (a 90 % range from a mean and sd): two significant digits are honest. */
   const rounded = (f: (x: number) => string) => (x: number) => f(Number(x.toPrecision(2)));
   const unitFor = (key: string) =>
-    key === "costPerDay" || key === "fullCostPerDay" ? " a day" : key === "perPeriod" ? ` per ${period}` : key === "discountRate" ? " a year" : key === "valuePerSuccess" ? " per success" : key === "costPerEvent" ? " per event" : "";
+    key === "costPerDay" || key === "fullCostPerDay" ? " a day" : key === "perPeriod" ? ` per ${period}` : key === "discountRate" || key === "lendingRate" ? " a year" : key === "valuePerSuccess" ? " per success" : key === "costPerEvent" ? " per event" : "";
 
   /** A scenario number (fixed or a distribution) in words. */
   function describeParam(key: string, p: unknown): string {
@@ -154,6 +162,7 @@ export function sourcedFigures(raw: Json): SourcedFigure[] {
       return `effect on ${node.outcome}${node.from ? ` (${list(node.from)} → ${list(node.to)})` : ""}`;
     }
     if (parentKey === "longRun") return `long-run value of ${node.outcome}`;
+    if (parentKey === "components") return String(node.label ?? node.id ?? "");
     return "";
   }
 
@@ -174,10 +183,12 @@ export function sourcedFigures(raw: Json): SourcedFigure[] {
     // Payment rules carry the contract's source; list each, so every term is visible.
     const isRule = path.length === 3 && path[0] === "contract" && path[1] === "rules";
     if ((source || note || isRule) && path.length > 0) {
-      const isParam = "value" in node || "dist" in node || "p5" in node;
+      const isParam = isNumberNode(node);
       let figure = "";
+      // A long-run component's value is money per success (models/society/longRun.ts).
+      const paramKey = key === "value" && path.includes("components") ? "valuePerSuccess" : key;
       try {
-        figure = isParam ? describeParam(key, node) : describeObject(arrayKey.replace("[]", ""), node);
+        figure = isParam ? describeParam(paramKey, node) : describeObject(arrayKey.replace("[]", ""), node);
       } catch {
         // A scenario from a link may be malformed; its source is still worth listing.
       }
@@ -192,7 +203,7 @@ export function sourcedFigures(raw: Json): SourcedFigure[] {
         kind: isRule && !source && !note ? "cited" : classify(source, note),
       });
     }
-    if ("value" in node || "dist" in node || "p5" in node) return; // a number: nothing inside
+    if (isNumberNode(node)) return; // a number: nothing inside
     for (const [k, v] of Object.entries(node)) {
       if (k === "source" || k === "note" || k === "description" || k === "$schema") continue;
       const name = k === "perPeriod" ? `chance per ${period}` : (NAMES[k] ?? k);

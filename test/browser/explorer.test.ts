@@ -46,10 +46,12 @@ test("every number of the scenario gets an input, grouped as the scenario is", a
   const p = await open();
   try {
     const {page} = p;
-    // Norrköping: 2 population, 18 outcome, 4 intervention, 3 measurement, 28 contract, 6 valuation numbers, + periods per year.
-    expect(await page.locator(".explorer-editor .param-input").count()).toBe(62);
+    // Norrköping: 2 population, 18 outcome, 4 intervention, 3 measurement, 28 contract, 8 valuation numbers (the long run's
+    // value of the work and the taxes' share of it, the payer's lending rate), + periods per year.
+    expect(await page.locator(".explorer-editor .param-input").count()).toBe(64);
     for (const path of ["population.cohorts[0].size", "outcomes[0].transitions[0].perPeriod", "intervention.effects[2].standardizedMeanDifference",
-      "measurement.followUpPeriods", "contract.rules[1].share", "contract.rules[1].cap.ofCapital", "contract.totalCap.ofCapital", "valuation.discountRate"]) {
+      "measurement.followUpPeriods", "contract.rules[1].share", "contract.rules[1].cap.ofCapital", "contract.totalCap.ofCapital", "valuation.discountRate",
+      "valuation.longRun[0].components[0].value", "valuation.longRun[0].components[1].share", "valuation.selfFunding.lendingRate"]) {
       expect(await page.locator(`[data-path="${path}"].param-input`).count(), path).toBe(1);
     }
     // A distribution is shown as its form and parameters, with its meaning and source.

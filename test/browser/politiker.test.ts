@@ -139,3 +139,23 @@ test("the payer's, financier's and society's pages offer the same downloads, wit
     }
   }
 });
+
+test("Att göra det själva: one table and one chart, the summary CSV's self-funding figures in miljoner kr", async () => {
+  const file = await download("summary-csv");
+  const {rows} = readAsExcel(readFileSync(file, "utf8"), "sv-SE");
+  const get = (figure: string, column: number) => rows.find((r) => r[0] === figure)![column] as number;
+  const millions = (x: number) => `${x < 0 ? "−" : ""}${(Math.abs(x) / 1e6).toFixed(1).replace(".", ",")} miljoner kr`;
+  const cells = p.page.locator("table.self-funding tbody tr");
+  expect(await cells.count()).toBe(4);
+  const cell = async (row: number, col: number) => plainSpaces(await cells.nth(row).locator("td").nth(col).innerText());
+  // Columns: the contract, doing it ourselves, the difference. CSV columns: 3 = mean, 4 = p5, 2 = value.
+  expect(await cell(0, 1)).toBe(millions(get("payer.selfFunding.contract.costPV", 3)));
+  expect(await cell(0, 2)).toBe(millions(get("payer.selfFunding.selfFunded.costPV", 3)));
+  expect(await cell(2, 1)).toBe(millions(get("payer.selfFunding.contract.netPV", 4)));
+  expect(await cell(3, 2)).toBe(millions(get("payer.selfFunding.selfFunded.netPVWorst5Mean", 2)));
+  const premium = get("payer.selfFunding.premium", 2);
+  const text = plainSpaces(await p.page.locator("#att-gora-det-sjalva").innerText());
+  expect(text).toContain(premium > 0 ? `${millions(premium)} mer` : `${millions(-premium)} billigare`);
+  expect(await p.page.locator("figure:has(g[aria-label=bar]) g[aria-label=dot]").count()).toBe(1);
+  expect(plainSpaces(await p.page.locator("main").innerText())).toMatch(/Beloppen i detta avsnitt är nuvärden: framtida belopp är omräknade till dagens värde med 3,5 procent om året/);
+});

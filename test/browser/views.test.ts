@@ -63,6 +63,12 @@ describe("payer's view", () => {
       expect(text).toMatch(/Worst case under the caps\s+[\d,]+ mnkr/);
       expect(text).toMatch(/the total cap is 12,0 mnkr/);
       expect(text).toMatch(new RegExp(`Pays more than it avoids\\s+${PERCENT.source}`));
+      // Doing it ourselves: one table (four rows, both alternatives and their difference) and one chart.
+      const sf = p.page.locator("table.self-funding tbody tr");
+      expect(await sf.count()).toBe(4);
+      expect((await sf.nth(3).innerText()).replace(/[\u00a0\u202f]/g, " ")).toMatch(/mean of the worst 5 %[\s\S]*−[\d,]+ mnkr[\s\S]*−[\d,]+ mnkr[\s\S]*[\d,]+ mnkr/);
+      expect(await textOf(p, "#self-funding-premium")).toMatch(/The contract costs the payer [\d,]+ mnkr (less|more) in expectation than doing it itself/);
+      expect(await p.page.locator("figure:has(g[aria-label=bar]) g[aria-label=dot]").count()).toBe(1);
       expect(text).not.toMatch(/\bNaN\b|undefined/);
       expect(p.errors).toEqual([]);
       await p.screenshot("payer");
@@ -79,11 +85,16 @@ describe("society's view", () => {
       await settled(p);
       await expect.poll(() => p.page.locator("#chance-benefits").innerText(), {timeout: 60_000}).toMatch(PERCENT);
       const rows = p.page.locator("table.perspectives tbody tr");
-      expect(await rows.count()).toBe(3);
+      expect(await rows.count()).toBe(6);
       const table = await textOf(p, "table.perspectives");
-      for (const who of ["Outcome payer", "Financier", "Society as a whole"]) expect(table).toContain(who);
-      // Society's row: benefits, costs, NPV in mnkr, a benefit–cost ratio and a chance.
-      expect((await rows.nth(2).innerText()).replace(/[\u00a0\u202f]/g, " ")).toMatch(/mnkr[\s\S]*mnkr[\s\S]*mnkr[\s\S]*\d,\d\d[\s\S]*%/);
+      for (const who of ["Participants", "Taxpayers", "of which the outcome payer", "of which other public budgets", "Others", "Society as a whole"]) expect(table).toContain(who);
+      // Society's row: resource gains, costs, no net transfers, NPV in mnkr, its range and a chance.
+      expect((await rows.nth(5).innerText()).replace(/[\u00a0\u202f]/g, " ")).toMatch(/mnkr[\s\S]*mnkr[\s\S]*0,0 mnkr[\s\S]*mnkr[\s\S]*mnkr to [\s\S]*%/);
+      // The table adds up, at the stated rate: participants + taxpayers + others = society.
+      const millions = async (i: number, col: number) => Number((await rows.nth(i).locator("td").nth(col).innerText()).replace(/[^\d,−-]/g, "").replace("−", "-").replace(",", "."));
+      const sum = (await millions(0, 4)) + (await millions(1, 4)) + (await millions(4, 4));
+      expect(Math.abs(sum - (await millions(5, 4)))).toBeLessThanOrEqual(0.15); // three roundings to 0,1 mnkr
+      expect(await textOf(p)).toMatch(/every figure is a present value at 3,5 % a year/);
       // The histogram of society's NPV has a rule at zero.
       expect(await p.page.locator("figure g[aria-label=rule]").count()).toBeGreaterThan(0);
       expect(await textOf(p)).not.toMatch(/\bNaN\b|undefined/);

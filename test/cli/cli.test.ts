@@ -499,6 +499,32 @@ describe.concurrent("utfall compare", { timeout: 60_000 }, () => {
   });
 });
 
+describe.concurrent("utfall compare --self-fund", { timeout: 60_000 }, () => {
+  it("prints the contract against self-funding, the numbers `run --json` gives in payer.selfFunding", async () => {
+    const [cmp, run, table] = await Promise.all([
+      utfall("compare", NORRKOPING, "--self-fund", "--trials", TRIALS, "--json"),
+      runJson(),
+      utfall("compare", NORRKOPING, "--self-fund", "--trials", TRIALS),
+    ]);
+    expect(cmp.status, cmp.stderr).toBe(0);
+    const c = JSON.parse(cmp.stdout);
+    const sf = JSON.parse(run.stdout).payer.selfFunding;
+    expect(c.scenarios[0].selfFunding).toEqual(sf);
+    // The premium is the difference of the two expected costs, as documented.
+    expect(sf.premium).toBeCloseTo(sf.contract.costPV.mean - sf.selfFunded.costPV.mean, 6);
+    expect(table.status).toBe(0);
+    expect(table.stdout).toMatch(/^Norrköping 2016: the contract against doing it ourselves, 2\s000 trials, seed 1; the payer's money discounted at 3,5\s% a year/);
+    expect(table.stdout).toMatch(/net, mean of the worst 5\s%\s+−[\d\s]+kr\s+−[\d\s]+kr/);
+    expect(table.stdout).toMatch(/Premium \(contract − self-funded expected cost\): /);
+    expect(table.stdout).not.toMatch(/NaN|undefined/);
+  });
+
+  it("asks for a lending rate where there is no default, and belongs to compare", async () => {
+    expectBadInput(await utfall("compare", "data/scenarios/peterborough-2010.json", "--self-fund"), /^data\/scenarios\/peterborough-2010\.json: valuation\.selfFunding\.lendingRate: needed for --self-fund/m);
+    expectBadInput(await utfall("run", NORRKOPING, "--self-fund"), /--self-fund belongs to the compare command/);
+  });
+});
+
 describe.concurrent("utfall on every reference scenario in data/scenarios", { timeout: 60_000 }, () => {
   const files = readdirSync(join(root, "data/scenarios")).filter((f) => f.endsWith(".json")).sort();
 

@@ -15,7 +15,7 @@ const norrkoping = () => JSON.parse(readFileSync("data/scenarios/norrkoping-2016
 describe("parameter tables", () => {
   test("every table in data/figures is valid, each row with a source, and models/figures/tables.ts is current", () => {
     const tables = readFigureTables();
-    expect(tables.map((t) => t.table)).toEqual(["discount-rate", "exclusion-cost", "kpi", "placement-cost", "replacement", "school"]);
+    expect(tables.map((t) => t.table)).toEqual(["discount-rate", "exclusion-cost", "kpi", "lending-rate", "placement-cost", "replacement", "school", "tax-wedge"]);
     for (const t of tables) for (const r of t.rows) expect(r.source.trim(), `${t.table}/${r.id}`).not.toBe("");
     // Regenerate with `npm run figures` when this fails.
     expect(readFileSync(TABLES_MODULE, "utf8")).toBe(tablesModuleText(tables));

@@ -198,7 +198,8 @@ const validScenario = fc
     }
     s.valuation.horizonPeriods = g.horizon;
     s.valuation.discountRate = g.discountRate;
-    Object.assign(s.valuation.longRun[0], { valuePerSuccess: g.valuePerSuccess, countedShare: g.countedShare, delayYears: g.delayYears });
+    Object.assign(s.valuation.longRun[0], { countedShare: g.countedShare, delayYears: g.delayYears });
+    s.valuation.longRun[0].components[0].value = g.valuePerSuccess; // the resource gain; the taxes are a share of it
     return s;
   });
 
@@ -320,7 +321,8 @@ const paramFields: { path: string; get: (s: Scn) => Scn; key: string }[] = [
   ...BASE.outcomes[0].transitions.map((_: unknown, j: number) => ({ path: `outcomes[0].transitions[${j}].perPeriod`, get: (s: Scn) => s.outcomes[0].transitions[j], key: "perPeriod" })),
   { path: "outcomes[1].baseline", get: (s: Scn) => s.outcomes[1], key: "baseline" },
   { path: "intervention.effects[0].rateRatio", get: (s: Scn) => s.intervention.effects[0], key: "rateRatio" },
-  { path: "valuation.longRun[0].valuePerSuccess", get: (s: Scn) => s.valuation.longRun[0], key: "valuePerSuccess" },
+  { path: "valuation.longRun[0].components[0].value", get: (s: Scn) => s.valuation.longRun[0].components[0], key: "value" },
+  { path: "valuation.longRun[0].components[1].share", get: (s: Scn) => s.valuation.longRun[0].components[1], key: "share" },
 ];
 
 /** Plain-number fields, for type errors. */

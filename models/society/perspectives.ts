@@ -1,0 +1,107 @@
+/**
+ * Society's net present value split by perspective, as WSIPP reports programmes: participants,
+ * taxpayers and others. Every figure is discounted at society's rate (the trial's
+ * `valuation.discountRate`), so the perspectives add up to society's NPV exactly: transfers (the
+ * payer's payments to the financier, taxes on earnings) are a gain to one perspective and a loss
+ * to another, and cancel in the total.
+ *
+ * Computed from columns the outcome table and the contract results already hold:
+ * - taxpayers: the care costs avoided at their full cost (care is publicly funded: the payer's
+ *   fee and the state's share), minus the payments to the financier, plus taxes gained;
+ * - others: the financier (and any guarantor, whose top-up to the financier cancels within
+ *   others): payments received minus the capital spent on delivery;
+ * - participants: their share of the long-run value (earnings net of taxes).
+ */
+import { realToStartYear } from "../prices.js";
+import type { Model } from "../compile.js";
+import type { ContractResults } from "../contract/evaluate.js";
+import { PERSPECTIVES } from "../scenario/schema.js";
+import { isUncertain } from "../random/sampler.js";
+import type { OutcomeTable } from "../simulate.js";
+import type { Perspective } from "./longRun.js";
+
+export interface PerspectiveColumns {
+  /** Per trial, discounted at society's rate: resource gains, resource costs, net transfers in (+) or out (−). */
+  readonly benefits: Record<Perspective, Float64Array>;
+  readonly costs: Record<Perspective, Float64Array>;
+  readonly transfers: Record<Perspective, Float64Array>;
+  /** benefits − costs + transfers. */
+  readonly npv: Record<Perspective, Float64Array>;
+  /** The outcome payer's part of the taxpayers' figures: its avoided costs and its payments, discounted. */
+  readonly payerAvoidedPV: Float64Array;
+  readonly payerPaymentsPV: Float64Array;
+}
+
+/** A parameter slot's value in each trial: the drawn column, or the fixed value. */
+export function slotValues(model: Model, table: OutcomeTable, slot: number): (trial: number) => number {
+  const p = model.params[slot]!;
+  if (isUncertain(p.spec)) {
+    const column = table.params.get(p.path)!;
+    return (t) => column[t]!;
+  }
+  const v = typeof p.spec === "number" ? p.spec : (p.spec as { value: number }).value;
+  return () => v;
+}
+
+/**
+ * Per trial and long-run entry, the discounted number of extra successes times the counted
+ * share: what one krona of value per success is worth, as the simulation counts it.
+ */
+function successWeight(model: Model, table: OutcomeTable, trial: number, lr: Model["longRun"][number], discount: Float64Array): number {
+  const C = table.cohorts, M = table.measureCount;
+  const higher = model.measures[lr.measureIndex]!.higherIsBetter;
+  let w = 0;
+  for (let c = 0; c < C; c++) {
+    const at = (trial * C + c) * M + lr.measureIndex;
+    const gained = table.treated[at]! - table.counterfactual[at]!;
+    w += (higher ? gained : -gained) * lr.share * discount[c]!;
+  }
+  return w;
+}
+
+/** Each cohort's discount factor for a long-run entry at rate r, as the simulation applies it. */
+function cohortDiscounts(model: Model, lr: Model["longRun"][number], r: number): Float64Array {
+  // Long-run values are at the price year's prices, taken in start-year kronor (models/prices.ts).
+  const toStart = realToStartYear(model.priceBasis);
+  return Float64Array.from(model.cohortStarts, (start) => toStart * Math.pow(1 + r, -(start + model.followUp + lr.delayPeriods) / model.periodsPerYear));
+}
+
+export function societyByPerspective(model: Model, table: OutcomeTable, results: ContractResults): PerspectiveColumns {
+  const T = table.trials;
+  const columns = () => Object.fromEntries(PERSPECTIVES.map((p) => [p, new Float64Array(T)])) as Record<Perspective, Float64Array>;
+  const benefits = columns(), costs = columns(), transfers = columns(), npv = columns();
+  const payerAvoidedPV = new Float64Array(T), payerPaymentsPV = new Float64Array(T);
+  const entries = model.longRun.map((lr) => ({ lr, value: lr.components.map((c) => slotValues(model, table, c.slot)), discounts: new Map<number, Float64Array>() }));
+
+  for (let t = 0; t < T; t++) {
+    let longRunResource = 0;
+    for (const { lr, value, discounts } of entries) {
+      const r = table.discountRate[t]!;
+      let discount = discounts.get(r); // the rate is usually the same in every trial
+      if (!discount) discounts.set(r, (discount = cohortDiscounts(model, lr, r)));
+      const w = successWeight(model, table, t, lr, discount);
+      lr.components.forEach((c, k) => {
+        const pv = w * (c.of >= 0 ? value[k]!(t) * value[c.of]!(t) : value[k]!(t));
+        if (c.transferFrom === null) {
+          benefits[c.perspective][t]! += pv;
+          longRunResource += pv;
+        } else {
+          transfers[c.perspective][t]! += pv;
+          transfers[c.transferFrom][t]! -= pv;
+        }
+      });
+    }
+    // What the simulation counted besides the long run: care (and event) costs avoided at full cost.
+    const fullAvoided = table.societyBenefitPV[t]! - longRunResource;
+    const invested = table.societyBenefitPV[t]! - results.societyNpv[t]!;
+    const paid = table.avoidedPV[t]! - results.payerNetPV[t]!;
+    payerAvoidedPV[t] = table.avoidedPV[t]!;
+    payerPaymentsPV[t] = paid;
+    benefits.taxpayers[t]! += fullAvoided;
+    transfers.taxpayers[t]! -= paid;
+    transfers.others[t]! += paid;
+    costs.others[t]! += invested;
+    for (const p of PERSPECTIVES) npv[p][t] = benefits[p][t]! - costs[p][t]! + transfers[p][t]!;
+  }
+  return { benefits, costs, transfers, npv, payerAvoidedPV, payerPaymentsPV };
+}
