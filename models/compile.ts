@@ -88,9 +88,17 @@ export interface Model {
   readonly historicalBaseline: Float64Array;
   readonly longRun: readonly { slot: number; measureIndex: number; share: number; delayPeriods: number }[];
   readonly events: readonly PaymentEvent[];
+  // Contract-structure slots (models/contract/waterfall.ts), appended after every other slot so
+  // that scenarios without them draw exactly as before; −1 where the scenario has none.
+  readonly volumeSlot: number;
+  readonly terminationSlot: number;
+  /** A uniform draw per trial that, with the chance per period, decides when the payer ends the contract. */
+  readonly terminationDrawSlot: number;
 }
 
 const DAYS_PER_YEAR = 365.25;
+/** The uniform number behind a trial's termination period (see terminationPeriod in contract/waterfall.ts). */
+const TERMINATION_DRAW: ParamSpec = { dist: "uniform", min: 0, max: 1, source: "derived: the chance draw of when the payer ends the contract" };
 
 export function compile(scenario: Scenario): Model {
   const params: ParamSlot[] = [];
@@ -205,6 +213,10 @@ export function compile(scenario: Scenario): Model {
       delayPeriods: v.delayYears * ppy,
     })),
     events: paymentEvents(scenario.contract.rules, cohortStarts, followUp),
+    // Keep these last: see Model.volumeSlot.
+    volumeSlot: scenario.contract.delivery ? slot("contract.delivery.volume", scenario.contract.delivery.volume, nonNegative) : -1,
+    terminationSlot: scenario.contract.termination ? slot("contract.termination.chancePerPeriod", scenario.contract.termination.chancePerPeriod, probability) : -1,
+    terminationDrawSlot: scenario.contract.termination ? slot("contract.termination.draw", TERMINATION_DRAW, probability) : -1,
   };
 }
 

@@ -221,6 +221,52 @@ export const paymentRule = z.discriminatedUnion("kind", [
   conditionalReturnRule,
 ]);
 
+/** Money per period over a span of periods: `amount` in each period from `from` to `to` (inclusive). */
+const perPeriodSpan = z.strictObject({
+  from: count(0, 400),
+  to: count(0, 400),
+  amount: z.number().min(0, { message: "must be an amount ≥ 0" }),
+  note: z.string().optional(),
+});
+
+const delivery = z.strictObject({
+  perPeriod: z
+    .array(perPeriodSpan)
+    .default([])
+    .meta({ description: "Planned delivery costs: an amount in each period of a span" }),
+  perParticipant: z
+    .strictObject({
+      amount: z.number().min(0, { message: "must be an amount ≥ 0" }),
+      overPeriods: count(1, 400).default(1).meta({ description: "Periods from a cohort's start over which the amount is spent, evenly" }),
+    })
+    .optional()
+    .meta({ description: "Planned cost per participant served, spent from the participant's cohort start" }),
+  volume: param({ min: 0 })
+    .default(1)
+    .meta({ description: "Participants actually served ÷ planned (volume risk); multiplies the delivery costs (not the outcome payments)" }),
+  recycling: z
+    .boolean()
+    .default(false)
+    .meta({ description: "Outcome payments received pay for delivery before more capital is drawn; cash beyond what the rest of delivery needs goes to the financier" }),
+  source: source.optional(),
+  note: z.string().optional(),
+});
+
+const fees = z.strictObject({
+  shareOfReceipts: fraction.default(0).meta({ description: "Share of every outcome payment received that goes to the intermediary" }),
+  perPeriod: z.array(perPeriodSpan).default([]).meta({ description: "Fixed management fee per period, paid like a delivery cost" }),
+  source: source.optional(),
+  note: z.string().optional(),
+});
+
+const termination = z.strictObject({
+  chancePerPeriod: probability().meta({ description: "Chance in each period from `fromPeriod` that the payer ends the contract" }),
+  fromPeriod: count(0, 400).default(1),
+  settlement: money.default(0).meta({ description: "What the payer pays when it ends the contract (ofCapital: of the commitment)" }),
+  source: source.optional(),
+  note: z.string().optional(),
+});
+
 const contract = z.strictObject({
   description: z.string().optional(),
   capital: z.number().min(0, { message: "must be an amount ≥ 0" }),
@@ -231,6 +277,17 @@ const contract = z.strictObject({
   rules: z.array(paymentRule),
   totalCap: money.optional(),
   guarantee: money.optional().meta({ description: "Principal guaranteed by a third party (e.g. a philanthropy)" }),
+  // --- Capital structure and cash waterfall (models/contract/waterfall.ts); all optional ---
+  guaranteeCovers: z
+    .enum(["receipts", "losses"])
+    .optional()
+    .meta({ description: '"receipts" (default): the guarantor tops what the financier received up to the guarantee; "losses": it covers the financier\'s loss (drawn − received) up to the guarantee (a first-loss guarantee)' }),
+  delivery: delivery.optional().meta({ description: "What delivery costs; drawn capital pays for it, so capital is drawn as delivery needs it (up to `capital`, the commitment) and `drawdown` is ignored" }),
+  fees: fees.optional().meta({ description: "The intermediary's or fund manager's cut: a share of every outcome payment received and a fixed fee per period" }),
+  providerShareOfSurplus: fraction
+    .optional()
+    .meta({ description: "Share of what the financier would receive beyond its drawn capital that goes to the provider instead" }),
+  termination: termination.optional().meta({ description: "The payer may end the contract early: a chance per period and a settlement" }),
   source: source.optional(),
   note: z.string().optional(),
 });
@@ -352,6 +409,13 @@ function checkReferences(s: Record<string, unknown>, ctx: Ctx): void {
     for (const k of Object.keys(sc.measurement.comparator.baseline)) {
       if (!measures.has(k)) issue(["measurement", "comparator", "baseline", k], `unknown measure ${JSON.stringify(k)}; measures are ${measureList}`);
     }
+  }
+
+  for (const key of ["delivery", "fees"] as const) {
+    const spans = (sc.contract[key]?.perPeriod ?? []) as { from: number; to: number }[];
+    spans.forEach((sp, j) => {
+      if (sp.to < sp.from) issue(["contract", key, "perPeriod", j, "to"], "must be ≥ `from`");
+    });
   }
 
   const drawn = sc.contract.drawdown.reduce((a, d) => a + d.share, 0);
