@@ -253,8 +253,8 @@ export function guaranteePayment(terms: Pick<WaterfallTerms, "guarantee" | "guar
  * left to end.
  */
 export function terminationPeriod(u: number, h: number, from: number, lastDue: number): number {
-  if (!(h > 0) || !(u > 0)) return Infinity;
-  const k = h >= 1 ? from : from + Math.floor(Math.log(u) / Math.log(1 - h));
+  if (!(h > 0)) return Infinity;
+  const k = h >= 1 ? from : u > 0 ? from + Math.floor(Math.log(u) / Math.log(1 - h)) : Infinity;
   return k > lastDue ? Infinity : k;
 }
 
