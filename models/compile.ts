@@ -214,7 +214,7 @@ export function compile(scenario: Scenario): Model {
     })),
     events: paymentEvents(scenario.contract.rules, cohortStarts, followUp),
     // Keep these last: see Model.volumeSlot.
-    volumeSlot: scenario.contract.delivery ? slot("contract.delivery.volume", scenario.contract.delivery.volume, nonNegative) : -1,
+    volumeSlot: scenario.contract.delivery?.volume !== undefined ? slot("contract.delivery.volume", scenario.contract.delivery.volume, nonNegative) : -1,
     terminationSlot: scenario.contract.termination ? slot("contract.termination.chancePerPeriod", scenario.contract.termination.chancePerPeriod, probability) : -1,
     terminationDrawSlot: scenario.contract.termination ? slot("contract.termination.draw", TERMINATION_DRAW, probability) : -1,
   };

@@ -9,7 +9,7 @@ import { annualize, irr } from "../finance/irr.js";
 import type { Scenario } from "../scenario/schema.js";
 import { cohortValue, type OutcomeTable } from "../simulate.js";
 import { compileRule, improvement, ruleAmount } from "./rules.js";
-import { allocateFlows, lastSpendPeriod, terminationPeriod, waterfall, waterfallTerms } from "./waterfall.js";
+import { allocateFlows, capitalBasis, lastSpendPeriod, terminationPeriod, waterfall, waterfallTerms } from "./waterfall.js";
 import { sampler } from "../random/sampler.js";
 
 type Contract = Scenario["contract"];
@@ -78,7 +78,8 @@ export function evaluateContract(
   options: EvaluateOptions = {},
 ): ContractResults {
   const T = table.trials, C = table.cohorts, ppy = model.periodsPerYear;
-  const capital = contract.capital;
+  // `ofCapital` amounts are fractions of this: the commitment, or the planned draw (waterfall.ts).
+  const capital = capitalBasis(contract, model.cohortSizes, model.cohortStarts);
   const rules = contract.rules.map((r, i) => compileRule(r, i, contract.rules, capital, model.measures));
   const R = rules.length;
   const events = paymentEvents(contract.rules, model.cohortStarts, model.followUp);
@@ -123,7 +124,7 @@ export function evaluateContract(
   };
 
   // The financier's flows come out of the waterfall (models/contract/waterfall.ts).
-  const terms = waterfallTerms(contract, model.cohortSizes, model.cohortStarts, P, lastEvent);
+  const terms = waterfallTerms(contract, model.cohortSizes, model.cohortStarts, P, lastEvent, capital);
   const wf = allocateFlows(P);
   const recPeriod = new Int32Array(events.length + 1), recAmount = new Float64Array(events.length + 1);
   const volumeOf = slotValue(model, table, model.volumeSlot, 1);

@@ -262,7 +262,7 @@ type Contract = Scenario["contract"];
 
 /** Whether a contract uses any part of the capital structure (else the simple form applies). */
 export function isStructured(c: Contract): boolean {
-  return c.delivery !== undefined || c.fees !== undefined || c.providerShareOfSurplus !== undefined || c.termination !== undefined || c.guaranteeCovers === "losses";
+  return c.delivery !== undefined || c.fees !== undefined || c.ofCapitalMeans === "plannedDraw" || c.providerShareOfSurplus !== undefined || c.termination !== undefined || c.guaranteeCovers === "losses";
 }
 
 /** The last period in which the contract spends (a draw, a delivery cost or a fixed fee). */
@@ -287,6 +287,8 @@ export function waterfallTerms(
   cohortStarts: ArrayLike<number>,
   periods: number,
   lastDue: number,
+  /** What `ofCapital` amounts are fractions of (see capitalBasis); the commitment by default. */
+  basis?: number,
 ): WaterfallTerms {
   const capital = c.capital;
   let schedule: Float64Array | null = null, costs: Float64Array | null = null;
@@ -312,9 +314,22 @@ export function waterfallTerms(
     recycling: c.delivery?.recycling ?? false,
     feeShare: c.fees?.shareOfReceipts ?? 0,
     providerShare: c.providerShareOfSurplus ?? 0,
-    guarantee: c.guarantee === undefined ? 0 : resolveMoney(c.guarantee, capital),
+    guarantee: c.guarantee === undefined ? 0 : resolveMoney(c.guarantee, basis ?? capital),
     guaranteeCovers: c.guaranteeCovers ?? "receipts",
     lastDue,
     simple: !isStructured(c),
   };
+}
+
+/**
+ * The amount `ofCapital` fractions refer to: the commitment, or with `ofCapitalMeans:
+ * "plannedDraw"` the planned delivery costs and fixed fees (volume 1), at most the commitment.
+ */
+export function capitalBasis(c: Contract, cohortSizes: ArrayLike<number>, cohortStarts: ArrayLike<number>): number {
+  if (c.ofCapitalMeans !== "plannedDraw" || !c.delivery) return c.capital;
+  const P = lastSpendPeriod(c, cohortStarts) + 1;
+  const t = waterfallTerms({ ...c, guarantee: undefined }, cohortSizes, cohortStarts, P, 0);
+  let planned = 0;
+  for (let p = 0; p < P; p++) planned += t.costs![p]! + (t.fixedFees ? t.fixedFees[p]! : 0);
+  return Math.min(c.capital, planned);
 }

@@ -242,7 +242,7 @@ const delivery = z.strictObject({
     .optional()
     .meta({ description: "Planned cost per participant served, spent from the participant's cohort start" }),
   volume: param({ min: 0 })
-    .default(1)
+    .optional()
     .meta({ description: "Participants actually served ÷ planned (volume risk); multiplies the delivery costs (not the outcome payments)" }),
   recycling: z
     .boolean()
@@ -278,6 +278,10 @@ const contract = z.strictObject({
   totalCap: money.optional(),
   guarantee: money.optional().meta({ description: "Principal guaranteed by a third party (e.g. a philanthropy)" }),
   // --- Capital structure and cash waterfall (models/contract/waterfall.ts); all optional ---
+  ofCapitalMeans: z
+    .enum(["commitment", "plannedDraw"])
+    .optional()
+    .meta({ description: '`ofCapital` amounts are fractions of "commitment" (default: `capital`) or of "plannedDraw": the planned delivery costs and fees, at most the commitment (what the financier expects to lend)' }),
   guaranteeCovers: z
     .enum(["receipts", "losses"])
     .optional()
