@@ -167,7 +167,7 @@ export function flowDiagram(cases: { median: FlowCase; bad: FlowCase }, currency
   }
   if (has("toIntermediary")) blocks.push({ lines: [`${FLOW.toIntermediary}:`, both("toIntermediary")], color: FLOW_COLOR.toIntermediary });
   if (has("guarantee")) blocks.push({ lines: [`${FLOW.guarantee}:`, both("guarantee")], color: FLOW_COLOR.guarantee });
-  let y = 104;
+  let y = ceiling ? 124 : 104; // below arrow 1's label
   const left = blocks
     .map((bl) => {
       const out = label(BW / 2 + 22, y, bl.lines, "start", bl.color);
@@ -186,7 +186,7 @@ export function flowDiagram(cases: { median: FlowCase; bad: FlowCase }, currency
     ${arrow(W - BW / 2 - 10, 79, W - BW / 2 - 10, 267, "#666666")}
     ${label(W - BW / 2 - 20, 160, ["2. Insatsen", "stöd till barn och familj"], "end")}
     ${arrow(W - BW - 15, 299, BW + 15, 299, FLOW_COLOR.avoided, true)}
-    ${label(W / 2 + 60, 245, [`3. ${FLOW.avoided}`, "om insatsen fungerar:", both("avoided")], "middle", FLOW_COLOR.avoided)}
+    ${label(W / 2 + 30, 245, [`3. ${FLOW.avoided}`, "om insatsen fungerar:", both("avoided")], "middle", FLOW_COLOR.avoided)}
     ${arrow(BW / 2 + 10, 267, BW / 2 + 10, 79, FLOW_COLOR.payments)}
     ${left}
   </svg>`;

@@ -54,23 +54,28 @@ export function waterfallByYearChart(cases: Cases, currency: string, width: numb
   const used = ROWS.filter((r) => Math.abs(total(cases.median.years, r.key)) + Math.abs(total(cases.bad.years, r.key)) > 0.5);
   // Into the contract (capital, payments) above zero; out of it (to the parties) below.
   const into = new Set<Key>(["capital", "payments"]);
+  // Years after the last in which anything moves, in either trial, are left out.
+  const moves = (y: MoneyFlowYear) => used.some((r) => Math.abs(y[r.key]) > 0.5);
+  const lastYear = Math.max(0, ...(["median", "bad"] as const).flatMap((c) => cases[c].years.filter(moves).map((y) => y.year)));
   const data = (["median", "bad"] as const).flatMap((c) =>
-    cases[c].years.flatMap((y) => used.map((r) => ({ case: name[c], year: `Year ${y.year + 1}`, step: r.label, value: (into.has(r.key) ? 1 : -1) * y[r.key] }))),
+    cases[c].years.filter((y) => y.year <= lastYear).flatMap((y) => used.map((r) => ({ case: name[c], year: `Year ${y.year + 1}`, step: r.label, value: (into.has(r.key) ? 1 : -1) * y[r.key] }))),
   );
   return Plot.plot({
     width: Math.min(width, 900),
     height: 360,
     marginLeft: 56,
-    marginTop: 28,
+    marginTop: 40,
     style: { fontSize: "11px" },
     fx: { label: null, padding: 0.15 },
-    fy: { label: null, domain: [name.median, name.bad], padding: 0.25 },
+    fy: { label: null, axis: null, domain: [name.median, name.bad], padding: 0.25 },
     x: { axis: null, domain: used.map((r) => r.label) },
     y: { label: `↑ into the contract · out of it ↓ (${axis.unit})`, tickFormat: axis.tickFormat, grid: true },
     color: { domain: used.map((r) => r.label), range: used.map((r) => COLOR[r.key]), legend: true },
     marks: [
       Plot.barY(data, { fx: "year", fy: "case", x: "step", y: "value", fill: "step", tip: { format: { y: (v: number) => formatMillions(Math.abs(v), currency), fx: true, fy: true, x: false } } }),
       Plot.ruleY([0]),
+      // Each row's trial named above it, in the first year's panel.
+      Plot.text([name.median, name.bad], { fy: (d: string) => d, fx: () => "Year 1", frameAnchor: "top-left", dy: -16, text: (d: string) => d, fontWeight: "bold", fontSize: 12 }),
     ],
   });
 }
