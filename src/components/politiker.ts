@@ -137,7 +137,7 @@ const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replac
  * financier, what pays for more of the work (recycling) and the intermediary's fees.
  * `commitment` is the most the financier lends, shown when the capital drawn is less.
  */
-export function flowDiagram(cases: { median: FlowCase; bad: FlowCase }, currency: string, participants: string, commitment?: number): SVGSVGElement {
+export function flowDiagram(cases: { median: FlowCase; bad: FlowCase }, currency: string, participants: string, commitment?: number, drawnFixed = true): SVGSVGElement {
   const W = PRINT_WIDTH, H = 340, BW = 180;
   const m = cases.median.years, b = cases.bad.years;
   const mn = (x: number) => miljoner(x, currency);
@@ -145,7 +145,7 @@ export function flowDiagram(cases: { median: FlowCase; bad: FlowCase }, currency
   const has = (k: keyof MoneyFlowYear) => Math.abs(total(m, k)) + Math.abs(total(b, k)) > 0.5;
   const split = routed(cases);
   const sameCapital = Math.abs(total(m, "capital") - total(b, "capital")) < 0.5;
-  const capitalLine = sameCapital ? `${mn(total(m, "capital"))}, ${yearSpan(m, "capital")}, samma i alla utfall` : both("capital");
+  const capitalLine = sameCapital ? `${mn(total(m, "capital"))}, ${yearSpan(m, "capital")}, ${drawnFixed ? "samma i alla utfall" : "samma i båda utfallen"}` : both("capital");
   const ceiling = commitment !== undefined && commitment - Math.max(total(m, "capital"), total(b, "capital")) > 0.5 ? `(av högst ${mn(commitment)} som finansiären åtagit sig)` : "";
   const box = (x: number, y: number, w: number, title: string, sub: string) =>
     `<g><rect x="${x}" y="${y}" width="${w}" height="54" rx="6" fill="var(--theme-background-alt, #f5f5f5)" stroke="currentColor" stroke-opacity="0.5"/>

@@ -11,6 +11,8 @@ export interface FlowCaseResult {
   trial: number;
   payerNet: number;
   profit: number;
+  /** Delivery costs and fees neither cash nor the commitment could pay. */
+  unfunded: number;
   years: MoneyFlowYear[];
 }
 
@@ -24,8 +26,8 @@ export interface RunResult {
   flowCases: Record<"median" | "bad", FlowCaseResult>;
   /** The same for the financier: a typical trial and a bad one by its profit (5th percentile). */
   financierFlowCases: Record<"median" | "bad", FlowCaseResult>;
-  /** `capital`: what `ofCapital` amounts are fractions of; `commitment`: the most the financier lends. */
-  meta: { currency: string; periodsPerYear: number; capital: number; commitment: number; periods: number; horizon: number; followUp: number; elapsedMs: number };
+  /** `capital`: what `ofCapital` amounts are fractions of; `commitment`: the most the financier lends; `drawnFixed`: every trial draws the same. */
+  meta: { currency: string; periodsPerYear: number; capital: number; commitment: number; drawnFixed: boolean; periods: number; horizon: number; followUp: number; elapsedMs: number };
 }
 
 /** A scenario the engine rejected, with one problem per JSON path. */

@@ -10,6 +10,7 @@ import { millionsAxis } from "./charts.js";
 export interface WaterfallCase {
   trial: number;
   profit: number;
+  unfunded: number;
   years: MoneyFlowYear[];
 }
 type Cases = { median: WaterfallCase; bad: WaterfallCase };
@@ -42,6 +43,7 @@ export function waterfallTable(cases: Cases, currency: string, commitment: numbe
   table.className = "waterfall";
   table.innerHTML = `<thead><tr><th>Step</th><th class="num">Typical trial (#${cases.median.trial + 1})</th><th class="num">Bad trial (#${cases.bad.trial + 1})</th></tr></thead>
     <tbody>${body}
+    ${cases.median.unfunded + cases.bad.unfunded > 0.5 ? `<tr><td>Delivery no one could fund (the commitment ran out before payments came)</td>${cell(mn(cases.median.unfunded))}${cell(mn(cases.bad.unfunded))}</tr>` : ""}
     <tr class="total"><td>Financier: received ÷ drawn (of ${esc(mn(commitment))} committed)</td>${cell(`${mn(received(cases.median))} ÷ ${mn(drawn(cases.median))}`)}${cell(`${mn(received(cases.bad))} ÷ ${mn(drawn(cases.bad))}`)}</tr>
     <tr class="total"><td>Financier: profit</td>${cell(mn(cases.median.profit))}${cell(mn(cases.bad.profit))}</tr></tbody>`;
   return table;
