@@ -112,9 +112,17 @@ export interface Model {
   readonly baselineCohort: BaselineCohort | null;
   readonly longRun: readonly LongRunModel[];
   readonly events: readonly PaymentEvent[];
+  // Contract-structure slots (models/contract/waterfall.ts), appended after every other slot so
+  // that scenarios without them draw exactly as before; −1 where the scenario has none.
+  readonly volumeSlot: number;
+  readonly terminationSlot: number;
+  /** A uniform draw per trial that, with the chance per period, decides when the payer ends the contract. */
+  readonly terminationDrawSlot: number;
 }
 
 const DAYS_PER_YEAR = 365.25;
+/** The uniform number behind a trial's termination period (see terminationPeriod in contract/waterfall.ts). */
+const TERMINATION_DRAW: ParamSpec = { dist: "uniform", min: 0, max: 1, source: "derived: the chance draw of when the payer ends the contract" };
 
 export function compile(scenario: Scenario): Model {
   const params: ParamSlot[] = [];
@@ -245,6 +253,10 @@ export function compile(scenario: Scenario): Model {
     baselineCohort,
     longRun: compileLongRun(scenario.valuation, slot, measureIndex, ppy), // by perspective: models/society/longRun.ts
     events: paymentEvents(scenario.contract.rules, cohortStarts, followUp),
+    // Keep these last: see Model.volumeSlot.
+    volumeSlot: scenario.contract.delivery?.volume !== undefined ? slot("contract.delivery.volume", scenario.contract.delivery.volume, nonNegative) : -1,
+    terminationSlot: scenario.contract.termination ? slot("contract.termination.chancePerPeriod", scenario.contract.termination.chancePerPeriod, probability) : -1,
+    terminationDrawSlot: scenario.contract.termination ? slot("contract.termination.draw", TERMINATION_DRAW, probability) : -1,
   };
 }
 

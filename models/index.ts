@@ -21,3 +21,4 @@ export { compareSummaries, formatKeyFigure, PARTY_NAMES, KEY_FIGURES, type Compa
 export { describePath } from "./analysis/labels.js";
 export { csvDialect, csvNumber, toCsv, trialColumns, trialsCsv, trialsJson, summaryRows, summaryCsv, type CsvDialect, type TrialColumns, type SummaryRow } from "./export/index.js";
 export { moneyFlows, trialAtQuantile, trialsAtQuantiles, type MoneyFlowYear } from "./contract/moneyFlows.js";
+export { waterfall, waterfallTerms, allocateFlows, capitalBasis, guaranteePayment, terminationPeriod, type WaterfallTerms, type WaterfallFlows, type WaterfallTotals } from "./contract/waterfall.js";

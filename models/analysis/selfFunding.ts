@@ -12,6 +12,7 @@
  */
 import { paymentEvents, type Model } from "../compile.js";
 import type { ContractResults } from "../contract/evaluate.js";
+import { capitalBasis, lastSpendPeriod, waterfallTerms } from "../contract/waterfall.js";
 import { resolveFigureRef } from "../figures/resolve.js";
 import { hashString, Purpose, seedKey, Stream } from "../random/stream.js";
 import { priceFactors } from "../prices.js";
@@ -29,7 +30,12 @@ type Contract = Scenario["contract"];
  * delivery costs points this at its own figure.
  */
 export function deliveryCostByPeriod(model: Model, contract: Contract = model.scenario.contract): Float64Array {
-  const periods = Math.max(model.simulatedPeriods, ...contract.drawdown.map((d) => d.period + 1));
+  const periods = Math.max(model.simulatedPeriods, ...contract.drawdown.map((d) => d.period + 1), lastSpendPeriod(contract, model.cohortStarts) + 1);
+  // With delivery costs stated (the cash waterfall), the work costs what they say, at the planned volume.
+  if (contract.delivery) {
+    const terms = waterfallTerms(contract, model.cohortSizes, model.cohortStarts, periods, 0, capitalBasis(contract, model.cohortSizes, model.cohortStarts));
+    if (terms.costs) return Float64Array.from(terms.costs);
+  }
   const cost = new Float64Array(periods);
   for (const d of contract.drawdown) cost[d.period]! += d.share * contract.capital;
   return cost;

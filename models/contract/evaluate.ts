@@ -11,6 +11,8 @@ import { annualize, irr } from "../finance/irr.js";
 import type { Scenario } from "../scenario/schema.js";
 import { cohortValue, type OutcomeTable } from "../simulate.js";
 import { compileRule, improvement, repaidSaving, ruleAmount } from "./rules.js";
+import { allocateFlows, capitalBasis, lastSpendPeriod, terminationPeriod, waterfall, waterfallTerms } from "./waterfall.js";
+import { sampler } from "../random/sampler.js";
 
 type Contract = Scenario["contract"];
 
@@ -59,6 +61,21 @@ export interface ContractResults {
   readonly missedSuccess: Uint8Array;
   /** Financier's net cash flow by period [trial][period], when asked for (`keepFlows`). */
   readonly flows: Float64Array | null;
+  /** Capital the financier drew (the commitment, in the simple form). */
+  readonly drawn: Float64Array;
+  /** Intermediary's fees; provider's share of the surplus; costs no one could fund. */
+  readonly intermediaryFees: Float64Array;
+  readonly providerSurplus: Float64Array;
+  readonly unfunded: Float64Array;
+  /** 1 where the payer ended the contract early. */
+  readonly terminated: Uint8Array;
+  /** The waterfall by period [trial][period], with `keepFlows`: see models/contract/waterfall.ts. */
+  readonly waterfall: {
+    readonly draws: Float64Array;
+    readonly toProvider: Float64Array;
+    readonly toIntermediary: Float64Array;
+    readonly guarantee: Float64Array;
+  } | null;
 }
 
 export interface EvaluateOptions {
@@ -73,7 +90,8 @@ export function evaluateContract(
   options: EvaluateOptions = {},
 ): ContractResults {
   const T = table.trials, C = table.cohorts, ppy = model.periodsPerYear;
-  const capital = contract.capital;
+  // `ofCapital` amounts are fractions of this: the commitment, or the planned draw (waterfall.ts).
+  const capital = capitalBasis(contract, model.cohortSizes, model.cohortStarts);
   // Each rule compiled for each group it is applied to: [rule][cohort + 1], cohort −1 = pooled.
   // A share of capital on a per-cohort rule is split by cohort size (see resolveAmount).
   const sizes = model.cohortSizes, N = sizes.reduce((a, b) => a + b, 0);
@@ -87,12 +105,11 @@ export function evaluateContract(
   const M = model.measures.length;
   const groupTreated = new Float64Array(M), groupReference = new Float64Array(M), repaidScratch = new Float64Array(2 * R + 1);
   const events = paymentEvents(contract.rules, model.cohortStarts, model.followUp);
-  const lastDraw = Math.max(...contract.drawdown.map((d) => d.period));
+  const lastSpend = lastSpendPeriod(contract, model.cohortStarts);
   const lastEvent = events.length ? events[events.length - 1]!.period : 0;
-  const P = Math.max(model.simulatedPeriods, lastDraw + 1, lastEvent + 1);
+  const P = Math.max(model.simulatedPeriods, lastSpend + 1, lastEvent + 1);
   const Y = budgetYearCount(model, P);
   const totalCap = contract.totalCap === undefined ? Infinity : resolveMoney(contract.totalCap, capital);
-  const guaranteed = contract.guarantee === undefined ? 0 : resolveMoney(contract.guarantee, capital);
   const financierRate = model.scenario.valuation.financierDiscountRate;
 
   const out: ContractResults = {
@@ -122,12 +139,25 @@ export function evaluateContract(
     payForNothing: new Uint8Array(T),
     missedSuccess: new Uint8Array(T),
     flows: options.keepFlows ? new Float64Array(T * P) : null,
+    drawn: new Float64Array(T),
+    intermediaryFees: new Float64Array(T),
+    providerSurplus: new Float64Array(T),
+    unfunded: new Float64Array(T),
+    terminated: new Uint8Array(T),
+    waterfall: options.keepFlows
+      ? { draws: new Float64Array(T * P), toProvider: new Float64Array(T * P), toIntermediary: new Float64Array(T * P), guarantee: new Float64Array(T * P) }
+      : null,
   };
 
-  // The drawdown schedule is the same in every trial.
-  const invested = new Float64Array(P);
-  for (const d of contract.drawdown) invested[d.period]! += d.share * capital;
-  const flows = new Float64Array(P);
+  // The financier's flows come out of the waterfall (models/contract/waterfall.ts).
+  const terms = waterfallTerms(contract, model.cohortSizes, model.cohortStarts, P, lastEvent, capital);
+  const wf = allocateFlows(P);
+  const recPeriod = new Int32Array(events.length + 1), recAmount = new Float64Array(events.length + 1);
+  const volumeOf = slotValue(model, table, model.volumeSlot, 1);
+  const hazardOf = slotValue(model, table, model.terminationSlot, 0);
+  const drawOf = slotValue(model, table, model.terminationDrawSlot, 1);
+  const termination = contract.termination;
+  const settlement = termination ? resolveMoney(termination.settlement, capital) : 0;
   // Paid so far by rule (all cohorts), and by rule and cohort, for `offsetBy`.
   const paidMeasured = new Float64Array(R), paidTrue = new Float64Array(R);
   const cohortPaid = new Float64Array(R * C), cohortPaidTrue = new Float64Array(R * C);
@@ -144,19 +174,21 @@ export function evaluateContract(
     paidTrue.fill(0);
     cohortPaid.fill(0);
     cohortPaidTrue.fill(0);
-    for (let p = 0; p < P; p++) flows[p] = -invested[p]!;
     if (r !== discountFor) {
       investedPV = 0;
       for (let p = 0; p < P; p++) {
         // Nominal money in kronor of the start year, at the real rate (prices.ts).
         payerDiscount[p] = Math.pow(1 + r, -p / ppy) * toStart[p]!;
-        investedPV += invested[p]! * payerDiscount[p]!;
+        if (terms.schedule) investedPV += terms.schedule[p]! * payerDiscount[p]!;
       }
       discountFor = r;
     }
-    let total = 0, totalTrue = 0, paidPV = 0, forNothing = 0, missed = 0, lastPaid = 0;
+    let total = 0, totalTrue = 0, paidPV = 0, forNothing = 0, missed = 0, nRec = 0;
+    // Early termination: from period stopAt no payment is due; the payer pays the settlement then.
+    const stopAt = termination ? terminationPeriod(drawOf(t), hazardOf(t), termination.fromPeriod, lastEvent) : Infinity;
 
     for (const ev of events) {
+      if (ev.period >= stopAt) break; // events are in order of period
       const rule = compiled[ev.rule]![ev.cohort + 1]!;
       const m = rule.measure, cm = rule.conditionMeasure, c = ev.cohort;
       const treated = m >= 0 ? cohortValue(table.treated, table, t, c, m) : 0;
@@ -210,30 +242,51 @@ export function evaluateContract(
         if (pay > MONEY_EPSILON && improvement(treated, truth, rule.higherIsBetter) <= 0) forNothing = 1;
       }
       if (pay > 0) {
-        flows[ev.period]! += pay;
+        recPeriod[nRec] = ev.period;
+        recAmount[nRec++] = pay;
         out.paymentsByYear[t * Y + budgetYear(model, ev.period)]! += pay;
         paidPV += pay * payerDiscount[ev.period]!;
-        lastPaid = ev.period;
       }
     }
+    if (stopAt < Infinity && settlement > 0) {
+      recPeriod[nRec] = stopAt;
+      recAmount[nRec++] = settlement;
+      total += settlement;
+      out.paymentsByYear[t * Y + budgetYear(model, stopAt)]! += settlement;
+      paidPV += settlement * payerDiscount[stopAt]!;
+    }
 
-    const topUp = Math.max(0, guaranteed - total);
-    // The guarantor settles after the last payment was due and all capital was drawn.
-    if (topUp > MONEY_EPSILON) flows[Math.max(lastPaid, lastEvent, lastDraw)]! += topUp;
-    const received = total + topUp;
+    const { net: flows, totals } = waterfall(terms, recPeriod, recAmount, nRec, volumeOf(t), stopAt, wf);
+    const received = totals.received, invested = terms.simple ? capital : totals.drawn;
     out.flows?.set(flows, t * P);
+    if (out.waterfall) {
+      out.waterfall.draws.set(wf.draws, t * P);
+      out.waterfall.toProvider.set(wf.toProvider, t * P);
+      out.waterfall.toIntermediary.set(wf.toIntermediary, t * P);
+      out.waterfall.guarantee.set(wf.guarantee, t * P);
+    }
     for (let k = 0; k < R; k++) out.paymentsByRule[t * R + k] = paidMeasured[k]!;
+    out.drawn[t] = invested;
+    out.intermediaryFees[t] = totals.fees;
+    out.providerSurplus[t] = totals.providerSurplus;
+    out.unfunded[t] = totals.unfunded;
+    out.terminated[t] = stopAt < Infinity ? 1 : 0;
+    if (!terms.simple) {
+      // The work's real cost to society: what was spent on delivery and fees, when it was spent.
+      investedPV = 0;
+      for (let p = 0; p < P; p++) investedPV += wf.spent[p]! * payerDiscount[p]!;
+    }
 
     out.payments[t] = total;
-    out.guarantee[t] = topUp;
+    out.guarantee[t] = totals.guarantee;
     out.anyPayment[t] = total > MONEY_EPSILON ? 1 : 0;
     out.payForNothing[t] = forNothing;
     out.missedSuccess[t] = missed;
-    out.profit[t] = received - capital;
-    out.loss[t] = received - capital < -MONEY_EPSILON ? 1 : 0;
-    out.totalLoss[t] = capital > 0 && received <= MONEY_EPSILON ? 1 : 0;
-    out.multiple[t] = capital > 0 ? received / capital : NaN;
-    out.irr[t] = received <= MONEY_EPSILON ? (capital > 0 ? -1 : NaN) : annualize(irr(flows, P), ppy);
+    out.profit[t] = received - invested;
+    out.loss[t] = received - invested < -MONEY_EPSILON ? 1 : 0;
+    out.totalLoss[t] = invested > 0 && received <= MONEY_EPSILON ? 1 : 0;
+    out.multiple[t] = invested > 0 ? received / invested : NaN;
+    out.irr[t] = received <= MONEY_EPSILON ? (invested > 0 ? -1 : NaN) : annualize(irr(flows, P), ppy);
     // NPV, MIRR and the expected flows, from one pass over the flows.
     let pvOut = 0, pvBack = 0;
     for (let p = 0; p < P; p++) {
@@ -254,4 +307,14 @@ export function evaluateContract(
     out.societyNpv[t] = table.societyBenefitPV[t]! - investedPV;
   }
   return out;
+}
+
+/** A parameter slot's value per trial: the drawn column if uncertain, else the fixed value. */
+function slotValue(model: Model, table: OutcomeTable, slot: number, none: number): (t: number) => number {
+  if (slot < 0) return () => none;
+  const p = model.params[slot]!;
+  const column = table.params.get(p.path);
+  if (column) return (t) => column[t]!;
+  const fixed = sampler(p.spec, p.bounds)(() => 0.5);
+  return () => fixed;
 }

@@ -1,42 +1,55 @@
 /**
- * Who pays whom in one trial, by contract year: the financier's capital to the provider, the
- * payer's outcome payments and any guarantor's top-up to the financier, and the payer's avoided
- * costs beside them. For the picture of a contract's structure under a typical and a bad case.
+ * Who pays whom in one trial, by contract year, as the cash waterfall (waterfall.ts) routed it:
+ * the financier's capital in, the payer's outcome payments, what the financier, the provider
+ * and the intermediary received, any guarantor's payment, and the payer's avoided costs beside
+ * them. For the picture of a contract's structure under a typical and a bad case.
  */
 import type { Run } from "../run.js";
 
 export interface MoneyFlowYear {
   /** Contract year, from 0 (the first twelve months). */
   readonly year: number;
-  /** Financier → provider: the capital drawn down. */
+  /** Financier → the contract (provider or vehicle): the capital drawn. */
   readonly capital: number;
-  /** Payer → financier: outcome and activity payments. */
+  /** Payer → the contract: outcome and activity payments (and any termination settlement). */
   readonly payments: number;
-  /** Guarantor → financier: the top-up of a guarantee. */
+  /** The contract → financier: distributions out of the payments (the guarantee not included). */
+  readonly toFinancier: number;
+  /** The contract → provider: delivery costs paid and its share of any surplus. */
+  readonly toProvider: number;
+  /** The contract → intermediary: its fees. */
+  readonly toIntermediary: number;
+  /** Guarantor → financier. */
   readonly guarantee: number;
   /** The payer's avoided costs (a saving, not a payment between the parties). */
   readonly avoided: number;
 }
 
-/** One trial's flows by year; needs a run made with `keepFlows` (the guarantee is read from them). */
+/** One trial's flows by year; needs a run made with `keepFlows`. */
 export function moneyFlows(run: Pick<Run, "model" | "outcomes" | "results">, trial: number): MoneyFlowYear[] {
   const { model, outcomes, results: r } = run;
-  if (!r.flows) throw new Error("moneyFlows needs a run with keepFlows: true");
+  if (!r.flows || !r.waterfall) throw new Error("moneyFlows needs a run with keepFlows: true");
   if (!(Number.isInteger(trial) && trial >= 0 && trial < r.trials)) throw new RangeError(`moneyFlows: no trial ${trial}`);
-  const ppy = model.periodsPerYear, P = r.periods, Y = Math.max(r.years, model.years);
-  const invested = new Float64Array(Y), inflow = new Float64Array(Y);
-  for (const d of model.scenario.contract.drawdown) invested[Math.floor(d.period / ppy)]! += d.share * r.capital;
-  // The financier's net flow is what came in minus what was drawn: inflow = net + drawn.
-  for (let p = 0; p < P; p++) inflow[Math.floor(p / ppy)]! += r.flows[trial * P + p]!;
+  const ppy = model.periodsPerYear, P = r.periods, Y = Math.max(r.years, model.years), w = r.waterfall;
+  const sum = (column: Float64Array, y: number, f: (v: number, p: number) => number = (v) => v) => {
+    let a = 0;
+    for (let p = y * ppy; p < Math.min(P, (y + 1) * ppy); p++) a += f(column[trial * P + p]!, p);
+    return a;
+  };
+  // Below a cent a sum is rounding (offsets and recycling leave 1e-9 crumbs).
+  const cents = (x: number) => (Math.abs(x) < 0.01 ? 0 : x);
   return Array.from({ length: Y }, (_, y) => {
-    const payments = y < r.years ? r.paymentsByYear[trial * r.years + y]! : 0;
-    const guarantee = inflow[y]! + invested[y]! - payments;
+    const guarantee = sum(w.guarantee, y);
+    // The financier's net flow is receipts − draws, so receipts = net + draws.
+    const received = sum(r.flows!, y, (v, p) => v + w.draws[trial * P + p]!);
     return {
       year: y,
-      capital: invested[y]!,
-      payments,
-      // What is left after payments is the guarantee; below a cent it is rounding.
-      guarantee: Math.abs(guarantee) < 0.01 ? 0 : guarantee,
+      capital: sum(w.draws, y),
+      payments: y < r.years ? r.paymentsByYear[trial * r.years + y]! : 0,
+      toFinancier: cents(received - guarantee),
+      toProvider: cents(sum(w.toProvider, y)),
+      toIntermediary: cents(sum(w.toIntermediary, y)),
+      guarantee: cents(guarantee),
       avoided: y < model.years ? outcomes.avoidedByYear[trial * model.years + y]! : 0,
     };
   });

@@ -279,6 +279,52 @@ export const paymentRule = z.discriminatedUnion("kind", [
   conditionalReturnRule,
 ]);
 
+/** Money per period over a span of periods: `amount` in each period from `from` to `to` (inclusive). */
+const perPeriodSpan = z.strictObject({
+  from: count(0, 400),
+  to: count(0, 400),
+  amount: z.number().min(0, { message: "must be an amount ≥ 0" }),
+  note: z.string().optional(),
+});
+
+const delivery = z.strictObject({
+  perPeriod: z
+    .array(perPeriodSpan)
+    .default([])
+    .meta({ description: "Planned delivery costs: an amount in each period of a span" }),
+  perParticipant: z
+    .strictObject({
+      amount: z.number().min(0, { message: "must be an amount ≥ 0" }),
+      overPeriods: count(1, 400).default(1).meta({ description: "Periods from a cohort's start over which the amount is spent, evenly" }),
+    })
+    .optional()
+    .meta({ description: "Planned cost per participant served, spent from the participant's cohort start" }),
+  volume: param({ min: 0 })
+    .optional()
+    .meta({ description: "Participants actually served ÷ planned (volume risk); multiplies the delivery costs (not the outcome payments)" }),
+  recycling: z
+    .boolean()
+    .default(false)
+    .meta({ description: "Outcome payments received pay for delivery before more capital is drawn; cash beyond what the rest of delivery needs goes to the financier" }),
+  source: source.optional(),
+  note: z.string().optional(),
+});
+
+const fees = z.strictObject({
+  shareOfReceipts: fraction.default(0).meta({ description: "Share of every outcome payment received that goes to the intermediary" }),
+  perPeriod: z.array(perPeriodSpan).default([]).meta({ description: "Fixed management fee per period, paid like a delivery cost" }),
+  source: source.optional(),
+  note: z.string().optional(),
+});
+
+const termination = z.strictObject({
+  chancePerPeriod: probability().meta({ description: "Chance in each period from `fromPeriod` that the payer ends the contract" }),
+  fromPeriod: count(0, 400).default(1),
+  settlement: money.default(0).meta({ description: "What the payer pays when it ends the contract (ofCapital: of the commitment)" }),
+  source: source.optional(),
+  note: z.string().optional(),
+});
+
 const contract = z.strictObject({
   description: z.string().optional(),
   startDate: z
@@ -294,6 +340,21 @@ const contract = z.strictObject({
   rules: z.array(paymentRule),
   totalCap: money.optional(),
   guarantee: money.optional().meta({ description: "Principal guaranteed by a third party (e.g. a philanthropy)" }),
+  // --- Capital structure and cash waterfall (models/contract/waterfall.ts); all optional ---
+  ofCapitalMeans: z
+    .enum(["commitment", "plannedDraw"])
+    .optional()
+    .meta({ description: '`ofCapital` amounts are fractions of "commitment" (default: `capital`) or of "plannedDraw": the planned delivery costs and fees, at most the commitment (what the financier expects to lend)' }),
+  guaranteeCovers: z
+    .enum(["receipts", "losses"])
+    .optional()
+    .meta({ description: '"receipts" (default): the guarantor tops what the financier received up to the guarantee; "losses": it covers the financier\'s loss (drawn − received) up to the guarantee (a first-loss guarantee)' }),
+  delivery: delivery.optional().meta({ description: "What delivery costs; drawn capital pays for it, so capital is drawn as delivery needs it (up to `capital`, the commitment) and `drawdown` is ignored" }),
+  fees: fees.optional().meta({ description: "The intermediary's or fund manager's cut: a share of every outcome payment received and a fixed fee per period" }),
+  providerShareOfSurplus: fraction
+    .optional()
+    .meta({ description: "Share of what the financier would receive beyond its drawn capital that goes to the provider instead" }),
+  termination: termination.optional().meta({ description: "The payer may end the contract early: a chance per period and a settlement" }),
   source: source.optional(),
   note: z.string().optional(),
 });
@@ -490,6 +551,13 @@ function checkReferences(s: Record<string, unknown>, ctx: Ctx): void {
   }
   // A measure the contract reads must have a fixed baseline when the baseline is published as figures.
   const hasBaseline = (measure: string) => comparator.kind !== "historical" || comparator.baseline === undefined || measure in comparator.baseline;
+
+  for (const key of ["delivery", "fees"] as const) {
+    const spans = (sc.contract[key]?.perPeriod ?? []) as { from: number; to: number }[];
+    spans.forEach((sp, j) => {
+      if (sp.to < sp.from) issue(["contract", key, "perPeriod", j, "to"], "must be ≥ `from`");
+    });
+  }
 
   const drawn = sc.contract.drawdown.reduce((a, d) => a + d.share, 0);
   if (Math.abs(drawn - 1) > 1e-9) issue(["contract", "drawdown"], `shares must sum to 1, got ${+drawn.toFixed(6)}`);

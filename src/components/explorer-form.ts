@@ -194,7 +194,9 @@ export function scenarioEditor(scenario: Json, options: { extras?: EditorExtra[]
   const byPath = new Map<string, { element: HTMLElement; label: string; input?: ParamInputElement; problem?: HTMLElement }>();
   const capitalOf = () => {
     const c = byPath.get("contract.capital")?.input?.value;
-    return typeof c === "number" ? c : isObj(c) && typeof c.value === "number" ? c.value : NaN;
+    const commitment = typeof c === "number" ? c : isObj(c) && typeof c.value === "number" ? c.value : NaN;
+    // While the editor is being built it has no value yet: the scenario it was given stands in.
+    return ofCapitalBasis(Object.getOwnPropertyDescriptor(root, "value") ? root.value : scenario, commitment);
   };
 
   // --- Labels and kinds --------------------------------------------------------------------
@@ -470,7 +472,7 @@ export function scenarioEditor(scenario: Json, options: { extras?: EditorExtra[]
   const ofCapital = leaves.filter((l) => l.segs[l.segs.length - 1] === "ofCapital");
   root.addEventListener("input", (event) => {
     const target = event.target as HTMLElement;
-    if (target.closest?.('[data-path="contract.capital"]')) for (const l of ofCapital) l.input.refresh();
+    if (target.closest?.('[data-path="contract.capital"], [data-path^="contract.delivery"], [data-path^="contract.fees"], [data-path^="population"]')) for (const l of ofCapital) l.input.refresh();
   });
 
   // --- The Inputs-compatible surface --------------------------------------------------------
@@ -541,4 +543,22 @@ export function scenarioEditor(scenario: Json, options: { extras?: EditorExtra[]
   };
 
   return root;
+}
+
+/**
+ * What `ofCapital` amounts are fractions of in the edited scenario: the commitment, or with
+ * `ofCapitalMeans: "plannedDraw"` the planned delivery costs and fixed fees, at most the
+ * commitment (as capitalBasis in models/contract/waterfall.ts computes it from a parsed scenario).
+ */
+function ofCapitalBasis(scenario: unknown, commitment: number): number {
+  const c = isObj(scenario) && isObj(scenario.contract) ? scenario.contract : null;
+  if (!c || c.ofCapitalMeans !== "plannedDraw" || !isObj(c.delivery)) return commitment;
+  const num = (x: unknown) => (typeof x === "number" ? x : isObj(x) && typeof x.value === "number" ? x.value : 0);
+  const spans = (x: unknown) =>
+    (Array.isArray(x) ? x : []).reduce((a: number, sp: unknown) => (isObj(sp) ? a + Math.max(0, num(sp.to) - num(sp.from) + 1) * num(sp.amount) : a), 0);
+  const cohorts = isObj(scenario) && isObj(scenario.population) && Array.isArray(scenario.population.cohorts) ? scenario.population.cohorts : [];
+  const people = cohorts.reduce((a: number, k: unknown) => a + (isObj(k) ? num(k.size) : 0), 0);
+  const perParticipant = isObj(c.delivery.perParticipant) ? num(c.delivery.perParticipant.amount) * people : 0;
+  const planned = spans(c.delivery.perPeriod) + perParticipant + (isObj(c.fees) ? spans(c.fees.perPeriod) : 0);
+  return Math.min(commitment, planned);
 }

@@ -67,9 +67,10 @@ type Money = Parameters<typeof resolveMoney>[0];
 const yearOf = (period: number, ppy: number) => Math.floor(period / ppy) + 1;
 
 /** One sentence per payment rule, in plain Swedish. */
-export function ruleSentences(scenario: Record<string, any>): string[] {
+export function ruleSentences(scenario: Record<string, any>, capitalBasis?: number): string[] {
   const c = scenario.contract ?? {};
-  const capital: number = c.capital ?? 0;
+  // `ofCapital` amounts are of the commitment, or of the planned draw (models/contract/waterfall.ts).
+  const capital: number = capitalBasis ?? c.capital ?? 0;
   const cur: string = scenario.currency ?? "SEK";
   const ppy: number = scenario.periodsPerYear ?? 4;
   const followUp: number = scenario.measurement?.followUpPeriods ?? 0;
@@ -102,11 +103,14 @@ export function ruleSentences(scenario: Record<string, any>): string[] {
 
 const FLOW = {
   capital: "Finansiären betalar insatsen",
-  payments: "Kommunen betalar finansiären",
+  payments: "Kommunen betalar för resultat",
+  toFinancier: "Därav till finansiären",
+  toIntermediary: "Mellanhandens avgifter",
   guarantee: "Garanten betalar finansiären",
   avoided: "Kostnader kommunen slipper",
 } as const;
-const FLOW_COLOR = { capital: "#4e79a7", payments: "#c0392b", guarantee: "#999", avoided: "#2e8b57" };
+type FlowKey = keyof typeof FLOW;
+const FLOW_COLOR: Record<FlowKey, string> = { capital: "#4e79a7", payments: "#c0392b", toFinancier: "#e39c8f", toIntermediary: "#b07aa1", guarantee: "#999999", avoided: "#2e8b57" };
 
 export interface FlowCase {
   trial: number;
@@ -120,18 +124,29 @@ const yearSpan = (years: MoneyFlowYear[], k: keyof MoneyFlowYear) => {
   if (!ys.length) return "";
   return ys.length === 1 ? `år ${ys[0]}` : ys[ys.length - 1]! - ys[0]! === ys.length - 1 ? `år ${ys[0]}–${ys[ys.length - 1]}` : `år ${ys.join(", ")}`;
 };
+/** Whether some of the payer's payments went elsewhere than to the financier (a cash waterfall). */
+const routed = (cases: { median: FlowCase; bad: FlowCase }) =>
+  [cases.median, cases.bad].some((c) => Math.abs(total(c.years, "payments") - total(c.years, "toFinancier")) > 0.5);
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 /**
  * The contract's structure: who pays whom, and how much in a typical and in a bad case. Boxes
- * for the parties, arrows for the money, amounts for both cases on each arrow.
+ * for the parties, arrows for the money, amounts for both cases on each arrow. With a cash
+ * waterfall (models/contract/waterfall.ts) the payer's payments are split: what reaches the
+ * financier, what pays for more of the work (recycling) and the intermediary's fees.
+ * `commitment` is the most the financier lends, shown when the capital drawn is less.
  */
-export function flowDiagram(cases: { median: FlowCase; bad: FlowCase }, currency: string, participants: string): SVGSVGElement {
-  const W = PRINT_WIDTH, H = 330, BW = 180;
+export function flowDiagram(cases: { median: FlowCase; bad: FlowCase }, currency: string, participants: string, commitment?: number, drawnFixed = true): SVGSVGElement {
+  const W = PRINT_WIDTH, H = 340, BW = 180;
   const m = cases.median.years, b = cases.bad.years;
-  const both = (k: keyof MoneyFlowYear) => `typiskt ${miljoner(total(m, k), currency)} · dåligt utfall ${miljoner(total(b, k), currency)}`;
-  const hasGuarantee = total(m, "guarantee") + total(b, "guarantee") > 0.5;
+  const mn = (x: number) => miljoner(x, currency);
+  const both = (k: keyof MoneyFlowYear) => `typiskt ${mn(total(m, k))} · dåligt utfall ${mn(total(b, k))}`;
+  const has = (k: keyof MoneyFlowYear) => Math.abs(total(m, k)) + Math.abs(total(b, k)) > 0.5;
+  const split = routed(cases);
+  const sameCapital = Math.abs(total(m, "capital") - total(b, "capital")) < 0.5;
+  const capitalLine = sameCapital ? `${mn(total(m, "capital"))}, ${yearSpan(m, "capital")}, ${drawnFixed ? "samma i alla utfall" : "samma i båda utfallen"}` : both("capital");
+  const ceiling = commitment !== undefined && commitment - Math.max(total(m, "capital"), total(b, "capital")) > 0.5 ? `(av högst ${mn(commitment)} som finansiären åtagit sig)` : "";
   const box = (x: number, y: number, w: number, title: string, sub: string) =>
     `<g><rect x="${x}" y="${y}" width="${w}" height="54" rx="6" fill="var(--theme-background-alt, #f5f5f5)" stroke="currentColor" stroke-opacity="0.5"/>
      <text x="${x + w / 2}" y="${y + 23}" text-anchor="middle" font-weight="600" font-size="14">${esc(title)}</text>
@@ -140,24 +155,40 @@ export function flowDiagram(cases: { median: FlowCase; bad: FlowCase }, currency
     `<text x="${x}" y="${y}" text-anchor="${anchor}" font-size="12" fill="${color}">${lines.map((l, i) => `<tspan x="${x}" dy="${i ? 15 : 0}"${i === 0 ? ' font-weight="600"' : ""}>${esc(l)}</tspan>`).join("")}</text>`;
   const arrow = (x1: number, y1: number, x2: number, y2: number, color: string, dashed = false) =>
     `<line x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}" stroke="${color}" stroke-width="3" ${dashed ? 'stroke-dasharray="6,4"' : ""} marker-end="url(#pil-${color.slice(1)})"/>`;
-  const markers = [...Object.values(FLOW_COLOR), "#666666"]
+  const markers = [...new Set([...Object.values(FLOW_COLOR), "#666666"])]
     .map((c) => `<marker id="pil-${c.slice(1)}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="${c}"/></marker>`)
+    .join("");
+  // The payer's payments and where they went, stacked beside arrow 4.
+  const payLines = [`4. ${FLOW.payments}`, `${yearSpan(m, "payments") || "inget i typfallet"}:`, `typiskt ${mn(total(m, "payments"))}`, `dåligt utfall ${mn(total(b, "payments"))}`];
+  const blocks: { lines: string[]; color: string }[] = [{ lines: payLines, color: FLOW_COLOR.payments }];
+  if (split) {
+    blocks.push({ lines: [`${FLOW.toFinancier}:`, both("toFinancier")], color: FLOW_COLOR.payments });
+    blocks.push({ lines: ["Resten går till mer av insatsen,", "utförarens andel och avgifter"], color: FLOW_COLOR.payments });
+  }
+  if (has("toIntermediary")) blocks.push({ lines: [`${FLOW.toIntermediary}:`, both("toIntermediary")], color: FLOW_COLOR.toIntermediary });
+  if (has("guarantee")) blocks.push({ lines: [`${FLOW.guarantee}:`, both("guarantee")], color: FLOW_COLOR.guarantee });
+  let y = ceiling ? 124 : 104; // below arrow 1's label
+  const left = blocks
+    .map((bl) => {
+      const out = label(BW / 2 + 22, y, bl.lines, "start", bl.color);
+      y += bl.lines.length * 15 + 6;
+      return out;
+    })
     .join("");
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="Vem betalar vem" style="max-width:100%;height:auto;font-family:var(--sans-serif)">
     <defs>${markers}</defs>
     ${box(10, 20, BW, "Finansiären", "lånar ut pengarna, tar risken")}
     ${box(W - BW - 10, 20, BW, "Utföraren", "gör insatsen")}
-    ${box(10, 262, BW, "Kommunen", "betalar bara för resultat")}
-    ${box(W - BW - 10, 262, BW, participants, "den insatsen är till för")}
+    ${box(10, 272, BW, "Kommunen", "betalar bara för resultat")}
+    ${box(W - BW - 10, 272, BW, participants, "den insatsen är till för")}
     ${arrow(BW + 15, 47, W - BW - 15, 47, FLOW_COLOR.capital)}
-    ${label(W / 2, 70, [`1. ${FLOW.capital}`, `${miljoner(total(m, "capital"), currency)}, ${yearSpan(m, "capital")}, samma i alla utfall`], "middle", FLOW_COLOR.capital)}
-    ${arrow(W - BW / 2 - 10, 79, W - BW / 2 - 10, 257, "#666666")}
+    ${label(W / 2, 70, [`1. ${FLOW.capital}`, capitalLine, ...(ceiling ? [ceiling] : [])], "middle", FLOW_COLOR.capital)}
+    ${arrow(W - BW / 2 - 10, 79, W - BW / 2 - 10, 267, "#666666")}
     ${label(W - BW / 2 - 20, 160, ["2. Insatsen", "stöd till barn och familj"], "end")}
-    ${arrow(W - BW - 15, 289, BW + 15, 289, FLOW_COLOR.avoided, true)}
-    ${label(W / 2, 235, [`3. ${FLOW.avoided}`, "om insatsen fungerar:", both("avoided")], "middle", FLOW_COLOR.avoided)}
-    ${arrow(BW / 2 + 10, 257, BW / 2 + 10, 79, FLOW_COLOR.payments)}
-    ${label(BW / 2 + 22, 120, [`4. ${FLOW.payments}`, `${yearSpan(m, "payments") || "inget i typfallet"}:`, `typiskt ${miljoner(total(m, "payments"), currency)}`, `dåligt utfall ${miljoner(total(b, "payments"), currency)}`], "start", FLOW_COLOR.payments)}
-    ${hasGuarantee ? label(BW / 2 + 22, 195, [`${FLOW.guarantee}:`, both("guarantee")], "start", FLOW_COLOR.guarantee) : ""}
+    ${arrow(W - BW - 15, 299, BW + 15, 299, FLOW_COLOR.avoided, true)}
+    ${label(W / 2 + 30, 245, [`3. ${FLOW.avoided}`, "om insatsen fungerar:", both("avoided")], "middle", FLOW_COLOR.avoided)}
+    ${arrow(BW / 2 + 10, 267, BW / 2 + 10, 79, FLOW_COLOR.payments)}
+    ${left}
   </svg>`;
   const holder = document.createElement("div");
   holder.innerHTML = svg;
@@ -167,8 +198,9 @@ export function flowDiagram(cases: { median: FlowCase; bad: FlowCase }, currency
 /** Each flow by contract year, for the typical and the bad case, on one scale. */
 export function flowsByYearChart(cases: { median: FlowCase; bad: FlowCase }, currency: string, width = PRINT_WIDTH): SVGSVGElement | HTMLElement {
   const caseName = { median: "Typiskt utfall", bad: "Dåligt utfall för kommunen" };
-  const keys = ["capital", "payments", "guarantee", "avoided"] as const;
-  const used = keys.filter((k) => total(cases.median.years, k) !== 0 || total(cases.bad.years, k) !== 0);
+  const keys = ["capital", "payments", "toFinancier", "toIntermediary", "guarantee", "avoided"] as const;
+  const split = routed(cases);
+  const used = keys.filter((k) => (k !== "toFinancier" || split) && (total(cases.median.years, k) !== 0 || total(cases.bad.years, k) !== 0));
   const rows = (["median", "bad"] as const).flatMap((c) =>
     cases[c].years.flatMap((y) => used.map((k) => ({ fall: caseName[c], år: `År ${y.year + 1}`, flöde: FLOW[k], belopp: y[k] }))),
   );

@@ -40,8 +40,11 @@ self.onmessage = (event: MessageEvent<RunRequest>) => {
   const columns = trialColumns(run);
   // A typical trial and a bad one for the payer (5th percentile of its net), for the money-flow picture.
   const [typical, bad] = trialsAtQuantiles(results.payerNet, [0.5, 0.05]);
-  const flowCase = (p: number, trial: number) => ({ p, trial, payerNet: results.payerNet[trial]!, profit: results.profit[trial]!, years: moneyFlows(run, trial) });
+  const flowCase = (p: number, trial: number) => ({ p, trial, payerNet: results.payerNet[trial]!, profit: results.profit[trial]!, unfunded: results.unfunded[trial]!, years: moneyFlows(run, trial) });
   const flowCases = { median: flowCase(0.5, typical!), bad: flowCase(0.05, bad!) };
+  // The same picture for the financier: typical and bad (5th percentile) by its profit.
+  const [fTypical, fBad] = trialsAtQuantiles(results.profit, [0.5, 0.05]);
+  const financierFlowCases = { median: flowCase(0.5, fTypical!), bad: flowCase(0.05, fBad!) };
   const fans = {
     financierFlows: fan(results.flows!, results.periods),
     paymentsByYear: fan(results.paymentsByYear, results.years),
@@ -55,10 +58,13 @@ self.onmessage = (event: MessageEvent<RunRequest>) => {
       columns,
       fans,
       flowCases,
+      financierFlowCases,
       meta: {
         currency: parsed.scenario.currency,
         periodsPerYear: model.periodsPerYear,
         capital: results.capital,
+        commitment: parsed.scenario.contract.capital,
+        drawnFixed: results.drawn.every((d) => d === results.drawn[0]),
         periods: results.periods,
         horizon: model.horizon,
         followUp: model.followUp,

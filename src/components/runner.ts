@@ -6,6 +6,16 @@ import type { FanPoint, MoneyFlowYear, Summary } from "../models/index.js";
 
 export type ColumnName = "irr" | "multiple" | "profit" | "financierNpv" | "payments" | "payerNet" | "payerNetPV" | "societyNpv" | "societyBenefitPV";
 
+export interface FlowCaseResult {
+  p: number;
+  trial: number;
+  payerNet: number;
+  profit: number;
+  /** Delivery costs and fees neither cash nor the commitment could pay. */
+  unfunded: number;
+  years: MoneyFlowYear[];
+}
+
 export interface RunResult {
   summary: Summary;
   /** One value per trial: models/export/trials.ts's columns (also paymentsYear1…N and 0/1 flags). */
@@ -13,8 +23,11 @@ export interface RunResult {
   /** Fan-chart points: financier's net cash flow by period; payer's money by budget year. */
   fans: Record<"financierFlows" | "paymentsByYear" | "avoidedByYear" | "netByYear", FanPoint[]>;
   /** Who pays whom by year in a typical trial and in a bad one for the payer (its net at the 5th percentile). */
-  flowCases: Record<"median" | "bad", { p: number; trial: number; payerNet: number; profit: number; years: MoneyFlowYear[] }>;
-  meta: { currency: string; periodsPerYear: number; capital: number; periods: number; horizon: number; followUp: number; elapsedMs: number };
+  flowCases: Record<"median" | "bad", FlowCaseResult>;
+  /** The same for the financier: a typical trial and a bad one by its profit (5th percentile). */
+  financierFlowCases: Record<"median" | "bad", FlowCaseResult>;
+  /** `capital`: what `ofCapital` amounts are fractions of; `commitment`: the most the financier lends; `drawnFixed`: every trial draws the same. */
+  meta: { currency: string; periodsPerYear: number; capital: number; commitment: number; drawnFixed: boolean; periods: number; horizon: number; followUp: number; elapsedMs: number };
 }
 
 /** A scenario the engine rejected, with one problem per JSON path. */

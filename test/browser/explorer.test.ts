@@ -3,7 +3,7 @@
 import {readFile} from "node:fs/promises";
 import type {Page} from "playwright-core";
 import {afterAll, beforeAll, expect, test} from "vitest";
-import {startSite, type OpenedPage, type Site} from "./harness.ts";
+import {plainSpaces, startSite, type OpenedPage, type Site} from "./harness.ts";
 
 let site: Site;
 beforeAll(async () => {
@@ -46,14 +46,17 @@ test("every number of the scenario gets an input, grouped as the scenario is", a
   const p = await open();
   try {
     const {page} = p;
-    // Norrköping: 2 population, 18 outcome, 4 intervention, 3 measurement, 28 contract, 8 valuation numbers (the long run's
-    // value of the work and the taxes' share of it, the payer's lending rate), + periods per year.
-    expect(await page.locator(".explorer-editor .param-input").count()).toBe(64);
+    // Norrköping: 2 population, 18 outcome, 4 intervention, 10 measurement (the past group's size, drift, years, price growth,
+    // indexation and regression to the mean), 31 contract (with the delivery span's from, to and amount), 8 valuation
+    // numbers (the long run's value of the work and the taxes' share of it, the payer's lending rate), + periods per year.
+    expect(await page.locator(".explorer-editor .param-input").count()).toBe(74);
     for (const path of ["population.cohorts[0].size", "outcomes[0].transitions[0].perPeriod", "intervention.effects[2].standardizedMeanDifference",
-      "measurement.followUpPeriods", "contract.rules[1].share", "contract.rules[1].cap.ofCapital", "contract.totalCap.ofCapital", "valuation.discountRate",
-      "valuation.longRun[0].components[0].value", "valuation.longRun[0].components[1].share", "valuation.selfFunding.lendingRate"]) {
+      "measurement.followUpPeriods", "measurement.comparator.cohort.size", "measurement.comparator.cohort.drift", "contract.rules[1].share", "contract.rules[1].cap.ofCapital", "contract.totalCap.ofCapital",
+      "contract.delivery.perPeriod[0].amount", "valuation.discountRate", "valuation.longRun[0].components[0].value", "valuation.longRun[0].components[1].share", "valuation.selfFunding.lendingRate"]) {
       expect(await page.locator(`[data-path="${path}"].param-input`).count(), path).toBe(1);
     }
+    // Norrköping's fractions of capital are of the 7.5 MSEK planned draw (ofCapitalMeans): 40 % is 3 MSEK.
+    expect(plainSpaces(await page.locator('[data-path="contract.rules[0].amount.ofCapital"]').innerText())).toContain("40 % of capital (3 000 000 kr)");
     // A distribution is shown as its form and parameters, with its meaning and source.
     const effect = page.locator('[data-path="intervention.effects[0].rateRatio"]');
     expect(await effect.locator("select").inputValue()).toBe("range");

@@ -38,9 +38,12 @@ test("renders in Swedish without errors, external requests or NaN", async () => 
   const text = plainSpaces(await p.page.locator("main").innerText());
   expect(text).not.toMatch(/\bNaN\b|undefined/);
   expect(text).toContain("Risk för att kommunen betalar utan att barnen fått det bättre");
-  // Norrköping's total cap is 120 % of 10 MSEK (RISE/SKR final report): 12 000 000 kr.
-  expect(plainSpaces(await p.page.locator("#most").innerText())).toBe("12,0 miljoner kr");
-  expect(text).toContain("högst 12 000 000 kr");
+  // Norrköping's total cap is 120 % of the capital lent (RISE/SKR final report), about 7.5 MSEK
+  // of the 10 MSEK committed (socialeinvesteringer.nu): 9 000 000 kr.
+  expect(plainSpaces(await p.page.locator("#most").innerText())).toBe("9,0 miljoner kr");
+  expect(text).toContain("högst 9 000 000 kr");
+  // The money-flow diagram shows the capital drawn beside the commitment.
+  expect(plainSpaces(await p.page.locator("figure.print-block svg").first().textContent() ?? "")).toContain("7,5 miljoner kr, år 1–2, samma i alla utfall(av högst 10,0 miljoner kr");
   expect(await p.page.locator("figure svg, svg[class^=plot]").count()).toBeGreaterThanOrEqual(4);
 });
 
@@ -57,7 +60,7 @@ test("the summary CSV, read as Swedish Excel reads it, holds the numbers the pag
   expect(plainSpaces(await p.page.locator("#typical").innerText())).toBe(millions(get("payer.payments", 6)));
   expect(plainSpaces(await p.page.locator("#saves").innerText())).toBe(percent(1 - get("payer.probNetCost", 2)));
   expect(plainSpaces(await p.page.locator("#pay-for-nothing").innerText())).toBe(percent(get("contract.probPayForNothing", 2)));
-  expect(get("payer.maxPayments", 2)).toBeLessThanOrEqual(12_000_000);
+  expect(get("payer.maxPayments", 2)).toBeLessThanOrEqual(9_000_000);
 });
 
 test("the per-trial CSV downloaded from the page holds the CLI's --out numbers", async () => {
@@ -70,12 +73,16 @@ test("the per-trial CSV downloaded from the page holds the CLI's --out numbers",
   expect(page[0]).toEqual(node[0]);
   // Not byte for byte: Chromium's V8 and Node 20's differ in the last bits of some Math
   // functions, measured here at up to 9e-13 relative (in payerNet, a difference of two sums)
-  // in about 14 % of trials. Every 0/1 flag and every threshold decision is the same.
+  // in about 14 % of trials. Every 0/1 flag and every threshold decision is the same. A
+  // figure near zero that is a difference of sums of millions (an NPV of 1 000 kr from flows of
+  // 7.5 MSEK) keeps those last bits as an absolute error of about 1e-8 kr: hence the floor of
+  // a millionth of a krona.
   for (let i = 1; i < node.length; i++) {
     node[i]!.forEach((v, k) => {
       const w = page[i]![k];
       if (typeof v !== "number" || typeof w !== "number") return expect(w).toBe(v);
-      expect(Math.abs(w - v), `${node[0]![k]} in trial ${i}`).toBeLessThanOrEqual(1e-11 * Math.max(1, Math.abs(v)));
+      const money = /payments|avoided|payerNet|profit|Npv|guarantee|society/i.test(String(node[0]![k]));
+      expect(Math.abs(w - v), `${node[0]![k]} in trial ${i}`).toBeLessThanOrEqual(Math.max(money ? 1e-6 : 1e-11, 1e-11 * Math.abs(v)));
     });
   }
 });

@@ -14,7 +14,7 @@ const load = (f: string) => JSON.parse(readFileSync(`${DIR}/${f}`, "utf8"));
 
 describe("reference scenarios", () => {
   test("are the five reference cases", () => {
-    expect(files).toEqual(["chicago-cpc-2014.json", "essex-2013.json", "massachusetts-jj-2014.json", "norrkoping-2016.json", "peterborough-2010.json"]);
+    expect(files).toEqual(["chicago-cpc-2014.json", "essex-2013.json", "massachusetts-jj-2014.json", "norrkoping-2016.json", "peterborough-2010.json", "rikers-2012.json"]);
   });
 
   test.each(files)("%s is valid and every figure in it is sourced", (f) => {
