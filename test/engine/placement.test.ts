@@ -4,6 +4,7 @@
  * random numbers.
  */
 import { describe, expect, test } from "vitest";
+import { randomLcg } from "d3-random";
 import { compile, runScenario, simulateOutcomes } from "../../models/index.js";
 import { scenario } from "../helpers/scenarios.js";
 
@@ -104,6 +105,41 @@ describe("placement model", () => {
       const [mean, se] = meanAndSE(per(m));
       expect(Math.abs(mean - expected), `measure ${m}: simulated ${mean}, exact ${expected}`).toBeLessThan(4 * se);
     }
+  });
+
+  test("the joint law of the two arms is that of one shared uniform per period: the saving's mean and spread match a brute-force simulation", () => {
+    // Brute force, written here independently of the engine: each child draws one uniform u per
+    // period and both arms step from it through their own cumulative chances (transition order).
+    const ratios: Record<string, number> = { "home>hvb": 0.5, "home>sis": 0.5, "hvb>home": 1.5 };
+    const s = placementScenario(0.5);
+    s.intervention.effects.push({ outcome: "p", from: ["hvb"], to: ["home"], rateRatio: 1.5 } as never);
+    const model = compile(s);
+    const T = 6000;
+    const table = simulateOutcomes(model, { trials: T, seed: 8 });
+    const engine = Float64Array.from({ length: T }, (_, t) => table.counterfactual[t * 3]! - table.treated[t * 3]!);
+    const treatedRows = withRatio(ratios);
+    const step = (st: string, u: number, rows: Record<string, Record<string, number>>) => {
+      let acc = 0;
+      for (const [to, p] of Object.entries(rows[st]!)) if (u < (acc += p)) return to;
+      return st;
+    };
+    const u = randomLcg(0.25);
+    const brute = new Float64Array(T);
+    for (let t = 0; t < T; t++) {
+      for (let i = 0; i < 50; i++) {
+        let a = i < 30 ? "hvb" : "sis", b = a; // intake 60 % / 40 % of 50
+        for (let k = 0; k < 6; k++) {
+          brute[t]! += (cost[b as keyof typeof cost] - cost[a as keyof typeof cost]) * model.daysPerPeriod;
+          const x = u();
+          [a, b] = [step(a, x, treatedRows), step(b, x, P)];
+        }
+      }
+    }
+    const [me, se] = meanAndSE(engine), [mb, sb] = meanAndSE(brute);
+    expect(Math.abs(me - mb)).toBeLessThan(4 * Math.hypot(se, sb));
+    // Standard deviations: each estimated with relative error about 1/√(2T).
+    const sdE = se * Math.sqrt(T), sdB = sb * Math.sqrt(T);
+    expect(Math.abs(sdE - sdB)).toBeLessThan(4 * Math.hypot(sdE, sdB) / Math.sqrt(2 * T));
   });
 
   test("regression to the mean: more exits home in the first periods, in both arms, as the time-varying chain gives", () => {
