@@ -19,5 +19,6 @@ export { valueOfInformation, evppiFromConditionalMeans, evpiAll, type ValueOfInf
 export { operatingCurves, standardDesigns, applyDesign, DEFAULT_SCALES, type Design, type OperatingCurve, type OperatingPoint } from "./analysis/design.js";
 export { compareSummaries, formatKeyFigure, PARTY_NAMES, KEY_FIGURES, type Comparison, type ComparisonRow, type KeyFigure, type FigureKind } from "./analysis/compare.js";
 export { describePath } from "./analysis/labels.js";
+export { riskSplit, splitVariance, type RiskSplit, type RiskSplitOptions, type VarianceSplit } from "./analysis/riskSplit.js";
 export { csvDialect, csvNumber, toCsv, trialColumns, trialsCsv, trialsJson, summaryRows, summaryCsv, type CsvDialect, type TrialColumns, type SummaryRow } from "./export/index.js";
 export { moneyFlows, trialAtQuantile, trialsAtQuantiles, type MoneyFlowYear } from "./contract/moneyFlows.js";
