@@ -127,3 +127,9 @@ export function riskSplit(scenario: Scenario, options: RiskSplitOptions): RiskSp
     payForNothing: split(r.payForNothing),
   };
 }
+
+/** The figures `utfall run --risk-split --json` prints: each output's two shares and their error. */
+export function riskSplitFigures(r: RiskSplit) {
+  const f = (v: VarianceSplit | null) => (v ? { chance: v.chance, ignorance: v.ignorance, se: v.se } : null);
+  return { groups: r.groups, perGroup: r.perGroup, financierNpv: f(r.financierNpv), payerNetPV: f(r.payerNetPV), payForNothing: f(r.payForNothing) };
+}
