@@ -9,9 +9,13 @@
  *
  * The smoother: each input is replaced by its rank (so knots sit at quantiles), and E[net | φ]
  * is fitted by least squares on cubic B-splines, a tensor product for up to three inputs and an
- * additive model beyond; the number of knots is chosen by generalized cross-validation. The
- * standard error of the whole estimate is a bootstrap over trials (refitting each time), which
- * carries both the regression's error and the finite sample of φ.
+ * additive model beyond; the number of knots is chosen by generalized cross-validation.
+ *
+ * The standard error of the whole estimate has two parts, added in quadrature: the regression's
+ * own error, from draws of the coefficients from their sampling distribution N(β̂, σ̂²(XᵀX)⁻¹)
+ * (the paper's §"Estimating the standard error", for a linear smoother), and the finite sample
+ * of φ, the delta-method error of a mean of max(g, 0) − 1{E > 0}·g over N trials. A bootstrap
+ * over trials would carry both too, but costs a refit per replicate (seconds for three inputs).
  */
 import { Stream } from "../random/stream.js";
 
@@ -29,8 +33,8 @@ export interface RegressionEvppi {
 }
 
 export interface RegressionOptions {
-  /** Bootstrap replicates for the standard error; default 100. */
-  readonly bootstrap?: number;
+  /** Draws of the coefficients for the regression's part of the standard error; default 400. */
+  readonly draws?: number;
   readonly seed?: number;
   /** Candidate numbers of interior knots per input; GCV picks one. */
   readonly knotChoices?: readonly number[];
@@ -104,16 +108,20 @@ function design(u: readonly Float64Array[], q: number): Design {
   return { p, width, cols, vals };
 }
 
-/** Least squares on the rows `rows` (with repeats): coefficients, by Cholesky with a tiny ridge for collinear columns. */
-function fit(X: Design, y: Float64Array, rows: Int32Array | null, N: number): Float64Array | null {
+/** Least squares: coefficients and the Cholesky factor L of XᵀX (row-major, lower), with a tiny ridge for collinear columns. */
+function fit(X: Design, y: Float64Array, N: number): { beta: Float64Array; L: Float64Array } | null {
   const { p, width, cols, vals } = X;
   const A = new Float64Array(p * p), z = new Float64Array(p);
   for (let i = 0; i < N; i++) {
-    const t = rows ? rows[i]! : i, at = t * width, yt = y[t]!;
+    const at = i * width, yi = y[i]!;
     for (let a = 0; a < width; a++) {
       const ca = cols[at + a]!, va = vals[at + a]!;
-      z[ca] += va * yt;
-      for (let c = 0; c < width; c++) A[ca * p + cols[at + c]!] += va * vals[at + c]!;
+      z[ca] += va * yi;
+      // Lower triangle only: the factorisation reads no other.
+      for (let c = 0; c < width; c++) {
+        const cc = cols[at + c]!;
+        if (cc <= ca) A[ca * p + cc] += va * vals[at + c]!;
+      }
     }
   }
   let trace = 0;
@@ -124,6 +132,7 @@ function fit(X: Design, y: Float64Array, rows: Int32Array | null, N: number): Fl
   for (let j = 0; j < p; j++) {
     let s = A[j * p + j]!;
     for (let k = 0; k < j; k++) s -= A[j * p + k]! ** 2;
+    // A column no trial touches (a knot interval without data) is held at 0 by the ridge.
     if (!(s > 0)) return null;
     const l = (A[j * p + j] = Math.sqrt(s));
     for (let i = j + 1; i < p; i++) {
@@ -142,7 +151,7 @@ function fit(X: Design, y: Float64Array, rows: Int32Array | null, N: number): Fl
     for (let k = i + 1; k < p; k++) v -= A[k * p + i]! * z[k]!;
     z[i] = v / A[i * p + i]!;
   }
-  return z;
+  return { beta: z, L: A };
 }
 
 function predict(X: Design, beta: Float64Array, t: number): number {
@@ -150,6 +159,25 @@ function predict(X: Design, beta: Float64Array, t: number): number {
   for (let a = 0; a < X.width; a++) s += X.vals[t * X.width + a]! * beta[X.cols[t * X.width + a]!]!;
   return s;
 }
+
+/** Standard normal draws by Box–Muller from a uniform stream (u = 0 guarded). */
+function gaussian(stream: Stream): () => number {
+  let spare = NaN;
+  return () => {
+    if (spare === spare) {
+      const v = spare;
+      spare = NaN;
+      return v;
+    }
+    const u = 1 - stream.next(), w = stream.next();
+    const r = Math.sqrt(-2 * Math.log(u));
+    spare = r * Math.sin(2 * Math.PI * w);
+    return r * Math.cos(2 * Math.PI * w);
+  };
+}
+
+/** Largest basis the smoother fits (a tensor of three inputs at 2 knots each is 216 columns). */
+const MAX_COLUMNS = 250;
 
 function evppiOf(g: (i: number) => number, N: number) {
   let sum = 0, best = 0;
@@ -181,16 +209,16 @@ export function evppiByRegression(net: ArrayLike<number>, inputs: readonly Array
   const u = inputs.map(ranks);
 
   // GCV over the candidate bases: N · RSS / (N − p)², p at most N/10.
-  let best: { X: Design; beta: Float64Array; q: number; gcv: number } | null = null;
+  let best: { X: Design; beta: Float64Array; L: Float64Array; q: number; gcv: number; rss: number } | null = null;
   for (const q of options.knotChoices ?? [0, 1, 2, 3, 5, 8]) {
     const X = design(u, q);
-    if (X.p > N / 10) continue;
-    const beta = fit(X, y, null, N);
-    if (!beta) continue;
+    if (X.p > Math.min(MAX_COLUMNS, N / 10)) continue;
+    const f = fit(X, y, N);
+    if (!f) continue;
     let rss = 0;
-    for (let t = 0; t < N; t++) rss += (y[t]! - predict(X, beta, t)) ** 2;
+    for (let t = 0; t < N; t++) rss += (y[t]! - predict(X, f.beta, t)) ** 2;
     const gcv = (N * rss) / (N - X.p) ** 2;
-    if (!best || gcv < best.gcv) best = { X, beta, q, gcv };
+    if (!best || gcv < best.gcv) best = { X, beta: f.beta, L: f.L, q, gcv, rss };
   }
   if (!best) throw new Error(`evppiByRegression: too few trials (${N}) for ${inputs.length} inputs`);
   const { X, beta } = best;
@@ -199,17 +227,28 @@ export function evppiByRegression(net: ArrayLike<number>, inputs: readonly Array
   let changes = 0;
   for (let t = 0; t < N; t++) if (fitted[t]! > 0 !== point.expected > 0) changes++;
 
-  const R = options.bootstrap ?? 100;
-  const rng = new Stream().reset(options.seed ?? 1, 0, 98);
-  const rows = new Int32Array(N);
-  let s = 0, s2 = 0, n = 0;
+  // The regression's part: β* = β̂ + σ̂ L⁻ᵀ z, z ~ N(0, I), so Cov(β*) = σ̂²(LLᵀ)⁻¹ = σ̂²(XᵀX)⁻¹.
+  const p = X.p, L = best.L, sigma = Math.sqrt(best.rss / (N - p));
+  const R = options.draws ?? 400;
+  const normal = gaussian(new Stream().reset(options.seed ?? 1, 0, 98));
+  const b = new Float64Array(p);
+  let s = 0, s2 = 0;
   for (let r = 0; r < R; r++) {
-    for (let i = 0; i < N; i++) rows[i] = Math.floor(rng.next() * N);
-    const b = fit(X, y, rows, N);
-    if (!b) continue;
-    const e = evppiOf((i) => mean + scale * predict(X, b, rows[i]!), N).evppi;
-    (s += e), (s2 += e * e), n++;
+    for (let i = 0; i < p; i++) b[i] = normal();
+    for (let i = p - 1; i >= 0; i--) {
+      let v = b[i]!;
+      for (let k = i + 1; k < p; k++) v -= L[k * p + i]! * b[k]!;
+      b[i] = v / L[i * p + i]!;
+    }
+    for (let i = 0; i < p; i++) b[i] = beta[i]! + sigma * b[i]!;
+    const e = evppiOf((t) => mean + scale * predict(X, b, t), N).evppi;
+    (s += e), (s2 += e * e);
   }
-  const standardError = n > 1 ? Math.sqrt(Math.max(0, (s2 - (s * s) / n) / (n - 1))) : NaN;
+  const regressionVar = R > 1 ? Math.max(0, (s2 - (s * s) / R) / (R - 1)) : 0;
+  // The sample of φ: EVPPI is a mean over trials of max(g, 0) − 1{E > 0}·g.
+  let tm = 0, tv = 0;
+  for (let t = 0; t < N; t++) tm += (Math.max(fitted[t]!, 0) - (point.expected > 0 ? fitted[t]! : 0)) / N;
+  for (let t = 0; t < N; t++) tv += (Math.max(fitted[t]!, 0) - (point.expected > 0 ? fitted[t]! : 0) - tm) ** 2;
+  const standardError = Math.sqrt(regressionVar + tv / (N - 1) / N);
   return { evppi: point.evppi, standardError, expected: point.expected, probDecisionChanges: changes / N, fitted, knots: best.q };
 }

@@ -12,7 +12,7 @@
  * Two estimators:
  * - `regression` (the default): one run of `trials` trials; E[net | θ] is fitted to the trials'
  *   net PV by a nonparametric regression on θ (Strong, Oakley & Brennan 2014; see
- *   evppiRegression.ts), and the standard error of the whole estimate is a bootstrap. Measured on
+ *   evppiRegression.ts), with the standard error of the whole estimate. Measured on
  *   Norrköping it was far more precise per second than the two-level estimator (README).
  * - `twoLevel`: `outer` draws of θ from its distribution, each with `inner` trials of everything
  *   else. Every inner run uses the same seed (common random numbers), so the conditional means
