@@ -33,7 +33,7 @@ export interface RegressionEvppi {
 }
 
 export interface RegressionOptions {
-  /** Draws of the coefficients for the regression's part of the standard error; default 400. */
+  /** Draws of the coefficients for the regression's part of the standard error; default 200. */
   readonly draws?: number;
   readonly seed?: number;
   /** Candidate numbers of interior knots per input; GCV picks one. */
@@ -229,7 +229,7 @@ export function evppiByRegression(net: ArrayLike<number>, inputs: readonly Array
 
   // The regression's part: β* = β̂ + σ̂ L⁻ᵀ z, z ~ N(0, I), so Cov(β*) = σ̂²(LLᵀ)⁻¹ = σ̂²(XᵀX)⁻¹.
   const p = X.p, L = best.L, sigma = Math.sqrt(best.rss / (N - p));
-  const R = options.draws ?? 400;
+  const R = options.draws ?? 200;
   const normal = gaussian(new Stream().reset(options.seed ?? 1, 0, 98));
   const b = new Float64Array(p);
   let s = 0, s2 = 0;

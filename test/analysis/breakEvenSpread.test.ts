@@ -13,7 +13,10 @@
  * the break-even scale divided by the slope, Var(f̂(s*)) / f′(s*)², and f̂(s*) is a plain mean
  * over N trials whatever the streams. What common streams do remove is the noise in the
  * *differences* between scales, so f̂ is smooth in s and the bisection finds one well-defined root
- * (second test).
+ * (second test). Measured (6 seeds, 400 trials, payer's mean net, MSEK): the spread of
+ * E[net](1.1) − E[net](1) fell from 0.65 before the streams to 0.16 with them (16× fewer trials
+ * for the same precision of a difference), while the spread of the level E[net](1) is 0.84
+ * (0.36 before: the simulated past group adds its own chance).
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
@@ -50,6 +53,7 @@ describe("break-even search with random streams by purpose", () => {
       levels.push(a);
       steps.push(at(1.1, seed) - a);
     }
-    expect(sd(steps)).toBeLessThan(sd(levels) / 5);
+    // Measured ratio 5.3 with the streams and 0.55 before them; the bound 2.5 separates the two.
+    expect(sd(steps)).toBeLessThan(sd(levels) / 2.5);
   }, 600_000);
 });
