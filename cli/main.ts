@@ -7,14 +7,17 @@ import { capitalShareWarnings } from "../models/contract/rules.js";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, extname } from "node:path";
 import { parseArgs } from "node:util";
-import { compareSummaries, csvDialect, parseScenario, PathError, runScenario, summaryCsv, sweep, SweepError, trialColumns, trialsCsv, trialsJson, type CsvDialect, type Problem, type Scenario, type Vary } from "../models/index.js";
+import { compareSummaries, csvDialect, riskSplit, riskSplitFigures, parseScenario, PathError, runScenario, summaryCsv, sweep, SweepError, trialColumns, trialsCsv, trialsJson, type CsvDialect, type Problem, type Scenario, type Vary } from "../models/index.js";
 import { localeOf } from "../models/format.js";
 import { renderSweep, sweepCsv } from "./sweep.js";
-import { renderComparison, renderSummary } from "./table.js";
+import { renderComparison, renderRiskSplit, renderSummary } from "./table.js";
 import { renderSelfFund, selfFundComparison } from "./selfFund.js";
 
+/** Cohort realisations per parameter draw in `run --risk-split`. */
+const RISK_SPLIT_PER_GROUP = 20;
+
 const USAGE = `usage:
-  utfall run <scenario.json> [--trials N] [--seed S] [--json|--csv] [--out FILE] [--locale L]
+  utfall run <scenario.json> [--trials N] [--seed S] [--json|--csv] [--out FILE] [--locale L] [--risk-split]
   utfall validate <scenario.json>
   utfall sweep <scenario.json> --vary <path>=<from>:<to>:<steps> [--vary …] [--trials N] [--seed S] [--json|--csv]
   utfall compare <a.json> <b.json> [more.json …] [--trials N] [--seed S] [--json]
@@ -37,6 +40,9 @@ const USAGE = `usage:
   --locale L   (run) the spreadsheet locale of --csv and --out CSV, e.g. sv-SE (semicolons,
                decimal comma) or en-GB (commas, decimal point); default: the scenario's
                currency's (SEK → sv-SE, GBP → en-GB)
+  --risk-split (run) also split each party's risk into the cohort's chance and ignorance of
+               the parameters, from a second run of the same size and seed (trials/20
+               parameter draws × 20 cohorts each); not with --csv
   --vary P=A:B:K  (sweep) vary the field at JSON path P from A to B in K steps, e.g.
                --vary contract.rules[savings].share=0.4:0.8:5`;
 
@@ -229,6 +235,7 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
         out: { type: "string" },
         locale: { type: "string" },
         "self-fund": { type: "boolean", default: false },
+        "risk-split": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -243,6 +250,7 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
   }
   const [command, file, ...rest] = positionals;
   try {
+    if (values["risk-split"] && command !== "run") throw new InputError(["--risk-split belongs to the run command"]);
     if (command === "compare") return runCompare(positionals.slice(1), values, out, err);
     if (values["self-fund"]) throw new InputError(["--self-fund belongs to the compare command"]);
     if (command !== "run" && command !== "validate" && command !== "sweep") {
@@ -266,6 +274,7 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
     }
     if (values.vary) throw new InputError(["--vary belongs to the sweep command"]);
     if (values.json && values.csv) throw new InputError(["run: choose --json or --csv, not both"]);
+    if (values["risk-split"] && values.csv) throw new InputError(["--risk-split: goes with --json or the table, not --csv"]);
     const trials = parseTrials(values.trials);
     const seed = parseSeed(values.seed);
     const outFile = checkOut(values.out);
@@ -277,7 +286,12 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
       const columns = trialColumns(run);
       writeOut(outFile.path, outFile.format === "csv" ? trialsCsv(columns, dialect) : trialsJson(columns, summary) + "\n");
     }
-    out.write(values.json ? JSON.stringify(summary) + "\n" : values.csv ? summaryCsv(summary, dialect) : renderSummary(summary) + "\n");
+    // --risk-split: a separate run from the same seed, K = trials/20 parameter draws × 20 cohorts each.
+    const split = values["risk-split"]
+      ? riskSplitFigures(riskSplit(scenario, { groups: Math.max(2, Math.round(summary.trials / RISK_SPLIT_PER_GROUP)), perGroup: RISK_SPLIT_PER_GROUP, seed: summary.seed }))
+      : null;
+    const shown = split ? { ...summary, riskSplit: split } : summary;
+    out.write(values.json ? JSON.stringify(shown) + "\n" : values.csv ? summaryCsv(summary, dialect) : renderSummary(summary) + (split ? "\n\n" + renderRiskSplit(split, summary.currency) : "") + "\n");
     return 0;
   } catch (e) {
     if (e instanceof InputError) {

@@ -1,6 +1,6 @@
 /** The readable summary `utfall run` prints without --json. */
 import { formatMoney, formatNumber, formatPercent, localeOf } from "../models/format.js";
-import { formatKeyFigure, PARTY_NAMES, type Comparison, type Dist, type Summary } from "../models/index.js";
+import { formatKeyFigure, PARTY_NAMES, riskSplitFigures, type Comparison, type Dist, type Summary } from "../models/index.js";
 
 type Cell = (x: number | null | undefined) => string;
 
@@ -82,6 +82,24 @@ export function renderComparison(c: Comparison): string {
     align([
       ["", ...c.scenarios.map((s) => s.name)],
       ...c.rows.map((r) => [`${PARTY_NAMES[r.party]}: ${r.label}`, ...r.values.map((v, i) => formatKeyFigure(r.kind, v, c.scenarios[i]!.currency))]),
+    ]),
+  ].join("\n");
+}
+
+/** `run --risk-split`: each output's chance and ignorance shares with their error. */
+export function renderRiskSplit(r: ReturnType<typeof riskSplitFigures>, currency: string): string {
+  const locale = localeOf(currency);
+  const pct = (x: number) => formatPercent(x, locale);
+  const line = (label: string, v: { chance: number; ignorance: number; se: number } | null): string[] =>
+    v ? [label, pct(v.chance), pct(v.ignorance), `± ${pct(v.se)}`] : [label, "–", "–", "does not vary"];
+  return [
+    `Where the risk comes from (${formatNumber(r.groups, locale)} parameter draws × ${r.perGroup} cohorts each; variance shares)`,
+    "",
+    align([
+      ["", "cohort's chance", "ignorance", "error"],
+      line("Financier's NPV", r.financierNpv),
+      line("Payer's net present value", r.payerNetPV),
+      line("Paying for nothing", r.payForNothing),
     ]),
   ].join("\n");
 }

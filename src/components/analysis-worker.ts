@@ -10,18 +10,22 @@
  *   money, and the payer's value of perfect information about everything, from one run;
  * - {kind: "breakEven", scenario, trials, seed}: both parties' break-even effects;
  * - {kind: "design", scenario, trials, seed}: operating curves of the standard designs;
- * - {kind: "information", scenario, outer, inner, seed}: the payer's EVPPI of the effects;
- * - {kind: "compare", scenarios, trials, seed}: key figures side by side.
+ * - {kind: "information", scenario, trials, seed}: the payer's EVPPI of the effects, by
+ *   regression on one run (method "twoLevel" with outer and inner: two-level Monte Carlo);
+ * - {kind: "compare", scenarios, trials, seed}: key figures side by side;
+ * - {kind: "riskSplit", scenario, groups, perGroup, seed}: each party's risk split into the
+ *   cohort's chance and ignorance of the parameters (models/analysis/riskSplit.ts).
  */
 import {
-  breakEven, compareSummaries, describePath, evaluateCells, evpiAll, operatingCurves, parseScenario, prepareSweep, runScenario,
+  breakEven, compareSummaries, riskSplit, describePath, evaluateCells, evpiAll, operatingCurves, parseScenario, prepareSweep, runScenario,
   standardDesigns, SweepError, tornado, valueOfInformation, PathError, parsePath, replacePath, type Vary,
 } from "../models/index.js";
 
 type Request =
   | { kind: "sweep"; scenario: unknown; vary: Vary[]; trials: number; seed: string | number; cells: number[]; fix?: boolean }
   | { kind: "ensemble" | "breakEven" | "design"; scenario: unknown; trials: number; seed: string | number }
-  | { kind: "information"; scenario: unknown; outer: number; inner: number; seed: string | number }
+  | { kind: "information"; scenario: unknown; trials?: number; method?: "regression" | "twoLevel"; outer?: number; inner?: number; seed: string | number }
+  | { kind: "riskSplit"; scenario: unknown; groups: number; perGroup: number; seed: string | number }
   | { kind: "compare"; scenarios: { name: string; scenario: unknown }[]; trials: number; seed: string | number };
 
 const post = (m: unknown, transfer: Transferable[] = []) => self.postMessage(m, { transfer });
@@ -88,9 +92,13 @@ function handle(r: Request): unknown {
     }
     case "information": {
       const s = parsed(r.scenario);
-      const voi = valueOfInformation(s, { seed: r.seed, outer: r.outer, inner: r.inner, onProgress: progress });
+      const voi = valueOfInformation(s, { seed: r.seed, method: r.method, trials: r.trials, outer: r.outer, inner: r.inner, onProgress: progress });
       const labels = voi.inputs.map((p) => describePath(r.scenario, p));
       return { ...voi, labels, elapsedMs: performance.now() - t0 };
+    }
+    case "riskSplit": {
+      const s = parsed(r.scenario);
+      return { ...riskSplit(s, { groups: r.groups, perGroup: r.perGroup, seed: r.seed, onProgress: progress }), elapsedMs: performance.now() - t0 };
     }
     case "compare": {
       const summaries = r.scenarios.map((x, i) => {

@@ -51,9 +51,40 @@ describe("financier's view", () => {
       await p.close();
     }
   });
+  test("splits the financier's risk into the cohort's chance and ignorance: two shares that add to one, with their error", async () => {
+    const p = await site.openPage("/financier");
+    try {
+      await settled(p);
+      await p.page.locator(".risk-split .risk-split-row").first().waitFor({timeout: 120_000});
+      const card = await textOf(p, ".risk-split");
+      const m = card.match(/Financier's NPV\s*chance (\d+) %\s*ignorance (\d+) %\s*± (\d+) %/);
+      expect(m, card).not.toBeNull();
+      expect(Number(m![1]) + Number(m![2])).toBeGreaterThanOrEqual(99); // rounded shares of one whole
+      expect(Number(m![1]) + Number(m![2])).toBeLessThanOrEqual(101);
+      expect(card).toMatch(/500 draws of the parameters × 20 cohorts each/);
+      expect(await textOf(p)).toMatch(/children's lives|a pilot, or the payer's own data/);
+      expect(p.errors).toEqual([]);
+    } finally {
+      await p.close();
+    }
+  });
 });
 
 describe("payer's view", () => {
+  test("splits the payer's risk into chance and ignorance and says what that means for a pilot or a bigger cohort", async () => {
+    const p = await site.openPage("/payer");
+    try {
+      await settled(p);
+      await p.page.locator(".risk-split .risk-split-row").first().waitFor({timeout: 120_000});
+      const card = await textOf(p, ".risk-split");
+      expect(card).toMatch(/Payer's net present value\s*chance \d+ %\s*ignorance \d+ %\s*± \d+ %/);
+      expect(await textOf(p)).toMatch(/For the municipality, \d+ % \(± \d+ %\) of the spread of its net is (ignorance|the cohort's chance)/);
+      expect(p.errors).toEqual([]);
+    } finally {
+      await p.close();
+    }
+  });
+
   test("draws payments, avoided costs and net by budget year as fan charts with two bands each", async () => {
     const p = await site.openPage("/payer");
     try {

@@ -154,6 +154,38 @@ describe.concurrent("utfall run --json", { timeout: 60_000 }, () => {
   });
 });
 
+describe.concurrent("utfall run --risk-split", { timeout: 120_000 }, () => {
+  it("adds riskSplit: two shares that add to one with their error, for each output, and leaves the rest of the summary as it was", async () => {
+    const r = await runJson("--seed", "1", "--risk-split");
+    expect(r.status).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s.riskSplit.groups).toBe(100); // 2,000 trials ÷ 20 per group
+    expect(s.riskSplit.perGroup).toBe(20);
+    for (const k of ["financierNpv", "payerNetPV", "payForNothing"]) {
+      const v = s.riskSplit[k];
+      expectProbability(v.chance, `riskSplit.${k}.chance`);
+      expect(v.chance + v.ignorance, k).toBeCloseTo(1, 12);
+      expect(v.se, k).toBeGreaterThan(0);
+      expect(v.se, k).toBeLessThan(0.25);
+    }
+    const { riskSplit, ...rest } = s;
+    expect(JSON.stringify(rest) + "\n").toBe((await runJson("--seed", "1")).stdout);
+  });
+
+  it("prints the split under the table, and refuses --csv and other commands with exit 2", async () => {
+    const table = await utfall("run", NORRKOPING, "--trials", TRIALS, "--seed", "1", "--risk-split");
+    expect(table.status).toBe(0);
+    expect(table.stdout).toMatch(/Where the risk comes from/);
+    expect(table.stdout).toMatch(/Financier's NPV/);
+    const csv = await utfall("run", NORRKOPING, "--trials", TRIALS, "--csv", "--risk-split");
+    expect(csv.status).toBe(2);
+    expect(csv.stderr).toMatch(/--risk-split/);
+    const validate = await utfall("validate", NORRKOPING, "--risk-split");
+    expect(validate.status).toBe(2);
+    expect(validate.stderr).toMatch(/--risk-split belongs to the run command/);
+  });
+});
+
 describe.concurrent("utfall run (table)", { timeout: 60_000 }, () => {
   const table = () => utfall("run", NORRKOPING, "--trials", TRIALS, "--seed", "1");
 
