@@ -171,7 +171,7 @@ describe("value of information", () => {
     }
   });
 
-  test("Norrköping: the effects are uncertain enough to be worth knowing, and less than knowing everything", () => {
+  test("Norrköping: the effects are uncertain enough to be worth knowing, and less than knowing everything", { timeout: 120_000 }, () => {
     const s = scenario(norrkoping);
     const v = valueOfInformation(s, { seed: 1, outer: 40, inner: 300 });
     expect(v.inputs.length).toBeGreaterThan(0);
