@@ -108,24 +108,49 @@ function isolated(flows: ArrayLike<number>, n: number): number {
   while (first <= last && flows[first] === 0) first++;
   while (last >= first && flows[last] === 0) last--;
   if (last - first < 1) return NaN;
-  const p = Float64Array.from({ length: last - first + 1 }, (_, k) => flows[first + k]!);
+  const p = new Float64Array(last - first + 1);
+  for (let k = 0; k < p.length; k++) p[k] = flows[first + k]!;
   const roots: Isolated[] = [];
   // r = 0 (x = 1) is a root when the flows sum to zero.
   let atOne = 0;
   for (let k = 0; k < p.length; k++) atOne += p[k]!;
   let count = atOne === 0 ? 1 : 0;
+  // A cheap bound first, per half: the roots in x ∈ (0, 1) are at most the sign changes of the
+  // running sums of the flows (p(x)/(1 − x) = Σ A_k x^k, and Descartes' rule holds for such
+  // series: Norström 1972), those in x ∈ (1, ∞) at most the sign changes of the sums from the end
+  // (the same for the reversed polynomial). A half with bound 0 has no root; with bound 1, one
+  // root exactly when p changes sign across it. Only a half with a larger bound is isolated.
   // Roots in x ∈ (0, 1): r > 0. Roots in x ∈ (1, ∞), i.e. y = 1/x ∈ (0, 1): −1 < r < 0.
-  const halves: [Float64Array, boolean][] = [[p, false], [p.slice().reverse(), true]];
-  for (const [poly, flip] of halves) {
-    count += rootsInUnit(poly, 0, 1, 0, roots, flip, 2 - count);
+  const reversed = p.slice().reverse();
+  let only: { poly: Float64Array; flip: boolean } | null = null;
+  for (const flip of [false, true]) {
+    const poly = flip ? reversed : p;
+    const bound = runningSignChanges(p, flip);
+    if (bound === 0) continue;
+    if (bound === 1 && atOne !== 0) {
+      // poly(0) is the first coefficient, poly(1) the sum of all.
+      if (Math.sign(poly[0]!) !== Math.sign(atOne)) {
+        count++;
+        only = { poly, flip };
+      }
+    } else {
+      const before = roots.length;
+      count += rootsInUnit(poly, 0, 1, 0, roots, flip, 2 - count);
+      if (roots.length > before) only = null;
+    }
     if (count > 1) return NaN;
   }
   if (count !== 1) return NaN;
   if (atOne === 0) return 0;
+  if (only) {
+    const z = refine(only.poly, 0, 1);
+    if (z === null) return NaN; // cannot happen: p changes sign across the half
+    return only.flip ? z - 1 : 1 / z - 1; // y = 1/x = 1 + r, or x
+  }
   const { q, lo, hi, flip } = roots[0]!;
   // Refine on the original coefficients (p in x, or reversed p in y = 1/x = 1 + r), which the
   // isolating interval brackets; the transformed q is only a fallback against rounding.
-  const orig = flip ? halves[1]![0] : p;
+  const orig = flip ? reversed : p;
   const z = refine(orig, lo, hi) ?? lo + (hi - lo) * (refine(q, 0, 1) ?? 0.5);
   return flip ? z - 1 : 1 / z - 1;
 }
@@ -137,20 +162,28 @@ function horner(q: Float64Array, z: number): number {
   return acc;
 }
 
-/** The root of q in [lo, hi] by bisection, or null if q does not change sign there. */
+/** The root of q in [lo, hi] (Illinois regula falsi, bisection as a safeguard), or null if q does not change sign there. */
 function refine(q: Float64Array, lo: number, hi: number): number | null {
-  let flo = horner(q, lo);
-  const fhi = horner(q, hi);
+  let flo = horner(q, lo), fhi = horner(q, hi);
   if (flo === 0) return lo;
   if (fhi === 0) return hi;
   if (Math.sign(flo) === Math.sign(fhi)) return null;
-  for (let i = 0; i < 200 && hi - lo > TOLERANCE * TOLERANCE * (1 + Math.abs(lo)); i++) {
-    const mid = (lo + hi) / 2;
-    if (mid <= lo || mid >= hi) break;
-    const f = horner(q, mid);
-    if (f === 0) return mid;
-    if (Math.sign(f) === Math.sign(flo)) (lo = mid), (flo = f);
-    else hi = mid;
+  let side = 0;
+  for (let i = 0; i < 200; i++) {
+    let x = (lo * fhi - hi * flo) / (fhi - flo);
+    if (!(x > lo && x < hi)) x = (lo + hi) / 2;
+    if (hi - lo <= 1e-15 * Math.max(Math.abs(x), 1e-300) || x <= lo || x >= hi) return x;
+    const fx = horner(q, x);
+    if (fx === 0) return x;
+    if (Math.sign(fx) === Math.sign(flo)) {
+      (lo = x), (flo = fx);
+      if (side === -1) fhi /= 2;
+      side = -1;
+    } else {
+      (hi = x), (fhi = fx);
+      if (side === 1) flo /= 2;
+      side = 1;
+    }
   }
   return (lo + hi) / 2;
 }
@@ -162,6 +195,20 @@ interface Isolated {
   readonly lo: number;
   readonly hi: number;
   readonly flip: boolean;
+}
+
+/** Sign changes of the running sums of q, from the start or (`fromEnd`) from the end. */
+function runningSignChanges(q: Float64Array, fromEnd: boolean): number {
+  let acc = 0, sign = 0, changes = 0;
+  for (let i = 0; i < q.length; i++) {
+    acc += q[fromEnd ? q.length - 1 - i : i]!;
+    const c = Math.sign(acc);
+    if (c !== 0) {
+      if (sign !== 0 && c !== sign) changes++;
+      sign = c;
+    }
+  }
+  return changes;
 }
 
 /** Halvings of (0, 1) before two roots closer than 2^−depth count as several. */

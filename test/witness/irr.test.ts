@@ -68,6 +68,14 @@ describe("irr(flows)", () => {
     expect(npv(flows, irr(flows))).toBeCloseTo(0, 9);
   });
 
+  test("several sign changes, one IRR on either side of 0 %: found without isolating (running-sum bound)", () => {
+    // 2·(x − ½)(1 + x²) = −1 + 2x − x² + 2x³ with x = 1/(1 + r): 1 + x² has no real root, so
+    // x = ½ is the only one: r = 100 % per period.
+    expect(irr([-1, 2, -1, 2])).toBeCloseTo(1, 12);
+    // (x − 2)(1 + x²) = −2 + x − 2x² + x³: only x = 2, r = −50 % per period.
+    expect(irr([-2, 1, -2, 1])).toBeCloseTo(-0.5, 12);
+  });
+
   test("mirr(flows, finance, reinvest) matches Excel's documented MIRR example", () => {
     // Microsoft Support, "MIRR function": a loan of 120,000 at 10 %, returns reinvested at 12 %;
     // printed results 12.61 %, −4.80 % (after three years), 13.48 % (reinvested at 14 %).
