@@ -46,11 +46,11 @@ test("every number of the scenario gets an input, grouped as the scenario is", a
   const p = await open();
   try {
     const {page} = p;
-    // Norrköping: 2 population, 18 outcome, 4 intervention, 10 measurement (the past group's size, drift, years, price growth,
+    // Norrköping: 2 population, 18 outcome, 4 intervention, 8 measurement (the follow-up; the past group's size, drift, years, price growth,
     // indexation and regression to the mean), 30 contract (with the delivery span's from, to and amount; the return starts
     // "above": "repaid", not at a number), 10 valuation numbers (the price year and inflation, the long run's value of the
     // work and the taxes' share of it, the payer's lending rate), + periods per year.
-    expect(await page.locator(".explorer-editor .param-input").count()).toBe(75);
+    expect(await page.locator(".explorer-editor .param-input").count()).toBe(73);
     for (const path of ["population.cohorts[0].size", "outcomes[0].transitions[0].perPeriod", "intervention.effects[2].standardizedMeanDifference",
       "measurement.followUpPeriods", "measurement.comparator.cohort.size", "measurement.comparator.cohort.drift", "contract.rules[1].share", "contract.rules[1].cap.ofCapital", "contract.totalCap.ofCapital",
       "contract.delivery.perPeriod[0].amount", "valuation.discountRate", "valuation.longRun[0].components[0].value", "valuation.longRun[0].components[1].share", "valuation.selfFunding.lendingRate"]) {

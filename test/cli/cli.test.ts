@@ -244,6 +244,16 @@ describe.concurrent("utfall: schema violations exit 2 and name the field", { tim
     expectBadInput(await utfall("run", file, "--trials", TRIALS), `${file}: population.cohorts[0].size: must be a whole number from 1 to 100000`);
   });
 
+  it("a published baseline above 1 for a binary outcome (a chance per participant) names the field (issue 17, bug 8)", async () => {
+    const file = mutated("binary-baseline", (s) => (s.measurement.comparator = { kind: "historical", baseline: { "placement.cost": 1335000, school: 1.5 } }));
+    expectBadInput(await utfall("validate", file), `${file}: measurement.comparator.baseline.school: is a chance per participant: must be from 0 to 1, got 1.5`);
+  });
+
+  it("a historical comparator needs exactly one of a past group and a published baseline", async () => {
+    const file = mutated("both-baselines", (s) => (s.measurement.comparator.baseline = { "placement.cost": 1335000 }));
+    expectBadInput(await utfall("validate", file), /measurement\.comparator: needs exactly one of `cohort`/);
+  });
+
   it("an unknown field is named", async () => {
     const top = mutated("unknown-top", (s) => (s.colour = "red"));
     expectBadInput(await utfall("validate", top), /unknown field "colour"/);

@@ -71,3 +71,33 @@ describe("money in one basis", () => {
     expect(table.counterfactual[0]).toBeCloseTo(10 * 8 * days * 100, 6);
   });
 });
+
+describe("society's price of a care day (issue 17, bug 5)", () => {
+  test("without a full cost, society's avoided cost is the payer's own draw, trial by trial", () => {
+    // An uncertain cost per day and an effect that moves children home: society's avoided costs
+    // (its benefit without long-run values) must equal the payer's in every trial.
+    const s = scenario({
+      name: "same price",
+      periodsPerYear: 4,
+      population: { cohorts: [{ size: 30 }] },
+      outcomes: [
+        {
+          id: "p",
+          kind: "placement",
+          states: [
+            { id: "care", placement: true, costPerDay: { p5: 1000, p95: 4000 } },
+            { id: "home", placement: false, costPerDay: 0 },
+          ],
+          initial: { care: 1 },
+          transitions: [{ from: "care", to: "home", perPeriod: 0.2 }],
+        },
+      ],
+      intervention: { delivered: 1, effects: [{ outcome: "p", from: "care", to: "home", rateRatio: 1.5 }] },
+      measurement: { followUpPeriods: 4, comparator: { kind: "historical", baseline: { "p.cost": 0 } } },
+      contract: { capital: 1, drawdown: [{ period: 0, share: 1 }], rules: [] },
+      valuation: { horizonPeriods: 8, discountRate: 0.03 },
+    });
+    const table = simulateOutcomes(compile(s), { trials: 200, seed: 2 });
+    for (let t = 0; t < table.trials; t++) expect(table.societyBenefitPV[t], `trial ${t}`).toBeCloseTo(table.avoidedPV[t]!, 6);
+  });
+});
