@@ -1,6 +1,6 @@
 // Observable Framework configuration for the utfall site.
 // No CDN features: pages import Plot/d3/Inputs/htl from node_modules explicitly
-// (see /work/shared/TOOLCHAIN.md), and globalStylesheets: [] drops the web-font request.
+// (see docs/toolchain.md), and globalStylesheets: [] drops the web-font request.
 export default {
   title: "utfall",
   root: "src",

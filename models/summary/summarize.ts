@@ -1,4 +1,4 @@
-/** The run summary: the JSON object `utfall run --json` prints (see DESIGN.md). */
+/** The run summary: the JSON object `utfall run --json` prints (docs/design.md, README). */
 import type { Model } from "../compile.js";
 import { budgetYearLabels } from "../calendar.js";
 import { MONEY_EPSILON } from "../constants.js";

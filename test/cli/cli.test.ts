@@ -1,6 +1,6 @@
 /**
  * The command line as a user runs it: `node bin/utfall.js …` in the repository root, with pipes
- * (not a terminal) for stdout and stderr. The contract is DESIGN.md's "Public surface".
+ * (not a terminal) for stdout and stderr. The contract is docs/design.md's "Public surface".
  *
  * Each run starts Node and tsx (about half a second), so the tests run concurrently, and a run
  * several tests look at is made once.
@@ -96,7 +96,7 @@ describe.concurrent("utfall run --json", { timeout: 60_000 }, () => {
     expect(Array.isArray(summary)).toBe(false);
   });
 
-  it("has every field DESIGN.md names, with finite numbers and probabilities in [0, 1]", async () => {
+  it("has every field docs/design.md names, with finite numbers and probabilities in [0, 1]", async () => {
     const s = JSON.parse((await runJson("--seed", "1")).stdout);
     expect(s.scenario).toBe("Norrköping 2016");
     expect(s.trials).toBe(2000);

@@ -1,6 +1,6 @@
 /**
  * Payment-rule families checked against hand arithmetic on hand-written outcome tables. Terms
- * follow published contracts (DOMAIN.md): Norrköping 2016, Peterborough 2010, Massachusetts
+ * follow published contracts (docs/domain.md): Norrköping 2016, Peterborough 2010, Massachusetts
  * (Roca) stepped tiers, Chicago CPC rate card, NYC Rikers 75 % guarantee.
  */
 import { describe, expect, test } from "vitest";
