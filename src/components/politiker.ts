@@ -137,7 +137,7 @@ const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replac
  * financier, what pays for more of the work (recycling) and the intermediary's fees.
  * `commitment` is the most the financier lends, shown when the capital drawn is less.
  */
-export function flowDiagram(cases: { median: FlowCase; bad: FlowCase }, currency: string, participants: string, commitment?: number, drawnFixed = true): SVGSVGElement {
+export function flowDiagram(cases: { median: FlowCase; bad: FlowCase }, currency: string, participants: string, commitment?: number, drawnFixed = true, paysForActivity = false): SVGSVGElement {
   const W = PRINT_WIDTH, H = 340, BW = 180;
   const m = cases.median.years, b = cases.bad.years;
   const mn = (x: number) => miljoner(x, currency);
@@ -179,8 +179,8 @@ export function flowDiagram(cases: { median: FlowCase; bad: FlowCase }, currency
     <defs>${markers}</defs>
     ${box(10, 20, BW, "Finansiären", "lånar ut pengarna, tar risken")}
     ${box(W - BW - 10, 20, BW, "Utföraren", "gör insatsen")}
-    ${box(10, 272, BW, "Kommunen", "betalar bara för resultat")}
-    ${box(W - BW - 10, 272, BW, participants, "den insatsen är till för")}
+    ${box(10, 272, BW, "Kommunen", paysForActivity ? "betalar för genomfört arbete och för resultat" : "betalar bara för resultat")}
+    ${box(W - BW - 10, 272, BW, participants, "som insatsen är till för")}
     ${arrow(BW + 15, 47, W - BW - 15, 47, FLOW_COLOR.capital)}
     ${label(W / 2, 70, [`1. ${FLOW.capital}`, capitalLine, ...(ceiling ? [ceiling] : [])], "middle", FLOW_COLOR.capital)}
     ${arrow(W - BW / 2 - 10, 79, W - BW / 2 - 10, 267, "#666666")}
