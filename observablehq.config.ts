@@ -20,6 +20,10 @@ export default {
   // The sidebar's links carry the kit's state (#s=…), so moving between pages keeps the scenario.
   head: `<link rel="icon" href="data:,">
 <script>
+/* Framework 1.13 leaves <html lang> empty: the briefing for politicians is Swedish, the rest English. */
+document.documentElement.lang = ["/politiker", "/politiker.html"].some((end) => location.pathname.endsWith(end)) ? "sv" : "en";
+</script>
+<script>
 document.addEventListener("click", (event) => {
   const a = event.target instanceof Element ? event.target.closest("a[href]:not([download])") : null;
   if (!a || !/(^#|&)s=/.test(location.hash)) return;

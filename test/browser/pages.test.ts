@@ -25,6 +25,8 @@ describe.each(pages)("page %s", (path) => {
       expect(p.externalRequests, "requests to hosts other than 127.0.0.1").toEqual([]);
       expect(await p.page.locator(".observablehq--error").count(), "Framework error blocks").toBe(0);
       expect(await p.page.locator("body").innerText()).not.toMatch(/\bNaN\b/);
+      // The page's language, for screen readers and hyphenation: Swedish for the briefing, else English.
+      expect(await p.page.evaluate(() => document.documentElement.lang)).toBe(path === "/politiker" ? "sv" : "en");
     } finally {
       await p.close();
     }
