@@ -12,6 +12,7 @@ import { localeOf } from "../models/format.js";
 import { renderSweep, sweepCsv } from "./sweep.js";
 import { renderComparison, renderRiskSplit, renderSummary } from "./table.js";
 import { renderSelfFund, selfFundComparison } from "./selfFund.js";
+import { printable, printableJson } from "./printable.js";
 
 /** Cohort realisations per parameter draw in `run --risk-split`. */
 const RISK_SPLIT_PER_GROUP = 20;
@@ -55,15 +56,34 @@ export class InputError extends Error {
 
 const MAX_TRIALS = 10_000_000;
 
+/** Table or CSV text on stdout, with control characters from the input escaped. */
+function writeText(out: NodeJS.WritableStream, text: string): void {
+  out.write(printable(text));
+}
+
+/** One JSON object on stdout. */
+function writeJson(out: NodeJS.WritableStream, value: unknown): void {
+  out.write(printableJson(JSON.stringify(value)) + "\n");
+}
+
 function readJson(file: string): { json: unknown } {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, "utf8");
+    bytes = readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (e as Error).message;
     throw new InputError([`${file}: cannot read: ${why}`]);
   }
+  // UTF-16 (Notepad's "Unicode") starts with the byte-order mark FF FE or FE FF, and has a NUL
+  // byte beside every ASCII character; UTF-8 text never has a NUL byte.
+  const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+  if (utf16 || bytes.includes(0)) {
+    throw new InputError([`${file}: (file): ${utf16 ? "is UTF-16 text" : "has NUL bytes (UTF-16 text or not a text file)"}; save the file as UTF-8`]);
+  }
+  // A UTF-8 byte-order mark (EF BB BF), as some Windows editors write, is not part of the JSON.
+  let text = bytes.toString("utf8");
+  if (text.startsWith("\uFEFF")) text = text.slice(1);
   try {
     return { json: JSON.parse(text) };
   } catch (e) {
@@ -71,15 +91,24 @@ function readJson(file: string): { json: unknown } {
   }
 }
 
+/** A decimal number as a person writes one: 0.4, -2, .5, 1e6; no hex, no blanks, no empty text. */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
 /** `contract.rules[1].share=0.4:0.8:5` → five values from 0.4 to 0.8. */
 export function parseVary(spec: string): Vary {
-  const m = /^(.+)=([^:]+):([^:]+):([^:]+)$/.exec(spec);
+  const m = /^(.+)=([^:]*):([^:]*):([^:]*)$/.exec(spec);
   const bad = (why: string) => new InputError([`--vary ${JSON.stringify(spec)}: ${why}; expected <path>=<from>:<to>:<steps>, e.g. contract.rules[1].share=0.4:0.8:5`]);
   if (!m) throw bad("not in the form path=from:to:steps");
-  const [, path, a, b, k] = m;
-  const from = Number(a), to = Number(b), steps = Number(k);
-  if (!Number.isFinite(from) || !Number.isFinite(to)) throw bad("from and to must be numbers");
-  if (!Number.isInteger(steps) || steps < 1 || steps > 201) throw bad("steps must be a whole number from 1 to 201");
+  const [, path, a, b, k] = m as unknown as [string, string, string, string, string];
+  for (const [name, text] of [["from", a], ["to", b]] as const) {
+    if (!DECIMAL.test(text)) throw bad(`${name} must be a decimal number such as 0.4, -2 or 1e6, got ${JSON.stringify(text)}`);
+  }
+  const from = Number(a), to = Number(b);
+  if (!Number.isFinite(from) || !Number.isFinite(to)) throw bad("from and to must be finite numbers (at most about 1.8e308 in size)");
+  if (!Number.isFinite(to - from)) throw bad("from and to are too far apart: the distance between them is not a finite number");
+  if (!/^\d+$/.test(k)) throw bad(`steps must be a whole number from 1 to 201, got ${JSON.stringify(k)}`);
+  const steps = Number(k);
+  if (steps < 1 || steps > 201) throw bad("steps must be a whole number from 1 to 201");
   if (steps === 1 && from !== to) throw bad("one step needs from = to");
   const values = Array.from({ length: steps }, (_, i) => (steps === 1 ? from : from + ((to - from) * i) / (steps - 1)));
   return { path: path!, values: values.map((v) => +v.toPrecision(12)) };
@@ -101,7 +130,8 @@ function runSweep(file: string, values: { vary?: string[]; trials?: string; seed
     if (e instanceof PathError) throw new InputError([`--vary ${e.problem.path}: ${e.problem.message}`]);
     throw e;
   }
-  out.write(values.json ? JSON.stringify(result) + "\n" : values.csv ? sweepCsv(result) + "\n" : renderSweep(result) + "\n");
+  if (values.json) writeJson(out, result);
+  else writeText(out, (values.csv ? sweepCsv(result) : renderSweep(result)) + "\n");
   return 0;
 }
 
@@ -189,12 +219,13 @@ function runCompare(files: string[], values: { trials?: string; seed?: string; j
   const seed = parseSeed(values.seed);
   const scenarios = files.map(loadScenario); // every file checked before anything runs
   const summaries = scenarios.map((s, i) => {
-    err.isTTY && err.write(`\r${files[i]} (${i + 1} of ${files.length})…`);
+    err.isTTY && err.write(`\r${printable(files[i]!)} (${i + 1} of ${files.length})…`);
     return runScenario(s, { trials, seed }).summary;
   });
   if (err.isTTY) err.write("\r\x1b[K");
   const comparison = compareSummaries(summaries);
-  out.write(values.json ? JSON.stringify(comparison) + "\n" : renderComparison(comparison) + "\n");
+  if (values.json) writeJson(out, comparison);
+  else writeText(out, renderComparison(comparison) + "\n");
   return 0;
 }
 
@@ -211,20 +242,55 @@ function runSelfFund(files: string[], values: { trials?: string; seed?: string; 
     }
   });
   const summaries = scenarios.map((s, i) => {
-    err.isTTY && err.write(`\r${files[i]} (${i + 1} of ${files.length})…`);
+    err.isTTY && err.write(`\r${printable(files[i]!)} (${i + 1} of ${files.length})…`);
     return runScenario(s, { trials, seed }).summary;
   });
   if (err.isTTY) err.write("\r\x1b[K");
   const comparison = selfFundComparison(summaries);
-  out.write(values.json ? JSON.stringify(comparison) + "\n" : renderSelfFund(comparison, scenarios) + "\n");
+  if (values.json) writeJson(out, comparison);
+  else writeText(out, renderSelfFund(comparison, scenarios) + "\n");
   return 0;
+}
+
+/** What each option that takes a value allows, for the message when the value is missing. */
+const OPTION_VALUES: Record<string, string> = {
+  "--trials": `a whole number from 1 to ${MAX_TRIALS}`,
+  "--seed": "a number or a word",
+  "--out": "a file name ending in .csv or .json",
+  "--locale": "a language tag such as sv-SE or en-GB",
+  "--vary": "<path>=<from>:<to>:<steps>",
+};
+
+/**
+ * `--trials -1` becomes `--trials=-1`, so a negative number reaches the option's own check
+ * (parseArgs would call it "ambiguous"); an option followed by another option, or by nothing,
+ * is refused with what the value should be.
+ */
+function joinOptionValues(argv: readonly string[]): string[] {
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const allowed = OPTION_VALUES[arg];
+    if (arg === "--") return [...args, ...argv.slice(i)];
+    if (allowed === undefined) {
+      args.push(arg);
+      continue;
+    }
+    const next = argv[i + 1];
+    if (next === undefined || /^--?[A-Za-z]/.test(next) || next === "--") throw new InputError([`${arg}: needs a value: ${allowed}`]);
+    if (next.startsWith("-")) {
+      args.push(`${arg}=${next}`);
+      i++;
+    } else args.push(arg);
+  }
+  return args;
 }
 
 export function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WriteStream = process.stderr): number {
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv,
+      args: joinOptionValues(argv),
       allowPositionals: true,
       options: {
         trials: { type: "string" },
@@ -240,7 +306,7 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
       },
     });
   } catch (e) {
-    err.write(`${(e as Error).message}\n${USAGE}\n`);
+    err.write(printable(e instanceof InputError ? e.lines.join("\n") : (e as Error).message) + `\n${USAGE}\n`);
     return 2;
   }
   const { values, positionals } = parsed;
@@ -264,8 +330,8 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
       }
       const scenario = loadScenario(file);
       // Valid, but worth a second look: printed on stderr, exit code 0.
-      for (const w of capitalShareWarnings(scenario)) err.write(`${file}: warning: ${w.path}: ${w.message}\n`);
-      out.write(`${file}: valid\n`);
+      for (const w of capitalShareWarnings(scenario)) err.write(printable(`${file}: warning: ${w.path}: ${w.message}\n`));
+      writeText(out, `${file}: valid\n`);
       return 0;
     }
     if (command === "sweep") {
@@ -291,11 +357,12 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
       ? riskSplitFigures(riskSplit(scenario, { groups: Math.max(2, Math.round(summary.trials / RISK_SPLIT_PER_GROUP)), perGroup: RISK_SPLIT_PER_GROUP, seed: summary.seed }))
       : null;
     const shown = split ? { ...summary, riskSplit: split } : summary;
-    out.write(values.json ? JSON.stringify(shown) + "\n" : values.csv ? summaryCsv(summary, dialect) : renderSummary(summary) + (split ? "\n\n" + renderRiskSplit(split, summary.currency) : "") + "\n");
+    if (values.json) writeJson(out, shown);
+    else writeText(out, values.csv ? summaryCsv(summary, dialect) : renderSummary(summary) + (split ? "\n\n" + renderRiskSplit(split, summary.currency) : "") + "\n");
     return 0;
   } catch (e) {
     if (e instanceof InputError) {
-      err.write(e.lines.join("\n") + "\n");
+      err.write(printable(e.lines.join("\n")) + "\n");
       return 2;
     }
     throw e;

@@ -13,7 +13,7 @@ import { resolveFigureRefs } from "../figures/resolve.js";
 import { parseScenario, type Problem } from "../scenario/parse.js";
 import type { Scenario } from "../scenario/schema.js";
 import { simulateOutcomes, type OutcomeTable } from "../simulate.js";
-import { setPath, parsePath, type PathKey } from "./path.js";
+import { PathError, setPath, parsePath, type PathKey } from "./path.js";
 
 export interface Vary {
   /** JSON path of a scenario field, e.g. `contract.rules[1].share` or `contract.rules[savings].share`. */
@@ -142,6 +142,16 @@ export function prepareSweep(raw: unknown, vary: readonly Vary[], options: { tri
   const base = parseScenario(input);
   if (!base.ok) throw new SweepError(base.problems);
   const keys = vary.map((v) => parsePath(v.path, input));
+  // Two spellings of one field (contract.rules[1].share and contract.rules[savings].share), or a
+  // {value} and its number: the second would silently win.
+  const field = (k: readonly PathKey[]) => JSON.stringify(k[k.length - 1] === "value" ? k.slice(0, -1) : k);
+  for (let a = 0; a < keys.length; a++) {
+    for (let b = a + 1; b < keys.length; b++) {
+      if (field(keys[a]!) === field(keys[b]!)) {
+        throw new PathError({ path: `${vary[a]!.path} and ${vary[b]!.path}`, message: "name the same field; vary it once" });
+      }
+    }
+  }
   return {
     input,
     base: base.scenario,

@@ -28,6 +28,7 @@ function describe(issue: z.core.$ZodIssue): string {
       if (issue.expected === "int") return issue.message;
       return issue.input === undefined ? `is required (${issue.expected})` : `expected ${issue.expected}, got ${kindOf(issue.input)}`;
     case "unrecognized_keys":
+      // "__proto__" is reported by protoKeys, at its own path.
       return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}`;
     case "invalid_union":
       return unionMessage(issue);
@@ -51,7 +52,9 @@ function unionMessage(issue: z.core.$ZodIssueInvalidUnion): string {
   // A discriminated union (rule kinds, outcome kinds, comparators) names its options.
   const options = (issue as { options?: unknown[] }).options;
   if (options?.length) {
-    const got = input !== null && typeof input === "object" ? Object.values(input as object)[0] : input;
+    // The input is the whole object (a rule, an outcome): quote its discriminator, not its first field.
+    const discriminator = (issue as { discriminator?: string }).discriminator;
+    const got = input !== null && typeof input === "object" ? (discriminator === undefined ? undefined : (input as Record<string, unknown>)[discriminator]) : input;
     return `must be one of ${options.map((o) => JSON.stringify(o)).join(", ")}${got === undefined ? "" : `, got ${JSON.stringify(got)}`}`;
   }
   const branches = issue.errors.filter((errs) => errs.every((e) => e.code !== "invalid_type" || e.path.length > 0));
@@ -67,13 +70,41 @@ function unionMessage(issue: z.core.$ZodIssueInvalidUnion): string {
 
 /** Flattens zod's issues into one problem per path, in document order. */
 export function problemsOf(error: z.ZodError): Problem[] {
-  return error.issues.map((issue) => ({ path: formatPath(issue.path), message: describe(issue) }));
+  return error.issues.flatMap((issue) => {
+    if (issue.code === "unrecognized_keys") {
+      const keys = issue.keys.filter((k) => k !== "__proto__");
+      if (!keys.length) return [];
+      issue = { ...issue, keys };
+    }
+    return [{ path: formatPath(issue.path), message: describe(issue) }];
+  });
+}
+
+/**
+ * Every "__proto__" key in the JSON, by its path. JSON.parse makes it an ordinary key, but a
+ * record (`initial`, a comparator's `baseline`) would drop it without a word, so it is refused
+ * wherever it is.
+ */
+function protoKeys(input: unknown): Problem[] {
+  const found: Problem[] = [];
+  const walk = (node: unknown, path: PropertyKey[], depth: number): void => {
+    if (node === null || typeof node !== "object" || depth > 64) return;
+    if (Array.isArray(node)) return node.forEach((x, i) => walk(x, [...path, i], depth + 1));
+    for (const key of Object.keys(node)) {
+      if (key === "__proto__") found.push({ path: formatPath([...path, key]), message: 'a key may not be "__proto__"' });
+      else walk((node as Record<string, unknown>)[key], [...path, key], depth + 1);
+    }
+  };
+  walk(input, [], 0);
+  return found;
 }
 
 export function parseScenario(input: unknown): ParseResult {
   // reportInput: issues carry the offending value, so messages can say what was given.
   const result = scenarioSchema.safeParse(input, { reportInput: true });
-  return result.success ? { ok: true, scenario: result.data } : { ok: false, problems: problemsOf(result.error) };
+  const proto = protoKeys(input);
+  if (result.success && !proto.length) return { ok: true, scenario: result.data };
+  return { ok: false, problems: [...proto, ...(result.success ? [] : problemsOf(result.error))] };
 }
 
 /** Parses JSON text; a syntax error becomes a problem at the root, with the position. */

@@ -4,7 +4,7 @@
  * source of the input types; `data/scenario.schema.json` is generated from it.
  */
 import { z } from "zod";
-import { count, fraction, param, source } from "./param.js";
+import { centralValue, count, fraction, param, source } from "./param.js";
 
 const id = z
   .string()
@@ -436,12 +436,21 @@ const simulation = z.strictObject({
   seed: z.union([z.string(), z.number()]).default(1),
 });
 
+/** The codes `Intl.NumberFormat` formats; every amount the CLI and the pages print goes through it. */
+const CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf("currency"));
+const currencyMessage = (issue: { input?: unknown }) => `must be an ISO 4217 currency code such as SEK, GBP, USD or EUR, got ${JSON.stringify(issue.input)}`;
+const currency = z
+  .string()
+  .regex(/^[A-Z]{3}$/, { error: currencyMessage, abort: true })
+  .refine((c) => CURRENCIES.has(c), { error: currencyMessage })
+  .meta({ description: "ISO 4217 code of the scenario's money, e.g. SEK, GBP, USD or EUR" });
+
 export const scenarioSchema = z
   .strictObject({
     $schema: z.string().optional(),
     name: z.string().min(1),
     description: z.string().optional(),
-    currency: z.string().min(1).default("SEK"),
+    currency: currency.default("SEK"),
     periodsPerYear: count(1, 52).default(4),
     population,
     outcomes: z.array(outcome).min(1, { message: "needs at least one outcome" }),
@@ -514,6 +523,16 @@ function checkReferences(s: Record<string, unknown>, ctx: Ctx): void {
       }
       if (t.from === t.to) issue(["outcomes", i, "transitions", j, "to"], "must differ from `from` (staying is the remainder)");
     });
+    // The chances of leaving a state must leave room to stay: a draw above 1 in total is
+    // rescaled (models/cohort/placement.ts), but a row whose central values already exceed 1
+    // is a mistake in the file, not uncertainty.
+    const leaving = new Map<string, number>();
+    for (const t of o.transitions) leaving.set(t.from, (leaving.get(t.from) ?? 0) + centralValue(t.perPeriod));
+    for (const [from, total] of leaving) {
+      if (total > 1 + 1e-9) {
+        issue(["outcomes", i, "transitions"], `the chances per period of leaving state ${JSON.stringify(from)} sum to ${+total.toPrecision(6)} at their central values; they must sum to at most 1 (staying is the remainder)`);
+      }
+    }
   });
 
   sc.intervention.effects.forEach((e, i) => {
@@ -609,13 +628,40 @@ function checkReferences(s: Record<string, unknown>, ctx: Ctx): void {
   sc.contract.rules.forEach((r, i) => {
     (r.offsetBy ?? []).forEach((o, j) => {
       if (!ruleIds.has(o)) issue(["contract", "rules", i, "offsetBy", j], `unknown rule id ${JSON.stringify(o)}`);
+      else if (o === r.id) issue(["contract", "rules", i, "offsetBy", j], `a rule cannot offset itself (${JSON.stringify(o)})`);
     });
   });
+  checkOffsetCycles(sc.contract.rules, issue);
 
   sc.valuation.longRun.forEach((v, i) => {
     const o = sc.outcomes.find((x) => x.id === v.outcome);
     if (!o || o.kind !== "binary") issue(["valuation", "longRun", i, "outcome"], `must name a binary outcome`);
     checkLongRunComponents(v, ["valuation", "longRun", i], issue);
+  });
+}
+
+/** `offsetBy` must not go round in a circle (a → b → a): each rule's payment would depend on itself. */
+function checkOffsetCycles(rules: readonly PaymentRule[], issue: (path: (string | number)[], message: string) => void): void {
+  const index = new Map(rules.flatMap((r, i) => (r.id ? [[r.id, i] as const] : [])));
+  // 0 unvisited, 1 on the current path, 2 done.
+  const state = rules.map(() => 0);
+  const trail: string[] = [];
+  const visit = (i: number): void => {
+    state[i] = 1;
+    trail.push(rules[i]!.id!);
+    (rules[i]!.offsetBy ?? []).forEach((o, j) => {
+      const k = index.get(o);
+      if (k === undefined || k === i) return; // reported above
+      if (state[k] === 1) {
+        const cycle = [...trail.slice(trail.indexOf(o)), o];
+        issue(["contract", "rules", i, "offsetBy", j], `forms a cycle of offsets: ${cycle.join(" → ")}`);
+      } else if (state[k] === 0) visit(k);
+    });
+    trail.pop();
+    state[i] = 2;
+  };
+  rules.forEach((r, i) => {
+    if (r.id && state[i] === 0) visit(i);
   });
 }
 

@@ -78,7 +78,9 @@ const validScenario = fc
     horizon: fc.integer({ min: 1, max: 24 }),
     periodsPerYear: fc.constantFrom(1, 4, 12),
     costs: fc.tuple(param(0, 8000), param(0, 15000), param(0, 2000)),
-    transitions: fc.array(param(0, 1), { minLength: 10, maxLength: 10 }),
+    // At most three ways out of a state (hvb's and home's rows): central values up to 1/3 keep
+    // each row's sum at most 1, as the schema requires (1/3 + 1/3 + 1/3 = 1, staying 0).
+    transitions: fc.array(param(0, 1 / 3), { minLength: 10, maxLength: 10 }),
     initial: shares(4),
     schoolBaseline: param(0, 1),
     delivered: param(0, 1),

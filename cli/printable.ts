@@ -1,0 +1,23 @@
+/**
+ * What the CLI prints comes partly from the user's files (a scenario's name, its seed, an id, a
+ * file name, a JSON parser's quote of the text): a control character there could move the
+ * cursor, clear the screen or retitle the terminal. Every such character is shown escaped.
+ */
+
+/** C0 controls except tab and newline, DEL, and the C1 range (U+0080–U+009F). */
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+const hex = (c: string) => c.charCodeAt(0).toString(16).padStart(2, "0");
+
+/** Text for a terminal: each control character becomes `\xNN`. */
+export function printable(text: string): string {
+  return text.replace(CONTROL, (c) => `\\x${hex(c)}`);
+}
+
+/**
+ * JSON text for a terminal: JSON.stringify escapes C0 controls already; DEL and C1 become
+ * `\u00NN` escapes, so the JSON still parses to the same strings.
+ */
+export function printableJson(text: string): string {
+  return text.replace(/[\u007f-\u009f]/g, (c) => `\\u00${hex(c)}`);
+}
