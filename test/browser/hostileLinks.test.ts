@@ -1,0 +1,97 @@
+// Every page that reads the link's state, opened with each hostile fragment of issue 12 (items
+// 4-7): it shows the built-in scenario with a notice saying the link could not be read, and no
+// error cell, no console error, no stack overflow, no typed-array error. The fragments are made
+// here in Node with the same deflate-raw and base64url as src/components/state.ts.
+import {readFileSync} from "node:fs";
+import {join} from "node:path";
+import {afterAll, beforeAll, describe, expect, test} from "vitest";
+import {ROOT, startSite, type OpenedPage, type Site} from "./harness.ts";
+
+const norrkoping = JSON.parse(readFileSync(join(ROOT, "data/scenarios/norrkoping-2016.json"), "utf8"));
+
+/** `levels` nested objects as JSON text (JSON.stringify itself overflows at 10,000). */
+const nested = (levels: number): string => '{"a":'.repeat(levels - 1) + "{}" + "}".repeat(levels - 1);
+
+async function fragmentOf(json: string): Promise<string> {
+  const stream = new Blob([json]).stream().pipeThrough(new CompressionStream("deflate-raw"));
+  return "#s=" + Buffer.from(await new Response(stream).arrayBuffer()).toString("base64url");
+}
+
+const good = await fragmentOf(JSON.stringify({scenario: norrkoping, trials: 2000, seed: 7}));
+const scenarioText = JSON.stringify(norrkoping).slice(0, -1); // without its closing brace
+const hostile: Record<string, string> = {
+  // Item 6: garbage, and a real link cut in half (as a chat client or a mail wraps it).
+  garbage: "#s=bm90LWEtbGluaw",
+  truncated: good.slice(0, Math.floor(good.length / 2)),
+  // Item 4: a 10,000-deep object in a note.
+  deep: await fragmentOf(`{"scenario":${scenarioText},"note":${nested(10_000)}},"trials":2000,"seed":1}`),
+  // Item 5: trials 2^53 - 1.
+  trials: await fragmentOf(JSON.stringify({scenario: norrkoping, trials: 2 ** 53 - 1, seed: 1})),
+  // Item 7: a fragment of about 50 kB that inflates to 50 MB.
+  bomb: await fragmentOf(JSON.stringify({scenario: {...norrkoping, note: "a".repeat(50_000_000)}, trials: 2000, seed: 1}))
+};
+
+const NOTICE = {
+  en: /^This link could not be read( \(.+\))?; showing the built-in scenario\.$/,
+  sv: /^Länken kunde inte läsas( \(.+\))?; här visas det inbyggda scenariot\.$/
+};
+const REASON: Record<string, RegExp> = {garbage: /(read|läsas);/, truncated: /(read|läsas);/, deep: /64/, trials: /9007199254740991/, bomb: /2 MB/};
+
+// Each page gets every fragment: 7 pages × 5 fragments = 35 loads (the pages stop at the notice's
+// fallback scenario, so each load is one ordinary run).
+const pages = ["/explorer", "/financier", "/payer", "/society", "/politiker", "/negotiation", "/methods"];
+
+let site: Site;
+beforeAll(async () => {
+  site = await startSite();
+});
+afterAll(async () => {
+  await site?.close();
+});
+
+async function checkClean(p: OpenedPage): Promise<void> {
+  expect(p.errors, "console/page errors").toEqual([]);
+  expect(await p.page.locator(".observablehq--error").count(), "Framework error cells").toBe(0);
+  const body = await p.page.locator("body").innerText();
+  expect(body).not.toMatch(/Maximum call stack|Invalid typed array|\bNaN\b/);
+}
+
+describe.each(pages)("%s", (path) => {
+  test.each(Object.keys(hostile))("with a %s fragment: the built-in scenario and a notice", async (kind) => {
+    const p = await site.openPage(path + hostile[kind], {settleTimeoutMs: 90_000});
+    try {
+      const notice = p.page.locator(".link-problem");
+      await expect.poll(() => notice.count(), {timeout: 60_000}).toBe(1);
+      const text = (await notice.innerText()).trim();
+      expect(text).toMatch(path === "/politiker" ? NOTICE.sv : NOTICE.en);
+      expect(text).toMatch(REASON[kind]!);
+      if (path !== "/methods") expect(await p.page.locator("main").innerText()).toMatch(/Norrköping/);
+      if (path === "/explorer") {
+        // The run starts and finishes (it used to stay at "Starting…" on a deep link).
+        await expect.poll(() => p.page.locator(".explorer-status").innerText(), {timeout: 90_000}).toMatch(/simulated contracts/);
+      }
+      if (path === "/payer" && kind === "garbage") await p.screenshot("hostile-link-payer");
+      await checkClean(p);
+    } finally {
+      await p.close();
+    }
+  });
+});
+
+test("the explorer's file input refuses a 10,000-deep file and a 3 MB one with a message, and keeps running", async () => {
+  const p = await site.openPage("/explorer", {settleTimeoutMs: 90_000});
+  try {
+    await expect.poll(() => p.page.locator(".explorer-status").innerText(), {timeout: 90_000}).toMatch(/simulated contracts/);
+    const input = p.page.locator('input[type="file"][name="scenario-file"]');
+    const message = p.page.locator(".explorer-file-message");
+    await input.setInputFiles({name: "deep.json", mimeType: "application/json", buffer: Buffer.from(`{"name":"x","note":${nested(10_000)}}`)});
+    await expect.poll(() => message.innerText(), {timeout: 30_000}).toMatch(/^deep\.json nests objects and arrays more than 64 levels deep .*Nothing was changed\.$/);
+    await input.setInputFiles({name: "big.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify({...norrkoping, note: "a".repeat(3_000_000)}))});
+    await expect.poll(() => message.innerText(), {timeout: 30_000}).toMatch(/^big\.json is larger than 2 MB/);
+    expect(await p.page.locator(".explorer-origin").innerText()).toMatch(/Norrköping 2016/);
+    expect(await p.page.locator(".explorer-status").innerText()).toMatch(/simulated contracts/);
+    await checkClean(p);
+  } finally {
+    await p.close();
+  }
+});
