@@ -83,7 +83,9 @@ export function checkMemory(model: Model, shape: { periods: number; years: numbe
 /**
  * Refuses results in which some trial's money figure is not finite, naming the first such
  * trial and the inputs it was given (largest first). IRR, MIRR and the multiple may be NaN by
- * definition (no unique IRR, nothing drawn) and are not checked.
+ * definition (no unique IRR, nothing drawn), and so may the measures' comparator (a published
+ * baseline has no figure for some measures): they are not checked; the money that follows from
+ * the measures (payments, avoided costs) is.
  */
 export function checkFinite(model: Model, outcomes: OutcomeTable, results: ContractResults): void {
   const T = outcomes.trials;
@@ -91,9 +93,6 @@ export function checkFinite(model: Model, outcomes: OutcomeTable, results: Contr
     ["avoided costs (avoidedPV)", outcomes.avoidedPV],
     ["avoided costs by year (avoidedByYear)", outcomes.avoidedByYear],
     ["society's benefit (societyBenefitPV)", outcomes.societyBenefitPV],
-    ["measured outcome with the intervention (treated)", outcomes.treated],
-    ["measured outcome without it (counterfactual)", outcomes.counterfactual],
-    ["comparator", outcomes.comparator],
     ["payments", results.payments],
     ["payments by year (paymentsByYear)", results.paymentsByYear],
     ["payments by rule (paymentsByRule)", results.paymentsByRule],
