@@ -117,6 +117,16 @@ describe("memory is bounded (issue 12, item 3)", () => {
     expect(r.stderr).toMatch(/simulation\.trials: 10000000 trials would need about \d+\.\d+ GiB of memory \(\d+ bytes a trial\), more than the limit of 4\.00 GiB; use at most \d+ trials/);
   });
 
+  it("refuses the same in sweep and compare, before simulating", () => {
+    const sweep = cli("sweep", NORRKOPING, "--vary", "contract.rules[1].share=0.4:0.8:2", "--trials", "10000000");
+    expect(sweep.status).toBe(2);
+    expect(sweep.stdout).toBe("");
+    expect(sweep.stderr).toMatch(/simulation\.trials: 10000000 trials would need about .* more than the limit of 4\.00 GiB/);
+    const compare = cli("compare", NORRKOPING, NORRKOPING, "--trials", "10000000");
+    expect(compare.status).toBe(2);
+    expect(compare.stderr).toMatch(/more than the limit of 4\.00 GiB/);
+  });
+
   // One cohort, one binary outcome (1 measure), nothing uncertain, one rate-card rule; the
   // horizon of 4 quarters is 1 budget year; the payment falls in period 4, so the cash flows
   // have 5 periods over 2 budget years. Bytes a trial, from the columns allocated:
