@@ -7,7 +7,7 @@ import { capitalShareWarnings } from "../models/contract/rules.js";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, extname } from "node:path";
 import { parseArgs } from "node:util";
-import { compareSummaries, csvDialect, riskSplit, riskSplitFigures, parseScenario, PathError, runScenario, summaryCsv, sweep, SweepError, trialColumns, trialsCsv, trialsJson, type CsvDialect, type Problem, type Scenario, type Vary } from "../models/index.js";
+import { compareSummaries, csvDialect, riskSplit, riskSplitFigures, parseScenario, PathError, RunRefused, runScenario, summaryCsv, sweep, SweepError, trialColumns, trialsCsv, trialsJson, type CsvDialect, type Problem, type Scenario, type Vary } from "../models/index.js";
 import { localeOf } from "../models/format.js";
 import { renderSweep, sweepCsv } from "./sweep.js";
 import { renderComparison, renderRiskSplit, renderSummary } from "./table.js";
@@ -363,6 +363,11 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
   } catch (e) {
     if (e instanceof InputError) {
       err.write(printable(e.lines.join("\n")) + "\n");
+      return 2;
+    }
+    // Too large to run, or a trial whose money is not finite (models/summary/limits.ts).
+    if (e instanceof RunRefused) {
+      err.write(printable(`${command === "compare" ? "" : `${file}: `}${e.path}: ${e.message}`) + "\n");
       return 2;
     }
     throw e;

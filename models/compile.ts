@@ -2,7 +2,7 @@
  * Compiles a validated scenario into index-based tables the hot loops can use: every scenario
  * number becomes a numbered parameter slot, drawn once per trial.
  */
-import type { Bounds, ParamSpec } from "./scenario/param.js";
+import { BOUNDS, type Bounds, type ParamSpec } from "./scenario/param.js";
 import { measuresOf, type Money, type PaymentRule, type Scenario } from "./scenario/schema.js";
 import { isUncertain } from "./random/sampler.js";
 import { budgetYearCount, startMonthOf } from "./calendar.js";
@@ -131,7 +131,6 @@ export function compile(scenario: Scenario): Model {
     return params.length - 1;
   };
   const probability: Bounds = { min: 0, max: 1 };
-  const nonNegative: Bounds = { min: 0 };
 
   const measures: Measure[] = [];
   const measureIndex = new Map<string, number>();
@@ -157,7 +156,7 @@ export function compile(scenario: Scenario): Model {
       const to = Uint8Array.from(o.transitions, (t) => at.get(t.to)!);
       const tslot = Int32Array.from(o.transitions, (t, i) => slot(`${base}.transitions[${i}].perPeriod`, t.perPeriod, probability));
       for (const { e, ei } of effects) {
-        const s = slot(`intervention.effects[${ei}].rateRatio`, e.rateRatio!, nonNegative);
+        const s = slot(`intervention.effects[${ei}].rateRatio`, e.rateRatio!, BOUNDS.ratio);
         const fromSet = new Set(([] as string[]).concat(e.from!));
         const toSet = new Set(([] as string[]).concat(e.to!));
         o.transitions.forEach((t, i) => {
@@ -169,10 +168,10 @@ export function compile(scenario: Scenario): Model {
         outcomeIndex: oi,
         states,
         isPlacement: Uint8Array.from(o.states, (s) => (s.placement ? 1 : 0)),
-        costSlot: Int32Array.from(o.states, (s, i) => slot(`${base}.states[${i}].costPerDay`, s.costPerDay, nonNegative)),
+        costSlot: Int32Array.from(o.states, (s, i) => slot(`${base}.states[${i}].costPerDay`, s.costPerDay, BOUNDS.perUnitMoney)),
         // Society's price of a day is the payer's own draw unless the state gives a full cost.
         fullCostSlot: Int32Array.from(o.states, (s, i) =>
-          s.fullCostPerDay === undefined ? -1 : slot(`${base}.states[${i}].fullCostPerDay`, s.fullCostPerDay, nonNegative),
+          s.fullCostPerDay === undefined ? -1 : slot(`${base}.states[${i}].fullCostPerDay`, s.fullCostPerDay, BOUNDS.perUnitMoney),
         ),
         initialShares: Float64Array.from(states, (s) => o.initial[s] ?? 0),
         from,
@@ -185,18 +184,18 @@ export function compile(scenario: Scenario): Model {
     if (o.kind === "binary") {
       const e = effects[0];
       let effect: BinaryModel["effect"] = null;
-      if (e?.e.oddsRatio !== undefined) effect = { slot: slot(`intervention.effects[${e.ei}].oddsRatio`, e.e.oddsRatio, nonNegative), type: "oddsRatio" };
+      if (e?.e.oddsRatio !== undefined) effect = { slot: slot(`intervention.effects[${e.ei}].oddsRatio`, e.e.oddsRatio, BOUNDS.ratio), type: "oddsRatio" };
       else if (e?.e.standardizedMeanDifference !== undefined)
-        effect = { slot: slot(`intervention.effects[${e.ei}].standardizedMeanDifference`, e.e.standardizedMeanDifference), type: "smd" };
+        effect = { slot: slot(`intervention.effects[${e.ei}].standardizedMeanDifference`, e.e.standardizedMeanDifference, BOUNDS.standardizedMeanDifference), type: "smd" };
       return { kind: "binary", outcomeIndex: oi, baselineSlot: slot(`${base}.baseline`, o.baseline, probability), effect, measureIndex: measureIndex.get(o.id)! };
     }
     const e = effects[0];
     return {
       kind: "count",
       outcomeIndex: oi,
-      rateSlot: slot(`${base}.baselineRate`, o.baselineRate, nonNegative),
-      effectSlot: e ? slot(`intervention.effects[${e.ei}].rateRatio`, e.e.rateRatio!, nonNegative) : -1,
-      costPerEventSlot: o.costPerEvent === undefined ? -1 : slot(`${base}.costPerEvent`, o.costPerEvent, nonNegative),
+      rateSlot: slot(`${base}.baselineRate`, o.baselineRate, BOUNDS.eventRate),
+      effectSlot: e ? slot(`intervention.effects[${e.ei}].rateRatio`, e.e.rateRatio!, BOUNDS.ratio) : -1,
+      costPerEventSlot: o.costPerEvent === undefined ? -1 : slot(`${base}.costPerEvent`, o.costPerEvent, BOUNDS.perUnitMoney),
       measureIndex: measureIndex.get(o.id)!,
     };
   });
@@ -254,7 +253,7 @@ export function compile(scenario: Scenario): Model {
     longRun: compileLongRun(scenario.valuation, slot, measureIndex, ppy), // by perspective: models/society/longRun.ts
     events: paymentEvents(scenario.contract.rules, cohortStarts, followUp),
     // Keep these last: see Model.volumeSlot.
-    volumeSlot: scenario.contract.delivery?.volume !== undefined ? slot("contract.delivery.volume", scenario.contract.delivery.volume, nonNegative) : -1,
+    volumeSlot: scenario.contract.delivery?.volume !== undefined ? slot("contract.delivery.volume", scenario.contract.delivery.volume, BOUNDS.volume) : -1,
     terminationSlot: scenario.contract.termination ? slot("contract.termination.chancePerPeriod", scenario.contract.termination.chancePerPeriod, probability) : -1,
     terminationDrawSlot: scenario.contract.termination ? slot("contract.termination.draw", TERMINATION_DRAW, probability) : -1,
   };

@@ -1,8 +1,9 @@
 /** One call from a scenario to its summary: simulate, evaluate the contract, summarize. */
 import { compile, type Model } from "./compile.js";
-import { evaluateContract, type ContractResults } from "./contract/evaluate.js";
+import { contractShape, evaluateContract, type ContractResults } from "./contract/evaluate.js";
 import type { Scenario } from "./scenario/schema.js";
 import { simulateOutcomes, type OutcomeTable } from "./simulate.js";
+import { checkFinite, checkMemory, MEMORY_LIMIT_BYTES } from "./summary/limits.js";
 import { summarize, type Summary } from "./summary/summarize.js";
 
 export interface RunOptions {
@@ -11,6 +12,8 @@ export interface RunOptions {
   readonly onProgress?: (done: number, total: number) => void;
   /** Keep each trial's financier cash flows by period (for fan charts). */
   readonly keepFlows?: boolean;
+  /** Bytes the run may take (default MEMORY_LIMIT_BYTES, 4 GiB); a larger run throws RunTooLarge before it starts. */
+  readonly memoryLimit?: number;
 }
 
 export interface Run {
@@ -20,13 +23,20 @@ export interface Run {
   readonly summary: Summary;
 }
 
+/**
+ * Throws RunTooLarge (before simulating) when the run would not fit in `memoryLimit`, and
+ * NonFiniteTrial when a trial's money figures are not finite (models/summary/limits.ts).
+ */
 export function runScenario(scenario: Scenario, options: RunOptions = {}): Run {
   const model = compile(scenario);
+  const trials = options.trials ?? scenario.simulation.trials;
+  checkMemory(model, contractShape(model, scenario.contract), trials, options.keepFlows ?? false, options.memoryLimit ?? MEMORY_LIMIT_BYTES);
   const outcomes = simulateOutcomes(model, {
-    trials: options.trials ?? scenario.simulation.trials,
+    trials,
     seed: options.seed ?? scenario.simulation.seed,
     onProgress: options.onProgress,
   });
   const results = evaluateContract(model, outcomes, scenario.contract, { keepFlows: options.keepFlows });
+  checkFinite(model, outcomes, results);
   return { model, outcomes, results, summary: summarize(model, outcomes, results) };
 }

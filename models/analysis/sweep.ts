@@ -8,7 +8,8 @@ import { quantileSorted } from "d3-array";
 import { annualize, irr } from "../finance/irr.js";
 import { compile, type Model } from "../compile.js";
 import { MONEY_EPSILON } from "../constants.js";
-import { evaluateContract, type ContractResults } from "../contract/evaluate.js";
+import { contractShape, evaluateContract, type ContractResults } from "../contract/evaluate.js";
+import { checkFinite, checkMemory } from "../summary/limits.js";
 import { resolveFigureRefs } from "../figures/resolve.js";
 import { parseScenario, type Problem } from "../scenario/parse.js";
 import type { Scenario } from "../scenario/schema.js";
@@ -186,6 +187,9 @@ export function evaluateCells(
       const where = Object.entries(at).map(([k, v]) => `${k}=${v}`).join(", ");
       throw new SweepError(parsed.problems.map((q) => ({ path: q.path, message: `${q.message} (in the cell ${where})` })));
     }
+    // A cell too large for memory is refused before anything is simulated (models/summary/limits.ts).
+    const cellModel = compile(parsed.scenario);
+    checkMemory(cellModel, contractShape(cellModel, parsed.scenario.contract), prep.trials, false);
     return { index, at, scenario: parsed.scenario };
   });
   let shared: { model: Model; table: OutcomeTable } | null = null;
@@ -216,9 +220,17 @@ export function sweep(
 }
 
 function evaluateCell(scenario: Scenario, shared: { model: Model; table: OutcomeTable } | null, trials: number, seed: string | number): CellFigures {
-  if (shared) return cellFigures(evaluateContract(shared.model, shared.table, scenario.contract));
+  // A trial whose money is not finite stops the sweep, as it stops a run (models/summary/limits.ts).
+  if (shared) {
+    const results = evaluateContract(shared.model, shared.table, scenario.contract);
+    checkFinite(shared.model, shared.table, results);
+    return cellFigures(results);
+  }
   const model = compile(scenario);
-  return cellFigures(evaluateContract(model, simulateOutcomes(model, { trials, seed })));
+  const table = simulateOutcomes(model, { trials, seed });
+  const results = evaluateContract(model, table);
+  checkFinite(model, table, results);
+  return cellFigures(results);
 }
 
 export type { PathKey };

@@ -83,6 +83,19 @@ export interface EvaluateOptions {
   readonly keepFlows?: boolean;
 }
 
+/**
+ * The sizes of the cash-flow columns evaluateContract allocates: periods P (the simulation and
+ * every payment and spend fit in), budget years Y, and rules R. models/summary/limits.ts
+ * estimates a run's memory from them before it starts.
+ */
+export function contractShape(model: Model, contract: Contract = model.scenario.contract): { periods: number; years: number; rules: number } {
+  const events = paymentEvents(contract.rules, model.cohortStarts, model.followUp);
+  const lastSpend = lastSpendPeriod(contract, model.cohortStarts);
+  const lastEvent = events.length ? events[events.length - 1]!.period : 0;
+  const periods = Math.max(model.simulatedPeriods, lastSpend + 1, lastEvent + 1);
+  return { periods, years: budgetYearCount(model, periods), rules: contract.rules.length };
+}
+
 export function evaluateContract(
   model: Model,
   table: OutcomeTable,

@@ -92,6 +92,38 @@ const figureRef = z.strictObject({
   note,
 });
 
+/**
+ * What a real contract can have (issue 12, item 2): every money and rate field is bounded, so a
+ * trial's money figures stay finite. Money per day, per event, per participant, per outcome or
+ * per success is at most 1e9; capital and other amounts at most 1e13; rate and odds ratios lie in
+ * [0, 1000]; a lognormal's sigma is at most 10; every number inside a distribution is at most
+ * 1e15 in size. README ("Bounds") gives the reasons.
+ */
+export const LIMITS = {
+  perUnit: 1e9,
+  amount: 1e13,
+  ratio: 1000,
+  sigma: 10,
+  magnitude: 1e15,
+} as const;
+
+/** Field bounds shared by the schema and models/compile.ts (whose bounds clip the sampled values). */
+export const BOUNDS = {
+  /** Money per day, per event, per participant, per success. */
+  perUnitMoney: { min: 0, max: LIMITS.perUnit },
+  /** Rate ratios and odds ratios (1 = no effect). */
+  ratio: { min: 0, max: LIMITS.ratio },
+  /** Events per participant over the follow-up. */
+  eventRate: { min: 0, max: 1000 },
+  /** Hedges' g. */
+  standardizedMeanDifference: { min: -10, max: 10 },
+  /** Participants served ÷ planned. */
+  volume: { min: 0, max: 100 },
+} as const satisfies Record<string, Bounds>;
+
+/** 1.6449: the standard normal's 95th percentile, as models/random/sampler.ts reads {p5, p95}. */
+const Z95 = 1.6448536269514722;
+
 export type ParamSpec = number | z.infer<typeof uncertain>;
 export type DistSpec = Exclude<ParamSpec, number>;
 
@@ -143,6 +175,14 @@ export function centralValue(p: ParamSpec): number {
 
 /** Problems with a distribution's own parameters (not with the field's bounds). */
 function shapeProblem(p: DistSpec): string | undefined {
+  for (const [k, v] of Object.entries(p)) {
+    if (typeof v === "number" && !(Math.abs(v) <= LIMITS.magnitude)) return `${k} must be at most ${LIMITS.magnitude} in size, got ${v}`;
+  }
+  if ("dist" in p && p.dist === "lognormal" && p.sigma > LIMITS.sigma) return `sigma must be at most ${LIMITS.sigma} (a spread of e^${LIMITS.sigma} per standard deviation), got ${p.sigma}`;
+  if ("p5" in p && p.p5 > 0 && p.p95 > p.p5) {
+    const sigma = Math.log(p.p95 / p.p5) / (2 * Z95);
+    if (sigma > LIMITS.sigma) return `p95 ÷ p5 must be at most ${Math.exp(2 * Z95 * LIMITS.sigma).toPrecision(3)} (a lognormal's sigma at most ${LIMITS.sigma}), got ${(p.p95 / p.p5).toPrecision(3)}`;
+  }
   if (!("dist" in p) || p.dist === "range") {
     if ("p5" in p && !(p.p5 < p.p95)) return "p5 must be less than p95";
     return undefined;

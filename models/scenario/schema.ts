@@ -4,14 +4,29 @@
  * source of the input types; `data/scenario.schema.json` is generated from it.
  */
 import { z } from "zod";
-import { centralValue, count, fraction, param, source } from "./param.js";
+import { BOUNDS, centralValue, count, fraction, LIMITS, param, source } from "./param.js";
 
 const id = z
   .string()
   .regex(/^[A-Za-z][A-Za-z0-9_-]*$/, { message: "must start with a letter and use only letters, digits, _ or -" });
 
 const probability = () => param({ min: 0, max: 1 });
-const nonNegative = () => param({ min: 0 });
+/** Money per day, per event, per participant or per success: at most 1e9 (LIMITS.perUnit). */
+const perUnitMoney = () => param(BOUNDS.perUnitMoney);
+/** A rate ratio or odds ratio: from 0 to 1000 (LIMITS.ratio). */
+const ratio = () => param(BOUNDS.ratio);
+/** An absolute amount of money (capital, a cap, a fee per period): from 0 to 1e13 (LIMITS.amount). */
+const amount = (what = "an amount") =>
+  z
+    .number()
+    .min(0, { message: `must be ${what} from 0 to ${LIMITS.amount}` })
+    .max(LIMITS.amount, { message: `must be ${what} from 0 to ${LIMITS.amount} (larger than any real contract)` });
+/** A price per unit or per outcome: from 0 to 1e9 (LIMITS.perUnit). */
+const price = () =>
+  z
+    .number()
+    .min(0, { message: `must be an amount from 0 to ${LIMITS.perUnit}` })
+    .max(LIMITS.perUnit, { message: `must be an amount from 0 to ${LIMITS.perUnit} per unit (larger than any real contract)` });
 
 // --- Population ---------------------------------------------------------------------------
 
@@ -23,7 +38,7 @@ const cohort = z.strictObject({
 
 const population = z.strictObject({
   description: z.string().optional(),
-  cohorts: z.array(cohort).min(1, { message: "needs at least one cohort" }),
+  cohorts: z.array(cohort).min(1, { message: "needs at least one cohort" }).max(100, { message: "at most 100 cohorts" }),
   source: source.optional(),
   note: z.string().optional(),
 });
@@ -34,10 +49,10 @@ const placementState = z.strictObject({
   id,
   label: z.string().optional(),
   placement: z.boolean().meta({ description: "Whether this state is out-of-home care" }),
-  costPerDay: nonNegative().meta({ description: "Payer's (social services') cost per day in this state" }),
-  fullCostPerDay: nonNegative()
+  costPerDay: perUnitMoney().meta({ description: "Payer's (social services') cost per day in this state (at most 1e9)" }),
+  fullCostPerDay: perUnitMoney()
     .optional()
-    .meta({ description: "Society's full cost per day, when it differs from the payer's fee" }),
+    .meta({ description: "Society's full cost per day, when it differs from the payer's fee (at most 1e9)" }),
 });
 
 const transition = z.strictObject({
@@ -50,9 +65,9 @@ const placementOutcome = z.strictObject({
   id,
   kind: z.literal("placement"),
   label: z.string().optional(),
-  states: z.array(placementState).min(2, { message: "needs at least two states" }).max(16),
+  states: z.array(placementState).min(2, { message: "needs at least two states" }).max(16, { message: "at most 16 states" }),
   initial: z.record(z.string(), fraction).meta({ description: "Share of each cohort in each state at intake" }),
-  transitions: z.array(transition),
+  transitions: z.array(transition).max(240, { message: "at most 240 transitions (16 states, each to every other)" }),
   note: z.string().optional(),
 });
 
@@ -70,8 +85,8 @@ const countOutcome = z.strictObject({
   kind: z.literal("count"),
   label: z.string().optional(),
   higherIsBetter: z.boolean().default(false),
-  baselineRate: nonNegative().meta({ description: "Events per participant over the follow-up, without the intervention" }),
-  costPerEvent: nonNegative().optional().meta({ description: "Payer's cost per event (avoided events are savings)" }),
+  baselineRate: param(BOUNDS.eventRate).meta({ description: "Events per participant over the follow-up, without the intervention (at most 1000)" }),
+  costPerEvent: perUnitMoney().optional().meta({ description: "Payer's cost per event (avoided events are savings; at most 1e9)" }),
   note: z.string().optional(),
 });
 
@@ -83,13 +98,13 @@ const effect = z.strictObject({
   outcome: id,
   from: z.union([id, z.array(id).min(1)]).optional().meta({ description: "Placement outcomes: the states the effect acts from" }),
   to: z.union([id, z.array(id).min(1)]).optional().meta({ description: "Placement outcomes: the states the effect acts towards" }),
-  rateRatio: nonNegative()
+  rateRatio: ratio()
     .optional()
-    .meta({ description: "Multiplies the hazard of the transitions (placement) or the event rate (count); 1 = no effect" }),
-  oddsRatio: nonNegative().optional().meta({ description: "Binary outcomes: odds ratio; 1 = no effect" }),
-  standardizedMeanDifference: param()
+    .meta({ description: "Multiplies the hazard of the transitions (placement) or the event rate (count); 1 = no effect; from 0 to 1000" }),
+  oddsRatio: ratio().optional().meta({ description: "Binary outcomes: odds ratio; 1 = no effect; from 0 to 1000" }),
+  standardizedMeanDifference: param(BOUNDS.standardizedMeanDifference)
     .optional()
-    .meta({ description: "Binary outcomes: Hedges' g, converted to a log odds ratio by π/√3 (Chinn 2000); 0 = no effect" }),
+    .meta({ description: "Binary outcomes: Hedges' g, converted to a log odds ratio by π/√3 (Chinn 2000); 0 = no effect; from -10 to 10" }),
   source: source.optional(),
   note: z.string().optional(),
 });
@@ -99,7 +114,7 @@ const intervention = z.strictObject({
   delivered: probability()
     .default(1)
     .meta({ description: "Chance the intervention is delivered as planned; if not, it has no effect" }),
-  effects: z.array(effect),
+  effects: z.array(effect).max(100, { message: "at most 100 effects" }),
 });
 
 // --- Measurement ---------------------------------------------------------------------------
@@ -141,7 +156,7 @@ const historical = z.strictObject({
   kind: z.literal("historical"),
   cohort: baselineCohort.optional().meta({ description: "A simulated past group (the usual case)" }),
   baseline: z
-    .record(z.string(), z.number().min(0))
+    .record(z.string(), z.number().min(0).max(LIMITS.amount, { message: `must be at most ${LIMITS.amount} per participant` }))
     .optional()
     .meta({ description: "A baseline published as fixed figures per participant over the follow-up, by measure; it does not follow a change of follow-up" }),
   source: source.optional(),
@@ -175,9 +190,12 @@ const measurement = z.strictObject({
  * cohort. An absolute amount on a per-cohort rule applies to each cohort.
  */
 const money = z.union([
-  z.number().min(0, { message: "must be an amount ≥ 0" }),
+  amount(),
   z.strictObject({
-    ofCapital: z.number().min(0, { message: "must be a fraction of capital ≥ 0" }),
+    ofCapital: z
+      .number()
+      .min(0, { message: "must be a fraction of capital from 0 to 1000" })
+      .max(1000, { message: "must be a fraction of capital from 0 to 1000" }),
     per: z
       .enum(["contract", "cohort"])
       .optional()
@@ -236,7 +254,7 @@ const proportionalRule = z.strictObject({
   kind: z.literal("proportional"),
   measure: z.string(),
   threshold: fraction.meta({ description: "Relative improvement that must be reached before anything is paid" }),
-  pricePerUnit: z.number().min(0),
+  pricePerUnit: price().meta({ description: "Paid per unit of improvement, at most 1e9" }),
   basis: z.enum(["all", "aboveThreshold"]).default("all"),
 });
 
@@ -244,7 +262,7 @@ const rateCardRule = z.strictObject({
   ...ruleBase,
   kind: z.literal("rateCard"),
   measure: z.string(),
-  pricePerOutcome: z.number().min(0),
+  pricePerOutcome: price().meta({ description: "Paid per outcome, at most 1e9" }),
   basis: z.enum(["all", "aboveComparator"]).default("all"),
 });
 
@@ -255,6 +273,7 @@ const steppedRule = z.strictObject({
   bands: z
     .array(z.strictObject({ from: z.number(), amount: money }))
     .min(1)
+    .max(50, { message: "at most 50 bands" })
     .meta({ description: "Relative improvement from which each amount is paid; the highest band reached pays" }),
 });
 
@@ -283,25 +302,29 @@ export const paymentRule = z.discriminatedUnion("kind", [
 const perPeriodSpan = z.strictObject({
   from: count(0, 400),
   to: count(0, 400),
-  amount: z.number().min(0, { message: "must be an amount ≥ 0" }),
+  amount: amount().meta({ description: "Money in each period of the span, at most 1e13" }),
   note: z.string().optional(),
 });
 
 const delivery = z.strictObject({
   perPeriod: z
     .array(perPeriodSpan)
+    .max(401, { message: "at most 401 spans" })
     .default([])
     .meta({ description: "Planned delivery costs: an amount in each period of a span" }),
   perParticipant: z
     .strictObject({
-      amount: z.number().min(0, { message: "must be an amount ≥ 0" }),
+      amount: z
+        .number()
+        .min(0, { message: `must be an amount from 0 to ${LIMITS.perUnit} per participant` })
+        .max(LIMITS.perUnit, { message: `must be an amount from 0 to ${LIMITS.perUnit} per participant` }),
       overPeriods: count(1, 400).default(1).meta({ description: "Periods from a cohort's start over which the amount is spent, evenly" }),
     })
     .optional()
     .meta({ description: "Planned cost per participant served, spent from the participant's cohort start" }),
-  volume: param({ min: 0 })
+  volume: param(BOUNDS.volume)
     .optional()
-    .meta({ description: "Participants actually served ÷ planned (volume risk); multiplies the delivery costs (not the outcome payments)" }),
+    .meta({ description: "Participants actually served ÷ planned (volume risk); multiplies the delivery costs (not the outcome payments); from 0 to 100" }),
   recycling: z
     .boolean()
     .default(false)
@@ -312,7 +335,7 @@ const delivery = z.strictObject({
 
 const fees = z.strictObject({
   shareOfReceipts: fraction.default(0).meta({ description: "Share of every outcome payment received that goes to the intermediary" }),
-  perPeriod: z.array(perPeriodSpan).default([]).meta({ description: "Fixed management fee per period, paid like a delivery cost" }),
+  perPeriod: z.array(perPeriodSpan).max(401, { message: "at most 401 spans" }).default([]).meta({ description: "Fixed management fee per period, paid like a delivery cost" }),
   source: source.optional(),
   note: z.string().optional(),
 });
@@ -332,12 +355,12 @@ const contract = z.strictObject({
     .regex(/^(19|20|21)\d\d-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$/, { message: 'must be a date "YYYY-MM" or "YYYY-MM-DD", e.g. "2016-08"' })
     .optional()
     .meta({ description: "When period 0 starts; the payer's money is then booked in calendar budget years" }),
-  capital: z.number().min(0, { message: "must be an amount ≥ 0" }),
+  capital: amount().meta({ description: "The financier's commitment, at most 1e13" }),
   drawdown: z
     .array(z.strictObject({ period: count(0, 400), share: fraction }))
     .min(1)
     .meta({ description: "When the capital is drawn; shares sum to 1" }),
-  rules: z.array(paymentRule),
+  rules: z.array(paymentRule).max(50, { message: "at most 50 rules" }),
   totalCap: money.optional(),
   guarantee: money.optional().meta({ description: "Principal guaranteed by a third party (e.g. a philanthropy)" }),
   // --- Capital structure and cash waterfall (models/contract/waterfall.ts); all optional ---
@@ -376,7 +399,7 @@ const longRunComponent = z.strictObject({
   id,
   label: z.string().optional(),
   perspective: perspective.meta({ description: "Who gains it: participants, taxpayers or others" }),
-  value: nonNegative().optional().meta({ description: "Value per success, in the scenario's currency" }),
+  value: perUnitMoney().optional().meta({ description: "Value per success, in the scenario's currency (at most 1e9)" }),
   share: probability().optional().meta({ description: "A transfer's size as a share of the component named by `of`" }),
   of: id.optional().meta({ description: "The component (with a `value`) the `share` is taken of" }),
   transferFrom: perspective
@@ -389,7 +412,7 @@ const longRunComponent = z.strictObject({
 
 const longRunValue = z.strictObject({
   outcome: id,
-  valuePerSuccess: nonNegative()
+  valuePerSuccess: perUnitMoney()
     .optional()
     .meta({ description: "Lifetime value of one more success, in the scenario's currency: one resource gain reported under `others` (give `components` to split it)" }),
   components: z
@@ -425,7 +448,7 @@ const valuation = z.strictObject({
   inflation: z.number().min(-0.1).max(0.5).default(0.02).meta({ description: "Inflation a year past the KPI table's last year" }),
   discountRate: param({ min: -0.5, max: 1 }).meta({ description: "Society's and the payer's real discount rate per year" }),
   financierDiscountRate: z.number().min(-0.5).max(1).default(0.05),
-  longRun: z.array(longRunValue).default([]),
+  longRun: z.array(longRunValue).max(20, { message: "at most 20 long-run values" }).default([]),
   selfFunding: selfFunding.optional(),
   source: source.optional(),
   note: z.string().optional(),
@@ -453,7 +476,7 @@ export const scenarioSchema = z
     currency: currency.default("SEK"),
     periodsPerYear: count(1, 52).default(4),
     population,
-    outcomes: z.array(outcome).min(1, { message: "needs at least one outcome" }),
+    outcomes: z.array(outcome).min(1, { message: "needs at least one outcome" }).max(20, { message: "at most 20 outcomes (60 measures)" }),
     intervention,
     measurement,
     contract,

@@ -5,7 +5,7 @@
  * slots; the simulation adds only the resource gains to society's benefits
  * (`resourceValuePerSuccess`), so nothing is counted twice.
  */
-import type { Bounds, ParamSpec } from "../scenario/param.js";
+import { BOUNDS, type Bounds, type ParamSpec } from "../scenario/param.js";
 import type { PERSPECTIVES, Scenario } from "../scenario/schema.js";
 
 export type Perspective = (typeof PERSPECTIVES)[number];
@@ -42,7 +42,7 @@ export function compileLongRun(valuation: Scenario["valuation"], slot: Slot, mea
     const base = `valuation.longRun[${i}]`;
     const components: LongRunComponentModel[] =
       v.components === undefined
-        ? [{ id: "value", label: "value per success", perspective: "others", transferFrom: null, slot: slot(`${base}.valuePerSuccess`, v.valuePerSuccess!, { min: 0 }), of: -1 }]
+        ? [{ id: "value", label: "value per success", perspective: "others", transferFrom: null, slot: slot(`${base}.valuePerSuccess`, v.valuePerSuccess!, BOUNDS.perUnitMoney), of: -1 }]
         : v.components.map((c, k) => {
             const at = `${base}.components[${k}]`;
             const isShare = c.value === undefined;
@@ -51,7 +51,7 @@ export function compileLongRun(valuation: Scenario["valuation"], slot: Slot, mea
               label: c.label ?? c.id,
               perspective: c.perspective,
               transferFrom: c.transferFrom ?? null,
-              slot: isShare ? slot(`${at}.share`, c.share!, { min: 0, max: 1 }) : slot(`${at}.value`, c.value!, { min: 0 }),
+              slot: isShare ? slot(`${at}.share`, c.share!, { min: 0, max: 1 }) : slot(`${at}.value`, c.value!, BOUNDS.perUnitMoney),
               of: isShare ? v.components!.findIndex((x) => x.id === c.of) : -1,
             };
           });

@@ -18,7 +18,7 @@
  */
 import {
   breakEven, compareSummaries, riskSplit, describePath, evaluateCells, evpiAll, operatingCurves, parseScenario, prepareSweep, runScenario,
-  standardDesigns, SweepError, tornado, valueOfInformation, PathError, parsePath, replacePath, type Vary,
+  standardDesigns, SweepError, tornado, valueOfInformation, PathError, RunRefused, parsePath, replacePath, type Vary,
 } from "../models/index.js";
 
 type Request =
@@ -121,6 +121,7 @@ self.onmessage = (event: MessageEvent<Request>) => {
   } catch (e) {
     if (e instanceof SweepError) post({ type: "invalid", problems: e.problems });
     else if (e instanceof PathError) post({ type: "invalid", problems: [e.problem] });
+    else if (e instanceof RunRefused) post({ type: "invalid", problems: [{ path: e.path, message: e.message }] });
     else post({ type: "error", message: (e as Error).message });
   }
 };

@@ -1,10 +1,10 @@
 /**
  * Runs a scenario off the main thread. Receives {scenario (raw JSON), trials, seed}; posts
  * {type: "progress", done, total} while simulating, then {type: "result", ...RunResult} or
- * {type: "invalid", problems}. The engine is the same one the CLI and the tests call, so the
+ * {type: "invalid", problems} (also when the run is refused: too large, or a trial not finite). The engine is the same one the CLI and the tests call, so the
  * same scenario and seed give the same numbers here.
  */
-import { fan, moneyFlows, parseScenario, runScenario, trialColumns, trialsAtQuantiles } from "../models/index.js";
+import { fan, moneyFlows, parseScenario, RunRefused, runScenario, trialColumns, trialsAtQuantiles, type Run } from "../models/index.js";
 
 export interface RunRequest {
   scenario: unknown;
@@ -20,12 +20,23 @@ self.onmessage = (event: MessageEvent<RunRequest>) => {
     return;
   }
   const t0 = performance.now();
-  const run = runScenario(parsed.scenario, {
-    trials,
-    seed,
-    keepFlows: true,
-    onProgress: (done, total) => self.postMessage({ type: "progress", done, total }),
-  });
+  let run: Run;
+  try {
+    run = runScenario(parsed.scenario, {
+      trials,
+      seed,
+      keepFlows: true,
+      onProgress: (done, total) => self.postMessage({ type: "progress", done, total }),
+    });
+  } catch (e) {
+    // Too large for memory, or a trial whose money is not finite (models/summary/limits.ts):
+    // shown like a problem in the scenario, with the field to look at.
+    if (e instanceof RunRefused) {
+      self.postMessage({ type: "invalid", problems: [{ path: e.path, message: e.message }] });
+      return;
+    }
+    throw e;
+  }
   const { results, outcomes, model } = run;
   const years = Math.max(model.years, results.years);
   const net = new Float64Array(trials * years);
