@@ -5,6 +5,7 @@
 import { BOUNDS, type Bounds, type ParamSpec } from "./scenario/param.js";
 import { measuresOf, type Money, type PaymentRule, type Scenario } from "./scenario/schema.js";
 import { isUncertain } from "./random/sampler.js";
+import { resolveFigureRef } from "./figures/resolve.js";
 import { budgetYearCount, startMonthOf } from "./calendar.js";
 import type { PriceBasis } from "./prices.js";
 import { compileLongRun, type LongRunModel } from "./society/longRun.js";
@@ -114,6 +115,8 @@ export interface Model {
   readonly events: readonly PaymentEvent[];
   // Contract-structure slots (models/contract/waterfall.ts), appended after every other slot so
   // that scenarios without them draw exactly as before; −1 where the scenario has none.
+  /** The payer's lending rate for funding the work itself, or −1 (analysis/selfFunding.ts). */
+  readonly lendingRateSlot: number;
   readonly volumeSlot: number;
   readonly terminationSlot: number;
   /** A uniform draw per trial that, with the chance per period, decides when the payer ends the contract. */
@@ -252,6 +255,10 @@ export function compile(scenario: Scenario): Model {
     baselineCohort,
     longRun: compileLongRun(scenario.valuation, slot, measureIndex, ppy), // by perspective: models/society/longRun.ts
     events: paymentEvents(scenario.contract.rules, cohortStarts, followUp),
+    lendingRateSlot: (() => {
+      const rate = lendingRateSpec(scenario);
+      return rate ? slot("valuation.selfFunding.lendingRate", rate.spec, { min: -0.5, max: 1 }) : -1;
+    })(),
     // Keep these last: see Model.volumeSlot.
     volumeSlot: scenario.contract.delivery?.volume !== undefined ? slot("contract.delivery.volume", scenario.contract.delivery.volume, BOUNDS.volume) : -1,
     terminationSlot: scenario.contract.termination ? slot("contract.termination.chancePerPeriod", scenario.contract.termination.chancePerPeriod, probability) : -1,
@@ -291,4 +298,17 @@ function comparisonSizes(comparator: Scenario["measurement"]["comparator"], size
   const order = exact.map((x, i) => ({ i, rem: x - Math.floor(x) })).sort((a, b) => b.rem - a.rem || a.i - b.i);
   for (let k = 0; given < comparator.size; k++, given++) out[order[k % order.length]!.i]!++;
   return out;
+}
+
+/** Kommuninvest's figures, the default lending rate for a Swedish payer (data/figures/lending-rate.json). */
+export const DEFAULT_LENDING_RATE_SEK = ["lending-rate/kommuninvest-average-2019q4", "lending-rate/kommuninvest-new-2024q2"] as const;
+
+/** The payer's lending rate: the scenario's, or the Swedish default; null when neither applies. */
+export function lendingRateSpec(scenario: Scenario): { spec: ParamSpec; defaultRate: boolean } | null {
+  const given = scenario.valuation.selfFunding;
+  if (given) return { spec: given.lendingRate, defaultRate: false };
+  if (scenario.currency !== "SEK") return null;
+  const r = resolveFigureRef({ ref: [...DEFAULT_LENDING_RATE_SEK] });
+  if (!r.ok) throw new Error(r.message);
+  return { spec: r.spec, defaultRate: true };
 }

@@ -9,6 +9,7 @@ import { PlacementSimulator, emptyTotals, type WindowTotals } from "./cohort/pla
 import { binomial, coupledBinomial, coupledPoisson, poisson, shiftLogOdds, SMD_TO_LOG_ODDS, type Pair } from "./cohort/coupled.js";
 import { hashString, Purpose, seedKey, Stream } from "./random/stream.js";
 import { sampler } from "./random/sampler.js";
+import { centralValue } from "./scenario/param.js";
 import { budgetYear } from "./calendar.js";
 import { priceFactors, realToStartYear } from "./prices.js";
 import { BLOCK_SIZE } from "./constants.js";
@@ -114,7 +115,7 @@ export function simulateBlock(
   const stream = new Stream(), untreated = new Stream(), treated = new Stream();
   const draws = model.params.map((p) => sampler(p.spec, p.bounds));
   const pathKeys = Int32Array.from(model.params, (p) => hashString(p.path));
-  const fixed = Float64Array.from(model.params, (p) => (p.uncertain ? NaN : sampler(p.spec, p.bounds)(() => 0)));
+  const fixed = Float64Array.from(model.params, (p) => (p.uncertain ? NaN : centralValue(p.spec)));
   const values = new Float64Array(model.params.length);
   const paramColumns = model.params.map((p) => table.params.get(p.path));
   const placement = model.outcomes.map((o) => (o.kind === "placement" ? new PlacementSimulator(o, model.daysPerPeriod) : null));
@@ -312,4 +313,14 @@ export function relativeEffects(model: Model, table: OutcomeTable, measure: numb
   return Float64Array.from({ length: table.trials }, (_, t) =>
     relativeImprovement(cohortValue(table.treated, table, t, cohort, measure), cohortValue(reference, table, t, cohort, measure), higher),
   );
+}
+
+/** A parameter slot's value per trial: its drawn column if uncertain, else its fixed value; `none` for slot −1. */
+export function paramOf(model: Model, table: OutcomeTable, slot: number, none: number): (trial: number) => number {
+  if (slot < 0) return () => none;
+  const p = model.params[slot]!;
+  const column = table.params.get(p.path);
+  if (column) return (t) => column[t]!;
+  const fixed = centralValue(p.spec);
+  return () => fixed;
 }

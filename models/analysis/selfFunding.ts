@@ -10,16 +10,14 @@
  * contract's last payment falls due, so the two alternatives' money leaves the payer at the same
  * time). Both alternatives are discounted at the payer's rate, as its net present value is.
  */
-import { paymentEvents, type Model } from "../compile.js";
+import { lendingRateSpec, paymentEvents, type Model } from "../compile.js";
+export { DEFAULT_LENDING_RATE_SEK } from "../compile.js";
 import type { ContractResults } from "../contract/evaluate.js";
 import { capitalBasis, lastSpendPeriod, waterfallTerms } from "../contract/waterfall.js";
-import { resolveFigureRef } from "../figures/resolve.js";
-import { hashString, Purpose, seedKey, Stream } from "../random/stream.js";
 import { priceFactors } from "../prices.js";
-import { sampler } from "../random/sampler.js";
 import type { ParamSpec } from "../scenario/param.js";
 import type { Scenario } from "../scenario/schema.js";
-import type { OutcomeTable } from "../simulate.js";
+import { paramOf, type OutcomeTable } from "../simulate.js";
 import { dist, sortedFinite, type Dist } from "../summary/dist.js";
 
 type Contract = Scenario["contract"];
@@ -41,8 +39,6 @@ export function deliveryCostByPeriod(model: Model, contract: Contract = model.sc
   return cost;
 }
 
-/** Kommuninvest's figures, the default lending rate for a Swedish payer (data/figures/lending-rate.json). */
-export const DEFAULT_LENDING_RATE_SEK = ["lending-rate/kommuninvest-average-2019q4", "lending-rate/kommuninvest-new-2024q2"] as const;
 
 export interface SelfFundingTerms {
   readonly lendingRate: ParamSpec;
@@ -53,18 +49,13 @@ export interface SelfFundingTerms {
 
 /** The scenario's terms, or the Swedish default; null when neither applies (no rate for that currency). */
 export function selfFundingTerms(model: Model, contract: Contract = model.scenario.contract): SelfFundingTerms | null {
+  const rate = lendingRateSpec(model.scenario);
+  if (!rate) return null;
   const given = model.scenario.valuation.selfFunding;
-  let lendingRate: ParamSpec;
-  if (given) lendingRate = given.lendingRate;
-  else if (model.scenario.currency === "SEK") {
-    const r = resolveFigureRef({ ref: [...DEFAULT_LENDING_RATE_SEK] });
-    if (!r.ok) throw new Error(r.message);
-    lendingRate = r.spec;
-  } else return null;
   const events = paymentEvents(contract.rules, model.cohortStarts, model.followUp);
   const lastDraw = Math.max(...contract.drawdown.map((d) => d.period));
   const repayPeriod = given?.repayPeriod ?? Math.max(lastDraw, events.length ? events[events.length - 1]!.period : 0);
-  return { lendingRate, repayPeriod, defaultRate: !given };
+  return { lendingRate: rate.spec, repayPeriod, defaultRate: rate.defaultRate };
 }
 
 /**
@@ -113,14 +104,13 @@ export function selfFundingColumns(model: Model, table: OutcomeTable, results: C
   if (!terms) return null;
   const T = table.trials, ppy = model.periodsPerYear;
   const delivery = deliveryCostByPeriod(model, contract);
-  // The lending rate is a parameter of its own: its own stream in each trial (random/stream.ts).
-  const draw = sampler(terms.lendingRate, { min: -0.5, max: 1 });
-  const stream = new Stream(), key = seedKey(table.seed), path = hashString("payer.selfFunding.lendingRate");
+  // The lending rate is one of the model's parameters, drawn with the others (compile.ts).
+  const rateOf = paramOf(model, table, model.lendingRateSlot, NaN);
   // The repayment is nominal: in start-year kronor, as the contract's payments are (prices.ts).
   const toStart = priceFactors(model.priceBasis, model, terms.repayPeriod + 1).toStart[terms.repayPeriod]!;
   const lendingRate = new Float64Array(T), contractCostPV = new Float64Array(T), selfCost = new Float64Array(T), selfNet = new Float64Array(T);
   for (let t = 0; t < T; t++) {
-    lendingRate[t] = draw(stream.reset(key, t, Purpose.parameter, path).next);
+    lendingRate[t] = rateOf(t);
     contractCostPV[t] = table.avoidedPV[t]! - results.payerNetPV[t]!;
     selfCost[t] = selfFundedCostPV(delivery, lendingRate[t]!, table.discountRate[t]!, terms.repayPeriod, ppy) * toStart;
     selfNet[t] = table.avoidedPV[t]! - selfCost[t]!;

@@ -9,10 +9,9 @@ import { priceFactors } from "../prices.js";
 import { MONEY_EPSILON } from "../constants.js";
 import { annualize, irr } from "../finance/irr.js";
 import type { Scenario } from "../scenario/schema.js";
-import { cohortValue, type OutcomeTable } from "../simulate.js";
+import { cohortValue, paramOf, type OutcomeTable } from "../simulate.js";
 import { compileRule, improvement, repaidSaving, ruleAmount } from "./rules.js";
 import { allocateFlows, capitalBasis, lastSpendPeriod, terminationPeriod, waterfall, waterfallTerms } from "./waterfall.js";
-import { sampler } from "../random/sampler.js";
 
 type Contract = Scenario["contract"];
 
@@ -166,9 +165,9 @@ export function evaluateContract(
   const terms = waterfallTerms(contract, model.cohortSizes, model.cohortStarts, P, lastEvent, capital);
   const wf = allocateFlows(P);
   const recPeriod = new Int32Array(events.length + 1), recAmount = new Float64Array(events.length + 1);
-  const volumeOf = slotValue(model, table, model.volumeSlot, 1);
-  const hazardOf = slotValue(model, table, model.terminationSlot, 0);
-  const drawOf = slotValue(model, table, model.terminationDrawSlot, 1);
+  const volumeOf = paramOf(model, table, model.volumeSlot, 1);
+  const hazardOf = paramOf(model, table, model.terminationSlot, 0);
+  const drawOf = paramOf(model, table, model.terminationDrawSlot, 1);
   const termination = contract.termination;
   const settlement = termination ? resolveMoney(termination.settlement, capital) : 0;
   // Paid so far by rule (all cohorts), and by rule and cohort, for `offsetBy`.
@@ -320,14 +319,4 @@ export function evaluateContract(
     out.societyNpv[t] = table.societyBenefitPV[t]! - investedPV;
   }
   return out;
-}
-
-/** A parameter slot's value per trial: the drawn column if uncertain, else the fixed value. */
-function slotValue(model: Model, table: OutcomeTable, slot: number, none: number): (t: number) => number {
-  if (slot < 0) return () => none;
-  const p = model.params[slot]!;
-  const column = table.params.get(p.path);
-  if (column) return (t) => column[t]!;
-  const fixed = sampler(p.spec, p.bounds)(() => 0.5);
-  return () => fixed;
 }

@@ -127,29 +127,30 @@ describe("memory is bounded (issue 12, item 3)", () => {
     expect(compare.stderr).toMatch(/more than the limit of 4\.00 GiB/);
   });
 
-  // One cohort, one binary outcome (1 measure), nothing uncertain, one rate-card rule; the
+  // One cohort, one binary outcome (1 measure), one uncertain parameter (the payer's lending
+  // rate: a SEK scenario gets Kommuninvest's range by default), one rate-card rule; the
   // horizon of 4 quarters is 1 budget year; the payment falls in period 4, so the cash flows
   // have 5 periods over 2 budget years. Bytes a trial, from the columns allocated:
   //   allocateTable: 3 × 1 × 1 × 8 = 24 (treated, counterfactual, comparator) + 1 (delivered)
-  //     + 8 × (3 + 1 year + 0 uncertain) = 32  → 57
+  //     + 8 × (3 + 1 year + 1 uncertain) = 40  → 65
   //   evaluateContract: 14 × 8 = 112 + 7 flags + 8 × (2 years + 1 rule) = 24  → 143
   //   summarize's working space: 4 × 8 = 32
-  //   total 57 + 143 + 32 = 232 bytes a trial.
+  //   total 65 + 143 + 32 = 240 bytes a trial.
   const small = () => scenario(binaryScenario({ n: 100, p: 0.5, rules: [{ kind: "rateCard", measure: "success", pricePerOutcome: 100 }] }));
 
-  it("estimates the bytes from the columns (hand count: 232 bytes a trial)", () => {
+  it("estimates the bytes from the columns (hand count: 240 bytes a trial)", () => {
     const s = small();
     const model = compile(s);
     expect(contractShape(model, s.contract)).toEqual({ periods: 5, years: 2, rules: 1 });
-    expect(estimateRunBytes(model, contractShape(model, s.contract), 1000)).toBe(232_000);
+    expect(estimateRunBytes(model, contractShape(model, s.contract), 1000)).toBe(240_000);
     // Kept flows add flows and the waterfall's four columns: 5 × 5 periods × 8 = 200 bytes a trial.
-    expect(estimateRunBytes(model, contractShape(model, s.contract), 1000, true)).toBe(432_000);
+    expect(estimateRunBytes(model, contractShape(model, s.contract), 1000, true)).toBe(440_000);
   });
 
   it("runs at the limit and refuses one trial beyond it", () => {
     const s = small();
-    expect(runScenario(s, { trials: 1000, memoryLimit: 232_000 }).summary.trials).toBe(1000);
-    expect(() => runScenario(s, { trials: 1001, memoryLimit: 232_000 })).toThrow(RunTooLarge);
+    expect(runScenario(s, { trials: 1000, memoryLimit: 240_000 }).summary.trials).toBe(1000);
+    expect(() => runScenario(s, { trials: 1001, memoryLimit: 240_000 })).toThrow(RunTooLarge);
   });
 
   it("the default limit is 4 GiB", () => {
