@@ -218,15 +218,21 @@ function runCompare(files: string[], values: { trials?: string; seed?: string; j
   const trials = parseTrials(values.trials);
   const seed = parseSeed(values.seed);
   const scenarios = files.map(loadScenario); // every file checked before anything runs
+  const summaries = summariesOf(scenarios, files, trials, seed, err);
+  const comparison = compareSummaries(summaries);
+  if (values.json) writeJson(out, comparison);
+  else writeText(out, renderComparison(comparison) + "\n");
+  return 0;
+}
+
+/** Runs each scenario with the same trials and seed, showing which one on a terminal. */
+function summariesOf(scenarios: Scenario[], files: string[], trials: number | undefined, seed: string | number | undefined, err: NodeJS.WriteStream) {
   const summaries = scenarios.map((s, i) => {
     err.isTTY && err.write(`\r${printable(files[i]!)} (${i + 1} of ${files.length})…`);
     return runScenario(s, { trials, seed }).summary;
   });
   if (err.isTTY) err.write("\r\x1b[K");
-  const comparison = compareSummaries(summaries);
-  if (values.json) writeJson(out, comparison);
-  else writeText(out, renderComparison(comparison) + "\n");
-  return 0;
+  return summaries;
 }
 
 /** `compare --self-fund`: each scenario's contract against the payer funding the delivery itself. */
@@ -241,11 +247,7 @@ function runSelfFund(files: string[], values: { trials?: string; seed?: string; 
       throw new InputError([`${files[i]}: valuation.selfFunding.lendingRate: needed for --self-fund (there is a default only for SEK: Kommuninvest's rates)`]);
     }
   });
-  const summaries = scenarios.map((s, i) => {
-    err.isTTY && err.write(`\r${printable(files[i]!)} (${i + 1} of ${files.length})…`);
-    return runScenario(s, { trials, seed }).summary;
-  });
-  if (err.isTTY) err.write("\r\x1b[K");
+  const summaries = summariesOf(scenarios, files, trials, seed, err);
   const comparison = selfFundComparison(summaries);
   if (values.json) writeJson(out, comparison);
   else writeText(out, renderSelfFund(comparison, scenarios) + "\n");
