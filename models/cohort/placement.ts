@@ -122,7 +122,7 @@ export class PlacementSimulator {
   private readonly cost: Float64Array;
   private readonly fullCost: Float64Array;
   private regimeEnd = 0;
-  /** Occupancy differences [period][state] for each arm, grown as needed. */
+  /** Occupancy differences [period][state] for each arm, grown together as needed. */
   private occT = new Int32Array(0);
   private occC = new Int32Array(0);
   /** The untreated child's path as segments: [start, end) in one state, ending in a move at `u` (NaN: no move). */
@@ -199,7 +199,9 @@ export class PlacementSimulator {
     const isPlacement = this.m.isPlacement;
     const intake = this.intakeOf(n);
     const periods = end - start, window = windowEnd - start;
-    const occT = this.occupancyT(periods + 1), occC = this.occupancyC(periods + 1);
+    const size = (periods + 1) * S;
+    if (this.occT.length < size) (this.occT = new Int32Array(size)), (this.occC = new Int32Array(size));
+    const occT = this.occT.fill(0, 0, size), occC = this.occC.fill(0, 0, size);
     this.segments(2 * periods + 2);
     const { segStart, segEnd, segState, segU } = this;
     let replT = 0, replC = 0;
@@ -346,20 +348,6 @@ export class PlacementSimulator {
       this.intake.set(n, intake);
     }
     return intake;
-  }
-
-  private occupancyT(periods: number): Int32Array {
-    const size = periods * this.S;
-    if (this.occT.length < size) this.occT = new Int32Array(size);
-    this.occT.fill(0, 0, size);
-    return this.occT;
-  }
-
-  private occupancyC(periods: number): Int32Array {
-    const size = periods * this.S;
-    if (this.occC.length < size) this.occC = new Int32Array(size);
-    this.occC.fill(0, 0, size);
-    return this.occC;
   }
 
   private segments(n: number): void {
