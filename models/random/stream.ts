@@ -49,6 +49,23 @@ export function seedKey(seed: string | number): number {
   return hashString(`utfall:${seed}`);
 }
 
+/** Uniforms drawn from all streams, counted when a stream is re-keyed (see `drawCount`). */
+let drawn = 0;
+
+/**
+ * How many uniforms the engine's streams have handed out since `resetDrawCount`: the bench's
+ * generator bound is this count times the generator's time per draw. Counted at each `reset`
+ * from sfc32's own counter word, so it costs nothing per draw; the draws of a stream after its
+ * last reset are counted only when it is re-keyed (at most one trial's worth per block).
+ */
+export function drawCount(): number {
+  return drawn;
+}
+
+export function resetDrawCount(): void {
+  drawn = 0;
+}
+
 /**
  * A re-keyable sfc32 stream. `reset` positions it at the start of the stream for a key; `next`
  * is a bound function, so samplers can hold it as their source and be reused across trials.
@@ -58,6 +75,7 @@ export class Stream {
   private b = 0;
   private c = 0;
   private d = 1;
+  private keyed = false;
   /** A uniform number in [0, 1) with 32 random bits; may be exactly 0. */
   readonly next: Rng;
 
@@ -76,6 +94,9 @@ export class Stream {
 
   /** Starts the stream for (seed key, trial, purpose, index). */
   reset(seed: number, trial: number, purpose: number, index = 0): this {
+    // d counts calls: 1 at the key, 9 after the warm-up rounds below.
+    if (this.keyed) drawn += (this.d - 9) >>> 0;
+    this.keyed = true;
     // Each word is a bijection of the one before and one part of the key, so for a given seed
     // no two (trial, purpose, index) keys share a state.
     this.b = fmix32(fmix32(seed ^ 0x9e3779b9) ^ trial);
