@@ -235,7 +235,8 @@ class Model:
         # Rows: each state's transitions in the scenario's order (Rows.fill in placement.ts).
         self.K = max(1, max(int((self.tfrom == s).sum()) for s in range(self.S)))
         self.row_of = [np.flatnonzero(self.tfrom == s) for s in range(self.S)]
-        self.dest = np.tile(np.arange(self.S)[:, None], (1, self.K))
+        # Destinations by (state, j); column K and unused columns stay put (cum is inf there).
+        self.dest = np.tile(np.arange(self.S)[:, None], (1, self.K + 1))
         for s in range(self.S):
             self.dest[s, : len(self.row_of[s])] = self.tto[self.row_of[s]]
         # Effects on the placement outcome: a rate ratio on the transitions from -> to.
@@ -357,7 +358,7 @@ def fill_rows(m, p, ratio):
     T = p.shape[0]
     with np.errstate(invalid="ignore"):
         q = np.where(ratio != 1, 1 - (1 - p) ** ratio, p)
-    cum = np.zeros((T, m.S, m.K))
+    cum = np.full((T, m.S, m.K), np.inf)
     leave = np.zeros((T, m.S))
     for s in range(m.S):
         idx = m.row_of[s]
@@ -380,11 +381,10 @@ def geometric_extra(u, log_stay):
 
 
 def step(cum2, dest, row, state, u):
-    """The first destination whose cumulative chance exceeds u, else stay (Rows.step)."""
-    c = cum2[row]
-    hit = u[:, None] < c
-    j = hit.argmax(axis=1)
-    return np.where(hit[np.arange(len(u)), j], dest[state, j], state)
+    """The first destination whose cumulative chance exceeds u, else stay (Rows.step): the
+    number of cumulative chances at or below u (they increase along a row) picks the column."""
+    j = (cum2[row] <= u[:, None]).sum(axis=1)
+    return dest.ravel()[state * dest.shape[1] + j]
 
 
 def simulate_chunk(m, rng, T):
