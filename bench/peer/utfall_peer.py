@@ -449,7 +449,7 @@ def simulate_chunk(m, rng, T):
     cum_t1, leave_t1 = fill_rows(m, ptrans, ratio_t)
     cum_c0, leave_c0 = fill_rows(m, ptrans, rtm_ratio)
     cum_t0, leave_t0 = fill_rows(m, ptrans, ratio_t * rtm_ratio)
-    regime_end = np.where(rtm == 1, 0, rtm_spec["periods"] if rtm_spec else 0)
+    regime_end = np.where(rtm == 1, 0, rtm_spec["periods"] if rtm_spec else 0).astype(np.int64)
     cumC = np.stack([cum_c0, cum_c1], axis=1).reshape(T * 2 * S, m.K)
     cumT = np.stack([cum_t0, cum_t1], axis=1).reshape(T * 2 * S, m.K)
     leaveC = np.stack([leave_c0, leave_c1], axis=1).ravel()
@@ -464,49 +464,53 @@ def simulate_chunk(m, rng, T):
     active = np.arange(T * n)
     state = np.tile(intake, T)
     k = np.zeros(T * n, dtype=np.int64)
-    occ_idx, occ_w = [], []  # occupancy differences: +1 at a stay's start, -1 at its end
+    cells = T * (P + 1) * S
+    ins, outs = [], []  # occupancy differences: +1 at a stay's start, -1 at its end, by (trial, period, state)
     replC = np.zeros(T)
     segments = []
     tr, b, kk = path_trial, state, k
+    # The regime boundary is the scenario's, the same in every trial unless a trial draws no regression.
+    same_end = bool(np.all(regime_end == regime_end[0]))
     while active.size:
-        first = kk < regime_end[tr]
-        row = (tr * 2 + np.where(first, 0, 1)) * S + b
-        bound = np.where(first, np.minimum(regime_end[tr], P), P)
+        re = regime_end[0] if same_end else regime_end[tr]
+        first = kk < re
+        row = (tr * 2 + ~first) * S + b
+        bound = np.where(first, np.minimum(re, P), P)
         extra = geometric_extra(rng.random(active.size), logStayC[row])
-        par.draws += active.size
         moves = kk + extra < bound
-        end = np.where(moves, kk + np.where(moves, extra, 0) + 1, bound).astype(np.int64)
+        end = np.minimum(kk + extra + 1, bound).astype(np.int64)
+        mi = np.flatnonzero(moves)
+        par.draws += active.size + mi.size
+        rm, bm = row[mi], b[mi]
+        um = rng.random(mi.size) * leaveC[rm]
+        new = step(cumC, m.dest, rm, bm, um)
         u = np.full(active.size, np.nan)
-        nm = int(moves.sum())
-        par.draws += nm
-        u[moves] = rng.random(nm) * leaveC[row[moves]]
+        u[mi] = um
         nxt = b.copy()
-        nxt[moves] = step(cumC, m.dest, row[moves], b[moves], u[moves])
+        nxt[mi] = new
         base = tr * (P + 1)
-        occ_idx += [(base + kk) * S + b, (base + end) * S + b]
-        occ_w += [np.ones(active.size), -np.ones(active.size)]
-        rep = moves & (end - 1 < W) & ~is_pl[b] & is_pl[nxt]
-        replC += np.bincount(tr[rep], minlength=T)
+        ins.append((base + kk) * S + b)
+        outs.append((base + end) * S + b)
+        rep = (end[mi] - 1 < W) & ~is_pl[bm] & is_pl[new]
+        replC += np.bincount(tr[mi][rep], minlength=T)
         segments.append((active, tr, kk, end, b, u, moves))
-        keep = end < P
+        keep = np.flatnonzero(end < P)
         active, tr, kk, b = active[keep], tr[keep], end[keep], nxt[keep]
-    occC = np.bincount(np.concatenate(occ_idx), np.concatenate(occ_w), minlength=T * (P + 1) * S)
+    occC = np.bincount(np.concatenate(ins), minlength=cells) - np.bincount(np.concatenate(outs), minlength=cells)
 
     # The treated arm given the untreated path: inside an untreated stay u is uniform on [L_b, 1),
     # so a treated child with the larger chance L_a leaves with chance (L_a - L_b)/(1 - L_b) a
     # period, at a u uniform on [L_b, L_a); in the untreated move period it uses the same u.
     a_state = np.tile(intake, T)
-    occ_idx, occ_w = [], []
+    ins, outs = [], []
     replT = np.zeros(T)
     for paths, tr, frm, to, bs, u, moves in segments:
         a = a_state[paths]
-        reg = np.where(frm < regime_end[tr], 0, 1)
-        rbase = (tr * 2 + reg) * S
+        rbase = (tr * 2 + ~(frm < (regime_end[0] if same_end else regime_end[tr]))) * S
         lb = leaveC[rbase + bs]
         stay_end = np.where(moves, to - 1, to)
         base = tr * (P + 1)
-        occ_idx.append((base + frm) * S + a)
-        occ_w.append(np.ones(paths.size))
+        ins.append((base + frm) * S + a)
         # Treated moves inside the untreated stay, for the paths that can still move.
         live = np.flatnonzero(leaveT[rbase + a] > lb)
         k2 = frm.copy()
@@ -515,11 +519,11 @@ def simulate_chunk(m, rng, T):
             lbl = lb[live]
             with np.errstate(divide="ignore", invalid="ignore"):
                 lq = np.log1p(-(la - lbl) / (1 - lbl))
-            ok = (la > lbl) & (lq < 0)
+            ok = np.flatnonzero((la > lbl) & (lq < 0))
             live, la, lbl, lq = live[ok], la[ok], lbl[ok], lq[ok]
             extra = geometric_extra(rng.random(live.size), lq)
             par.draws += live.size
-            ok = k2[live] + extra < stay_end[live]
+            ok = np.flatnonzero(k2[live] + extra < stay_end[live])
             live, la, lbl, extra = live[ok], la[ok], lbl[ok], extra[ok]
             if not live.size:
                 break
@@ -531,24 +535,22 @@ def simulate_chunk(m, rng, T):
             rep = (at < W) & ~is_pl[old] & is_pl[new]
             replT += np.bincount(t_live[rep], minlength=T)
             cell = base[live] + at + 1
-            occ_idx += [cell * S + old, cell * S + new]
-            occ_w += [-np.ones(live.size), np.ones(live.size)]
+            outs.append(cell * S + old)
+            ins.append(cell * S + new)
             a[live] = new
             k2[live] = at + 1
         # The stay in the treated state ends here; the next segment starts the next stay.
-        occ_idx.append((base + to) * S + a)
-        occ_w.append(-np.ones(paths.size))
+        outs.append((base + to) * S + a)
         # The untreated child's move period: the treated child uses the same u.
         mv = np.flatnonzero(moves)
         if mv.size:
             old = a[mv]
             new = step(cumT, m.dest, rbase[mv] + old, old, u[mv])
-            ch = new != old
-            rep = ch & (to[mv] - 1 < W) & ~is_pl[old] & is_pl[new]
+            rep = (to[mv] - 1 < W) & ~is_pl[old] & is_pl[new]
             replT += np.bincount(tr[mv][rep], minlength=T)
             a[mv] = new
         a_state[paths] = a
-    occT = np.bincount(np.concatenate(occ_idx), np.concatenate(occ_w), minlength=T * (P + 1) * S)
+    occT = np.bincount(np.concatenate(ins), minlength=cells) - np.bincount(np.concatenate(outs), minlength=cells)
     occC = np.cumsum(occC.reshape(T, P + 1, S), axis=1)[:, :P, :]
     occT = np.cumsum(occT.reshape(T, P + 1, S), axis=1)[:, :P, :]
 
@@ -580,18 +582,16 @@ def simulate_chunk(m, rng, T):
     money = np.zeros(T)
     pdays = np.zeros(T)
     prep = np.zeros(T)
+    cost_flat, pl_days = cost.ravel(), is_pl * days
     while tr.size:
         row = tr * S + b
         extra = geometric_extra(rng.random(tr.size), log_p[row])
-        par.draws += tr.size
         stay = np.minimum(extra + 1, W - kk)
-        d = stay * days
-        money += np.bincount(tr, d * cost[tr, b], minlength=T)
-        pdays += np.bincount(tr, d * is_pl[b], minlength=T)
-        moves = kk + extra < W
-        tr, b, kk, extra = tr[moves], b[moves], kk[moves], extra[moves]
-        par.draws += tr.size
-        row = tr * S + b
+        money += np.bincount(tr, stay * (days * cost_flat[row]), minlength=T)
+        pdays += np.bincount(tr, stay * pl_days[b], minlength=T)
+        mv = np.flatnonzero(kk + extra < W)
+        par.draws += tr.size + mv.size
+        tr, b, kk, extra, row = tr[mv], b[mv], kk[mv], extra[mv], row[mv]
         nxt = step(cum_p, m.dest, row, b, rng.random(tr.size) * leave_p[row])
         prep += np.bincount(tr[~is_pl[b] & is_pl[nxt]], minlength=T)
         b, kk = nxt, kk + extra.astype(np.int64) + 1
