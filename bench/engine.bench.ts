@@ -197,6 +197,7 @@ if (section(3)) {
   const goal = "2. simulation ÷ generator bound ≤ 4×";
   const { drawCount, resetDrawCount, Stream } = streams as Partial<typeof streams>;
   if (typeof drawCount !== "function" || typeof resetDrawCount !== "function" || !Stream) skip(goal, "models/random/stream.ts has no drawCount()");
+  else if (typeof new Stream().next !== "function") skip(goal, "a Stream has no next() to time");
   else {
     const SIM = 20_000, DRAWS = 20_000_000;
     simulateOutcomes(model, { trials: 2000, seed: 99 }); // warm the JIT up
