@@ -686,7 +686,11 @@ def repaid_saving(rule, earlier, delivered, col, ref, capital_share):
     s_star[done] = 0.0
     for lo, hi in zip(knots, knots[1:] + [math.inf]):
         glo = G(lo)
-        if math.isinf(hi):
+        if math.isinf(hi):  # past the last knot G rises with the uncapped shares, if any
+            slope = G(lo + 1.0) - glo
+            here = ~done
+            if slope > 0:
+                s_star[here] = lo + (target[here] - glo) / slope
             break
         ghi = G(hi)
         here = ~done & (target <= ghi)
