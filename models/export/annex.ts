@@ -21,6 +21,7 @@ import { MONEY_EPSILON, RELATIVE_TIE_TOLERANCE } from "../constants.js";
 import { compileRule, type CompiledRule } from "../contract/rules.js";
 import { capitalBasis } from "../contract/waterfall.js";
 import type { Scenario } from "../scenario/schema.js";
+import { measureNames } from "./annexText.js";
 
 export type SheetCell = string | number | { readonly formula: string } | null;
 
@@ -196,9 +197,10 @@ export function annexLayout(model: Model, contract: Scenario["contract"] = model
     ...Array.from(sizes, (n) => compileRule(r, i, contract.rules, capital, model.measures, N > 0 ? n / N : 1)),
   ]);
   const totalCap = contract.totalCap === undefined ? Infinity : resolveMoney(contract.totalCap, capital);
+  const names = options.measureLabels ?? measureNames(model.scenario, "en");
   const label = (measure: number) => {
     const id = model.measures[measure]!.id;
-    return options.measureLabels?.[id] ?? id;
+    return names[id] ?? id;
   };
 
   // Inputs: delivery, then each cohort's measured and comparator value of each measure used.

@@ -10,6 +10,7 @@ import ExcelJS from "exceljs";
 import { HyperFormula } from "hyperformula";
 import { describe, expect, it } from "vitest";
 import { annexLayout, annexXlsx, AnnexUnsupported } from "../../models/export/annex.js";
+import { annexText } from "../../models/export/annexText.js";
 import { cohortValue, compile, evaluateContract, parseScenario, simulateOutcomes } from "../../models/index.js";
 import { resolveFigureRefs } from "../../models/figures/resolve.js";
 
@@ -91,5 +92,27 @@ describe("the payment annex, evaluated by HyperFormula", () => {
     const parsed = parseScenario(raw);
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
     expect(() => annexLayout(compile(parsed.scenario))).toThrow(AnnexUnsupported);
+  });
+});
+
+describe("the payment annex in words", () => {
+  const load = (file: string) => {
+    const parsed = parseScenario(resolveFigureRefs(JSON.parse(readFileSync(`data/scenarios/${file}`, "utf8"))));
+    if (!parsed.ok) throw new Error(file);
+    return compile(parsed.scenario);
+  };
+
+  it("states Norrköping's published terms in Swedish, as the contract does (README: 40 % of 7.5 MSEK as activity compensation, savings shared to break-even, a return of at most 20 %, 9 MSEK in all)", () => {
+    const text = annexText(load("norrkoping-2016.json"), undefined, "sv").replace(/[\u00a0\u202f]/g, " "); // Intl writes no-break spaces
+    // 0.4 × 7 500 000 = 3 000 000; 0.6 × 7 500 000 = 4 500 000; 0.2 × 7 500 000 = 1 500 000; 1.2 × 7 500 000 = 9 000 000.
+    for (const amount of ["3 000 000 kr", "högst 4 500 000 kr", "högst 1 500 000 kr", "högst 9 000 000 kr", "tillbaka 7 500 000 kr"]) expect(text).toContain(amount);
+    expect(text).toContain("60 % av förbättringen");
+  });
+
+  it("states Peterborough's thresholds (10 % in one cohort, 7.5 % over all cohorts) and the pooled rule's offset in English", () => {
+    const text = annexText(load("peterborough-2010.json"), undefined, "en");
+    expect(text).toContain("at least 10%");
+    expect(text).toContain("at least 7.5%");
+    expect(text).toMatch(/less what “[^”]+” paid before it/);
   });
 });
