@@ -13,6 +13,8 @@ import { renderSweep, sweepCsv } from "./sweep.js";
 import { renderComparison, renderRiskSplit, renderSummary } from "./table.js";
 import { renderSelfFund, selfFundComparison } from "./selfFund.js";
 import { printable, printableJson } from "./printable.js";
+import { parseFree, parseNeeds, renderDesign } from "./design.js";
+import { designContract, DEFAULT_DESIGN_NEEDS } from "../models/analysis/designer.js";
 
 /** Cohort realisations per parameter draw in `run --risk-split`. */
 const RISK_SPLIT_PER_GROUP = 20;
@@ -23,6 +25,8 @@ const USAGE = `usage:
   utfall sweep <scenario.json> --vary <path>=<from>:<to>:<steps> [--vary …] [--trials N] [--seed S] [--json|--csv]
   utfall compare <a.json> <b.json> [more.json …] [--trials N] [--seed S] [--json]
   utfall compare <scenario.json> [more.json …] --self-fund [--trials N] [--seed S] [--json]
+  utfall design <scenario.json> --free <path>=<min>:<max>[:<steps>] [--free …] [--needs needs.json]
+                [--population N] [--generations N] [--search-seed N] [--trials N] [--seed S] [--json]
 
   run        simulate the scenario and print a summary (a table, or one JSON object with --json)
   validate   exit 0 if the scenario is valid; else exit 2 with one line per problem on stderr
@@ -31,6 +35,10 @@ const USAGE = `usage:
   compare    run several scenarios with the same trials and seed and print their key figures
              side by side; with --self-fund, each scenario's contract against the
              payer funding the same delivery itself with a loan at its lending rate
+  design     search the free contract terms for the contracts that meet every party's needs
+             and print their Pareto front (payer's expected net, financier's expected NPV,
+             chance of paying for nothing), all evaluated on one simulation; if none meets
+             every need, the smallest change to each need that would make one acceptable
 
   --trials N   number of Monte Carlo trials, 1 to 10000000 (default: the scenario's)
   --seed S     seed for the random numbers, a number or a word (default: the scenario's)
@@ -45,7 +53,14 @@ const USAGE = `usage:
                the parameters, from a second run of the same size and seed (trials/20
                parameter draws × 20 cohorts each); not with --csv
   --vary P=A:B:K  (sweep) vary the field at JSON path P from A to B in K steps, e.g.
-               --vary contract.rules[savings].share=0.4:0.8:5`;
+               --vary contract.rules[savings].share=0.4:0.8:5
+  --free P=A:B[:K]  (design) let contract term P move from A to B (any value, or K evenly
+               spaced values)
+  --needs FILE (design) the parties' needs as JSON (README "The contract designer"); default:
+               a 5 % hurdle, at most 25 % chance of loss, no expected net cost to the payer,
+               at most 10 % chance of paying for nothing
+  --population N, --generations N, --search-seed N  (design) the search's settings
+               (default 32, 20, 1)`;
 
 /** Bad input: reported on stderr, exit code 2. */
 export class InputError extends Error {
@@ -159,14 +174,14 @@ function parseSeed(value: string | undefined): string | number | undefined {
 }
 
 /** Progress on stderr, only when a person is watching it. */
-function progressReporter(stream: NodeJS.WriteStream): ((done: number, total: number) => void) | undefined {
+function progressReporter(stream: NodeJS.WriteStream): ((done: number, total: number, doing?: string, things?: string) => void) | undefined {
   if (!stream.isTTY) return undefined;
   let last = -1;
-  return (done, total) => {
+  return (done, total, doing = "simulating", things = "trials") => {
     const pct = Math.floor((100 * done) / total);
     if (pct === last && done < total) return;
     last = pct;
-    stream.write(`\rsimulating… ${pct} % (${done.toLocaleString("en")} of ${total.toLocaleString("en")} trials)`);
+    stream.write(`\r${doing}… ${pct} % (${done.toLocaleString("en")} of ${total.toLocaleString("en")} ${things})`);
     if (done === total) stream.write("\r\x1b[K");
   };
 }
@@ -261,7 +276,57 @@ const OPTION_VALUES: Record<string, string> = {
   "--out": "a file name ending in .csv or .json",
   "--locale": "a language tag such as sv-SE or en-GB",
   "--vary": "<path>=<from>:<to>:<steps>",
+  "--free": "<path>=<min>:<max> or <path>=<min>:<max>:<steps>",
+  "--needs": "a JSON file of the parties' needs",
+  "--population": "an even whole number from 4 to 1000",
+  "--generations": "a whole number from 0 to 1000",
+  "--search-seed": "a whole number from 0 to 4294967295",
 };
+
+/** A whole number option in [lo, hi], or undefined when not given. */
+function parseWhole(name: string, value: string | undefined, lo: number, hi: number, what = `a whole number from ${lo} to ${hi}`): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < lo || n > hi) throw new InputError([`${name}: must be ${what}, got ${JSON.stringify(value)}`]);
+  return n;
+}
+
+/** `utfall design`: the designer's front (models/analysis/designer.ts). */
+function runDesign(file: string, values: { free?: string[]; needs?: string; population?: string; generations?: string; "search-seed"?: string; trials?: string; seed?: string; json?: boolean; csv?: boolean; out?: string; locale?: string; vary?: string[] }, out: NodeJS.WritableStream, err: NodeJS.WriteStream): number {
+  if (values.csv || values.out !== undefined || values.locale !== undefined || values.vary) throw new InputError(["design takes --free, --needs, --population, --generations, --search-seed, --trials, --seed and --json"]);
+  if (!values.free?.length) throw new InputError(["design: give one or more --free <path>=<min>:<max>[:<steps>]"]);
+  const free = values.free.map((spec) => {
+    const f = parseFree(spec);
+    if (typeof f === "string") throw new InputError([f]);
+    return f;
+  });
+  let needs = DEFAULT_DESIGN_NEEDS;
+  if (values.needs !== undefined) {
+    const parsed = parseNeeds(readJson(values.needs).json);
+    if (Array.isArray(parsed)) throw new InputError(parsed.map((line) => `${values.needs}: ${line}`));
+    needs = parsed;
+  }
+  const population = parseWhole("--population", values.population, 4, 1000, "an even whole number from 4 to 1000");
+  if (population !== undefined && population % 2) throw new InputError([`--population: must be an even whole number from 4 to 1000, got ${JSON.stringify(values.population)}`]);
+  const generations = parseWhole("--generations", values.generations, 0, 1000);
+  const searchSeed = parseWhole("--search-seed", values["search-seed"], 0, 4294967295);
+  const trials = parseTrials(values.trials);
+  const seed = parseSeed(values.seed);
+  const { json } = readJson(file);
+  const settings = Object.fromEntries(Object.entries({ population, generations, searchSeed }).filter(([, v]) => v !== undefined));
+  let result;
+  try {
+    const report = progressReporter(err);
+    result = designContract(json, free, needs, { trials, seed, settings, onProgress: report && ((done, total) => report(done, total, "evaluating contracts", "contracts")) });
+  } catch (e) {
+    if (e instanceof SweepError) throw new InputError(e.problems.map((p) => `${p.path === "population" || p.path === "generations" ? "--" : `${file}: `}${p.path}: ${p.message}`));
+    if (e instanceof PathError) throw new InputError([`--free ${e.problem.path}: ${e.problem.message}`]);
+    throw e;
+  }
+  if (values.json) writeJson(out, result);
+  else writeText(out, renderDesign(result) + "\n");
+  return 0;
+}
 
 /**
  * `--trials -1` becomes `--trials=-1`, so a negative number reaches the option's own check
@@ -304,6 +369,11 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
         locale: { type: "string" },
         "self-fund": { type: "boolean", default: false },
         "risk-split": { type: "boolean", default: false },
+        free: { type: "string", multiple: true },
+        needs: { type: "string" },
+        population: { type: "string" },
+        generations: { type: "string" },
+        "search-seed": { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -321,7 +391,10 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
     if (values["risk-split"] && command !== "run") throw new InputError(["--risk-split belongs to the run command"]);
     if (command === "compare") return runCompare(positionals.slice(1), values, out, err);
     if (values["self-fund"]) throw new InputError(["--self-fund belongs to the compare command"]);
-    if (command !== "run" && command !== "validate" && command !== "sweep") {
+    if (command !== "design" && (values.free || values.needs !== undefined || values.population !== undefined || values.generations !== undefined || values["search-seed"] !== undefined)) {
+      throw new InputError(["--free, --needs, --population, --generations and --search-seed belong to the design command"]);
+    }
+    if (command !== "run" && command !== "validate" && command !== "sweep" && command !== "design") {
       throw new InputError([command === undefined ? "missing command" : `unknown command "${command}"`, USAGE]);
     }
     if (file === undefined) throw new InputError([`${command}: missing <scenario.json>`, USAGE]);
@@ -336,6 +409,7 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
       writeText(out, `${file}: valid\n`);
       return 0;
     }
+    if (command === "design") return runDesign(file, values, out, err);
     if (command === "sweep") {
       if (values.out !== undefined || values.locale !== undefined) throw new InputError(["--out and --locale belong to the run command"]);
       return runSweep(file, values, out, err);
