@@ -7,22 +7,23 @@ import { capitalShareWarnings } from "../models/contract/rules.js";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, extname } from "node:path";
 import { parseArgs } from "node:util";
-import { compareSummaries, csvDialect, riskSplit, riskSplitFigures, parseScenario, PathError, RunRefused, runScenario, summaryCsv, sweep, SweepError, trialColumns, trialsCsv, trialsJson, type CsvDialect, type Problem, type Scenario, type Vary } from "../models/index.js";
+import { compareSummaries, csvDialect, riskSplit, riskSplitFigures, parseScenario, PathError, RunRefused, runScenarioWith, summaryCsv, sweep, SweepError, trialColumns, trialsCsv, trialsJson, type CsvDialect, type Problem, type Scenario, type Vary } from "../models/index.js";
 import { localeOf } from "../models/format.js";
 import { renderSweep, sweepCsv } from "./sweep.js";
 import { renderComparison, renderRiskSplit, renderSummary } from "./table.js";
 import { renderSelfFund, selfFundComparison } from "./selfFund.js";
 import { printable, printableJson } from "./printable.js";
+import { MAX_THREADS, parseThreads, simulateThreaded, ThreadsError, WorkerFailed } from "./threads.js";
 
 /** Cohort realisations per parameter draw in `run --risk-split`. */
 const RISK_SPLIT_PER_GROUP = 20;
 
 const USAGE = `usage:
-  utfall run <scenario.json> [--trials N] [--seed S] [--json|--csv] [--out FILE] [--locale L] [--risk-split]
+  utfall run <scenario.json> [--trials N] [--seed S] [--threads N] [--json|--csv] [--out FILE] [--locale L] [--risk-split]
   utfall validate <scenario.json>
   utfall sweep <scenario.json> --vary <path>=<from>:<to>:<steps> [--vary …] [--trials N] [--seed S] [--json|--csv]
-  utfall compare <a.json> <b.json> [more.json …] [--trials N] [--seed S] [--json]
-  utfall compare <scenario.json> [more.json …] --self-fund [--trials N] [--seed S] [--json]
+  utfall compare <a.json> <b.json> [more.json …] [--trials N] [--seed S] [--threads N] [--json]
+  utfall compare <scenario.json> [more.json …] --self-fund [--trials N] [--seed S] [--threads N] [--json]
 
   run        simulate the scenario and print a summary (a table, or one JSON object with --json)
   validate   exit 0 if the scenario is valid; else exit 2 with one line per problem on stderr
@@ -34,6 +35,8 @@ const USAGE = `usage:
 
   --trials N   number of Monte Carlo trials, 1 to 10000000 (default: the scenario's)
   --seed S     seed for the random numbers, a number or a word (default: the scenario's)
+  --threads N  (run, compare) simulate on N threads, 1 to ${MAX_THREADS} (default: the number of
+               cores); the results are the same for any N
   --json       print exactly one JSON object on stdout
   --csv        (run) print the summary as CSV for a spreadsheet, one figure per row;
                (sweep) print the grid as CSV, one row per cell
@@ -211,14 +214,15 @@ function parseLocale(value: string | undefined, currency: string): CsvDialect {
   }
 }
 
-function runCompare(files: string[], values: { trials?: string; seed?: string; json?: boolean; csv?: boolean; vary?: string[]; out?: string; locale?: string; "self-fund"?: boolean }, out: NodeJS.WritableStream, err: NodeJS.WriteStream): number {
+async function runCompare(files: string[], values: { trials?: string; seed?: string; threads?: string; json?: boolean; csv?: boolean; vary?: string[]; out?: string; locale?: string; "self-fund"?: boolean }, out: NodeJS.WritableStream, err: NodeJS.WriteStream): Promise<number> {
   if (values["self-fund"]) return runSelfFund(files, values, out, err);
   if (files.length < 2) throw new InputError(["compare: give two or more <scenario.json>", USAGE]);
-  if (values.csv || values.vary || values.out !== undefined || values.locale !== undefined) throw new InputError(["compare takes only --trials, --seed and --json"]);
+  if (values.csv || values.vary || values.out !== undefined || values.locale !== undefined) throw new InputError(["compare takes only --trials, --seed, --threads and --json"]);
   const trials = parseTrials(values.trials);
   const seed = parseSeed(values.seed);
+  const threads = parseThreads(values.threads);
   const scenarios = files.map(loadScenario); // every file checked before anything runs
-  const summaries = summariesOf(scenarios, files, trials, seed, err);
+  const summaries = await summariesOf(scenarios, files, trials, seed, threads, err);
   const comparison = compareSummaries(summaries);
   if (values.json) writeJson(out, comparison);
   else writeText(out, renderComparison(comparison) + "\n");
@@ -226,28 +230,30 @@ function runCompare(files: string[], values: { trials?: string; seed?: string; j
 }
 
 /** Runs each scenario with the same trials and seed, showing which one on a terminal. */
-function summariesOf(scenarios: Scenario[], files: string[], trials: number | undefined, seed: string | number | undefined, err: NodeJS.WriteStream) {
-  const summaries = scenarios.map((s, i) => {
+async function summariesOf(scenarios: Scenario[], files: string[], trials: number | undefined, seed: string | number | undefined, threads: number, err: NodeJS.WriteStream) {
+  const summaries = [];
+  for (const [i, s] of scenarios.entries()) {
     err.isTTY && err.write(`\r${printable(files[i]!)} (${i + 1} of ${files.length})…`);
-    return runScenario(s, { trials, seed }).summary;
-  });
+    summaries.push((await runScenarioWith(s, { trials, seed }, (model, simulation) => simulateThreaded(s, model, simulation, { threads }))).summary);
+  }
   if (err.isTTY) err.write("\r\x1b[K");
   return summaries;
 }
 
 /** `compare --self-fund`: each scenario's contract against the payer funding the delivery itself. */
-function runSelfFund(files: string[], values: { trials?: string; seed?: string; json?: boolean; csv?: boolean; vary?: string[]; out?: string; locale?: string }, out: NodeJS.WritableStream, err: NodeJS.WriteStream): number {
+async function runSelfFund(files: string[], values: { trials?: string; seed?: string; threads?: string; json?: boolean; csv?: boolean; vary?: string[]; out?: string; locale?: string }, out: NodeJS.WritableStream, err: NodeJS.WriteStream): Promise<number> {
   if (files.length < 1) throw new InputError(["compare --self-fund: give one or more <scenario.json>", USAGE]);
-  if (values.csv || values.vary || values.out !== undefined || values.locale !== undefined) throw new InputError(["compare takes only --trials, --seed, --json and --self-fund"]);
+  if (values.csv || values.vary || values.out !== undefined || values.locale !== undefined) throw new InputError(["compare takes only --trials, --seed, --threads, --json and --self-fund"]);
   const trials = parseTrials(values.trials);
   const seed = parseSeed(values.seed);
+  const threads = parseThreads(values.threads);
   const scenarios = files.map(loadScenario);
   scenarios.forEach((s, i) => {
     if (s.valuation.selfFunding === undefined && s.currency !== "SEK") {
       throw new InputError([`${files[i]}: valuation.selfFunding.lendingRate: needed for --self-fund (there is a default only for SEK: Kommuninvest's rates)`]);
     }
   });
-  const summaries = summariesOf(scenarios, files, trials, seed, err);
+  const summaries = await summariesOf(scenarios, files, trials, seed, threads, err);
   const comparison = selfFundComparison(summaries);
   if (values.json) writeJson(out, comparison);
   else writeText(out, renderSelfFund(comparison, scenarios) + "\n");
@@ -258,6 +264,7 @@ function runSelfFund(files: string[], values: { trials?: string; seed?: string; 
 const OPTION_VALUES: Record<string, string> = {
   "--trials": `a whole number from 1 to ${MAX_TRIALS}`,
   "--seed": "a number or a word",
+  "--threads": `a whole number from 1 to ${MAX_THREADS}`,
   "--out": "a file name ending in .csv or .json",
   "--locale": "a language tag such as sv-SE or en-GB",
   "--vary": "<path>=<from>:<to>:<steps>",
@@ -288,7 +295,7 @@ function joinOptionValues(argv: readonly string[]): string[] {
   return args;
 }
 
-export function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WriteStream = process.stderr): number {
+export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WriteStream = process.stderr): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -297,6 +304,7 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
       options: {
         trials: { type: "string" },
         seed: { type: "string" },
+        threads: { type: "string" },
         json: { type: "boolean", default: false },
         csv: { type: "boolean", default: false },
         vary: { type: "string", multiple: true },
@@ -319,7 +327,7 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
   const [command, file, ...rest] = positionals;
   try {
     if (values["risk-split"] && command !== "run") throw new InputError(["--risk-split belongs to the run command"]);
-    if (command === "compare") return runCompare(positionals.slice(1), values, out, err);
+    if (command === "compare") return await runCompare(positionals.slice(1), values, out, err);
     if (values["self-fund"]) throw new InputError(["--self-fund belongs to the compare command"]);
     if (command !== "run" && command !== "validate" && command !== "sweep") {
       throw new InputError([command === undefined ? "missing command" : `unknown command "${command}"`, USAGE]);
@@ -327,8 +335,8 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
     if (file === undefined) throw new InputError([`${command}: missing <scenario.json>`, USAGE]);
     if (rest.length) throw new InputError([`unexpected argument "${rest[0]}"`, USAGE]);
     if (command === "validate") {
-      if (values.trials !== undefined || values.seed !== undefined || values.json || values.csv || values.out !== undefined || values.locale !== undefined) {
-        throw new InputError(["validate takes no --trials, --seed or --json, and no --csv, --out or --locale"]);
+      if (values.trials !== undefined || values.seed !== undefined || values.threads !== undefined || values.json || values.csv || values.out !== undefined || values.locale !== undefined) {
+        throw new InputError(["validate takes no --trials, --seed, --threads or --json, and no --csv, --out or --locale"]);
       }
       const scenario = loadScenario(file);
       // Valid, but worth a second look: printed on stderr, exit code 0.
@@ -338,6 +346,7 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
     }
     if (command === "sweep") {
       if (values.out !== undefined || values.locale !== undefined) throw new InputError(["--out and --locale belong to the run command"]);
+      if (values.threads !== undefined) throw new InputError(["--threads belongs to the run and compare commands"]);
       return runSweep(file, values, out, err);
     }
     if (values.vary) throw new InputError(["--vary belongs to the sweep command"]);
@@ -345,10 +354,11 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
     if (values["risk-split"] && values.csv) throw new InputError(["--risk-split: goes with --json or the table, not --csv"]);
     const trials = parseTrials(values.trials);
     const seed = parseSeed(values.seed);
+    const threads = parseThreads(values.threads);
     const outFile = checkOut(values.out);
     const scenario = loadScenario(file);
     const dialect = parseLocale(values.locale, scenario.currency);
-    const run = runScenario(scenario, { trials, seed, onProgress: progressReporter(err) });
+    const run = await runScenarioWith(scenario, { trials, seed, onProgress: progressReporter(err) }, (model, simulation) => simulateThreaded(scenario, model, simulation, { threads }));
     const { summary } = run;
     if (outFile) {
       const columns = trialColumns(run);
@@ -366,6 +376,15 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
     if (e instanceof InputError) {
       err.write(printable(e.lines.join("\n")) + "\n");
       return 2;
+    }
+    if (e instanceof ThreadsError) {
+      err.write(printable(e.message) + "\n");
+      return 2;
+    }
+    // An exception in a worker thread of --threads (cli/threads.ts): its message, exit code 1.
+    if (e instanceof WorkerFailed) {
+      err.write(printable(`utfall: ${e.message}`) + "\n");
+      return 1;
     }
     // Too large to run, or a trial whose money is not finite (models/summary/limits.ts).
     if (e instanceof RunRefused) {
