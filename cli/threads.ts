@@ -68,6 +68,8 @@ export interface ThreadOptions {
   readonly perGroup?: number;
   /** For tests only: every worker throws as soon as it starts. */
   readonly failWorkers?: boolean;
+  /** For tests only: this thread takes no block, so the workers simulate every one. */
+  readonly workersOnly?: boolean;
 }
 
 /**
@@ -123,7 +125,7 @@ export async function simulateThreaded(scenario: Scenario, model: Model, simulat
   try {
     // This thread takes blocks too, yielding between blocks so that the workers' messages
     // (progress, failures) are heard.
-    for (;;) {
+    while (!options.workersOnly) {
       await new Promise((resolve) => setImmediate(resolve));
       if (failure) break;
       const b = Atomics.add(control, 0, 1);
