@@ -7,7 +7,7 @@ import { capitalShareWarnings } from "../models/contract/rules.js";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, extname } from "node:path";
 import { parseArgs } from "node:util";
-import { compareSummaries, csvDialect, riskSplit, riskSplitFigures, parseScenario, PathError, RunRefused, runScenarioWith, summaryCsv, sweep, SweepError, trialColumns, trialsCsv, trialsJson, type CsvDialect, type Problem, type Scenario, type Vary } from "../models/index.js";
+import { compareSummaries, compile, csvDialect, riskSplit, riskSplitFigures, parseScenario, PathError, RunRefused, runScenarioWith, summaryCsv, sweep, SweepError, trialColumns, trialsCsv, trialsJson, type CsvDialect, type Problem, type RiskSplitOptions, type Scenario, type Vary } from "../models/index.js";
 import { localeOf } from "../models/format.js";
 import { renderSweep, sweepCsv } from "./sweep.js";
 import { renderComparison, renderRiskSplit, renderSummary } from "./table.js";
@@ -35,7 +35,7 @@ const USAGE = `usage:
 
   --trials N   number of Monte Carlo trials, 1 to 10000000 (default: the scenario's)
   --seed S     seed for the random numbers, a number or a word (default: the scenario's)
-  --threads N  (run, compare) simulate on N threads, 1 to ${MAX_THREADS} (default: the number of
+  --threads N  (run, run --risk-split, compare) simulate on N threads, 1 to ${MAX_THREADS} (default: the number of
                cores); the results are the same for any N
   --json       print exactly one JSON object on stdout
   --csv        (run) print the summary as CSV for a spreadsheet, one figure per row;
@@ -49,6 +49,13 @@ const USAGE = `usage:
                parameter draws × 20 cohorts each); not with --csv
   --vary P=A:B:K  (sweep) vary the field at JSON path P from A to B in K steps, e.g.
                --vary contract.rules[savings].share=0.4:0.8:5`;
+
+/** riskSplit (models/analysis/riskSplit.ts) with its K × J trials simulated over `threads` threads. */
+async function riskSplitThreaded(scenario: Scenario, options: RiskSplitOptions & { groups: number; perGroup: number }, threads: number) {
+  const simulation = { trials: options.groups * options.perGroup, seed: options.seed };
+  const outcomes = await simulateThreaded(scenario, compile(scenario), simulation, { threads, perGroup: options.perGroup });
+  return riskSplit(scenario, { ...options, outcomes });
+}
 
 /** Bad input: reported on stderr, exit code 2. */
 export class InputError extends Error {
@@ -366,7 +373,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     }
     // --risk-split: a separate run from the same seed, K = trials/20 parameter draws × 20 cohorts each.
     const split = values["risk-split"]
-      ? riskSplitFigures(riskSplit(scenario, { groups: Math.max(2, Math.round(summary.trials / RISK_SPLIT_PER_GROUP)), perGroup: RISK_SPLIT_PER_GROUP, seed: summary.seed }))
+      ? riskSplitFigures(await riskSplitThreaded(scenario, { groups: Math.max(2, Math.round(summary.trials / RISK_SPLIT_PER_GROUP)), perGroup: RISK_SPLIT_PER_GROUP, seed: summary.seed }, threads))
       : null;
     const shown = split ? { ...summary, riskSplit: split } : summary;
     if (values.json) writeJson(out, shown);

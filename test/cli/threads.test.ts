@@ -126,6 +126,14 @@ describe("--threads gives byte-identical output for any N", () => {
     expect(b.stdout).toBe(a.stdout);
   });
 
+  it("run --risk-split (its second run of trials/20 parameter draws × 20) gives the same bytes on 1 and 2 threads", async () => {
+    const a = await cli(["run", NORRKOPING, "--trials", "4000", "--risk-split", "--json", "--threads", "1"]);
+    const b = await cli(["run", NORRKOPING, "--trials", "4000", "--risk-split", "--json", "--threads", "2"]);
+    expect(a.status, a.stderr).toBe(0);
+    expect(JSON.parse(a.stdout).riskSplit.groups).toBe(200);
+    expect(b.stdout).toBe(a.stdout);
+  });
+
   it("with a terminal, progress is shown on stderr up to 100 % and stdout is unchanged", async () => {
     const plain = await cli(["run", NORRKOPING, "--trials", TRIALS, "--json", "--threads", "1"]);
     const shown = await cli(["run", NORRKOPING, "--trials", TRIALS, "--json", "--threads", "2"], true);
