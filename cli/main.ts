@@ -35,8 +35,8 @@ const USAGE = `usage:
 
   --trials N   number of Monte Carlo trials, 1 to 10000000 (default: the scenario's)
   --seed S     seed for the random numbers, a number or a word (default: the scenario's)
-  --threads N  (run, run --risk-split, compare) simulate on N threads, 1 to ${MAX_THREADS} (default: the number of
-               cores); the results are the same for any N
+  --threads N  (run, compare) simulate on N threads, 1 to ${MAX_THREADS} (default: the number of
+               cores; --risk-split's second run too); the results are the same for any N
   --json       print exactly one JSON object on stdout
   --csv        (run) print the summary as CSV for a spreadsheet, one figure per row;
                (sweep) print the grid as CSV, one row per cell
