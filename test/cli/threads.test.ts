@@ -13,19 +13,21 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { main } from "../../cli/main.js";
-import { MAX_THREADS, simulateThreaded, WorkerFailed } from "../../cli/threads.js";
+import { MAX_THREADS, MIN_BLOCKS_FOR_WORKERS, simulateThreaded, WorkerFailed } from "../../cli/threads.js";
 import { compile, parseScenario, simulateOutcomes, type OutcomeTable, type Scenario } from "../../models/index.js";
 
-// main's workers can be made to fail (cli/threads.ts's test-only `failWorkers`), and its calls
-// to simulateThreaded counted, by wrapping the real function.
-const hooks = vi.hoisted(() => ({ failWorkers: false, calls: 0 }));
+// main's calls to simulateThreaded are wrapped: counted, their workers made to fail
+// (cli/threads.ts's test-only `failWorkers`), and workers started from 2 blocks instead of
+// MIN_BLOCKS_FOR_WORKERS (8), so that small runs exercise them; with `workersOnly` this thread
+// takes no block (a worker starting through tsx may otherwise find every block taken).
+const hooks = vi.hoisted(() => ({ failWorkers: false, workersOnly: false, calls: 0, minBlocks: 2 as number | undefined }));
 vi.mock("../../cli/threads.js", async (importOriginal) => {
   const real = await importOriginal<typeof import("../../cli/threads.js")>();
   return {
     ...real,
     simulateThreaded: (...args: Parameters<typeof real.simulateThreaded>) => {
       hooks.calls++;
-      return real.simulateThreaded(args[0], args[1], args[2], { ...args[3], failWorkers: hooks.failWorkers || args[3].failWorkers });
+      return real.simulateThreaded(args[0], args[1], args[2], { minBlocks: hooks.minBlocks, workersOnly: hooks.workersOnly, ...args[3], failWorkers: hooks.failWorkers || args[3].failWorkers });
     },
   };
 });
@@ -33,8 +35,8 @@ vi.mock("../../cli/threads.js", async (importOriginal) => {
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const NORRKOPING = join(root, "data/scenarios/norrkoping-2016.json");
 const ESSEX = join(root, "data/scenarios/essex-2013.json");
-/** Five blocks of 1,000, the last one half full: more than the four from which workers start. */
-const TRIALS = "4500";
+/** Three blocks of 1,000, the last one half full. */
+const TRIALS = "2500";
 
 const tmp = mkdtempSync(join(tmpdir(), "utfall-threads-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -79,16 +81,17 @@ function columnsOf(t: OutcomeTable): [string, Buffer][] {
 
 describe("--threads gives byte-identical output for any N", () => {
   for (const [name, file, ext] of [["Norrköping", NORRKOPING, "csv"], ["Essex", ESSEX, "json"]] as const) {
-    it(`${name}: --json and --out trials.${ext} are the same bytes for N = 1, 2, 3`, async () => {
+    it(`${name}: --json and --out trials.${ext} are the same bytes for N = 1, 2 (the worker alone), 3 (this thread and two workers)`, async () => {
       const runs = [];
       for (const n of ["1", "2", "3"]) {
         const out = join(tmp, `${name}-${n}.${ext}`);
-        const r = await cli(["run", file, "--trials", TRIALS, "--seed", "7", "--json", "--out", out, "--threads", n]);
+        hooks.workersOnly = n === "2";
+        const r = await cli(["run", file, "--trials", TRIALS, "--seed", "7", "--json", "--out", out, "--threads", n]).finally(() => (hooks.workersOnly = false));
         expect(r.status, r.stderr).toBe(0);
         expect(r.stderr).toBe("");
         runs.push({ stdout: r.stdout, file: readFileSync(out) });
       }
-      expect(JSON.parse(runs[0]!.stdout).trials).toBe(4500);
+      expect(JSON.parse(runs[0]!.stdout).trials).toBe(2500);
       for (const r of runs.slice(1)) {
         expect(r.stdout).toBe(runs[0]!.stdout);
         expect(r.file.equals(runs[0]!.file)).toBe(true);
@@ -99,7 +102,7 @@ describe("--threads gives byte-identical output for any N", () => {
   it("the table the workers fill alone (this thread taking no block) is the one-thread table, column by column", async () => {
     const scenario = scenarioOf(NORRKOPING);
     const model = compile(scenario);
-    const simulation = { trials: 4500, seed: 3 };
+    const simulation = { trials: 2500, seed: 3 };
     const alone = simulateOutcomes(model, simulation);
     const threaded = await simulateThreaded(scenario, model, simulation, { threads: 3, workersOnly: true });
     expect(threaded.treated.buffer).toBeInstanceOf(SharedArrayBuffer);
@@ -110,36 +113,46 @@ describe("--threads gives byte-identical output for any N", () => {
     expect(threaded.discountRate.every((r) => r !== 0)).toBe(true);
   });
 
-  it("--threads 1, and a run of fewer than four blocks, start no worker: an ordinary table", async () => {
+  it("--threads 1, and a run of fewer than MIN_BLOCKS_FOR_WORKERS blocks, start no worker: an ordinary table", async () => {
     const scenario = scenarioOf(NORRKOPING);
     const model = compile(scenario);
-    const one = await simulateThreaded(scenario, model, { trials: 5500, seed: 1 }, { threads: 1 });
-    const small = await simulateThreaded(scenario, model, { trials: 3000, seed: 1 }, { threads: 2 });
-    expect(one.treated.buffer).toBeInstanceOf(ArrayBuffer);
-    expect(small.treated.buffer).toBeInstanceOf(ArrayBuffer);
+    hooks.minBlocks = undefined; // the default threshold
+    try {
+      const one = await simulateThreaded(scenario, model, { trials: 2500, seed: 1 }, { threads: 1, minBlocks: 2 });
+      const small = await simulateThreaded(scenario, model, { trials: (MIN_BLOCKS_FOR_WORKERS - 1) * 1000, seed: 1 }, { threads: 2 });
+      const more = await simulateThreaded(scenario, model, { trials: 2500, seed: 1 }, { threads: 2, minBlocks: 2 });
+      expect(one.treated.buffer).toBeInstanceOf(ArrayBuffer);
+      expect(small.treated.buffer).toBeInstanceOf(ArrayBuffer);
+      expect(more.treated.buffer).toBeInstanceOf(SharedArrayBuffer);
+    } finally {
+      hooks.minBlocks = 2;
+    }
   });
 
-  it("compare gives the same bytes on 1 and 2 threads", async () => {
-    const a = await cli(["compare", NORRKOPING, ESSEX, "--trials", "4000", "--json", "--threads", "1"]);
-    const b = await cli(["compare", NORRKOPING, ESSEX, "--trials", "4000", "--json", "--threads", "2"]);
+  it("compare gives the same bytes on 1 and 2 threads (the worker alone)", async () => {
+    const a = await cli(["compare", NORRKOPING, ESSEX, "--trials", TRIALS, "--json", "--threads", "1"]);
+    hooks.workersOnly = true;
+    const b = await cli(["compare", NORRKOPING, ESSEX, "--trials", TRIALS, "--json", "--threads", "2"]).finally(() => (hooks.workersOnly = false));
     expect(a.status, a.stderr).toBe(0);
     expect(b.stdout).toBe(a.stdout);
   });
 
-  it("run --risk-split (its second run of trials/20 parameter draws × 20) gives the same bytes on 1 and 2 threads", async () => {
-    const a = await cli(["run", NORRKOPING, "--trials", "4000", "--risk-split", "--json", "--threads", "1"]);
-    const b = await cli(["run", NORRKOPING, "--trials", "4000", "--risk-split", "--json", "--threads", "2"]);
+  it("run --risk-split (its second run of trials/20 parameter draws × 20) gives the same bytes on 1 and 2 threads (the worker alone)", async () => {
+    const a = await cli(["run", NORRKOPING, "--trials", TRIALS, "--risk-split", "--json", "--threads", "1"]);
+    hooks.workersOnly = true;
+    const b = await cli(["run", NORRKOPING, "--trials", TRIALS, "--risk-split", "--json", "--threads", "2"]).finally(() => (hooks.workersOnly = false));
     expect(a.status, a.stderr).toBe(0);
-    expect(JSON.parse(a.stdout).riskSplit.groups).toBe(200);
+    expect(JSON.parse(a.stdout).riskSplit.groups).toBe(125); // 2500 / 20
     expect(b.stdout).toBe(a.stdout);
   });
 
   it("with a terminal, progress is shown on stderr up to 100 % and stdout is unchanged", async () => {
     const plain = await cli(["run", NORRKOPING, "--trials", TRIALS, "--json", "--threads", "1"]);
-    const shown = await cli(["run", NORRKOPING, "--trials", TRIALS, "--json", "--threads", "2"], true);
+    hooks.workersOnly = true; // every block's progress comes from a worker's message
+    const shown = await cli(["run", NORRKOPING, "--trials", TRIALS, "--json", "--threads", "2"], true).finally(() => (hooks.workersOnly = false));
     expect(shown.status).toBe(0);
     expect(shown.stdout).toBe(plain.stdout);
-    const pct = [...shown.stderr.matchAll(/simulating… (\d+) % \(([\d,]+) of 4,500 trials\)/g)].map((m) => Number(m[1]));
+    const pct = [...shown.stderr.matchAll(/simulating… (\d+) % \(([\d,]+) of 2,500 trials\)/g)].map((m) => Number(m[1]));
     expect(pct.length).toBeGreaterThan(1);
     expect(pct.at(-1)).toBe(100);
     for (let i = 1; i < pct.length; i++) expect(pct[i]!).toBeGreaterThanOrEqual(pct[i - 1]!);
@@ -183,7 +196,7 @@ describe("failures", () => {
 
   it("simulateThreaded rejects with WorkerFailed when every worker fails, this thread taking no block", async () => {
     const scenario = scenarioOf(NORRKOPING);
-    const run = simulateThreaded(scenario, compile(scenario), { trials: 5500, seed: 1 }, { threads: 3, workersOnly: true, failWorkers: true });
+    const run = simulateThreaded(scenario, compile(scenario), { trials: 2500, seed: 1 }, { threads: 3, workersOnly: true, failWorkers: true });
     await expect(run).rejects.toBeInstanceOf(WorkerFailed);
   });
 
@@ -198,8 +211,10 @@ describe("failures", () => {
 
 describe("the shipped command", () => {
   it("node bin/utfall.js --threads 2 (workers from the bundle) prints what main prints on one thread", async () => {
-    const inProcess = await cli(["run", NORRKOPING, "--trials", TRIALS, "--json", "--threads", "1"]);
-    const r = spawnSync(process.execPath, ["bin/utfall.js", "run", NORRKOPING, "--trials", TRIALS, "--json", "--threads", "2"], { cwd: root, encoding: "utf8", timeout: 120_000 });
+    // 8,500 trials: 9 blocks, enough for the command's own threshold (MIN_BLOCKS_FOR_WORKERS).
+    const trials = String(MIN_BLOCKS_FOR_WORKERS * 1000 + 500);
+    const inProcess = await cli(["run", NORRKOPING, "--trials", trials, "--json", "--threads", "1"]);
+    const r = spawnSync(process.execPath, ["bin/utfall.js", "run", NORRKOPING, "--trials", trials, "--json", "--threads", "2"], { cwd: root, encoding: "utf8", timeout: 120_000 });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toBe(inProcess.stdout);
   });
