@@ -343,7 +343,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     if (rest.length) throw new InputError([`unexpected argument "${rest[0]}"`, USAGE]);
     if (command === "validate") {
       if (values.trials !== undefined || values.seed !== undefined || values.threads !== undefined || values.json || values.csv || values.out !== undefined || values.locale !== undefined) {
-        throw new InputError(["validate takes no --trials, --seed, --threads or --json, and no --csv, --out or --locale"]);
+        throw new InputError(["validate takes no --trials, --seed or --json, and no --csv, --out, --locale or --threads"]);
       }
       const scenario = loadScenario(file);
       // Valid, but worth a second look: printed on stderr, exit code 0.
