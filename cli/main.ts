@@ -7,7 +7,7 @@ import { capitalShareWarnings } from "../models/contract/rules.js";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, extname } from "node:path";
 import { parseArgs } from "node:util";
-import { compareSummaries, csvDialect, riskSplit, riskSplitFigures, parseScenario, PathError, RunRefused, runScenario, summaryCsv, sweep, SweepError, trialColumns, trialsCsv, trialsJson, type CsvDialect, type Problem, type Scenario, type Vary } from "../models/index.js";
+import { compareSummaries, compile, csvDialect, riskSplit, riskSplitFigures, parseScenario, PathError, RunRefused, runScenarioWith, summaryCsv, sweep, SweepError, trialColumns, trialsCsv, trialsJson, type CsvDialect, type Problem, type RiskSplitOptions, type Scenario, type Vary } from "../models/index.js";
 import { localeOf } from "../models/format.js";
 import { renderSweep, sweepCsv } from "./sweep.js";
 import { renderComparison, renderRiskSplit, renderSummary } from "./table.js";
@@ -15,16 +15,19 @@ import { renderSelfFund, selfFundComparison } from "./selfFund.js";
 import { printable, printableJson } from "./printable.js";
 import { parseFree, parseNeeds, renderDesign } from "./design.js";
 import { designContract, DEFAULT_DESIGN_NEEDS } from "../models/analysis/designer.js";
+import { writeAnnex, AnnexUnsupported } from "./annex.js";
+import { MAX_THREADS, parseThreads, simulateThreaded, ThreadsError, WorkerFailed } from "./threads.js";
 
 /** Cohort realisations per parameter draw in `run --risk-split`. */
 const RISK_SPLIT_PER_GROUP = 20;
 
 const USAGE = `usage:
-  utfall run <scenario.json> [--trials N] [--seed S] [--json|--csv] [--out FILE] [--locale L] [--risk-split]
+  utfall run <scenario.json> [--trials N] [--seed S] [--threads N] [--json|--csv] [--out FILE] [--locale L] [--risk-split]
   utfall validate <scenario.json>
   utfall sweep <scenario.json> --vary <path>=<from>:<to>:<steps> [--vary …] [--trials N] [--seed S] [--json|--csv]
-  utfall compare <a.json> <b.json> [more.json …] [--trials N] [--seed S] [--json]
-  utfall compare <scenario.json> [more.json …] --self-fund [--trials N] [--seed S] [--json]
+  utfall compare <a.json> <b.json> [more.json …] [--trials N] [--seed S] [--threads N] [--json]
+  utfall compare <scenario.json> [more.json …] --self-fund [--trials N] [--seed S] [--threads N] [--json]
+  utfall annex <scenario.json> --out annex.xlsx [--lang sv|en]
   utfall design <scenario.json> --free <path>=<min>:<max>[:<steps>] [--free …] [--needs needs.json]
                 [--population N] [--generations N] [--search-seed N] [--trials N] [--seed S] [--json]
 
@@ -35,6 +38,8 @@ const USAGE = `usage:
   compare    run several scenarios with the same trials and seed and print their key figures
              side by side; with --self-fund, each scenario's contract against the
              payer funding the same delivery itself with a loan at its lending rate
+  annex      write the contract's payment formula as a workbook an assessor fills in
+             (annex.xlsx) and as one page of plain language (annex.sv.md, annex.en.md)
   design     search the free contract terms for the contracts that meet every party's needs
              and print their Pareto front (payer's expected net, financier's expected NPV,
              chance of paying for nothing), all evaluated on one simulation; if none meets
@@ -42,6 +47,8 @@ const USAGE = `usage:
 
   --trials N   number of Monte Carlo trials, 1 to 10000000 (default: the scenario's)
   --seed S     seed for the random numbers, a number or a word (default: the scenario's)
+  --threads N  (run, compare) simulate on N threads, 1 to ${MAX_THREADS} (default: the number of
+               cores; --risk-split's second run too); the results are the same for any N
   --json       print exactly one JSON object on stdout
   --csv        (run) print the summary as CSV for a spreadsheet, one figure per row;
                (sweep) print the grid as CSV, one row per cell
@@ -59,8 +66,16 @@ const USAGE = `usage:
   --needs FILE (design) the parties' needs as JSON (README "The contract designer"); default:
                a 5 % hurdle, at most 25 % chance of loss, no expected net cost to the payer,
                at most 10 % chance of paying for nothing
+  --lang L     (annex) the language of the text printed: sv or en (default: sv for SEK)
   --population N, --generations N, --search-seed N  (design) the search's settings
                (default 32, 20, 1)`;
+
+/** riskSplit (models/analysis/riskSplit.ts) with its K × J trials simulated over `threads` threads. */
+async function riskSplitThreaded(scenario: Scenario, options: RiskSplitOptions & { groups: number; perGroup: number }, threads: number) {
+  const simulation = { trials: options.groups * options.perGroup, seed: options.seed };
+  const outcomes = await simulateThreaded(scenario, compile(scenario), simulation, { threads, perGroup: options.perGroup });
+  return riskSplit(scenario, { ...options, outcomes });
+}
 
 /** Bad input: reported on stderr, exit code 2. */
 export class InputError extends Error {
@@ -226,14 +241,15 @@ function parseLocale(value: string | undefined, currency: string): CsvDialect {
   }
 }
 
-function runCompare(files: string[], values: { trials?: string; seed?: string; json?: boolean; csv?: boolean; vary?: string[]; out?: string; locale?: string; "self-fund"?: boolean }, out: NodeJS.WritableStream, err: NodeJS.WriteStream): number {
+async function runCompare(files: string[], values: { trials?: string; seed?: string; threads?: string; json?: boolean; csv?: boolean; vary?: string[]; out?: string; locale?: string; "self-fund"?: boolean }, out: NodeJS.WritableStream, err: NodeJS.WriteStream): Promise<number> {
   if (values["self-fund"]) return runSelfFund(files, values, out, err);
   if (files.length < 2) throw new InputError(["compare: give two or more <scenario.json>", USAGE]);
-  if (values.csv || values.vary || values.out !== undefined || values.locale !== undefined) throw new InputError(["compare takes only --trials, --seed and --json"]);
+  if (values.csv || values.vary || values.out !== undefined || values.locale !== undefined) throw new InputError(["compare takes only --trials, --seed, --threads and --json"]);
   const trials = parseTrials(values.trials);
   const seed = parseSeed(values.seed);
+  const threads = parseThreads(values.threads);
   const scenarios = files.map(loadScenario); // every file checked before anything runs
-  const summaries = summariesOf(scenarios, files, trials, seed, err);
+  const summaries = await summariesOf(scenarios, files, trials, seed, threads, err);
   const comparison = compareSummaries(summaries);
   if (values.json) writeJson(out, comparison);
   else writeText(out, renderComparison(comparison) + "\n");
@@ -241,28 +257,30 @@ function runCompare(files: string[], values: { trials?: string; seed?: string; j
 }
 
 /** Runs each scenario with the same trials and seed, showing which one on a terminal. */
-function summariesOf(scenarios: Scenario[], files: string[], trials: number | undefined, seed: string | number | undefined, err: NodeJS.WriteStream) {
-  const summaries = scenarios.map((s, i) => {
+async function summariesOf(scenarios: Scenario[], files: string[], trials: number | undefined, seed: string | number | undefined, threads: number, err: NodeJS.WriteStream) {
+  const summaries = [];
+  for (const [i, s] of scenarios.entries()) {
     err.isTTY && err.write(`\r${printable(files[i]!)} (${i + 1} of ${files.length})…`);
-    return runScenario(s, { trials, seed }).summary;
-  });
+    summaries.push((await runScenarioWith(s, { trials, seed }, (model, simulation) => simulateThreaded(s, model, simulation, { threads }))).summary);
+  }
   if (err.isTTY) err.write("\r\x1b[K");
   return summaries;
 }
 
 /** `compare --self-fund`: each scenario's contract against the payer funding the delivery itself. */
-function runSelfFund(files: string[], values: { trials?: string; seed?: string; json?: boolean; csv?: boolean; vary?: string[]; out?: string; locale?: string }, out: NodeJS.WritableStream, err: NodeJS.WriteStream): number {
+async function runSelfFund(files: string[], values: { trials?: string; seed?: string; threads?: string; json?: boolean; csv?: boolean; vary?: string[]; out?: string; locale?: string }, out: NodeJS.WritableStream, err: NodeJS.WriteStream): Promise<number> {
   if (files.length < 1) throw new InputError(["compare --self-fund: give one or more <scenario.json>", USAGE]);
-  if (values.csv || values.vary || values.out !== undefined || values.locale !== undefined) throw new InputError(["compare takes only --trials, --seed, --json and --self-fund"]);
+  if (values.csv || values.vary || values.out !== undefined || values.locale !== undefined) throw new InputError(["compare takes only --trials, --seed, --threads, --json and --self-fund"]);
   const trials = parseTrials(values.trials);
   const seed = parseSeed(values.seed);
+  const threads = parseThreads(values.threads);
   const scenarios = files.map(loadScenario);
   scenarios.forEach((s, i) => {
     if (s.valuation.selfFunding === undefined && s.currency !== "SEK") {
       throw new InputError([`${files[i]}: valuation.selfFunding.lendingRate: needed for --self-fund (there is a default only for SEK: Kommuninvest's rates)`]);
     }
   });
-  const summaries = summariesOf(scenarios, files, trials, seed, err);
+  const summaries = await summariesOf(scenarios, files, trials, seed, threads, err);
   const comparison = selfFundComparison(summaries);
   if (values.json) writeJson(out, comparison);
   else writeText(out, renderSelfFund(comparison, scenarios) + "\n");
@@ -273,11 +291,13 @@ function runSelfFund(files: string[], values: { trials?: string; seed?: string; 
 const OPTION_VALUES: Record<string, string> = {
   "--trials": `a whole number from 1 to ${MAX_TRIALS}`,
   "--seed": "a number or a word",
+  "--threads": `a whole number from 1 to ${MAX_THREADS}`,
   "--out": "a file name ending in .csv or .json",
   "--locale": "a language tag such as sv-SE or en-GB",
   "--vary": "<path>=<from>:<to>:<steps>",
   "--free": "<path>=<min>:<max> or <path>=<min>:<max>:<steps>",
   "--needs": "a JSON file of the parties' needs",
+  "--lang": "sv or en",
   "--population": "an even whole number from 4 to 1000",
   "--generations": "a whole number from 0 to 1000",
   "--search-seed": "a whole number from 0 to 4294967295",
@@ -289,6 +309,35 @@ function parseWhole(name: string, value: string | undefined, lo: number, hi: num
   const n = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < lo || n > hi) throw new InputError([`${name}: must be ${what}, got ${JSON.stringify(value)}`]);
   return n;
+}
+
+/** `utfall annex`: the payment annex (cli/annex.ts), the workbook to --out and the text beside it. */
+async function runAnnex(file: string, values: { out?: string; lang?: string; trials?: string; seed?: string; threads?: string; json?: boolean; csv?: boolean; locale?: string; vary?: string[] }, out: NodeJS.WritableStream): Promise<number> {
+  if (values.trials !== undefined || values.seed !== undefined || values.threads !== undefined || values.json || values.csv || values.locale !== undefined || values.vary) {
+    throw new InputError(["annex takes only --out and --lang: it simulates nothing"]);
+  }
+  if (values.out === undefined) throw new InputError(["annex: give --out annex.xlsx"]);
+  if (extname(values.out).toLowerCase() !== ".xlsx") throw new InputError([`--out ${values.out}: the annex is a workbook; use a name ending in .xlsx`]);
+  checkOut(values.out.replace(/\.xlsx$/i, ".csv")); // the directory exists
+  if (values.lang !== undefined && values.lang !== "sv" && values.lang !== "en") throw new InputError([`--lang: must be sv or en, got ${JSON.stringify(values.lang)}`]);
+  const scenario = loadScenario(file);
+  try {
+    const { text } = await writeAnnex(scenario, values.out, values.lang as "sv" | "en" | undefined, (path, data) => {
+      if (typeof data === "string") writeOut(path, data);
+      else {
+        try {
+          writeFileSync(path, data);
+        } catch (e) {
+          throw new InputError([`--out ${path}: cannot write: ${(e as Error).message}`]);
+        }
+      }
+    });
+    writeText(out, text);
+  } catch (e) {
+    if (e instanceof AnnexUnsupported) throw new InputError([`${file}: ${e.message}`]);
+    throw e;
+  }
+  return 0;
 }
 
 /** `utfall design`: the designer's front (models/analysis/designer.ts). */
@@ -353,7 +402,7 @@ function joinOptionValues(argv: readonly string[]): string[] {
   return args;
 }
 
-export function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WriteStream = process.stderr): number {
+export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WriteStream = process.stderr): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -362,6 +411,7 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
       options: {
         trials: { type: "string" },
         seed: { type: "string" },
+        threads: { type: "string" },
         json: { type: "boolean", default: false },
         csv: { type: "boolean", default: false },
         vary: { type: "string", multiple: true },
@@ -371,6 +421,7 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
         "risk-split": { type: "boolean", default: false },
         free: { type: "string", multiple: true },
         needs: { type: "string" },
+        lang: { type: "string" },
         population: { type: "string" },
         generations: { type: "string" },
         "search-seed": { type: "string" },
@@ -389,19 +440,20 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
   const [command, file, ...rest] = positionals;
   try {
     if (values["risk-split"] && command !== "run") throw new InputError(["--risk-split belongs to the run command"]);
-    if (command === "compare") return runCompare(positionals.slice(1), values, out, err);
+    if (command === "compare") return await runCompare(positionals.slice(1), values, out, err);
     if (values["self-fund"]) throw new InputError(["--self-fund belongs to the compare command"]);
     if (command !== "design" && (values.free || values.needs !== undefined || values.population !== undefined || values.generations !== undefined || values["search-seed"] !== undefined)) {
       throw new InputError(["--free, --needs, --population, --generations and --search-seed belong to the design command"]);
     }
-    if (command !== "run" && command !== "validate" && command !== "sweep" && command !== "design") {
+    if (command !== "annex" && values.lang !== undefined) throw new InputError(["--lang belongs to the annex command"]);
+    if (command !== "run" && command !== "validate" && command !== "sweep" && command !== "design" && command !== "annex") {
       throw new InputError([command === undefined ? "missing command" : `unknown command "${command}"`, USAGE]);
     }
     if (file === undefined) throw new InputError([`${command}: missing <scenario.json>`, USAGE]);
     if (rest.length) throw new InputError([`unexpected argument "${rest[0]}"`, USAGE]);
     if (command === "validate") {
-      if (values.trials !== undefined || values.seed !== undefined || values.json || values.csv || values.out !== undefined || values.locale !== undefined) {
-        throw new InputError(["validate takes no --trials, --seed or --json, and no --csv, --out or --locale"]);
+      if (values.trials !== undefined || values.seed !== undefined || values.threads !== undefined || values.json || values.csv || values.out !== undefined || values.locale !== undefined) {
+        throw new InputError(["validate takes no --trials, --seed or --json, and no --csv, --out, --locale or --threads"]);
       }
       const scenario = loadScenario(file);
       // Valid, but worth a second look: printed on stderr, exit code 0.
@@ -409,9 +461,14 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
       writeText(out, `${file}: valid\n`);
       return 0;
     }
-    if (command === "design") return runDesign(file, values, out, err);
+    if (command === "design") {
+      if (values.threads !== undefined) throw new InputError(["--threads belongs to the run and compare commands"]);
+      return runDesign(file, values, out, err);
+    }
+    if (command === "annex") return await runAnnex(file, values, out);
     if (command === "sweep") {
       if (values.out !== undefined || values.locale !== undefined) throw new InputError(["--out and --locale belong to the run command"]);
+      if (values.threads !== undefined) throw new InputError(["--threads belongs to the run and compare commands"]);
       return runSweep(file, values, out, err);
     }
     if (values.vary) throw new InputError(["--vary belongs to the sweep command"]);
@@ -419,10 +476,11 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
     if (values["risk-split"] && values.csv) throw new InputError(["--risk-split: goes with --json or the table, not --csv"]);
     const trials = parseTrials(values.trials);
     const seed = parseSeed(values.seed);
+    const threads = parseThreads(values.threads);
     const outFile = checkOut(values.out);
     const scenario = loadScenario(file);
     const dialect = parseLocale(values.locale, scenario.currency);
-    const run = runScenario(scenario, { trials, seed, onProgress: progressReporter(err) });
+    const run = await runScenarioWith(scenario, { trials, seed, onProgress: progressReporter(err) }, (model, simulation) => simulateThreaded(scenario, model, simulation, { threads }));
     const { summary } = run;
     if (outFile) {
       const columns = trialColumns(run);
@@ -430,7 +488,7 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
     }
     // --risk-split: a separate run from the same seed, K = trials/20 parameter draws × 20 cohorts each.
     const split = values["risk-split"]
-      ? riskSplitFigures(riskSplit(scenario, { groups: Math.max(2, Math.round(summary.trials / RISK_SPLIT_PER_GROUP)), perGroup: RISK_SPLIT_PER_GROUP, seed: summary.seed }))
+      ? riskSplitFigures(await riskSplitThreaded(scenario, { groups: Math.max(2, Math.round(summary.trials / RISK_SPLIT_PER_GROUP)), perGroup: RISK_SPLIT_PER_GROUP, seed: summary.seed }, threads))
       : null;
     const shown = split ? { ...summary, riskSplit: split } : summary;
     if (values.json) writeJson(out, shown);
@@ -440,6 +498,15 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
     if (e instanceof InputError) {
       err.write(printable(e.lines.join("\n")) + "\n");
       return 2;
+    }
+    if (e instanceof ThreadsError) {
+      err.write(printable(e.message) + "\n");
+      return 2;
+    }
+    // An exception in a worker thread of --threads (cli/threads.ts): its message, exit code 1.
+    if (e instanceof WorkerFailed) {
+      err.write(printable(`utfall: ${e.message}`) + "\n");
+      return 1;
     }
     // Too large to run, or a trial whose money is not finite (models/summary/limits.ts).
     if (e instanceof RunRefused) {

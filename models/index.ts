@@ -2,12 +2,12 @@
 export { scenarioSchema, measuresOf, type Scenario, type ScenarioInput, type PaymentRule } from "./scenario/schema.js";
 export { parseScenario, parseScenarioText, formatPath, type Problem, type ParseResult } from "./scenario/parse.js";
 export { compile, type Model } from "./compile.js";
-export { simulateOutcomes, simulateBlock, allocateTable, cohortValue, relativeEffects, type OutcomeTable } from "./simulate.js";
+export { simulateOutcomes, simulateBlock, allocateTable, cohortValue, relativeEffects, type OutcomeTable, type SimulateOptions } from "./simulate.js";
 export { evaluateContract, contractShape, type ContractResults, type EvaluateOptions } from "./contract/evaluate.js";
 export { irr, mirr, npv, annualize } from "./finance/irr.js";
 export { dist, fan, type Dist, type FanPoint } from "./summary/dist.js";
 export { summarize, type Summary } from "./summary/summarize.js";
-export { runScenario, type Run, type RunOptions } from "./run.js";
+export { runScenario, runScenarioWith, type Run, type RunOptions } from "./run.js";
 export { RunRefused, RunTooLarge, NonFiniteTrial, MEMORY_LIMIT_BYTES, estimateRunBytes, checkFinite, checkMemory } from "./summary/limits.js";
 export { BLOCK_SIZE, DEFAULT_SEED, DEFAULT_TRIALS } from "./constants.js";
 export { expectedBaseline } from "./expectation.js";

@@ -2,7 +2,7 @@
 import { compile, type Model } from "./compile.js";
 import { contractShape, evaluateContract, type ContractResults } from "./contract/evaluate.js";
 import type { Scenario } from "./scenario/schema.js";
-import { simulateOutcomes, type OutcomeTable } from "./simulate.js";
+import { simulateOutcomes, type OutcomeTable, type SimulateOptions } from "./simulate.js";
 import { checkFinite, checkMemory, MEMORY_LIMIT_BYTES } from "./summary/limits.js";
 import { summarize, type Summary } from "./summary/summarize.js";
 
@@ -28,14 +28,32 @@ export interface Run {
  * NonFiniteTrial when a trial's money figures are not finite (models/summary/limits.ts).
  */
 export function runScenario(scenario: Scenario, options: RunOptions = {}): Run {
+  const { model, simulation } = startRun(scenario, options);
+  return finishRun(scenario, model, simulateOutcomes(model, simulation), options);
+}
+
+/**
+ * runScenario with the outcomes simulated by `simulate` instead of simulateOutcomes, e.g. split
+ * over worker threads (cli/threads.ts); the same checks, in the same order (the memory check
+ * before `simulate` is called), and the same numbers when `simulate` fills the same table.
+ */
+export async function runScenarioWith(
+  scenario: Scenario,
+  options: RunOptions,
+  simulate: (model: Model, simulation: SimulateOptions) => Promise<OutcomeTable>,
+): Promise<Run> {
+  const { model, simulation } = startRun(scenario, options);
+  return finishRun(scenario, model, await simulate(model, simulation), options);
+}
+
+function startRun(scenario: Scenario, options: RunOptions): { model: Model; simulation: SimulateOptions } {
   const model = compile(scenario);
   const trials = options.trials ?? scenario.simulation.trials;
   checkMemory(model, contractShape(model, scenario.contract), trials, options.keepFlows ?? false, options.memoryLimit ?? MEMORY_LIMIT_BYTES);
-  const outcomes = simulateOutcomes(model, {
-    trials,
-    seed: options.seed ?? scenario.simulation.seed,
-    onProgress: options.onProgress,
-  });
+  return { model, simulation: { trials, seed: options.seed ?? scenario.simulation.seed, onProgress: options.onProgress } };
+}
+
+function finishRun(scenario: Scenario, model: Model, outcomes: OutcomeTable, options: RunOptions): Run {
   const results = evaluateContract(model, outcomes, scenario.contract, { keepFlows: options.keepFlows });
   checkFinite(model, outcomes, results);
   return { model, outcomes, results, summary: summarize(model, outcomes, results) };

@@ -59,23 +59,28 @@ export interface SimulateOptions {
   readonly parameterTrial?: (trial: number) => number;
 }
 
-export function allocateTable(model: Model, trials: number, seed: string | number): OutcomeTable {
+/**
+ * A zeroed table for `trials` trials. With `shared`, every column lies on a SharedArrayBuffer,
+ * so worker threads can simulate blocks into it in place (cli/threads.ts).
+ */
+export function allocateTable(model: Model, trials: number, seed: string | number, shared = false): OutcomeTable {
   const C = model.cohortSizes.length, M = model.measures.length;
+  const f64 = (n: number) => (shared ? new Float64Array(new SharedArrayBuffer(8 * n)) : new Float64Array(n));
   const params = new Map<string, Float64Array>();
-  for (const p of model.params) if (p.uncertain) params.set(p.path, new Float64Array(trials));
+  for (const p of model.params) if (p.uncertain) params.set(p.path, f64(trials));
   return {
     trials,
     seed,
     cohorts: C,
     measureCount: M,
-    treated: new Float64Array(trials * C * M),
-    counterfactual: new Float64Array(trials * C * M),
-    comparator: new Float64Array(trials * C * M),
-    delivered: new Uint8Array(trials),
-    discountRate: new Float64Array(trials),
-    avoidedByYear: new Float64Array(trials * model.years),
-    avoidedPV: new Float64Array(trials),
-    societyBenefitPV: new Float64Array(trials),
+    treated: f64(trials * C * M),
+    counterfactual: f64(trials * C * M),
+    comparator: f64(trials * C * M),
+    delivered: shared ? new Uint8Array(new SharedArrayBuffer(trials)) : new Uint8Array(trials),
+    discountRate: f64(trials),
+    avoidedByYear: f64(trials * model.years),
+    avoidedPV: f64(trials),
+    societyBenefitPV: f64(trials),
     params,
   };
 }

@@ -17,7 +17,7 @@
 import { compile } from "../compile.js";
 import { evaluateContract } from "../contract/evaluate.js";
 import type { Scenario } from "../scenario/schema.js";
-import { simulateOutcomes } from "../simulate.js";
+import { simulateOutcomes, type OutcomeTable } from "../simulate.js";
 import { Stream } from "../random/stream.js";
 
 export interface VarianceSplit {
@@ -53,6 +53,8 @@ export interface RiskSplitOptions {
   /** Bootstrap replicates for the standard error; default 200. */
   readonly bootstrap?: number;
   readonly onProgress?: (done: number, total: number) => void;
+  /** The K × J trials simulated already, with parameterTrial t ↦ ⌊t / J⌋ (e.g. over worker threads, cli/threads.ts). */
+  readonly outcomes?: OutcomeTable;
 }
 
 /** The two variance components from each group's mean and within-group sum of squares. */
@@ -110,7 +112,7 @@ export function splitVariance(values: ArrayLike<number>, perGroup: number, optio
 export function riskSplit(scenario: Scenario, options: RiskSplitOptions): RiskSplit {
   const K = options.groups ?? 500, J = options.perGroup ?? 20;
   const model = compile(scenario);
-  const table = simulateOutcomes(model, {
+  const table = options.outcomes ?? simulateOutcomes(model, {
     trials: K * J,
     seed: options.seed,
     parameterTrial: (t) => Math.floor(t / J),

@@ -21,11 +21,11 @@ const base = () => JSON.parse(readFileSync(NORRKOPING, "utf8"));
 const tmp = mkdtempSync(join(tmpdir(), "utfall-bounds-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function cli(...argv: string[]): { status: number; stdout: string; stderr: string } {
+async function cli(...argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
   let stdout = "", stderr = "";
   const out = { write: (s: string) => ((stdout += s), true) } as unknown as NodeJS.WritableStream;
   const err = { isTTY: false, write: (s: string) => ((stderr += s), true) } as unknown as NodeJS.WriteStream;
-  const status = main(argv, out, err);
+  const status = await main(argv, out, err);
   return { status, stdout, stderr };
 }
 
@@ -52,10 +52,10 @@ describe("money and rate fields are bounded (issue 12, item 2)", () => {
     ["capital of 1e14", (s) => (s.contract.capital = 1e14), /contract\.capital: must be an amount from 0 to 10000000000000/],
   ];
   for (const [what, edit, message] of cases) {
-    it(`refuses ${what} with exit 2, naming the field and the bound`, () => {
+    it(`refuses ${what} with exit 2, naming the field and the bound`, async () => {
       const file = variant(edit);
       for (const command of ["validate", "run"]) {
-        const r = cli(command, file, ...(command === "run" ? ["--trials", "50"] : []));
+        const r = await cli(command, file, ...(command === "run" ? ["--trials", "50"] : []));
         expect(r.status).toBe(2);
         expect(r.stderr).toMatch(message);
         expect(r.stdout).toBe("");
@@ -63,12 +63,12 @@ describe("money and rate fields are bounded (issue 12, item 2)", () => {
     });
   }
 
-  it("accepts the bounds themselves (a cost per day of exactly 1e9, a rate ratio of 1000)", () => {
+  it("accepts the bounds themselves (a cost per day of exactly 1e9, a rate ratio of 1000)", async () => {
     const file = variant((s) => {
       s.outcomes[0].states[0].costPerDay = 1e9;
       s.intervention.effects[0].rateRatio = 1000;
     });
-    expect(cli("validate", file).status).toBe(0);
+    expect((await cli("validate", file)).status).toBe(0);
   });
 });
 
@@ -110,19 +110,19 @@ describe("a trial whose money is not finite stops the run (issue 12, item 2)", (
 });
 
 describe("memory is bounded (issue 12, item 3)", () => {
-  it("refuses --trials 10000000 on Norrköping with exit 2, the estimate and the limit, before simulating", () => {
-    const r = cli("run", NORRKOPING, "--trials", "10000000", "--json");
+  it("refuses --trials 10000000 on Norrköping with exit 2, the estimate and the limit, before simulating", async () => {
+    const r = await cli("run", NORRKOPING, "--trials", "10000000", "--json");
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(/simulation\.trials: 10000000 trials would need about \d+\.\d+ GiB of memory \(\d+ bytes a trial\), more than the limit of 4\.00 GiB; use at most \d+ trials/);
   });
 
-  it("refuses the same in sweep and compare, before simulating", () => {
-    const sweep = cli("sweep", NORRKOPING, "--vary", "contract.rules[1].share=0.4:0.8:2", "--trials", "10000000");
+  it("refuses the same in sweep and compare, before simulating", async () => {
+    const sweep = await cli("sweep", NORRKOPING, "--vary", "contract.rules[1].share=0.4:0.8:2", "--trials", "10000000");
     expect(sweep.status).toBe(2);
     expect(sweep.stdout).toBe("");
     expect(sweep.stderr).toMatch(/simulation\.trials: 10000000 trials would need about .* more than the limit of 4\.00 GiB/);
-    const compare = cli("compare", NORRKOPING, NORRKOPING, "--trials", "10000000");
+    const compare = await cli("compare", NORRKOPING, NORRKOPING, "--trials", "10000000");
     expect(compare.status).toBe(2);
     expect(compare.stderr).toMatch(/more than the limit of 4\.00 GiB/);
   });
@@ -174,15 +174,15 @@ describe("rules, states, cohorts and outcomes are capped at what the schema docu
     ["21 outcomes", (s) => (s.outcomes = [...s.outcomes, ...Array.from({ length: 21 - s.outcomes.length }, (_, k) => ({ id: `b${k}`, kind: "binary", baseline: 0.5 }))]), /outcomes: at most 20 outcomes/],
   ];
   for (const [what, edit, message] of cases) {
-    it(`refuses ${what} with exit 2`, () => {
-      const r = cli("validate", variant(edit));
+    it(`refuses ${what} with exit 2`, async () => {
+      const r = await cli("validate", variant(edit));
       expect(r.status).toBe(2);
       expect(r.stderr).toMatch(message);
     });
   }
 
-  it("accepts 50 rules", () => {
-    const r = cli("validate", variant((s) => (s.contract.rules = Array.from({ length: 50 }, () => rule))));
+  it("accepts 50 rules", async () => {
+    const r = await cli("validate", variant((s) => (s.contract.rules = Array.from({ length: 50 }, () => rule))));
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
   });
