@@ -59,6 +59,9 @@ export async function buildIfStale() {
       platform: "node",
       format: "esm",
       target: "node20",
+      // ExcelJS (only `annex` loads it, on demand) is CommonJS that requires Node's built-ins,
+      // which an ESM bundle cannot: it stays a package, imported as it is.
+      external: ["exceljs"],
       logLevel: "error",
     });
     renameSync(part, bundle);

@@ -7,6 +7,7 @@
  */
 import { readFileSync, readdirSync } from "node:fs";
 import ExcelJS from "exceljs";
+import { Writable } from "node:stream";
 import { HyperFormula } from "hyperformula";
 import { describe, expect, it } from "vitest";
 import { annexLayout, annexXlsx, AnnexUnsupported } from "../../models/export/annex.js";
@@ -114,5 +115,40 @@ describe("the payment annex in words", () => {
     expect(text).toContain("at least 10%");
     expect(text).toContain("at least 7.5%");
     expect(text).toMatch(/less what “[^”]+” paid before it/);
+  });
+});
+
+describe("utfall annex", () => {
+
+  const capture = () => {
+    let text = "";
+    const stream = new Writable({ write(chunk, _e, done) { text += chunk; done(); } }) as InstanceType<typeof Writable> & NodeJS.WriteStream;
+    return { stream, text: () => text };
+  };
+  const run = async (...argv: string[]) => {
+    const { main } = await import("../../cli/main.js");
+    const out = capture(), err = capture();
+    return { code: await main(argv, out.stream, err.stream), out: out.text(), err: err.text() };
+  };
+
+  it("writes the workbook and both texts, and prints the Swedish one for a SEK scenario", async () => {
+    const { mkdtempSync, existsSync } = await import("node:fs");
+    const dir = mkdtempSync("/tmp/utfall-annex-");
+    const r = await run("annex", "data/scenarios/norrkoping-2016.json", "--out", `${dir}/annex.xlsx`);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("# Betalningsbilaga: Norrköping 2016");
+    for (const f of ["annex.xlsx", "annex.sv.md", "annex.en.md"]) expect(existsSync(`${dir}/${f}`)).toBe(true);
+  });
+
+  it.each([
+    [[], /annex: give --out annex\.xlsx/],
+    [["--out", "/tmp/a.csv"], /ending in \.xlsx/],
+    [["--out", "/nonexistent-dir/a.xlsx"], /no directory/],
+    [["--out", "/tmp/a.xlsx", "--lang", "de"], /--lang: must be sv or en/],
+    [["--out", "/tmp/a.xlsx", "--trials", "5"], /annex takes only --out and --lang/],
+  ])("refuses %j with exit 2", async (args, message) => {
+    const r = await run("annex", "data/scenarios/norrkoping-2016.json", ...args);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
   });
 });
