@@ -11,6 +11,7 @@
  *   Run on a stored table after a contract edit, it gives the numbers of a fresh run of the edited
  *   scenario, because the table depends only on `simulationKey` (explorer-key.ts).
  */
+import { bisectRight, quantileSorted, range } from "d3-array";
 import type { Model } from "../models/compile.js";
 import { BLOCK_SIZE } from "../models/constants.js";
 import { contractShape, evaluateContract } from "../models/contract/evaluate.js";
@@ -29,7 +30,41 @@ export interface ExplorerFigures {
   columns: { irr: Float64Array };
   /** The payer's net (avoided costs − payments) by budget year, as fan-chart points. */
   fans: { netByYear: FanPoint[] };
+  irrHistogram: IrrHistogram;
   meta: { currency: string; periodsPerYear: number; horizon: number; followUp: number; capital: number };
+}
+
+/**
+ * The financier's IRR per trial as the explorer's histogram draws it: bins of 2.5 points from
+ * −100 % to `hi` (the 99.5th percentile rounded up to 5 points, from 20 % to 200 %), the trials
+ * above `hi` counted in the last bin; `share` is of all trials (those without an IRR included).
+ */
+export interface IrrHistogram {
+  hi: number;
+  /** Trials at or above `hi`, drawn in the last bin. */
+  above: number;
+  /** Trials that have an IRR. */
+  defined: number;
+  /** Non-empty bins [x1, x2). */
+  bins: { x1: number; x2: number; share: number }[];
+}
+
+export const IRR_BIN = 0.025;
+
+export function irrHistogram(irr: Float64Array): IrrHistogram {
+  const values = irr.filter(Number.isFinite).sort();
+  const hi = Math.min(2, Math.max(0.2, Math.ceil((values.length ? quantileSorted(values as unknown as number[], 0.995)! : 0.2) * 20) / 20));
+  const edges = range(-1, hi + 1e-9, IRR_BIN);
+  const counts = new Float64Array(edges.length);
+  let above = 0;
+  for (const x of values) {
+    if (x >= hi) above++;
+    const i = bisectRight(edges, Math.min(x, hi - 1e-9)) - 1;
+    counts[Math.max(0, Math.min(edges.length - 1, i))]!++;
+  }
+  const bins: IrrHistogram["bins"] = [];
+  counts.forEach((n, i) => n > 0 && bins.push({ x1: edges[i]!, x2: i + 1 < edges.length ? edges[i + 1]! : hi, share: n / irr.length }));
+  return { hi, above, defined: values.length, bins };
 }
 
 /** Blocks of BLOCK_SIZE trials in a run of `trials`. */
@@ -127,6 +162,7 @@ export function explorerFigures(model: Model, table: OutcomeTable, scenario: Sce
     summary,
     columns: { irr: results.irr },
     fans: { netByYear: fan(net, years) },
+    irrHistogram: irrHistogram(results.irr),
     meta: { currency: scenario.currency, periodsPerYear: model.periodsPerYear, horizon: model.horizon, followUp: model.followUp, capital: results.capital },
   };
 }

@@ -8,12 +8,14 @@
  * never settles, so the page keeps showing the last good result.
  */
 import type { FanPoint, Summary } from "../models/index.js";
+import type { IrrHistogram } from "./explorer-engine.js";
 import { ScenarioInvalid } from "./runner.js";
 
 export interface ExplorerRunResult {
   summary: Summary;
   columns: { irr: Float64Array };
   fans: { netByYear: FanPoint[] };
+  irrHistogram: IrrHistogram;
   meta: {
     currency: string;
     periodsPerYear: number;

@@ -84,7 +84,10 @@ export function explorerRunner(workerUrl: string, onResult: (r: ExplorerResult) 
       return;
     }
     if (phase === "pending" || phase === "running") {
-      element.append(progressBar(), ` Updating… ${phase === "running" && progress.total ? `${n(progress.done)} of ${n(progress.total)} trials` : ""}`);
+      const count = document.createElement("span");
+      count.className = "explorer-progress-count";
+      count.textContent = phase === "running" && progress.total ? `${n(progress.done)} of ${n(progress.total)} trials` : "";
+      element.append(progressBar(), " Updating… ", count);
       return;
     }
     if (shown) {
@@ -118,9 +121,13 @@ export function explorerRunner(workerUrl: string, onResult: (r: ExplorerResult) 
       onProgress: (done, total) => {
         if (runningKey !== key) return;
         progress = { done, total };
-        const bar = element.querySelector("progress");
-        if (bar) (bar.max = total), (bar.value = done);
-        render();
+        // A tick while running changes the bar and the count in place: no re-render, little to repaint.
+        const bar = element.querySelector("progress"), count = element.querySelector(".explorer-progress-count");
+        if (element.dataset.phase === "running" && bar && count) {
+          bar.max = total;
+          bar.value = done;
+          count.textContent = `${n(done)} of ${n(total)} trials`;
+        } else render();
       },
     }).then(
       (result) => {

@@ -12,7 +12,8 @@ import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { compile, parseScenario, runScenario, simulateOutcomes, type OutcomeTable, type Scenario } from "../../models/index.js";
 import { resolveFigureRefs } from "../../models/figures/resolve.js";
-import { mergeRows, simulateRange, splitBlocks } from "../../src/components/explorer-engine.js";
+import { quantile } from "d3-array";
+import { irrHistogram, mergeRows, simulateRange, splitBlocks } from "../../src/components/explorer-engine.js";
 import { simulationKey } from "../../src/components/explorer-key.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -59,6 +60,27 @@ describe("splitting a run's blocks", () => {
       mergeRows(full, part, 2000);
       expect(bytesOf(full), name).toEqual(bytesOf(whole));
     }
+  });
+});
+
+describe("the IRR histogram the page draws", () => {
+  it("counts every trial with an IRR once, in the bin whose edges hold it", () => {
+    const norrkoping = parsed(load("norrkoping-2016.json"));
+    const irr = runScenario(norrkoping, { trials: 2000, seed: 1 }).results.irr;
+    const h = irrHistogram(irr);
+    const finite = Array.from(irr).filter(Number.isFinite);
+    // The range: the 99.5th percentile (d3's quantile, as the page computed it before) rounded up to 5 points, 20 % to 200 %.
+    expect(h.hi).toBe(Math.min(2, Math.max(0.2, Math.ceil(quantile(finite, 0.995)! * 20) / 20)));
+    expect(h.defined).toBe(finite.length);
+    expect(h.above).toBe(finite.filter((x) => x >= h.hi).length);
+    // Each bin's share: the trials whose value (those above the range moved into the last bin) lies in [x1, x2), counted by a filter.
+    for (const b of h.bins) {
+      const n = finite.filter((x) => Math.min(x, h.hi - 1e-9) >= b.x1 && Math.min(x, h.hi - 1e-9) < b.x2).length;
+      expect(b.share * irr.length, `[${b.x1}, ${b.x2})`).toBeCloseTo(n, 9);
+    }
+    expect(h.bins.reduce((a, b) => a + b.share, 0) * irr.length).toBeCloseTo(finite.length, 9);
+    // Bins are 2.5 points wide from −100 %.
+    expect(h.bins[0]!.x1).toBeCloseTo(-1 + 0.025 * Math.round((h.bins[0]!.x1 + 1) / 0.025), 12);
   });
 });
 
@@ -136,11 +158,14 @@ function fakeScope() {
 const primary = fakeScope();
 const helper = fakeScope();
 
+const WORKER = "../../src/components/explorer-worker.js";
+
 beforeAll(async () => {
+  // Two copies of the module (the query makes them two), each taking the `self` set before it.
   (globalThis as { self?: unknown }).self = primary.scope;
-  await import("../../src/components/explorer-worker.js?primary");
+  await import(/* @vite-ignore */ `${WORKER}?primary`);
   (globalThis as { self?: unknown }).self = helper.scope;
-  await import("../../src/components/explorer-worker.js?helper");
+  await import(/* @vite-ignore */ `${WORKER}?helper`);
   const channel = new MessageChannel();
   helper.scope.onmessage!({ data: { type: "connect", role: "helper", ports: [channel.port2] } });
   primary.scope.onmessage!({ data: { type: "connect", role: "primary", ports: [channel.port1] } });
