@@ -4,7 +4,7 @@
  * - Every change calls `update(state, parsed)`. A change after a quiet spell (nothing changed
  *   for DEBOUNCE_MS) runs at once; changes in quick succession (typing) wait for a pause, so
  *   only the last one runs to the end: DEBOUNCE_MS (250 ms) when the change needs a new
- *   simulation, CONTRACT_DEBOUNCE_MS (60 ms) when only contract terms changed (explorer-key.ts),
+ *   simulation, CONTRACT_DEBOUNCE_MS (100 ms) when only contract terms changed (explorer-key.ts),
  *   which the worker re-evaluates on its stored outcomes in a small fraction of a second. A newer
  *   valid state supersedes a run in flight (the worker drops it between two blocks, and a late
  *   result of a superseded run is ignored).
@@ -45,7 +45,7 @@ export interface ExplorerRunner {
 
 export const DEBOUNCE_MS = 250;
 /** The pause after a contract-only change: re-evaluating takes a few tens of milliseconds, so little is saved by waiting long. */
-export const CONTRACT_DEBOUNCE_MS = 60;
+export const CONTRACT_DEBOUNCE_MS = 100;
 
 export function explorerRunner(workerUrl: string, onResult: (r: ExplorerResult) => void, locale = "sv-SE", pool: ExplorerPool = explorerPool(workerUrl)): ExplorerRunner {
   const element = document.createElement("div");
@@ -94,7 +94,9 @@ export function explorerRunner(workerUrl: string, onResult: (r: ExplorerResult) 
       const { result, state } = shown;
       element.append(
         `${n(state.trials)} simulated contracts, seed ${typeof state.seed === "number" ? state.seed : JSON.stringify(state.seed)}, ` +
-          `in ${formatNumber(result.meta.elapsedMs / 1000, locale, 1)} s.`,
+          (result.meta.mode === "evaluate"
+            ? `the contract evaluated on the outcomes already simulated in ${formatNumber(result.meta.elapsedMs / 1000, locale, 2)} s.`
+            : `in ${formatNumber(result.meta.elapsedMs / 1000, locale, 1)} s${result.meta.workers > 1 ? ` on ${result.meta.workers} threads` : ""}.`),
       );
     } else element.append("Starting…");
   }
