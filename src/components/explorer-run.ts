@@ -63,6 +63,7 @@ export function explorerRunner(workerUrl: string, onResult: (r: ExplorerResult) 
   let error: string | null = null;
   let lastChange = -Infinity;
   let simulatedKey: string | null = null; // simulationKey of the last state sent to the worker
+  let lastTick = -Infinity; // when a progress tick was last drawn
 
   const n = (x: number) => formatNumber(x, locale, 0);
 
@@ -123,6 +124,10 @@ export function explorerRunner(workerUrl: string, onResult: (r: ExplorerResult) 
       onProgress: (done, total) => {
         if (runningKey !== key) return;
         progress = { done, total };
+        // At most five ticks a second are drawn: each is a repaint taken from the cores that simulate.
+        const now = performance.now();
+        if (done < total && now - lastTick < 200) return;
+        lastTick = now;
         // A tick while running changes the bar and the count in place: no re-render, little to repaint.
         const bar = element.querySelector("progress"), count = element.querySelector(".explorer-progress-count");
         if (element.dataset.phase === "running" && bar && count) {
