@@ -2,18 +2,26 @@
  * The explorer's run loop: validated states in, results out, with a status line.
  *
  * - Every change calls `update(state, parsed)`. A change after a quiet spell (nothing changed
- *   for 250 ms) runs at once; changes in quick succession (typing) wait for a 250 ms pause, so
- *   only the last one runs to the end. A newer valid state supersedes a run in flight
- *   (runInWorker terminates it when the next starts, and a late result of a superseded run is
- *   ignored).
+ *   for DEBOUNCE_MS) runs at once; changes in quick succession (typing) wait for a pause, so
+ *   only the last one runs to the end: DEBOUNCE_MS (250 ms) when the change needs a new
+ *   simulation, CONTRACT_DEBOUNCE_MS (100 ms) when only contract terms changed (explorer-key.ts),
+ *   which the worker re-evaluates on its stored outcomes in a small fraction of a second. A newer
+ *   valid state supersedes a run in flight (the worker drops it between two blocks, and a late
+ *   result of a superseded run is ignored).
+ * - The runs go to persistent workers (explorer-pool.ts): no worker starts per run, a run's
+ *   blocks are split over the cores, and contract edits re-use the simulated outcomes.
  * - An invalid state runs nothing: the last good result stays on screen and the status line
  *   says why it is not updating.
  * - The status line (`element`) is updated in place, so progress ticks do not re-render the
  *   page's cells. It carries `data-phase` (pending, running, idle, invalid, error) and the class
- *   `is-stale` while the figures on screen are not those of the inputs.
+ *   `is-stale` while the figures on screen are not those of the inputs; for
+ *   bench/explorer.bench.ts also `data-started-at`, `data-result-at`, `data-elapsed-ms`,
+ *   `data-mode` (simulate or evaluate) and `data-simulate-ms`/`data-evaluate-ms`.
  */
 import { formatNumber, formatPercent } from "../models/format.js";
-import { runInWorker, ScenarioInvalid, type RunResult } from "./runner.js";
+import { ScenarioInvalid } from "./runner.js";
+import { explorerPool, type ExplorerPool, type ExplorerRunResult } from "./explorer-pool.js";
+import { simulationKey } from "./explorer-key.js";
 
 export interface ExplorerState {
   scenario: unknown;
@@ -22,7 +30,7 @@ export interface ExplorerState {
 }
 
 export interface ExplorerResult {
-  result: RunResult;
+  result: ExplorerRunResult;
   state: ExplorerState;
   /** 1 for the first result, then one more per result shown. */
   runId: number;
@@ -36,8 +44,10 @@ export interface ExplorerRunner {
 }
 
 export const DEBOUNCE_MS = 250;
+/** The pause after a contract-only change: re-evaluating takes a few tens of milliseconds, so little is saved by waiting long. */
+export const CONTRACT_DEBOUNCE_MS = 100;
 
-export function explorerRunner(workerUrl: string, onResult: (r: ExplorerResult) => void, locale = "sv-SE"): ExplorerRunner {
+export function explorerRunner(workerUrl: string, onResult: (r: ExplorerResult) => void, locale = "sv-SE", pool: ExplorerPool = explorerPool(workerUrl)): ExplorerRunner {
   const element = document.createElement("div");
   element.className = "explorer-status";
   element.setAttribute("aria-live", "polite");
@@ -52,6 +62,8 @@ export function explorerRunner(workerUrl: string, onResult: (r: ExplorerResult) 
   let progress = { done: 0, total: 0 };
   let error: string | null = null;
   let lastChange = -Infinity;
+  let simulatedKey: string | null = null; // simulationKey of the last state sent to the worker
+  let lastTick = -Infinity; // when a progress tick was last drawn
 
   const n = (x: number) => formatNumber(x, locale, 0);
 
@@ -73,14 +85,19 @@ export function explorerRunner(workerUrl: string, onResult: (r: ExplorerResult) 
       return;
     }
     if (phase === "pending" || phase === "running") {
-      element.append(progressBar(), ` Updating… ${phase === "running" && progress.total ? `${n(progress.done)} of ${n(progress.total)} trials` : ""}`);
+      const count = document.createElement("span");
+      count.className = "explorer-progress-count";
+      count.textContent = phase === "running" && progress.total ? `${n(progress.done)} of ${n(progress.total)} trials` : "";
+      element.append(progressBar(), " Updating… ", count);
       return;
     }
     if (shown) {
       const { result, state } = shown;
       element.append(
         `${n(state.trials)} simulated contracts, seed ${typeof state.seed === "number" ? state.seed : JSON.stringify(state.seed)}, ` +
-          `in ${formatNumber(result.meta.elapsedMs / 1000, locale, 1)} s.`,
+          (result.meta.mode === "evaluate"
+            ? `the contract evaluated on the outcomes already simulated in ${formatNumber(result.meta.elapsedMs / 1000, locale, 2)} s.`
+            : `in ${formatNumber(result.meta.elapsedMs / 1000, locale, 1)} s${result.meta.workers > 1 ? ` on ${result.meta.workers} threads` : ""}.`),
       );
     } else element.append("Starting…");
   }
@@ -99,16 +116,25 @@ export function explorerRunner(workerUrl: string, onResult: (r: ExplorerResult) 
     error = null;
     progress = { done: 0, total: state.trials };
     element.dataset.startedAt = String(performance.now()); // for bench/explorer.bench.ts
+    simulatedKey = simulationKey(state.scenario, state.trials, state.seed);
     render();
-    runInWorker(workerUrl, state.scenario, {
+    pool.run(state.scenario, {
       trials: state.trials,
       seed: state.seed,
       onProgress: (done, total) => {
         if (runningKey !== key) return;
         progress = { done, total };
-        const bar = element.querySelector("progress");
-        if (bar) (bar.max = total), (bar.value = done);
-        render();
+        // At most five ticks a second are drawn: each is a repaint taken from the cores that simulate.
+        const now = performance.now();
+        if (done < total && now - lastTick < 200) return;
+        lastTick = now;
+        // A tick while running changes the bar and the count in place: no re-render, little to repaint.
+        const bar = element.querySelector("progress"), count = element.querySelector(".explorer-progress-count");
+        if (element.dataset.phase === "running" && bar && count) {
+          bar.max = total;
+          bar.value = done;
+          count.textContent = `${n(done)} of ${n(total)} trials`;
+        } else render();
       },
     }).then(
       (result) => {
@@ -121,6 +147,9 @@ export function explorerRunner(workerUrl: string, onResult: (r: ExplorerResult) 
         shownKey = key;
         element.dataset.run = String(shown.runId);
         element.dataset.elapsedMs = String(Math.round(result.meta.elapsedMs));
+        element.dataset.mode = result.meta.mode;
+        element.dataset.simulateMs = String(Math.round(result.meta.simulateMs));
+        element.dataset.evaluateMs = String(Math.round(result.meta.evaluateMs));
         element.dataset.resultAt = String(performance.now());
         render();
         onResult(shown);
@@ -154,7 +183,8 @@ export function explorerRunner(workerUrl: string, onResult: (r: ExplorerResult) 
       render();
       return;
     }
-    timer = setTimeout(() => start(state, key), quiet ? 0 : DEBOUNCE_MS);
+    const contractOnly = simulatedKey !== null && simulationKey(state.scenario, state.trials, state.seed) === simulatedKey;
+    timer = setTimeout(() => start(state, key), quiet ? 0 : contractOnly ? CONTRACT_DEBOUNCE_MS : DEBOUNCE_MS);
     render();
   }
 

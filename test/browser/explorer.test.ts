@@ -3,6 +3,7 @@
 import {readFile} from "node:fs/promises";
 import type {Page} from "playwright-core";
 import {afterAll, beforeAll, expect, test} from "vitest";
+import {decodeState} from "../../src/components/state.ts";
 import {plainSpaces, startSite, type OpenedPage, type Site} from "./harness.ts";
 
 let site: Site;
@@ -230,6 +231,38 @@ test("a saved scenario loads back with the same numbers; a bad file is refused w
     expect(await field(page, "contract.rules[1].share").inputValue()).toBe("0.8");
     expect(p.errors).toEqual([]);
   } finally {
+    await p.close();
+  }
+});
+
+test("a contract edit re-evaluates the stored outcomes and shows a fresh run's figures; another edit simulates again", async () => {
+  const p = await open();
+  let q: OpenedPage | undefined;
+  try {
+    const {page} = p;
+    const mode = () => page.locator(".explorer-status").getAttribute("data-mode");
+    expect(await mode()).toBe("simulate"); // the first run
+    await edit(page, "contract.rules[1].share", "0.9");
+    expect(await mode()).toBe("evaluate");
+    expect(await page.locator(".explorer-status").innerText()).toMatch(/the contract evaluated on the outcomes already simulated/);
+    const shown = await figures(page);
+    const irrBars = await page.locator(".explorer-chart svg rect").count();
+    // The witness: a fresh page from the same link simulates the edited scenario from scratch.
+    // (The link is written once the page is idle: wait until it carries the edit.)
+    const shareInLink = async () => ((await decodeState(new URL(page.url()).hash))?.scenario as {contract?: {rules?: {share?: number}[]}})?.contract?.rules?.[1]?.share;
+    await expect.poll(shareInLink, {timeout: RUN_TIMEOUT}).toBe(0.9);
+    q = await open("/explorer" + new URL(page.url()).hash);
+    expect(await q.page.locator(".explorer-status").getAttribute("data-mode")).toBe("simulate");
+    expect(await figures(q.page)).toBe(shown);
+    expect(await q!.page.locator(".explorer-chart svg rect").count()).toBe(irrBars);
+    // A change outside the contract: simulated again, over the worker threads.
+    await edit(page, "population.cohorts[0].size", "70");
+    expect(await mode()).toBe("simulate");
+    expect(await figures(page)).not.toBe(shown);
+    expect(p.errors).toEqual([]);
+    expect(q!.errors).toEqual([]);
+  } finally {
+    await q?.close();
     await p.close();
   }
 });
