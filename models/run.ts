@@ -14,6 +14,8 @@ export interface RunOptions {
   readonly keepFlows?: boolean;
   /** Bytes the run may take (default MEMORY_LIMIT_BYTES, 4 GiB); a larger run throws RunTooLarge before it starts. */
   readonly memoryLimit?: number;
+  /** Keep every uncertain input's drawn column ("all", the default) or only those the contract and summary read ("used"; models/simulate.ts). */
+  readonly params?: "all" | "used";
 }
 
 export interface Run {
@@ -30,11 +32,12 @@ export interface Run {
 export function runScenario(scenario: Scenario, options: RunOptions = {}): Run {
   const model = compile(scenario);
   const trials = options.trials ?? scenario.simulation.trials;
-  checkMemory(model, contractShape(model, scenario.contract), trials, options.keepFlows ?? false, options.memoryLimit ?? MEMORY_LIMIT_BYTES);
+  checkMemory(model, contractShape(model, scenario.contract), trials, options.keepFlows ?? false, options.memoryLimit ?? MEMORY_LIMIT_BYTES, options.params);
   const outcomes = simulateOutcomes(model, {
     trials,
     seed: options.seed ?? scenario.simulation.seed,
     onProgress: options.onProgress,
+    params: options.params,
   });
   const results = evaluateContract(model, outcomes, scenario.contract, { keepFlows: options.keepFlows });
   checkFinite(model, outcomes, results);

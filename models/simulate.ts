@@ -57,12 +57,33 @@ export interface SimulateOptions {
    * risk is split into chance and ignorance.
    */
   readonly parameterTrial?: (trial: number) => number;
+  // --- memory (issue 11 goal 6) ---
+  /**
+   * Which uncertain parameters' drawn columns the table keeps: "all" (the default; the analyses
+   * of inputs need them) or "used", only those the contract evaluation and the summary read
+   * (usedParamPaths), 8 bytes a trial for each column left out.
+   */
+  readonly params?: "all" | "used";
+  // --- end memory ---
 }
 
-export function allocateTable(model: Model, trials: number, seed: string | number): OutcomeTable {
+// --- memory (issue 11 goal 6) ---
+/**
+ * The uncertain parameters whose drawn columns evaluateContract and summarize read from the
+ * table (paramOf, slotValues): the long-run values, the lending rate, volume and termination.
+ */
+export function usedParamPaths(model: Model): Set<string> {
+  const slots = [model.lendingRateSlot, model.volumeSlot, model.terminationSlot, model.terminationDrawSlot];
+  for (const lr of model.longRun) for (const c of lr.components) slots.push(c.slot);
+  return new Set(slots.filter((s) => s >= 0 && model.params[s]!.uncertain).map((s) => model.params[s]!.path));
+}
+// --- end memory ---
+
+export function allocateTable(model: Model, trials: number, seed: string | number, keep: "all" | "used" = "all"): OutcomeTable {
   const C = model.cohortSizes.length, M = model.measures.length;
   const params = new Map<string, Float64Array>();
-  for (const p of model.params) if (p.uncertain) params.set(p.path, new Float64Array(trials));
+  const used = keep === "used" ? usedParamPaths(model) : null;
+  for (const p of model.params) if (p.uncertain && (!used || used.has(p.path))) params.set(p.path, new Float64Array(trials));
   return {
     trials,
     seed,
@@ -86,7 +107,7 @@ export function allocateTable(model: Model, trials: number, seed: string | numbe
  */
 export function simulateOutcomes(model: Model, options: SimulateOptions): OutcomeTable {
   const { trials, seed } = options;
-  const table = allocateTable(model, trials, seed);
+  const table = allocateTable(model, trials, seed, options.params);
   const blocks = Math.ceil(trials / BLOCK_SIZE);
   const first = options.firstBlock ?? 0;
   for (let b = 0; b < blocks; b++) {

@@ -82,7 +82,13 @@ export interface Summary {
 
 export function summarize(model: Model, table: OutcomeTable, r: ContractResults): Summary {
   const T = table.trials, Y = model.years;
-  const column = (f: (i: number) => number) => Float64Array.from({ length: T }, (_, i) => f(i));
+  // --- memory (issue 11 goal 6): one reused column for the derived columns, each summarised (copied by dist) at once ---
+  const scratch = new Float64Array(T);
+  const column = (f: (i: number) => number) => {
+    for (let i = 0; i < T; i++) scratch[i] = f(i);
+    return scratch;
+  };
+  // --- end memory ---
   const rules = model.scenario.contract.rules;
   const R = rules.length;
   const byYear = (col: Float64Array, years: number) =>
@@ -165,13 +171,13 @@ export function summarize(model: Model, table: OutcomeTable, r: ContractResults)
 function measuredTrueCorrelation(model: Model, table: OutcomeTable, measure: number): number | null {
   const T = table.trials;
   if (T < 3) return null;
-  const measured = new Array<number>(T), truth = new Array<number>(T);
+  const measured = new Float64Array(T), truth = new Float64Array(T); // typed (memory, issue 11 goal 6): off the JS heap
   for (let t = 0; t < T; t++) {
     const treated = cohortValue(table.treated, table, t, -1, measure);
     measured[t] = cohortValue(table.comparator, table, t, -1, measure) - treated;
     truth[t] = cohortValue(table.counterfactual, table, t, -1, measure) - treated;
   }
-  const r = sampleCorrelation(measured, truth);
+  const r = sampleCorrelation(measured as unknown as number[], truth as unknown as number[]);
   return Number.isFinite(r) ? r : null;
 }
 
