@@ -329,11 +329,18 @@ export function cohortValue(column: Float64Array, table: OutcomeTable, trial: nu
 }
 
 /** Per-trial relative improvement of a measure against `reference`, pooled over cohorts (cohort −1) or for one cohort. */
-export function relativeEffects(model: Model, table: OutcomeTable, measure: number, reference: Float64Array, cohort = -1): Float64Array {
+export function relativeEffects(
+  model: Model,
+  table: OutcomeTable,
+  measure: number,
+  reference: Float64Array,
+  cohort = -1,
+  out = new Float64Array(table.trials), // memory (issue 11 goal 6): a caller's reused column
+): Float64Array {
   const higher = model.measures[measure]!.higherIsBetter;
-  return Float64Array.from({ length: table.trials }, (_, t) =>
-    relativeImprovement(cohortValue(table.treated, table, t, cohort, measure), cohortValue(reference, table, t, cohort, measure), higher),
-  );
+  for (let t = 0; t < table.trials; t++)
+    out[t] = relativeImprovement(cohortValue(table.treated, table, t, cohort, measure), cohortValue(reference, table, t, cohort, measure), higher);
+  return out;
 }
 
 /** A parameter slot's value per trial: its drawn column if uncertain, else its fixed value; `none` for slot −1. */
