@@ -158,6 +158,7 @@ export function summarize(model: Model, table: OutcomeTable, r: ContractResults)
     })),
   };
 
+  pair.length = 0; // memory (issue 11 goal 6): the correlation's columns are done with
   // --- Society by perspective and the payer's self-funding alternative (issue 17 §3.10, issue 10 §4) ---
   summary.society.byPerspective = perspectiveSummary(model, table, r);
   summary.payer.selfFunding = summarizeSelfFunding(model, table, selfFundingColumns(model, table, r));
