@@ -403,10 +403,10 @@ export class AggregateSampler {
     this.groupLeft = new Int32Array(S);
     this.split = new Int32Array(O);
     this.parts = new Uint8Array(2 * S * S * O);
-    this.partWeight = new Float64Array(2 * S * S * O * O);
-    this.partDest = new Uint8Array(2 * S * S * O * O);
-    this.partCond = new Float64Array(2 * S * S * O * O);
-    this.partCum = new Float64Array(2 * S * S * O * O);
+    this.partWeight = new Float64Array(2 * S * S * O * (O + 1));
+    this.partDest = new Uint8Array(2 * S * S * O * (O + 1));
+    this.partCond = new Float64Array(2 * S * S * O * (O + 1));
+    this.partCum = new Float64Array(2 * S * S * O * (O + 1));
     this.rowCount = new Uint8Array(3 * S);
     this.rowWeight = new Float64Array(3 * S * O);
     this.rowOutcome = new Uint8Array(3 * S * O);
@@ -631,8 +631,8 @@ export class AggregateSampler {
     for (let j = 0; j < outcomes; j++) {
       const c = counts[offset + j]!;
       if (c === 0) continue;
-      const ci = cellBase + j, k = parts[ci]!, pb = ci * O;
-      const destB = partDest[pb + O - 1]!; // the untreated destination, kept in the last slot
+      const ci = cellBase + j, k = parts[ci]!, pb = ci * (O + 1);
+      const destB = partDest[pb + O]!; // the untreated destination, kept after the parts (at most O)
       if (k === 1) {
         const to = partDest[pb]!;
         next[to * S + destB]! += c;
@@ -665,7 +665,7 @@ export class AggregateSampler {
         for (let j = 0; j <= lenB; j++) {
           const lo = j === 0 ? 0 : j < lenB ? rowsC.cum[rowB + j - 1]! : rowsC.leave[b]!;
           const hi = j < lenB ? rowsC.cum[rowB + j]! : 1;
-          const ci = ((g * S + a) * S + b) * O + j, pb = ci * O;
+          const ci = ((g * S + a) * S + b) * O + j, pb = ci * (O + 1);
           let k = 0, prev = 0;
           for (let i = 0; i <= lenA; i++) {
             const l = i < lenA ? prev : leaveA, h = i < lenA ? rowsT.cum[rowA + i]! : 1;
@@ -679,7 +679,7 @@ export class AggregateSampler {
           if (k === 0) partDest[pb + k++] = a; // an interval of zero length (rounding): the treated child stays
           else if (k > 1) prepareSplit(partWeight, partDest, k, pb, this.partCond, this.partCum);
           parts[ci] = k;
-          partDest[pb + O - 1] = j < lenB ? rowsC.dest[rowB + j]! : b;
+          partDest[pb + O] = j < lenB ? rowsC.dest[rowB + j]! : b;
         }
       }
     }
