@@ -248,63 +248,6 @@ function smallHypergeometric(rng: Rng, total: number, good: number, draws: numbe
 const ONE_BY_ONE = 8;
 
 /**
- * Splits n over outcomes with weights w[o..o+k) (not necessarily summing to 1) into out[0..k):
- * a multinomial as sequential binomials, the heaviest outcome first (so the others split what
- * is left, usually few, by cheap inversions); the last of the others takes the rest.
- */
-export function multinomial(rng: Rng, n: number, w: Float64Array, k: number, out: Int32Array, o = 0): void {
-  let heaviest = -1, total = 0;
-  for (let j = 0; j < k; j++) {
-    out[j] = 0;
-    const x = w[o + j]!;
-    if (x > 0) {
-      total += x;
-      if (heaviest < 0 || x > w[o + heaviest]!) heaviest = j;
-    }
-  }
-  if (heaviest < 0) return;
-  if (n <= ONE_BY_ONE * (k - 1)) {
-    // Few to split: each picks its outcome by one uniform (cheaper than k − 1 binomials' logarithms).
-    for (let c = 0; c < n; c++) {
-      let u = rng() * total, j = 0;
-      for (; j < k - 1; j++) {
-        const x = w[o + j]!;
-        if (x > 0 && (u -= x) < 0) break;
-      }
-      while (!(w[o + j]! > 0)) j--; // u beyond the last weight by rounding: the last with weight
-      out[j]!++;
-    }
-    return;
-  }
-  let lastOther = -1;
-  for (let j = k - 1; j >= 0; j--)
-    if (w[o + j]! > 0 && j !== heaviest) {
-      lastOther = j;
-      break;
-    }
-  if (lastOther < 0) {
-    out[heaviest] = n;
-    return;
-  }
-  const x = binomial(rng, n, w[o + heaviest]! / total);
-  out[heaviest] = x;
-  n -= x;
-  total -= w[o + heaviest]!;
-  for (let j = 0; j < k && n > 0; j++) {
-    const wj = w[o + j]!;
-    if (!(wj > 0) || j === heaviest) continue;
-    if (j === lastOther) {
-      out[j] = n;
-      break;
-    }
-    const y = binomial(rng, n, Math.min(1, wj / total));
-    out[j] = y;
-    n -= y;
-    total -= wj;
-  }
-}
-
-/**
  * Prepares a split over k outcomes with weights w[base..base+k) (each > 0) for `splitPrepared`:
  * reorders them heaviest first (and `tag`, what each outcome means, with them), and writes each
  * one's chance given that the ones before it were not taken (cond) and the cumulative chances
