@@ -480,7 +480,8 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     const outFile = checkOut(values.out);
     const scenario = loadScenario(file);
     const dialect = parseLocale(values.locale, scenario.currency);
-    const run = await runScenarioWith(scenario, { trials, seed, onProgress: progressReporter(err) }, (model, simulation) => simulateThreaded(scenario, model, simulation, { threads }));
+    // Only the inputs' columns the contract and summary read (neither the summary nor --out shows the others).
+    const run = await runScenarioWith(scenario, { trials, seed, onProgress: progressReporter(err), params: "used" }, (model, simulation) => simulateThreaded(scenario, model, simulation, { threads }));
     const { summary } = run;
     if (outFile) {
       const columns = trialColumns(run);

@@ -90,10 +90,10 @@ export async function simulateThreaded(scenario: Scenario, model: Model, simulat
   const blocks = Math.ceil(trials / BLOCK_SIZE);
   if (simulation.firstBlock) throw new Error("simulateThreaded: firstBlock is not supported");
   if (options.threads <= 1 || blocks < Math.max(2, options.minBlocks ?? MIN_BLOCKS_FOR_WORKERS)) {
-    return simulateOutcomes(model, { trials, seed, onProgress, effectScale, parameterTrial });
+    return simulateOutcomes(model, { trials, seed, onProgress, effectScale, parameterTrial, params: simulation.params });
   }
 
-  const table = allocateTable(model, trials, seed, true);
+  const table = allocateTable(model, trials, seed, simulation.params ?? "all", true);
   const control = new Int32Array(new SharedArrayBuffer(8));
   const job: WorkerJob = { utfallWorker: true, scenario, table, control, blocks, effectScale, perGroup, fail: options.failWorkers };
   const { url, execArgv } = workerScript();

@@ -14,6 +14,8 @@ export interface RunOptions {
   readonly keepFlows?: boolean;
   /** Bytes the run may take (default MEMORY_LIMIT_BYTES, 4 GiB); a larger run throws RunTooLarge before it starts. */
   readonly memoryLimit?: number;
+  /** Keep every uncertain input's drawn column ("all", the default) or only those the contract and summary read ("used"; models/simulate.ts). */
+  readonly params?: "all" | "used";
 }
 
 export interface Run {
@@ -49,8 +51,8 @@ export async function runScenarioWith(
 function startRun(scenario: Scenario, options: RunOptions): { model: Model; simulation: SimulateOptions } {
   const model = compile(scenario);
   const trials = options.trials ?? scenario.simulation.trials;
-  checkMemory(model, contractShape(model, scenario.contract), trials, options.keepFlows ?? false, options.memoryLimit ?? MEMORY_LIMIT_BYTES);
-  return { model, simulation: { trials, seed: options.seed ?? scenario.simulation.seed, onProgress: options.onProgress } };
+  checkMemory(model, contractShape(model, scenario.contract), trials, options.keepFlows ?? false, options.memoryLimit ?? MEMORY_LIMIT_BYTES, options.params);
+  return { model, simulation: { trials, seed: options.seed ?? scenario.simulation.seed, onProgress: options.onProgress, params: options.params } };
 }
 
 function finishRun(scenario: Scenario, model: Model, outcomes: OutcomeTable, options: RunOptions): Run {

@@ -57,17 +57,39 @@ export interface SimulateOptions {
    * risk is split into chance and ignorance.
    */
   readonly parameterTrial?: (trial: number) => number;
+  // --- memory (issue 11 goal 6) ---
+  /**
+   * Which uncertain parameters' drawn columns the table keeps: "all" (the default; the analyses
+   * of inputs need them) or "used", only those the contract evaluation and the summary read
+   * (usedParamPaths), 8 bytes a trial for each column left out.
+   */
+  readonly params?: "all" | "used";
+  // --- end memory ---
 }
 
+// --- memory (issue 11 goal 6) ---
 /**
- * A zeroed table for `trials` trials. With `shared`, every column lies on a SharedArrayBuffer,
- * so worker threads can simulate blocks into it in place (cli/threads.ts).
+ * The uncertain parameters whose drawn columns evaluateContract and summarize read from the
+ * table (paramOf, slotValues): the long-run values, the lending rate, volume and termination.
  */
-export function allocateTable(model: Model, trials: number, seed: string | number, shared = false): OutcomeTable {
+export function usedParamPaths(model: Model): Set<string> {
+  const slots = [model.lendingRateSlot, model.volumeSlot, model.terminationSlot, model.terminationDrawSlot];
+  for (const lr of model.longRun) for (const c of lr.components) slots.push(c.slot);
+  return new Set(slots.filter((s) => s >= 0 && model.params[s]!.uncertain).map((s) => model.params[s]!.path));
+}
+// --- end memory ---
+
+/**
+ * A zeroed table for `trials` trials, keeping the parameter columns `keep` says. With `shared`,
+ * every column lies on a SharedArrayBuffer, so worker threads can simulate blocks into it in
+ * place (cli/threads.ts).
+ */
+export function allocateTable(model: Model, trials: number, seed: string | number, keep: "all" | "used" = "all", shared = false): OutcomeTable {
   const C = model.cohortSizes.length, M = model.measures.length;
   const f64 = (n: number) => (shared ? new Float64Array(new SharedArrayBuffer(8 * n)) : new Float64Array(n));
   const params = new Map<string, Float64Array>();
-  for (const p of model.params) if (p.uncertain) params.set(p.path, f64(trials));
+  const used = keep === "used" ? usedParamPaths(model) : null;
+  for (const p of model.params) if (p.uncertain && (!used || used.has(p.path))) params.set(p.path, f64(trials));
   return {
     trials,
     seed,
@@ -91,7 +113,7 @@ export function allocateTable(model: Model, trials: number, seed: string | numbe
  */
 export function simulateOutcomes(model: Model, options: SimulateOptions): OutcomeTable {
   const { trials, seed } = options;
-  const table = allocateTable(model, trials, seed);
+  const table = allocateTable(model, trials, seed, options.params);
   const blocks = Math.ceil(trials / BLOCK_SIZE);
   const first = options.firstBlock ?? 0;
   for (let b = 0; b < blocks; b++) {
@@ -313,11 +335,18 @@ export function cohortValue(column: Float64Array, table: OutcomeTable, trial: nu
 }
 
 /** Per-trial relative improvement of a measure against `reference`, pooled over cohorts (cohort −1) or for one cohort. */
-export function relativeEffects(model: Model, table: OutcomeTable, measure: number, reference: Float64Array, cohort = -1): Float64Array {
+export function relativeEffects(
+  model: Model,
+  table: OutcomeTable,
+  measure: number,
+  reference: Float64Array,
+  cohort = -1,
+  out = new Float64Array(table.trials), // memory (issue 11 goal 6): a caller's reused column
+): Float64Array {
   const higher = model.measures[measure]!.higherIsBetter;
-  return Float64Array.from({ length: table.trials }, (_, t) =>
-    relativeImprovement(cohortValue(table.treated, table, t, cohort, measure), cohortValue(reference, table, t, cohort, measure), higher),
-  );
+  for (let t = 0; t < table.trials; t++)
+    out[t] = relativeImprovement(cohortValue(table.treated, table, t, cohort, measure), cohortValue(reference, table, t, cohort, measure), higher);
+  return out;
 }
 
 /** A parameter slot's value per trial: its drawn column if uncertain, else its fixed value; `none` for slot −1. */

@@ -24,6 +24,7 @@
  */
 import type { PlacementModel } from "../compile.js";
 import type { Rng } from "../random/rng.js";
+import { AGGREGATE_FROM, AggregateSampler } from "./aggregate.js";
 
 /** What one cohort's simulation adds up over the measurement window, for one arm. */
 export interface WindowTotals {
@@ -35,7 +36,7 @@ export interface WindowTotals {
 export const emptyTotals = (): WindowTotals => ({ cost: 0, careDays: 0, replacements: 0 });
 
 /** One arm's transition rows: cumulative chances by destination, and the chance of leaving. */
-class Rows {
+export class Rows {
   readonly cum: Float64Array;
   readonly dest: Uint8Array;
   readonly len: Uint8Array;
@@ -132,6 +133,9 @@ export class PlacementSimulator {
   private segU = new Float64Array(0);
   /** Intake states by cohort size: the same every trial, so computed once. */
   private readonly intake = new Map<number, Uint8Array>();
+  /** Groups of at least this many children are sampled as counts (aggregate.ts); tests lower or raise it. */
+  aggregateFrom = AGGREGATE_FROM;
+  private aggregate: AggregateSampler | null = null;
 
   constructor(
     private readonly m: PlacementModel,
@@ -196,6 +200,10 @@ export class PlacementSimulator {
     nominal: Float64Array,
   ): void {
     const { S, cost, fullCost, daysPerPeriod, c0, c1, t0, t1, regimeEnd } = this;
+    if (n >= this.aggregateFrom) {
+      this.aggregate ??= new AggregateSampler(this.m, daysPerPeriod);
+      return this.aggregate.runCohort({ c0, c1, t0, t1, regimeEnd, cost, fullCost }, n, start, windowEnd, end, untreated, treated, treatedOut, untreatedOut, avoidedPayer, avoidedFull, nominal);
+    }
     const isPlacement = this.m.isPlacement;
     const intake = this.intakeOf(n);
     const periods = end - start, window = windowEnd - start;
@@ -315,6 +323,7 @@ export class PlacementSimulator {
   runUntreated(n: number, periods: number, past: boolean, rng: Rng, out: WindowTotals): void {
     const { S, cost, daysPerPeriod } = this;
     const rows = past ? this.past : this.c1;
+    if (n >= this.aggregateFrom) return (this.aggregate ??= new AggregateSampler(this.m, daysPerPeriod)).runUntreated(rows, cost, n, periods, rng, out);
     const isPlacement = this.m.isPlacement;
     const intake = this.intakeOf(n);
     let days = 0, careDays = 0, money = 0, repl = 0;

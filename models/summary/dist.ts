@@ -24,9 +24,28 @@ export function sortedFinite(column: ArrayLike<number>): Float64Array {
   return out.subarray(0, n).sort();
 }
 
+// --- memory (issue 11 goal 6) ---
+/**
+ * The finite values of a column, sorted, in a scratch buffer reused by dist, meanOfFinite and
+ * expectedShortfall (each done with it before it returns): a summary's thirty-odd sorts no longer
+ * leave a trial-length copy each for the collector (one column stays allocated, counted in
+ * limits.ts). Not for a caller that keeps the result.
+ */
+let scratch = new Float64Array(0);
+function sortedScratch(column: ArrayLike<number>): Float64Array {
+  if (scratch.length < column.length) scratch = new Float64Array(column.length);
+  let n = 0;
+  for (let i = 0; i < column.length; i++) {
+    const v = column[i]!;
+    if (Number.isFinite(v)) scratch[n++] = v;
+  }
+  return scratch.subarray(0, n).sort();
+}
+// --- end memory ---
+
 /** The distribution of a column's finite values; null when there are none. */
 export function dist(column: ArrayLike<number>): Dist | null {
-  const sorted = sortedFinite(column);
+  const sorted = sortedScratch(column);
   if (sorted.length === 0) return null;
   const [p5, p25, p50, p75, p95] = PERCENTILES.map((p) => quantileSorted(sorted as unknown as number[], p)!);
   return { mean: finiteMean(sorted), p5: p5!, p25: p25!, p50: p50!, p75: p75!, p95: p95! };
@@ -34,7 +53,7 @@ export function dist(column: ArrayLike<number>): Dist | null {
 
 /** The mean of a column's finite values; null when there are none. */
 export function meanOfFinite(column: ArrayLike<number>): number | null {
-  const sorted = sortedFinite(column);
+  const sorted = sortedScratch(column);
   return sorted.length ? finiteMean(sorted) : null;
 }
 
@@ -52,7 +71,7 @@ function finiteMean(sorted: Float64Array): number {
  * averaged; null when there are none.
  */
 export function expectedShortfall(column: ArrayLike<number>, tail: number): number | null {
-  const sorted = sortedFinite(column);
+  const sorted = sortedScratch(column);
   if (sorted.length === 0) return null;
   const k = Math.max(1, Math.ceil(tail * sorted.length - 1e-9));
   let s = 0;

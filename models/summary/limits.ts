@@ -6,7 +6,8 @@
 import type { Model } from "../compile.js";
 import type { ContractResults } from "../contract/evaluate.js";
 import { sampler } from "../random/sampler.js";
-import type { OutcomeTable } from "../simulate.js";
+import { hashString, Purpose, seedKey, Stream } from "../random/stream.js";
+import { usedParamPaths, type OutcomeTable } from "../simulate.js";
 
 /** The memory a run may take by default: 4 GiB, the same in the CLI and the browser (README, "Limits"). */
 export const MEMORY_LIMIT_BYTES = 4 * 2 ** 30;
@@ -59,24 +60,43 @@ function gb(bytes: number): string {
 /**
  * Bytes a run needs: every column allocateTable (models/simulate.ts) and evaluateContract
  * (models/contract/evaluate.ts) allocate, by trial, with the financier's flows and the waterfall
- * when kept, and four trial-length columns of working space for summarize's sorted copies.
+ * when kept, the inputs' columns the table keeps (`params`, as SimulateOptions), and the
+ * summary's working columns (models/summary/summarize.ts and what it calls), counted as if none
+ * were collected before the summary ends: its derived column and dist's sort buffer (2), society
+ * by perspective (4 × 3 perspectives + 2), self-funding (4 and a sorted copy), one measure's
+ * effects and correlation inputs (3): 24 columns. Per trial this bounds the run's resident
+ * memory (test/engine/memory.test.ts measures it); Node and the engine's code and heap come on
+ * top, about 50 + 25 MB.
  */
-export function estimateRunBytes(model: Model, shape: { periods: number; years: number; rules: number }, trials: number, keepFlows = false): number {
+export function estimateRunBytes(
+  model: Model,
+  shape: { periods: number; years: number; rules: number },
+  trials: number,
+  keepFlows = false,
+  params: "all" | "used" = "all",
+): number {
   const C = model.cohortSizes.length, M = model.measures.length;
-  const uncertain = model.params.filter((p) => p.uncertain).length;
+  const inputs = params === "used" ? usedParamPaths(model).size : model.params.filter((p) => p.uncertain).length;
   // allocateTable: treated, counterfactual, comparator (C × M each); delivered (1 byte);
-  // discountRate, avoidedPV, societyBenefitPV; avoidedByYear (years); one column per uncertain input.
-  const outcomes = 8 * 3 * C * M + 1 + 8 * (3 + model.years + uncertain);
+  // discountRate, avoidedPV, societyBenefitPV; avoidedByYear (years); one column per kept input.
+  const outcomes = 8 * 3 * C * M + 1 + 8 * (3 + model.years + inputs);
   // evaluateContract: 14 Float64 columns, 7 flags of one byte, paymentsByYear (Y), paymentsByRule (R);
   // with keepFlows, flows and the waterfall's four columns (P each).
   const results = 8 * 14 + 7 + 8 * (shape.years + shape.rules) + (keepFlows ? 8 * 5 * shape.periods : 0);
-  const working = 8 * 4;
+  const working = 8 * 24;
   return trials * (outcomes + results + working);
 }
 
 /** Refuses a run whose estimate exceeds `limit` bytes. */
-export function checkMemory(model: Model, shape: { periods: number; years: number; rules: number }, trials: number, keepFlows: boolean, limit = MEMORY_LIMIT_BYTES): void {
-  const bytes = estimateRunBytes(model, shape, trials, keepFlows);
+export function checkMemory(
+  model: Model,
+  shape: { periods: number; years: number; rules: number },
+  trials: number,
+  keepFlows: boolean,
+  limit = MEMORY_LIMIT_BYTES,
+  params: "all" | "used" = "all",
+): void {
+  const bytes = estimateRunBytes(model, shape, trials, keepFlows, params);
   if (bytes > limit) throw new RunTooLarge(trials, bytes, limit);
 }
 
@@ -125,9 +145,18 @@ export function checkFinite(model: Model, outcomes: OutcomeTable, results: Contr
   if (first === T) return;
   const inputs = model.params.map((p) => ({
     path: p.path,
-    value: p.uncertain ? outcomes.params.get(p.path)![first]! : sampler(p.spec, p.bounds)(() => 0),
+    value: p.uncertain ? (outcomes.params.get(p.path)?.[first] ?? redraw(p, outcomes.seed, first)) : sampler(p.spec, p.bounds)(() => 0),
   }));
   const size = (x: number) => (Number.isFinite(x) ? Math.abs(x) : Infinity);
   inputs.sort((a, b) => size(b.value) - size(a.value));
   throw new NonFiniteTrial(first, column, value, inputs.slice(0, 6));
+}
+
+/**
+ * An uncertain input's value in a trial whose column the table did not keep (params "used"):
+ * drawn again from its own stream, as simulateBlock draws it (random/stream.ts: keyed by seed,
+ * trial and the hash of its path), for a run of trials 0… from block 0 without parameterTrial.
+ */
+function redraw(p: Model["params"][number], seed: string | number, trial: number): number {
+  return sampler(p.spec, p.bounds)(new Stream().reset(seedKey(seed), trial, Purpose.parameter, hashString(p.path)).next);
 }

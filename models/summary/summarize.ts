@@ -82,7 +82,14 @@ export interface Summary {
 
 export function summarize(model: Model, table: OutcomeTable, r: ContractResults): Summary {
   const T = table.trials, Y = model.years;
-  const column = (f: (i: number) => number) => Float64Array.from({ length: T }, (_, i) => f(i));
+  // --- memory (issue 11 goal 6): one reused column for the derived columns, each summarised (copied by dist) at once ---
+  const scratch = new Float64Array(T);
+  const pair: Float64Array[] = []; // measuredTrueCorrelation's two columns, made once
+  const column = (f: (i: number) => number) => {
+    for (let i = 0; i < T; i++) scratch[i] = f(i);
+    return scratch;
+  };
+  // --- end memory ---
   const rules = model.scenario.contract.rules;
   const R = rules.length;
   const byYear = (col: Float64Array, years: number) =>
@@ -145,12 +152,13 @@ export function summarize(model: Model, table: OutcomeTable, r: ContractResults)
     },
     effects: model.measures.map((m, mi) => ({
       measure: m.id,
-      trueEffect: dist(relativeEffects(model, table, mi, table.counterfactual)),
-      measuredEffect: dist(relativeEffects(model, table, mi, table.comparator)),
-      measuredTrueCorrelation: measuredTrueCorrelation(model, table, mi),
+      trueEffect: dist(relativeEffects(model, table, mi, table.counterfactual, -1, scratch)),
+      measuredEffect: dist(relativeEffects(model, table, mi, table.comparator, -1, scratch)),
+      measuredTrueCorrelation: measuredTrueCorrelation(model, table, mi, pair),
     })),
   };
 
+  pair.length = 0; // memory (issue 11 goal 6): the correlation's columns are done with
   // --- Society by perspective and the payer's self-funding alternative (issue 17 §3.10, issue 10 §4) ---
   summary.society.byPerspective = perspectiveSummary(model, table, r);
   summary.payer.selfFunding = summarizeSelfFunding(model, table, selfFundingColumns(model, table, r));
@@ -162,16 +170,18 @@ export function summarize(model: Model, table: OutcomeTable, r: ContractResults)
  * Pearson correlation of the measured improvement (comparator − treated) with the true one
  * (counterfactual − treated), pooled over cohorts; null when either does not vary.
  */
-function measuredTrueCorrelation(model: Model, table: OutcomeTable, measure: number): number | null {
+function measuredTrueCorrelation(model: Model, table: OutcomeTable, measure: number, pair: Float64Array[] = []): number | null {
   const T = table.trials;
   if (T < 3) return null;
-  const measured = new Array<number>(T), truth = new Array<number>(T);
+  // Typed columns (memory, issue 11 goal 6): off the JS heap, and the caller's pair reused across measures.
+  if (pair.length < 2) pair.push(new Float64Array(T), new Float64Array(T));
+  const [measured, truth] = pair as [Float64Array, Float64Array];
   for (let t = 0; t < T; t++) {
     const treated = cohortValue(table.treated, table, t, -1, measure);
     measured[t] = cohortValue(table.comparator, table, t, -1, measure) - treated;
     truth[t] = cohortValue(table.counterfactual, table, t, -1, measure) - treated;
   }
-  const r = sampleCorrelation(measured, truth);
+  const r = sampleCorrelation(measured as unknown as number[], truth as unknown as number[]);
   return Number.isFinite(r) ? r : null;
 }
 
