@@ -99,12 +99,24 @@ export class Stream {
     this.keyed = true;
     // Each word is a bijection of the one before and one part of the key, so for a given seed
     // no two (trial, purpose, index) keys share a state.
-    this.b = fmix32(fmix32(seed ^ 0x9e3779b9) ^ trial);
-    this.c = fmix32(this.b ^ Math.imul(purpose, 0x27d4eb2f));
-    this.a = fmix32(this.c ^ index);
-    this.d = 1;
-    // The key words are already mixed; a few rounds more spread them over the whole state.
-    for (let i = 0; i < 8; i++) this.next();
+    let b = fmix32(fmix32(seed ^ 0x9e3779b9) ^ trial);
+    let c = fmix32(b ^ Math.imul(purpose, 0x27d4eb2f));
+    let a = fmix32(c ^ index);
+    let d = 1;
+    // The key words are already mixed; a few rounds more spread them over the whole state
+    // (the rounds of `next`, in local variables).
+    for (let i = 0; i < 8; i++) {
+      const t = (((a + b) | 0) + d) | 0;
+      d = (d + 1) | 0;
+      a = b ^ (b >>> 9);
+      const r = (c << 21) | (c >>> 11);
+      b = (c + (c << 3)) | 0;
+      c = (r + t) | 0;
+    }
+    this.a = a;
+    this.b = b;
+    this.c = c;
+    this.d = d;
     return this;
   }
 }
