@@ -34,6 +34,88 @@ export interface WindowTotals {
 
 export const emptyTotals = (): WindowTotals => ({ cost: 0, careDays: 0, replacements: 0 });
 
+/**
+ * Relative margin of the capped-stay thresholds (see `CappedStays`): a draw within this margin
+ * of a threshold takes the logarithm, so rounding can never decide a stay.
+ */
+const CAP_MARGIN = 2 ** -20;
+
+/**
+ * Whether a geometric stay reaches a cap, without a logarithm. A stay is
+ * floor(log(y) / log(q)) periods (y = 1 − u uniform, q the chance of staying a period), and
+ * the engine only needs it exactly when it is shorter than the periods left (the cap c): it is
+ * at least c when y ≤ q^c. Math.log costs about as much as four draws, and many stays reach
+ * their cap (a child still at home at the end, a treated child who moves with the untreated
+ * one), so `reaches(key, c, y)` answers y < q^c (1 − CAP_MARGIN) from a table of q^c built by
+ * multiplication, lazily per key and trial. The answer is the formula's own: q^c by c
+ * multiplications is within c·2⁻⁵³ of the true power relative, Math.log within an ulp, so when
+ * y lies below the margin, floor(Math.log(y) / Math.log(q)) ≥ c holds for every c up to well
+ * over 10,000 periods (the margin 2⁻²⁰ ≫ c·|log q|·2⁻⁵⁰ for q ≥ 2⁻⁵³, the smallest q below 1;
+ * q^c below 2⁻³² is never compared true, y being at least 2⁻³²). Draws inside the margin or
+ * short of the cap take the formula, so the numbers are the same as without the table
+ * (test/engine/cappedStays.test.ts).
+ */
+export class CappedStays {
+  private lo = new Float64Array(0);
+  private readonly power: Float64Array;
+  private readonly q: Float64Array;
+  private readonly built: Int32Array;
+  private readonly stamp: Int32Array;
+  private width = 1;
+  private now = 1;
+
+  constructor(private readonly keys: number) {
+    this.power = new Float64Array(keys);
+    this.q = new Float64Array(keys);
+    this.built = new Int32Array(keys);
+    this.stamp = new Int32Array(keys);
+  }
+
+  /** Forgets every key's chance (a new trial). */
+  clear(): void {
+    this.now++;
+  }
+
+  /** Room for caps up to `periods` (keys keep their chances). */
+  reserve(periods: number): void {
+    if (periods + 1 <= this.width) return;
+    this.width = periods + 1;
+    this.lo = new Float64Array(this.keys * this.width);
+    this.built.fill(0);
+    this.power.fill(1);
+  }
+
+  /** Whether `key` has a chance of staying set in this trial. */
+  has(key: number): boolean {
+    return this.stamp[key] === this.now;
+  }
+
+  /** Sets `key`'s chance of staying a period, q: the same q whose Math.log the stay divides by. */
+  set(key: number, q: number): void {
+    this.stamp[key] = this.now;
+    this.q[key] = q;
+    this.power[key] = 1;
+    this.built[key] = 0;
+  }
+
+  /** True when y < q^cap (1 − CAP_MARGIN): then floor(Math.log(y) / Math.log(q)) ≥ cap. `has(key)` must hold. */
+  reaches(key: number, cap: number, y: number): boolean {
+    const w = this.width, at = key * w;
+    let b = this.built[key]!;
+    if (b < cap) {
+      const q = this.q[key]!, lo = this.lo;
+      let power = this.power[key]!;
+      while (b < cap) {
+        power *= q;
+        lo[at + ++b] = power * (1 - CAP_MARGIN);
+      }
+      this.power[key] = power;
+      this.built[key] = b;
+    }
+    return y < this.lo[at + cap]!;
+  }
+}
+
 /** One arm's transition rows: cumulative chances by destination, and the chance of leaving. */
 class Rows {
   readonly cum: Float64Array;
@@ -42,6 +124,8 @@ class Rows {
   readonly leave: Float64Array;
   /** log(1 − leave): the geometric stay's parameter (0 where nobody leaves). */
   readonly logStay: Float64Array;
+  /** Whether a stay reaches a cap, by state (set with the rows). */
+  readonly capped: CappedStays;
 
   constructor(readonly S: number) {
     this.cum = new Float64Array(S * S);
@@ -49,6 +133,14 @@ class Rows {
     this.len = new Uint8Array(S);
     this.leave = new Float64Array(S);
     this.logStay = new Float64Array(S);
+    this.capped = new CappedStays(S);
+  }
+
+  /** The stays' thresholds from `leave`: q = 1 − leave, the q of `logStay`. */
+  private setCaps(): void {
+    const { capped, leave } = this;
+    capped.clear();
+    for (let s = 0; s < this.S; s++) capped.set(s, 1 - leave[s]!);
   }
 
   /**
@@ -79,6 +171,7 @@ class Rows {
       this.leave[s] = leave;
       this.logStay[s] = Math.log(1 - leave);
     }
+    this.setCaps();
   }
 
   copy(from: Rows): void {
@@ -87,6 +180,7 @@ class Rows {
     this.len.set(from.len);
     this.leave.set(from.leave);
     this.logStay.set(from.logStay);
+    this.setCaps();
   }
 
   /** Where a child in state s goes given the period's u: the first destination whose cumulative chance exceeds u. */
@@ -132,6 +226,12 @@ export class PlacementSimulator {
   private segU = new Float64Array(0);
   /** Intake states by cohort size: the same every trial, so computed once. */
   private readonly intake = new Map<number, Uint8Array>();
+  /**
+   * The treated child's conditional stay, by (regime, treated state, untreated state): its
+   * log(1 − (L_a − L_b) / (1 − L_b)), computed once per trial and pair, and its capped stays.
+   */
+  private readonly pairs: CappedStays;
+  private readonly pairLog: Float64Array;
 
   constructor(
     private readonly m: PlacementModel,
@@ -145,6 +245,8 @@ export class PlacementSimulator {
     this.past = new Rows(S);
     this.cost = new Float64Array(S);
     this.fullCost = new Float64Array(S);
+    this.pairs = new CappedStays(2 * S * S);
+    this.pairLog = new Float64Array(2 * S * S);
   }
 
   /** Builds every arm's rows from one trial's parameter values. */
@@ -170,6 +272,7 @@ export class PlacementSimulator {
       this.c0.fill(m, values, (i) => (exitsCare(i) ? rtm : 1));
       this.t0.fill(m, values, (i) => effect(i) * (exitsCare(i) ? rtm : 1));
     }
+    this.pairs.clear();
     const drift = trial.drift;
     if (drift === 1) this.past.copy(this.c1);
     else this.past.fill(m, values, (i) => (entersCare(i) ? 1 / drift : 1));
@@ -203,7 +306,10 @@ export class PlacementSimulator {
     if (this.occT.length < size) (this.occT = new Int32Array(size)), (this.occC = new Int32Array(size));
     const occT = this.occT.fill(0, 0, size), occC = this.occC.fill(0, 0, size);
     this.segments(2 * periods + 2);
-    const { segStart, segEnd, segState, segU } = this;
+    const { segStart, segEnd, segState, segU, pairs, pairLog } = this;
+    c0.capped.reserve(periods);
+    c1.capped.reserve(periods);
+    pairs.reserve(periods);
     let replT = 0, replC = 0;
 
     for (let i = 0; i < n; i++) {
@@ -213,12 +319,17 @@ export class PlacementSimulator {
         const first = k < regimeEnd;
         const rows = first ? c0 : c1;
         const bound = first ? Math.min(regimeEnd, periods) : periods;
-        const ls = rows.logStay[b]!;
-        // Periods stayed before a move: Geometric, P(more than d) = (1 − leave)^d.
-        const extra = ls === 0 ? Infinity : Math.floor(Math.log(1 - untreated()) / ls);
+        // Periods stayed before a move: Geometric, P(more than d) = (1 − leave)^d, i.e.
+        // floor(log(y) / log(1 − leave)); only needed exactly when short of the bound.
+        const y = 1 - untreated();
         segStart[segs] = k;
         segState[segs] = b;
         occC[k * S + b]!++;
+        let extra = Infinity;
+        if (!rows.capped.reaches(b, bound - k, y)) {
+          const ls = rows.logStay[b]!;
+          extra = ls === 0 ? Infinity : Math.floor(Math.log(y) / ls);
+        }
         if (k + extra >= bound) {
           segEnd[segs] = bound;
           segU[segs++] = NaN;
@@ -250,9 +361,17 @@ export class PlacementSimulator {
         while (k2 < stayEnd) {
           const la = rowsT.leave[a]!;
           if (la <= lb) break; // u ≥ L_b ≥ L_a: the treated child stays too
-          const lq = Math.log(1 - (la - lb) / (1 - lb));
+          const pair = ((first ? 0 : S) + a) * S + bs;
+          if (!pairs.has(pair)) {
+            const q = 1 - (la - lb) / (1 - lb);
+            pairLog[pair] = Math.log(q);
+            pairs.set(pair, q);
+          }
+          const lq = pairLog[pair]!;
           if (!(lq < 0)) break; // a difference below rounding: the treated child stays too
-          const extra = Math.floor(Math.log(1 - treated()) / lq);
+          const y = 1 - treated();
+          if (pairs.reaches(pair, stayEnd - k2, y)) break;
+          const extra = Math.floor(Math.log(y) / lq);
           if (k2 + extra >= stayEnd) break;
           const at = k2 + extra;
           const next = rowsT.step(a, lb + treated() * (la - lb));
@@ -317,12 +436,18 @@ export class PlacementSimulator {
     const rows = past ? this.past : this.c1;
     const isPlacement = this.m.isPlacement;
     const intake = this.intakeOf(n);
+    const capped = rows.capped;
+    capped.reserve(periods);
     let days = 0, careDays = 0, money = 0, repl = 0;
     for (let i = 0; i < n; i++) {
       let s = intake[i]!, k = 0;
       while (k < periods) {
-        const ls = rows.logStay[s]!;
-        const extra = ls === 0 ? Infinity : Math.floor(Math.log(1 - rng()) / ls);
+        const y = 1 - rng();
+        let extra = Infinity; // at least the periods left (see CappedStays)
+        if (!capped.reaches(s, periods - k, y)) {
+          const ls = rows.logStay[s]!;
+          extra = ls === 0 ? Infinity : Math.floor(Math.log(y) / ls);
+        }
         const stay = Math.min(extra + 1, periods - k);
         days = stay * daysPerPeriod;
         money += days * cost[s]!;
