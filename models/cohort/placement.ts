@@ -149,11 +149,16 @@ class Rows {
    * above 1 they are scaled to 1.
    */
   fill(m: PlacementModel, values: Float64Array, ratio: (i: number) => number): void {
+    this.fillRatios(m, values, Float64Array.from(m.from, (_, i) => ratio(i)));
+  }
+
+  /** `fill` with transition i's hazard ratio in `ratios[i]`. */
+  fillRatios(m: PlacementModel, values: Float64Array, ratios: Float64Array): void {
     const { S, cum, dest, len } = this;
     len.fill(0);
     for (let i = 0; i < m.from.length; i++) {
       let p = values[m.slot[i]!]!;
-      const k = ratio(i);
+      const k = ratios[i]!;
       if (k !== 1) p = 1 - Math.pow(1 - p, k);
       const s = m.from[i]!;
       const j = len[s]!++;
@@ -232,6 +237,13 @@ export class PlacementSimulator {
    */
   private readonly pairs: CappedStays;
   private readonly pairLog: Float64Array;
+  /** By transition: whether it leaves care for home / enters care from home; hazard ratios by arm (setTrial). */
+  private readonly exitsCare: Uint8Array;
+  private readonly entersCare: Uint8Array;
+  private readonly ones: Float64Array;
+  private readonly effect: Float64Array;
+  private readonly rtmRatio: Float64Array;
+  private readonly both: Float64Array;
 
   constructor(
     private readonly m: PlacementModel,
@@ -247,6 +259,13 @@ export class PlacementSimulator {
     this.fullCost = new Float64Array(S);
     this.pairs = new CappedStays(2 * S * S);
     this.pairLog = new Float64Array(2 * S * S);
+    const T = m.from.length, pl = m.isPlacement;
+    this.exitsCare = Uint8Array.from(m.from, (f, i) => (pl[f] === 1 && pl[m.to[i]!] === 0 ? 1 : 0));
+    this.entersCare = Uint8Array.from(m.from, (f, i) => (pl[f] === 0 && pl[m.to[i]!] === 1 ? 1 : 0));
+    this.ones = new Float64Array(T).fill(1);
+    this.effect = new Float64Array(T);
+    this.rtmRatio = new Float64Array(T);
+    this.both = new Float64Array(T);
   }
 
   /** Builds every arm's rows from one trial's parameter values. */
@@ -257,25 +276,32 @@ export class PlacementSimulator {
       const full = m.fullCostSlot[s]!;
       this.fullCost[s] = full >= 0 ? values[full]! : this.cost[s]!;
     }
-    const pl = m.isPlacement;
-    const effect = (i: number) => {
+    // Each transition's hazard ratio by arm and regime (Math.pow(x, 1) is x: skipped).
+    const { exitsCare, entersCare, ones, effect, rtmRatio, both } = this;
+    const scale = trial.effectScale;
+    for (let i = 0; i < m.from.length; i++) {
       const e = m.effectSlot[i]!;
-      return trial.delivered && e >= 0 ? Math.pow(values[e]!, trial.effectScale) : 1;
-    };
-    const exitsCare = (i: number) => pl[m.from[i]!] === 1 && pl[m.to[i]!] === 0;
-    const entersCare = (i: number) => pl[m.from[i]!] === 0 && pl[m.to[i]!] === 1;
+      effect[i] = trial.delivered && e >= 0 ? (scale === 1 ? values[e]! : Math.pow(values[e]!, scale)) : 1;
+    }
     const rtm = trial.exitRateRatio;
-    this.c1.fill(m, values, () => 1);
-    this.t1.fill(m, values, effect);
+    this.c1.fillRatios(m, values, ones);
+    this.t1.fillRatios(m, values, effect);
     this.regimeEnd = rtm === 1 ? 0 : trial.regimeEnd;
     if (this.regimeEnd > 0) {
-      this.c0.fill(m, values, (i) => (exitsCare(i) ? rtm : 1));
-      this.t0.fill(m, values, (i) => effect(i) * (exitsCare(i) ? rtm : 1));
+      for (let i = 0; i < m.from.length; i++) {
+        rtmRatio[i] = exitsCare[i] ? rtm : 1;
+        both[i] = effect[i]! * (exitsCare[i] ? rtm : 1);
+      }
+      this.c0.fillRatios(m, values, rtmRatio);
+      this.t0.fillRatios(m, values, both);
     }
     this.pairs.clear();
     const drift = trial.drift;
     if (drift === 1) this.past.copy(this.c1);
-    else this.past.fill(m, values, (i) => (entersCare(i) ? 1 / drift : 1));
+    else {
+      for (let i = 0; i < m.from.length; i++) rtmRatio[i] = entersCare[i] ? 1 / drift : 1;
+      this.past.fillRatios(m, values, rtmRatio);
+    }
   }
 
   /**
