@@ -24,6 +24,7 @@
  */
 import type { PlacementModel } from "../compile.js";
 import type { Rng } from "../random/rng.js";
+import { streamOf } from "../random/stream.js";
 
 /** What one cohort's simulation adds up over the measurement window, for one arm. */
 export interface WindowTotals {
@@ -310,6 +311,8 @@ export class PlacementSimulator {
    * `treated`. Adds each period's avoided costs (untreated − treated) to `avoidedPayer` and
    * `avoidedFull`, and the window totals to `treatedOut` and `untreatedOut`, in nominal money:
    * period t's costs times `nominal[t]` (all ones when figures are taken as they stand).
+   * `untreated` and `treated` must be Streams' `next` (random/stream.ts): their generators are
+   * inlined here, and the streams go on from where the cohort left them.
    */
   runCohort(
     n: number,
@@ -337,6 +340,10 @@ export class PlacementSimulator {
     c1.capped.reserve(periods);
     pairs.reserve(periods);
     let replT = 0, replC = 0;
+    // Both streams' generators are inlined (sfc32, as Stream.next): state in locals, written back below.
+    const us = streamOf(untreated), ts = streamOf(treated);
+    let ua = us.a, ub = us.b, uc = us.c, ud = us.d;
+    let ta = ts.a, tb = ts.b, tc = ts.c, td = ts.d;
 
     for (let i = 0; i < n; i++) {
       // Untreated path, cut into segments at moves and at the regime boundary.
@@ -347,7 +354,14 @@ export class PlacementSimulator {
         const bound = first ? Math.min(regimeEnd, periods) : periods;
         // Periods stayed before a move: Geometric, P(more than d) = (1 − leave)^d, i.e.
         // floor(log(y) / log(1 − leave)); only needed exactly when short of the bound.
-        const y = 1 - untreated();
+        // untreated(), inlined
+        let t = (((ua + ub) | 0) + ud) | 0;
+        ud = (ud + 1) | 0;
+        ua = ub ^ (ub >>> 9);
+        let r = (uc << 21) | (uc >>> 11);
+        ub = (uc + (uc << 3)) | 0;
+        uc = (r + t) | 0;
+        const y = 1 - (t >>> 0) / 4294967296;
         segStart[segs] = k;
         segState[segs] = b;
         occC[k * S + b]!++;
@@ -364,7 +378,13 @@ export class PlacementSimulator {
           continue;
         }
         const at = k + extra; // the period at whose end the child moves
-        const u = untreated() * rows.leave[b]!;
+        t = (((ua + ub) | 0) + ud) | 0; // untreated(), inlined
+        ud = (ud + 1) | 0;
+        ua = ub ^ (ub >>> 9);
+        r = (uc << 21) | (uc >>> 11);
+        ub = (uc + (uc << 3)) | 0;
+        uc = (r + t) | 0;
+        const u = ((t >>> 0) / 4294967296) * rows.leave[b]!;
         const next = rows.step(b, u);
         segEnd[segs] = at + 1;
         segU[segs++] = u;
@@ -395,12 +415,25 @@ export class PlacementSimulator {
           }
           const lq = pairLog[pair]!;
           if (!(lq < 0)) break; // a difference below rounding: the treated child stays too
-          const y = 1 - treated();
+          // treated(), inlined
+          let t = (((ta + tb) | 0) + td) | 0;
+          td = (td + 1) | 0;
+          ta = tb ^ (tb >>> 9);
+          let r = (tc << 21) | (tc >>> 11);
+          tb = (tc + (tc << 3)) | 0;
+          tc = (r + t) | 0;
+          const y = 1 - (t >>> 0) / 4294967296;
           if (pairs.reaches(pair, stayEnd - k2, y)) break;
           const extra = Math.floor(Math.log(y) / lq);
           if (k2 + extra >= stayEnd) break;
           const at = k2 + extra;
-          const next = rowsT.step(a, lb + treated() * (la - lb));
+          t = (((ta + tb) | 0) + td) | 0; // treated(), inlined
+          td = (td + 1) | 0;
+          ta = tb ^ (tb >>> 9);
+          r = (tc << 21) | (tc >>> 11);
+          tb = (tc + (tc << 3)) | 0;
+          tc = (r + t) | 0;
+          const next = rowsT.step(a, lb + ((t >>> 0) / 4294967296) * (la - lb));
           if (at < window && !isPlacement[a] && isPlacement[next]) replT++;
           occT[(at + 1) * S + a]!--;
           occT[(at + 1) * S + next]!++;
@@ -420,6 +453,8 @@ export class PlacementSimulator {
         occT[to * S + a]!--; // the next segment adds it back at its start: the pair cancels
       }
     }
+    us.a = ua, us.b = ub, us.c = uc, us.d = ud;
+    ts.a = ta, ts.b = tb, ts.c = tc, ts.d = td;
     for (let k = 1; k < periods; k++) {
       for (let s = 0; s < S; s++) {
         occT[k * S + s]! += occT[(k - 1) * S + s]!;
@@ -456,6 +491,7 @@ export class PlacementSimulator {
    * Simulates `n` children without the intervention over `periods` periods and adds their
    * totals to `out`: a concurrent comparison group (the contract period's chances) or the
    * historical baseline's past group (`past`: its own period's chances, no regression to the mean).
+   * `rng` must be a Stream's `next`, as in `runCohort`.
    */
   runUntreated(n: number, periods: number, past: boolean, rng: Rng, out: WindowTotals): void {
     const { S, cost, daysPerPeriod } = this;
@@ -465,10 +501,19 @@ export class PlacementSimulator {
     const capped = rows.capped;
     capped.reserve(periods);
     let days = 0, careDays = 0, money = 0, repl = 0;
+    const gs = streamOf(rng); // the generator inlined, as in runCohort
+    let ga = gs.a, gb = gs.b, gc = gs.c, gd = gs.d;
     for (let i = 0; i < n; i++) {
       let s = intake[i]!, k = 0;
       while (k < periods) {
-        const y = 1 - rng();
+        // rng(), inlined
+        let t = (((ga + gb) | 0) + gd) | 0;
+        gd = (gd + 1) | 0;
+        ga = gb ^ (gb >>> 9);
+        let r = (gc << 21) | (gc >>> 11);
+        gb = (gc + (gc << 3)) | 0;
+        gc = (r + t) | 0;
+        const y = 1 - (t >>> 0) / 4294967296;
         let extra = Infinity; // at least the periods left (see CappedStays)
         if (!capped.reaches(s, periods - k, y)) {
           const ls = rows.logStay[s]!;
@@ -479,12 +524,19 @@ export class PlacementSimulator {
         money += days * cost[s]!;
         if (isPlacement[s]) careDays += days;
         if (k + extra >= periods) break;
-        const next = rows.step(s, rng() * rows.leave[s]!);
+        t = (((ga + gb) | 0) + gd) | 0; // rng(), inlined
+        gd = (gd + 1) | 0;
+        ga = gb ^ (gb >>> 9);
+        r = (gc << 21) | (gc >>> 11);
+        gb = (gc + (gc << 3)) | 0;
+        gc = (r + t) | 0;
+        const next = rows.step(s, ((t >>> 0) / 4294967296) * rows.leave[s]!);
         if (!isPlacement[s] && isPlacement[next]) repl++;
         s = next;
         k += extra + 1;
       }
     }
+    gs.a = ga, gs.b = gb, gs.c = gc, gs.d = gd;
     out.cost += money;
     out.careDays += careDays;
     out.replacements += repl;
