@@ -53,8 +53,8 @@ const CAP_MARGIN = 2 ** -20;
  * y lies below the margin, floor(Math.log(y) / Math.log(q)) ≥ c holds for every c up to well
  * over 10,000 periods (the margin 2⁻²⁰ ≫ c·|log q|·2⁻⁵⁰ for q ≥ 2⁻⁵³, the smallest q below 1;
  * q^c below 2⁻³² is never compared true, y being at least 2⁻³²). Draws inside the margin or
- * short of the cap take the formula, so the numbers are the same as without the table
- * (test/engine/cappedStays.test.ts).
+ * short of the cap take the formula (or `stay` finds the shorter stay in the same table, by the
+ * same bound), so the numbers are the same as without the table (test/engine/cappedStays.test.ts).
  */
 export class CappedStays {
   private lo = new Float64Array(0);
@@ -115,7 +115,25 @@ export class CappedStays {
     }
     return y < this.lo[at + cap]!;
   }
+
+  /**
+   * The stay floor(Math.log(y) / logq) itself (logq = Math.log(q), 0 → Infinity), or `cap` when
+   * it reaches the cap, mostly without a logarithm: after `reaches` has said no, the stay is the
+   * d below the cap with y under q^d (1 − margin) and over q^(d+1) (1 + margin), by the same
+   * bound on rounding; a draw within a margin takes the formula.
+   */
+  stay(key: number, cap: number, y: number, logq: number): number {
+    if (this.reaches(key, cap, y)) return cap;
+    const lo = this.lo, at = this.width * key;
+    let d = 0;
+    while (y < lo[at + d + 1]!) d++; // stops by d + 1 = cap: y ≥ lo[at + cap]
+    if (y <= lo[at + d + 1]! * WIDEN) return logq === 0 ? Infinity : Math.floor(Math.log(y) / logq);
+    return d;
+  }
 }
+
+/** From q^d (1 − margin) to q^d (1 + margin). */
+const WIDEN = (1 + CAP_MARGIN) / (1 - CAP_MARGIN);
 
 /** One arm's transition rows: cumulative chances by destination, and the chance of leaving. */
 class Rows {
@@ -365,11 +383,7 @@ export class PlacementSimulator {
         segStart[segs] = k;
         segState[segs] = b;
         occC[k * S + b]!++;
-        let extra = Infinity;
-        if (!rows.capped.reaches(b, bound - k, y)) {
-          const ls = rows.logStay[b]!;
-          extra = ls === 0 ? Infinity : Math.floor(Math.log(y) / ls);
-        }
+        const extra = rows.capped.stay(b, bound - k, y, rows.logStay[b]!);
         if (k + extra >= bound) {
           segEnd[segs] = bound;
           segU[segs++] = NaN;
@@ -423,8 +437,7 @@ export class PlacementSimulator {
           tb = (tc + (tc << 3)) | 0;
           tc = (r + t) | 0;
           const y = 1 - (t >>> 0) / 4294967296;
-          if (pairs.reaches(pair, stayEnd - k2, y)) break;
-          const extra = Math.floor(Math.log(y) / lq);
+          const extra = pairs.stay(pair, stayEnd - k2, y, lq);
           if (k2 + extra >= stayEnd) break;
           const at = k2 + extra;
           t = (((ta + tb) | 0) + td) | 0; // treated(), inlined
@@ -514,11 +527,7 @@ export class PlacementSimulator {
         gb = (gc + (gc << 3)) | 0;
         gc = (r + t) | 0;
         const y = 1 - (t >>> 0) / 4294967296;
-        let extra = Infinity; // at least the periods left (see CappedStays)
-        if (!capped.reaches(s, periods - k, y)) {
-          const ls = rows.logStay[s]!;
-          extra = ls === 0 ? Infinity : Math.floor(Math.log(y) / ls);
-        }
+        const extra = capped.stay(s, periods - k, y, rows.logStay[s]!); // at most the periods left (CappedStays)
         const stay = Math.min(extra + 1, periods - k);
         days = stay * daysPerPeriod;
         money += days * cost[s]!;

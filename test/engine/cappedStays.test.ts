@@ -1,6 +1,6 @@
 /**
  * CappedStays (models/cohort/placement.ts) decides "the geometric stay floor(log(y) / log(q))
- * reaches the cap c" without a logarithm. Its answer must be the formula's own, or the
+ * reaches the cap c", and finds a shorter stay, mostly without a logarithm. Its answer must be the formula's own, or the
  * simulation's numbers would move: checked here against the formula itself, at random draws
  * and at the draws nearest each threshold q^c, where rounding could decide.
  */
@@ -62,6 +62,30 @@ describe("capped geometric stays", () => {
         }
       }
     }
+  });
+
+  test("stay() is the formula's stay, capped: at random draws and at the 32-bit draws around every power of q", () => {
+    const stays = new CappedStays(leaves.length);
+    stays.reserve(D);
+    leaves.forEach((leave, key) => stays.set(key, 1 - leave));
+    const rng = new Stream().reset(9, 0, 1).next;
+    let n = 0;
+    for (let key = 0; key < leaves.length; key++) {
+      const q = 1 - leaves[key]!, lq = Math.log(q);
+      const check = (cap: number, y: number) => {
+        if (!(y > 0 && y <= 1)) return;
+        n++;
+        expect(Math.min(stays.stay(key, cap, y, lq), cap), `leave ${leaves[key]}, cap ${cap}, y ${y}`).toBe(Math.min(formula(y, q), cap));
+      };
+      for (let cap = 1; cap <= D; cap++) {
+        for (let i = 0; i < 100; i++) check(cap, 1 - rng());
+        for (let d = 1; d <= cap; d++) {
+          const t = Math.round((1 - q ** d) * 2 ** 32);
+          for (let dt = -2; dt <= 2; dt++) check(cap, 1 - (t + dt) / 2 ** 32);
+        }
+      }
+    }
+    expect(n).toBeGreaterThan(100_000);
   });
 
   test("a new trial's chances replace the old ones; reserving more room keeps them", () => {
