@@ -243,11 +243,6 @@ export class PlacementSimulator {
   /** Occupancy differences [period][state] for each arm, grown together as needed. */
   private occT = new Int32Array(0);
   private occC = new Int32Array(0);
-  /** The untreated child's path as segments: [start, end) in one state, ending in a move at `u` (NaN: no move). */
-  private segStart = new Int32Array(0);
-  private segEnd = new Int32Array(0);
-  private segState = new Uint8Array(0);
-  private segU = new Float64Array(0);
   /** Intake states by cohort size: the same every trial, so computed once. */
   private readonly intake = new Map<number, Uint8Array>();
   /**
@@ -352,8 +347,7 @@ export class PlacementSimulator {
     const size = (periods + 1) * S;
     if (this.occT.length < size) (this.occT = new Int32Array(size)), (this.occC = new Int32Array(size));
     const occT = this.occT.fill(0, 0, size), occC = this.occC.fill(0, 0, size);
-    this.segments(2 * periods + 2);
-    const { segStart, segEnd, segState, segU, pairs, pairLog } = this;
+    const { pairs, pairLog } = this;
     c0.capped.reserve(periods);
     c1.capped.reserve(periods);
     pairs.reserve(periods);
@@ -364,8 +358,10 @@ export class PlacementSimulator {
     let ta = ts.a, tb = ts.b, tc = ts.c, td = ts.d;
 
     for (let i = 0; i < n; i++) {
-      // Untreated path, cut into segments at moves and at the regime boundary.
-      let b = intake[i]!, k = 0, segs = 0;
+      // The untreated path, cut into segments at moves and at the regime boundary; each segment's
+      // treated path is drawn given it as soon as it is known (the two streams are separate, so
+      // each draws the same sequence as it would in two passes).
+      let b = intake[i]!, a = b, k = 0;
       while (k < periods) {
         const first = k < regimeEnd;
         const rows = first ? c0 : c1;
@@ -380,42 +376,38 @@ export class PlacementSimulator {
         ub = (uc + (uc << 3)) | 0;
         uc = (r + t) | 0;
         const y = 1 - (t >>> 0) / 4294967296;
-        segStart[segs] = k;
-        segState[segs] = b;
+        const from = k, bs = b;
         occC[k * S + b]!++;
         const extra = rows.capped.stay(b, bound - k, y, rows.logStay[b]!);
+        // The segment [from, to) in state bs, ending in a move at u (NaN: no move).
+        let to: number, u: number;
         if (k + extra >= bound) {
-          segEnd[segs] = bound;
-          segU[segs++] = NaN;
+          to = bound;
+          u = NaN;
           occC[bound * S + b]!--;
           k = bound;
-          continue;
+        } else {
+          const at = k + extra; // the period at whose end the child moves
+          t = (((ua + ub) | 0) + ud) | 0; // untreated(), inlined
+          ud = (ud + 1) | 0;
+          ua = ub ^ (ub >>> 9);
+          r = (uc << 21) | (uc >>> 11);
+          ub = (uc + (uc << 3)) | 0;
+          uc = (r + t) | 0;
+          u = ((t >>> 0) / 4294967296) * rows.leave[b]!;
+          const next = rows.step(b, u);
+          to = at + 1;
+          occC[(at + 1) * S + b]!--;
+          if (at < window && !isPlacement[b] && isPlacement[next]) replC++;
+          b = next;
+          k = at + 1;
         }
-        const at = k + extra; // the period at whose end the child moves
-        t = (((ua + ub) | 0) + ud) | 0; // untreated(), inlined
-        ud = (ud + 1) | 0;
-        ua = ub ^ (ub >>> 9);
-        r = (uc << 21) | (uc >>> 11);
-        ub = (uc + (uc << 3)) | 0;
-        uc = (r + t) | 0;
-        const u = ((t >>> 0) / 4294967296) * rows.leave[b]!;
-        const next = rows.step(b, u);
-        segEnd[segs] = at + 1;
-        segU[segs++] = u;
-        occC[(at + 1) * S + b]!--;
-        if (at < window && !isPlacement[b] && isPlacement[next]) replC++;
-        b = next;
-        k = at + 1;
-      }
-      // Treated path given the untreated one.
-      let a = intake[i]!;
-      for (let g = 0; g < segs; g++) {
-        const from = segStart[g]!, to = segEnd[g]!, bs = segState[g]!, u = segU[g]!;
-        const first = from < regimeEnd;
-        const rowsT = first ? t0 : t1, rowsC = first ? c0 : c1;
+
+        // The treated path over the segment, given the untreated one.
+        const rowsT = first ? t0 : t1;
         const moves = u === u; // not NaN
         const stayEnd = moves ? to - 1 : to;
-        const lb = rowsC.leave[bs]!;
+        const lb = rows.leave[bs]!;
         let k2 = from;
         occT[k2 * S + a]!++;
         while (k2 < stayEnd) {
@@ -560,14 +552,6 @@ export class PlacementSimulator {
       this.intake.set(n, intake);
     }
     return intake;
-  }
-
-  private segments(n: number): void {
-    if (this.segStart.length >= n) return;
-    this.segStart = new Int32Array(n);
-    this.segEnd = new Int32Array(n);
-    this.segState = new Uint8Array(n);
-    this.segU = new Float64Array(n);
   }
 }
 
