@@ -326,9 +326,11 @@ export function cohortValue(column: Float64Array, table: OutcomeTable, trial: nu
 /** Per-trial relative improvement of a measure against `reference`, pooled over cohorts (cohort −1) or for one cohort. */
 export function relativeEffects(model: Model, table: OutcomeTable, measure: number, reference: Float64Array, cohort = -1): Float64Array {
   const higher = model.measures[measure]!.higherIsBetter;
-  return Float64Array.from({ length: table.trials }, (_, t) =>
-    relativeImprovement(cohortValue(table.treated, table, t, cohort, measure), cohortValue(reference, table, t, cohort, measure), higher),
-  );
+  const out = new Float64Array(table.trials);
+  for (let t = 0; t < table.trials; t++) {
+    out[t] = relativeImprovement(cohortValue(table.treated, table, t, cohort, measure), cohortValue(reference, table, t, cohort, measure), higher);
+  }
+  return out;
 }
 
 /** A parameter slot's value per trial: its drawn column if uncertain, else its fixed value; `none` for slot −1. */
