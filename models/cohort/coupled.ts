@@ -4,7 +4,7 @@
  * numbers would give: the arms differ only by the participants the effect changes, and the
  * untreated arm is drawn from its own stream, so it does not depend on the effect.
  */
-import { randomBinomial, randomPoisson } from "d3-random";
+import { binomialDraw, poissonDraw } from "../random/gammaFamily.js";
 import type { Rng } from "../random/rng.js";
 
 export interface Pair {
@@ -13,16 +13,17 @@ export interface Pair {
 }
 
 /**
- * One binomial draw from `rng`. d3-random's sampler is built anew for each draw: its factories
- * keep a spare normal between calls, which would carry one trial's numbers into the next.
+ * One binomial draw from `rng`: d3-random's algorithm as a fresh d3 sampler draws it, with no
+ * spare normal kept from one draw to the next (random/gammaFamily.ts), so no trial's numbers
+ * carry into the next.
  */
 export function binomial(rng: Rng, n: number, p: number): number {
-  return n > 0 && p > 0 ? randomBinomial.source(rng)(n, p)() : 0;
+  return n > 0 && p > 0 ? binomialDraw(rng, n, p) : 0;
 }
 
-/** One Poisson draw with the given mean from `rng` (a fresh d3-random sampler, as above). */
+/** One Poisson draw with the given mean from `rng` (d3-random's algorithm, as above). */
 export function poisson(rng: Rng, mean: number): number {
-  return mean > 0 ? randomPoisson.source(rng)(mean)() : 0;
+  return mean > 0 ? poissonDraw(rng, mean) : 0;
 }
 
 /**

@@ -25,6 +25,7 @@
 import type { PlacementModel } from "../compile.js";
 import type { Rng } from "../random/rng.js";
 import { AGGREGATE_FROM, AggregateSampler } from "./aggregate.js";
+import { streamOf } from "../random/stream.js";
 
 /** What one cohort's simulation adds up over the measurement window, for one arm. */
 export interface WindowTotals {
@@ -35,6 +36,106 @@ export interface WindowTotals {
 
 export const emptyTotals = (): WindowTotals => ({ cost: 0, careDays: 0, replacements: 0 });
 
+/**
+ * Relative margin of the capped-stay thresholds (see `CappedStays`): a draw within this margin
+ * of a threshold takes the logarithm, so rounding can never decide a stay.
+ */
+const CAP_MARGIN = 2 ** -20;
+
+/**
+ * Whether a geometric stay reaches a cap, without a logarithm. A stay is
+ * floor(log(y) / log(q)) periods (y = 1 − u uniform, q the chance of staying a period), and
+ * the engine only needs it exactly when it is shorter than the periods left (the cap c): it is
+ * at least c when y ≤ q^c. Math.log costs about as much as four draws, and many stays reach
+ * their cap (a child still at home at the end, a treated child who moves with the untreated
+ * one), so `reaches(key, c, y)` answers y < q^c (1 − CAP_MARGIN) from a table of q^c built by
+ * multiplication, lazily per key and trial. The answer is the formula's own: q^c by c
+ * multiplications is within c·2⁻⁵³ of the true power relative, Math.log within an ulp, so when
+ * y lies below the margin, floor(Math.log(y) / Math.log(q)) ≥ c holds for every c up to well
+ * over 10,000 periods (the margin 2⁻²⁰ ≫ c·|log q|·2⁻⁵⁰ for q ≥ 2⁻⁵³, the smallest q below 1;
+ * q^c below 2⁻³² is never compared true, y being at least 2⁻³²). Draws inside the margin or
+ * short of the cap take the formula (or `stay` finds the shorter stay in the same table, by the
+ * same bound), so the numbers are the same as without the table (test/engine/cappedStays.test.ts).
+ */
+export class CappedStays {
+  private lo = new Float64Array(0);
+  private readonly power: Float64Array;
+  private readonly q: Float64Array;
+  private readonly built: Int32Array;
+  private readonly stamp: Int32Array;
+  private width = 1;
+  private now = 1;
+
+  constructor(private readonly keys: number) {
+    this.power = new Float64Array(keys);
+    this.q = new Float64Array(keys);
+    this.built = new Int32Array(keys);
+    this.stamp = new Int32Array(keys);
+  }
+
+  /** Forgets every key's chance (a new trial). */
+  clear(): void {
+    this.now++;
+  }
+
+  /** Room for caps up to `periods` (keys keep their chances). */
+  reserve(periods: number): void {
+    if (periods + 1 <= this.width) return;
+    this.width = periods + 1;
+    this.lo = new Float64Array(this.keys * this.width);
+    this.built.fill(0);
+    this.power.fill(1);
+  }
+
+  /** Whether `key` has a chance of staying set in this trial. */
+  has(key: number): boolean {
+    return this.stamp[key] === this.now;
+  }
+
+  /** Sets `key`'s chance of staying a period, q: the same q whose Math.log the stay divides by. */
+  set(key: number, q: number): void {
+    this.stamp[key] = this.now;
+    this.q[key] = q;
+    this.power[key] = 1;
+    this.built[key] = 0;
+  }
+
+  /** True when y < q^cap (1 − CAP_MARGIN): then floor(Math.log(y) / Math.log(q)) ≥ cap. `has(key)` must hold. */
+  reaches(key: number, cap: number, y: number): boolean {
+    const w = this.width, at = key * w;
+    let b = this.built[key]!;
+    if (b < cap) {
+      const q = this.q[key]!, lo = this.lo;
+      let power = this.power[key]!;
+      while (b < cap) {
+        power *= q;
+        lo[at + ++b] = power * (1 - CAP_MARGIN);
+      }
+      this.power[key] = power;
+      this.built[key] = b;
+    }
+    return y < this.lo[at + cap]!;
+  }
+
+  /**
+   * The stay floor(Math.log(y) / logq) itself (logq = Math.log(q), 0 → Infinity), or `cap` when
+   * it reaches the cap, mostly without a logarithm: after `reaches` has said no, the stay is the
+   * d below the cap with y under q^d (1 − margin) and over q^(d+1) (1 + margin), by the same
+   * bound on rounding; a draw within a margin takes the formula.
+   */
+  stay(key: number, cap: number, y: number, logq: number): number {
+    if (this.reaches(key, cap, y)) return cap;
+    const lo = this.lo, at = this.width * key;
+    let d = 0;
+    while (y < lo[at + d + 1]!) d++; // stops by d + 1 = cap: y ≥ lo[at + cap]
+    if (y <= lo[at + d + 1]! * WIDEN) return logq === 0 ? Infinity : Math.floor(Math.log(y) / logq);
+    return d;
+  }
+}
+
+/** From q^d (1 − margin) to q^d (1 + margin). */
+const WIDEN = (1 + CAP_MARGIN) / (1 - CAP_MARGIN);
+
 /** One arm's transition rows: cumulative chances by destination, and the chance of leaving. */
 export class Rows {
   readonly cum: Float64Array;
@@ -43,6 +144,8 @@ export class Rows {
   readonly leave: Float64Array;
   /** log(1 − leave): the geometric stay's parameter (0 where nobody leaves). */
   readonly logStay: Float64Array;
+  /** Whether a stay reaches a cap, by state (set with the rows). */
+  readonly capped: CappedStays;
 
   constructor(readonly S: number) {
     this.cum = new Float64Array(S * S);
@@ -50,6 +153,14 @@ export class Rows {
     this.len = new Uint8Array(S);
     this.leave = new Float64Array(S);
     this.logStay = new Float64Array(S);
+    this.capped = new CappedStays(S);
+  }
+
+  /** The stays' thresholds from `leave`: q = 1 − leave, the q of `logStay`. */
+  private setCaps(): void {
+    const { capped, leave } = this;
+    capped.clear();
+    for (let s = 0; s < this.S; s++) capped.set(s, 1 - leave[s]!);
   }
 
   /**
@@ -58,11 +169,16 @@ export class Rows {
    * above 1 they are scaled to 1.
    */
   fill(m: PlacementModel, values: Float64Array, ratio: (i: number) => number): void {
+    this.fillRatios(m, values, Float64Array.from(m.from, (_, i) => ratio(i)));
+  }
+
+  /** `fill` with transition i's hazard ratio in `ratios[i]`. */
+  fillRatios(m: PlacementModel, values: Float64Array, ratios: Float64Array): void {
     const { S, cum, dest, len } = this;
     len.fill(0);
     for (let i = 0; i < m.from.length; i++) {
       let p = values[m.slot[i]!]!;
-      const k = ratio(i);
+      const k = ratios[i]!;
       if (k !== 1) p = 1 - Math.pow(1 - p, k);
       const s = m.from[i]!;
       const j = len[s]!++;
@@ -80,6 +196,7 @@ export class Rows {
       this.leave[s] = leave;
       this.logStay[s] = Math.log(1 - leave);
     }
+    this.setCaps();
   }
 
   copy(from: Rows): void {
@@ -88,6 +205,7 @@ export class Rows {
     this.len.set(from.len);
     this.leave.set(from.leave);
     this.logStay.set(from.logStay);
+    this.setCaps();
   }
 
   /** Where a child in state s goes given the period's u: the first destination whose cumulative chance exceeds u. */
@@ -126,16 +244,24 @@ export class PlacementSimulator {
   /** Occupancy differences [period][state] for each arm, grown together as needed. */
   private occT = new Int32Array(0);
   private occC = new Int32Array(0);
-  /** The untreated child's path as segments: [start, end) in one state, ending in a move at `u` (NaN: no move). */
-  private segStart = new Int32Array(0);
-  private segEnd = new Int32Array(0);
-  private segState = new Uint8Array(0);
-  private segU = new Float64Array(0);
   /** Intake states by cohort size: the same every trial, so computed once. */
   private readonly intake = new Map<number, Uint8Array>();
   /** Groups of at least this many children are sampled as counts (aggregate.ts); tests lower or raise it. */
   aggregateFrom = AGGREGATE_FROM;
   private aggregate: AggregateSampler | null = null;
+  /**
+   * The treated child's conditional stay, by (regime, treated state, untreated state): its
+   * log(1 − (L_a − L_b) / (1 − L_b)), computed once per trial and pair, and its capped stays.
+   */
+  private readonly pairs: CappedStays;
+  private readonly pairLog: Float64Array;
+  /** By transition: whether it leaves care for home / enters care from home; hazard ratios by arm (setTrial). */
+  private readonly exitsCare: Uint8Array;
+  private readonly entersCare: Uint8Array;
+  private readonly ones: Float64Array;
+  private readonly effect: Float64Array;
+  private readonly rtmRatio: Float64Array;
+  private readonly both: Float64Array;
 
   constructor(
     private readonly m: PlacementModel,
@@ -149,6 +275,15 @@ export class PlacementSimulator {
     this.past = new Rows(S);
     this.cost = new Float64Array(S);
     this.fullCost = new Float64Array(S);
+    this.pairs = new CappedStays(2 * S * S);
+    this.pairLog = new Float64Array(2 * S * S);
+    const T = m.from.length, pl = m.isPlacement;
+    this.exitsCare = Uint8Array.from(m.from, (f, i) => (pl[f] === 1 && pl[m.to[i]!] === 0 ? 1 : 0));
+    this.entersCare = Uint8Array.from(m.from, (f, i) => (pl[f] === 0 && pl[m.to[i]!] === 1 ? 1 : 0));
+    this.ones = new Float64Array(T).fill(1);
+    this.effect = new Float64Array(T);
+    this.rtmRatio = new Float64Array(T);
+    this.both = new Float64Array(T);
   }
 
   /** Builds every arm's rows from one trial's parameter values. */
@@ -159,24 +294,32 @@ export class PlacementSimulator {
       const full = m.fullCostSlot[s]!;
       this.fullCost[s] = full >= 0 ? values[full]! : this.cost[s]!;
     }
-    const pl = m.isPlacement;
-    const effect = (i: number) => {
+    // Each transition's hazard ratio by arm and regime (Math.pow(x, 1) is x: skipped).
+    const { exitsCare, entersCare, ones, effect, rtmRatio, both } = this;
+    const scale = trial.effectScale;
+    for (let i = 0; i < m.from.length; i++) {
       const e = m.effectSlot[i]!;
-      return trial.delivered && e >= 0 ? Math.pow(values[e]!, trial.effectScale) : 1;
-    };
-    const exitsCare = (i: number) => pl[m.from[i]!] === 1 && pl[m.to[i]!] === 0;
-    const entersCare = (i: number) => pl[m.from[i]!] === 0 && pl[m.to[i]!] === 1;
+      effect[i] = trial.delivered && e >= 0 ? (scale === 1 ? values[e]! : Math.pow(values[e]!, scale)) : 1;
+    }
     const rtm = trial.exitRateRatio;
-    this.c1.fill(m, values, () => 1);
-    this.t1.fill(m, values, effect);
+    this.c1.fillRatios(m, values, ones);
+    this.t1.fillRatios(m, values, effect);
     this.regimeEnd = rtm === 1 ? 0 : trial.regimeEnd;
     if (this.regimeEnd > 0) {
-      this.c0.fill(m, values, (i) => (exitsCare(i) ? rtm : 1));
-      this.t0.fill(m, values, (i) => effect(i) * (exitsCare(i) ? rtm : 1));
+      for (let i = 0; i < m.from.length; i++) {
+        rtmRatio[i] = exitsCare[i] ? rtm : 1;
+        both[i] = effect[i]! * (exitsCare[i] ? rtm : 1);
+      }
+      this.c0.fillRatios(m, values, rtmRatio);
+      this.t0.fillRatios(m, values, both);
     }
+    this.pairs.clear();
     const drift = trial.drift;
     if (drift === 1) this.past.copy(this.c1);
-    else this.past.fill(m, values, (i) => (entersCare(i) ? 1 / drift : 1));
+    else {
+      for (let i = 0; i < m.from.length; i++) rtmRatio[i] = entersCare[i] ? 1 / drift : 1;
+      this.past.fillRatios(m, values, rtmRatio);
+    }
   }
 
   /**
@@ -185,6 +328,8 @@ export class PlacementSimulator {
    * `treated`. Adds each period's avoided costs (untreated − treated) to `avoidedPayer` and
    * `avoidedFull`, and the window totals to `treatedOut` and `untreatedOut`, in nominal money:
    * period t's costs times `nominal[t]` (all ones when figures are taken as they stand).
+   * `untreated` and `treated` must be Streams' `next` (random/stream.ts): their generators are
+   * inlined here, and the streams go on from where the cohort left them.
    */
   runCohort(
     n: number,
@@ -210,60 +355,98 @@ export class PlacementSimulator {
     const size = (periods + 1) * S;
     if (this.occT.length < size) (this.occT = new Int32Array(size)), (this.occC = new Int32Array(size));
     const occT = this.occT.fill(0, 0, size), occC = this.occC.fill(0, 0, size);
-    this.segments(2 * periods + 2);
-    const { segStart, segEnd, segState, segU } = this;
+    const { pairs, pairLog } = this;
+    c0.capped.reserve(periods);
+    c1.capped.reserve(periods);
+    pairs.reserve(periods);
     let replT = 0, replC = 0;
+    // Both streams' generators are inlined (sfc32, as Stream.next): state in locals, written back below.
+    const us = streamOf(untreated), ts = streamOf(treated);
+    let ua = us.a, ub = us.b, uc = us.c, ud = us.d;
+    let ta = ts.a, tb = ts.b, tc = ts.c, td = ts.d;
 
     for (let i = 0; i < n; i++) {
-      // Untreated path, cut into segments at moves and at the regime boundary.
-      let b = intake[i]!, k = 0, segs = 0;
+      // The untreated path, cut into segments at moves and at the regime boundary; each segment's
+      // treated path is drawn given it as soon as it is known (the two streams are separate, so
+      // each draws the same sequence as it would in two passes).
+      let b = intake[i]!, a = b, k = 0;
       while (k < periods) {
         const first = k < regimeEnd;
         const rows = first ? c0 : c1;
         const bound = first ? Math.min(regimeEnd, periods) : periods;
-        const ls = rows.logStay[b]!;
-        // Periods stayed before a move: Geometric, P(more than d) = (1 − leave)^d.
-        const extra = ls === 0 ? Infinity : Math.floor(Math.log(1 - untreated()) / ls);
-        segStart[segs] = k;
-        segState[segs] = b;
+        // Periods stayed before a move: Geometric, P(more than d) = (1 − leave)^d, i.e.
+        // floor(log(y) / log(1 − leave)); only needed exactly when short of the bound.
+        // untreated(), inlined
+        let t = (((ua + ub) | 0) + ud) | 0;
+        ud = (ud + 1) | 0;
+        ua = ub ^ (ub >>> 9);
+        let r = (uc << 21) | (uc >>> 11);
+        ub = (uc + (uc << 3)) | 0;
+        uc = (r + t) | 0;
+        const y = 1 - (t >>> 0) / 4294967296;
+        const from = k, bs = b;
         occC[k * S + b]!++;
+        const extra = rows.capped.stay(b, bound - k, y, rows.logStay[b]!);
+        // The segment [from, to) in state bs, ending in a move at u (NaN: no move).
+        let to: number, u: number;
         if (k + extra >= bound) {
-          segEnd[segs] = bound;
-          segU[segs++] = NaN;
+          to = bound;
+          u = NaN;
           occC[bound * S + b]!--;
           k = bound;
-          continue;
+        } else {
+          const at = k + extra; // the period at whose end the child moves
+          t = (((ua + ub) | 0) + ud) | 0; // untreated(), inlined
+          ud = (ud + 1) | 0;
+          ua = ub ^ (ub >>> 9);
+          r = (uc << 21) | (uc >>> 11);
+          ub = (uc + (uc << 3)) | 0;
+          uc = (r + t) | 0;
+          u = ((t >>> 0) / 4294967296) * rows.leave[b]!;
+          const next = rows.step(b, u);
+          to = at + 1;
+          occC[(at + 1) * S + b]!--;
+          if (at < window && !isPlacement[b] && isPlacement[next]) replC++;
+          b = next;
+          k = at + 1;
         }
-        const at = k + extra; // the period at whose end the child moves
-        const u = untreated() * rows.leave[b]!;
-        const next = rows.step(b, u);
-        segEnd[segs] = at + 1;
-        segU[segs++] = u;
-        occC[(at + 1) * S + b]!--;
-        if (at < window && !isPlacement[b] && isPlacement[next]) replC++;
-        b = next;
-        k = at + 1;
-      }
-      // Treated path given the untreated one.
-      let a = intake[i]!;
-      for (let g = 0; g < segs; g++) {
-        const from = segStart[g]!, to = segEnd[g]!, bs = segState[g]!, u = segU[g]!;
-        const first = from < regimeEnd;
-        const rowsT = first ? t0 : t1, rowsC = first ? c0 : c1;
+
+        // The treated path over the segment, given the untreated one.
+        const rowsT = first ? t0 : t1;
         const moves = u === u; // not NaN
         const stayEnd = moves ? to - 1 : to;
-        const lb = rowsC.leave[bs]!;
+        const lb = rows.leave[bs]!;
         let k2 = from;
         occT[k2 * S + a]!++;
         while (k2 < stayEnd) {
           const la = rowsT.leave[a]!;
           if (la <= lb) break; // u ≥ L_b ≥ L_a: the treated child stays too
-          const lq = Math.log(1 - (la - lb) / (1 - lb));
+          const pair = ((first ? 0 : S) + a) * S + bs;
+          if (!pairs.has(pair)) {
+            const q = 1 - (la - lb) / (1 - lb);
+            pairLog[pair] = Math.log(q);
+            pairs.set(pair, q);
+          }
+          const lq = pairLog[pair]!;
           if (!(lq < 0)) break; // a difference below rounding: the treated child stays too
-          const extra = Math.floor(Math.log(1 - treated()) / lq);
+          // treated(), inlined
+          let t = (((ta + tb) | 0) + td) | 0;
+          td = (td + 1) | 0;
+          ta = tb ^ (tb >>> 9);
+          let r = (tc << 21) | (tc >>> 11);
+          tb = (tc + (tc << 3)) | 0;
+          tc = (r + t) | 0;
+          const y = 1 - (t >>> 0) / 4294967296;
+          const extra = pairs.stay(pair, stayEnd - k2, y, lq);
           if (k2 + extra >= stayEnd) break;
           const at = k2 + extra;
-          const next = rowsT.step(a, lb + treated() * (la - lb));
+          t = (((ta + tb) | 0) + td) | 0; // treated(), inlined
+          td = (td + 1) | 0;
+          ta = tb ^ (tb >>> 9);
+          r = (tc << 21) | (tc >>> 11);
+          tb = (tc + (tc << 3)) | 0;
+          tc = (r + t) | 0;
+          const next = rowsT.step(a, lb + ((t >>> 0) / 4294967296) * (la - lb));
           if (at < window && !isPlacement[a] && isPlacement[next]) replT++;
           occT[(at + 1) * S + a]!--;
           occT[(at + 1) * S + next]!++;
@@ -283,6 +466,8 @@ export class PlacementSimulator {
         occT[to * S + a]!--; // the next segment adds it back at its start: the pair cancels
       }
     }
+    us.a = ua, us.b = ub, us.c = uc, us.d = ud;
+    ts.a = ta, ts.b = tb, ts.c = tc, ts.d = td;
     for (let k = 1; k < periods; k++) {
       for (let s = 0; s < S; s++) {
         occT[k * S + s]! += occT[(k - 1) * S + s]!;
@@ -319,6 +504,7 @@ export class PlacementSimulator {
    * Simulates `n` children without the intervention over `periods` periods and adds their
    * totals to `out`: a concurrent comparison group (the contract period's chances) or the
    * historical baseline's past group (`past`: its own period's chances, no regression to the mean).
+   * `rng` must be a Stream's `next`, as in `runCohort`.
    */
   runUntreated(n: number, periods: number, past: boolean, rng: Rng, out: WindowTotals): void {
     const { S, cost, daysPerPeriod } = this;
@@ -326,23 +512,41 @@ export class PlacementSimulator {
     if (n >= this.aggregateFrom) return (this.aggregate ??= new AggregateSampler(this.m, daysPerPeriod)).runUntreated(rows, cost, n, periods, rng, out);
     const isPlacement = this.m.isPlacement;
     const intake = this.intakeOf(n);
+    const capped = rows.capped;
+    capped.reserve(periods);
     let days = 0, careDays = 0, money = 0, repl = 0;
+    const gs = streamOf(rng); // the generator inlined, as in runCohort
+    let ga = gs.a, gb = gs.b, gc = gs.c, gd = gs.d;
     for (let i = 0; i < n; i++) {
       let s = intake[i]!, k = 0;
       while (k < periods) {
-        const ls = rows.logStay[s]!;
-        const extra = ls === 0 ? Infinity : Math.floor(Math.log(1 - rng()) / ls);
+        // rng(), inlined
+        let t = (((ga + gb) | 0) + gd) | 0;
+        gd = (gd + 1) | 0;
+        ga = gb ^ (gb >>> 9);
+        let r = (gc << 21) | (gc >>> 11);
+        gb = (gc + (gc << 3)) | 0;
+        gc = (r + t) | 0;
+        const y = 1 - (t >>> 0) / 4294967296;
+        const extra = capped.stay(s, periods - k, y, rows.logStay[s]!); // at most the periods left (CappedStays)
         const stay = Math.min(extra + 1, periods - k);
         days = stay * daysPerPeriod;
         money += days * cost[s]!;
         if (isPlacement[s]) careDays += days;
         if (k + extra >= periods) break;
-        const next = rows.step(s, rng() * rows.leave[s]!);
+        t = (((ga + gb) | 0) + gd) | 0; // rng(), inlined
+        gd = (gd + 1) | 0;
+        ga = gb ^ (gb >>> 9);
+        r = (gc << 21) | (gc >>> 11);
+        gb = (gc + (gc << 3)) | 0;
+        gc = (r + t) | 0;
+        const next = rows.step(s, ((t >>> 0) / 4294967296) * rows.leave[s]!);
         if (!isPlacement[s] && isPlacement[next]) repl++;
         s = next;
         k += extra + 1;
       }
     }
+    gs.a = ga, gs.b = gb, gs.c = gc, gs.d = gd;
     out.cost += money;
     out.careDays += careDays;
     out.replacements += repl;
@@ -357,14 +561,6 @@ export class PlacementSimulator {
       this.intake.set(n, intake);
     }
     return intake;
-  }
-
-  private segments(n: number): void {
-    if (this.segStart.length >= n) return;
-    this.segStart = new Int32Array(n);
-    this.segEnd = new Int32Array(n);
-    this.segState = new Uint8Array(n);
-    this.segU = new Float64Array(n);
   }
 }
 

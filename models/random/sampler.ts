@@ -2,7 +2,7 @@
  * Turns a scenario number (fixed or a distribution) into a zero-argument sampler bound to a
  * generator, as d3-random's factories do: parameters are checked once, not per draw.
  */
-import { randomBeta } from "d3-random";
+import { betaDraw } from "./gammaFamily.js";
 import type { Bounds, ParamSpec } from "../scenario/param.js";
 import type { Rng } from "./rng.js";
 
@@ -28,8 +28,9 @@ function standardNormal(rng: Rng): number {
 /**
  * A draw from `p` using only `rng`: the caller hands in a stream positioned at the start of this
  * parameter's stream for the trial (random/stream.ts), so how many uniforms a draw takes never
- * moves another parameter's draw. d3-random's beta is built anew for each draw because its
- * samplers keep a spare normal between calls, which would carry one trial's numbers into the next.
+ * moves another parameter's draw. The beta is d3-random's, drawn as a fresh d3 sampler would
+ * (random/gammaFamily.ts): its samplers keep a spare normal between calls, which would carry one
+ * trial's numbers into the next.
  */
 function unclipped(p: ParamSpec): (rng: Rng) => number {
   if (typeof p === "number") return () => p;
@@ -55,7 +56,7 @@ function unclipped(p: ParamSpec): (rng: Rng) => number {
     }
     case "beta": {
       const { alpha, beta } = p;
-      return (rng) => randomBeta.source(rng)(alpha, beta)();
+      return (rng) => betaDraw(rng, alpha, beta);
     }
     case "uniform": {
       const { min, max } = p;
@@ -70,7 +71,7 @@ function unclipped(p: ParamSpec): (rng: Rng) => number {
       const { min, mode, max } = p;
       const w = max - min;
       const a = 1 + (4 * (mode - min)) / w, b = 1 + (4 * (max - mode)) / w;
-      return (rng) => min + w * randomBeta.source(rng)(a, b)();
+      return (rng) => min + w * betaDraw(rng, a, b);
     }
   }
 }

@@ -66,21 +66,39 @@ export function resetDrawCount(): void {
   drawn = 0;
 }
 
+/** The Stream each `next` belongs to. */
+const owners = new WeakMap<Rng, Stream>();
+
+/**
+ * The Stream whose `next` this is, for code that inlines the generator; throws for any other
+ * source, so that code cannot silently draw different numbers.
+ */
+export function streamOf(rng: Rng): Stream {
+  const s = owners.get(rng);
+  if (!s) throw new TypeError("expected a Stream's next (the generator is inlined here)");
+  return s;
+}
+
 /**
  * A re-keyable sfc32 stream. `reset` positions it at the start of the stream for a key; `next`
  * is a bound function, so samplers can hold it as their source and be reused across trials.
  */
 export class Stream {
-  private a = 0;
-  private b = 0;
-  private c = 0;
-  private d = 1;
+  /**
+   * sfc32's state words. Public for the hot loops that inline the generator (the placement
+   * model's cohorts): they read the words into local variables, draw exactly as `next` does,
+   * and write them back, so the stream goes on where they left it. d counts the draws.
+   */
+  a = 0;
+  b = 0;
+  c = 0;
+  d = 1;
   private keyed = false;
   /** A uniform number in [0, 1) with 32 random bits; may be exactly 0. */
   readonly next: Rng;
 
   constructor() {
-    this.next = () => {
+    const next = () => {
       const { a, b, c, d } = this;
       const t = (((a + b) | 0) + d) | 0;
       this.d = (d + 1) | 0;
@@ -90,6 +108,8 @@ export class Stream {
       this.c = (r + t) | 0;
       return (t >>> 0) / 4294967296;
     };
+    owners.set(next, this);
+    this.next = next;
   }
 
   /** Starts the stream for (seed key, trial, purpose, index). */
@@ -99,12 +119,24 @@ export class Stream {
     this.keyed = true;
     // Each word is a bijection of the one before and one part of the key, so for a given seed
     // no two (trial, purpose, index) keys share a state.
-    this.b = fmix32(fmix32(seed ^ 0x9e3779b9) ^ trial);
-    this.c = fmix32(this.b ^ Math.imul(purpose, 0x27d4eb2f));
-    this.a = fmix32(this.c ^ index);
-    this.d = 1;
-    // The key words are already mixed; a few rounds more spread them over the whole state.
-    for (let i = 0; i < 8; i++) this.next();
+    let b = fmix32(fmix32(seed ^ 0x9e3779b9) ^ trial);
+    let c = fmix32(b ^ Math.imul(purpose, 0x27d4eb2f));
+    let a = fmix32(c ^ index);
+    let d = 1;
+    // The key words are already mixed; a few rounds more spread them over the whole state
+    // (the rounds of `next`, in local variables).
+    for (let i = 0; i < 8; i++) {
+      const t = (((a + b) | 0) + d) | 0;
+      d = (d + 1) | 0;
+      a = b ^ (b >>> 9);
+      const r = (c << 21) | (c >>> 11);
+      b = (c + (c << 3)) | 0;
+      c = (r + t) | 0;
+    }
+    this.a = a;
+    this.b = b;
+    this.c = c;
+    this.d = d;
     return this;
   }
 }

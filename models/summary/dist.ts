@@ -45,7 +45,11 @@ function sortedScratch(column: ArrayLike<number>): Float64Array {
 
 /** The distribution of a column's finite values; null when there are none. */
 export function dist(column: ArrayLike<number>): Dist | null {
-  const sorted = sortedScratch(column);
+  return distOfSorted(sortedScratch(column));
+}
+
+/** `dist` of values already sorted by `sortedFinite`, for a column that is summarized more than once. */
+export function distOfSorted(sorted: Float64Array): Dist | null {
   if (sorted.length === 0) return null;
   const [p5, p25, p50, p75, p95] = PERCENTILES.map((p) => quantileSorted(sorted as unknown as number[], p)!);
   return { mean: finiteMean(sorted), p5: p5!, p25: p25!, p50: p50!, p75: p75!, p95: p95! };
@@ -53,7 +57,11 @@ export function dist(column: ArrayLike<number>): Dist | null {
 
 /** The mean of a column's finite values; null when there are none. */
 export function meanOfFinite(column: ArrayLike<number>): number | null {
-  const sorted = sortedScratch(column);
+  return meanOfSorted(sortedScratch(column));
+}
+
+/** `meanOfFinite` of values already sorted by `sortedFinite`. */
+export function meanOfSorted(sorted: Float64Array): number | null {
   return sorted.length ? finiteMean(sorted) : null;
 }
 
@@ -71,7 +79,11 @@ function finiteMean(sorted: Float64Array): number {
  * averaged; null when there are none.
  */
 export function expectedShortfall(column: ArrayLike<number>, tail: number): number | null {
-  const sorted = sortedScratch(column);
+  return expectedShortfallOfSorted(sortedScratch(column), tail);
+}
+
+/** `expectedShortfall` of values already sorted by `sortedFinite`. */
+export function expectedShortfallOfSorted(sorted: Float64Array, tail: number): number | null {
   if (sorted.length === 0) return null;
   const k = Math.max(1, Math.ceil(tail * sorted.length - 1e-9));
   let s = 0;

@@ -6,7 +6,7 @@ import type { ContractResults } from "../contract/evaluate.js";
 import { sampleCorrelation } from "simple-statistics";
 import { annualize, irr } from "../finance/irr.js";
 import { cohortValue, relativeEffects, type OutcomeTable } from "../simulate.js";
-import { dist, expectedShortfall, meanOfFinite, share, type Dist } from "./dist.js";
+import { dist, distOfSorted, expectedShortfallOfSorted, meanOfSorted, share, sortedFinite, type Dist } from "./dist.js";
 import { perspectiveSummary, type PerspectiveSummary } from "../society/summary.js";
 import { selfFundingColumns, summarizeSelfFunding, type SelfFundingSummary } from "../analysis/selfFunding.js";
 
@@ -94,7 +94,9 @@ export function summarize(model: Model, table: OutcomeTable, r: ContractResults)
   const R = rules.length;
   const byYear = (col: Float64Array, years: number) =>
     Array.from({ length: years }, (_, y) => dist(column((i) => col[i * years + y]!)));
-  const profit = dist(r.profit);
+  // Columns summarized twice are sorted once (the same sorted values, so the same figures).
+  const profitSorted = sortedFinite(r.profit), npvSorted = sortedFinite(r.financierNpv);
+  const profit = distOfSorted(profitSorted);
 
   const summary: Summary = {
     scenario: model.scenario.name,
@@ -112,14 +114,14 @@ export function summarize(model: Model, table: OutcomeTable, r: ContractResults)
       probTotalLoss: share(T, (i) => r.totalLoss[i] === 1),
       irrDefined: share(T, (i) => !Number.isNaN(r.irr[i]!)),
       valueAtRisk95: profit ? Math.max(0, -profit.p5) : null,
-      npv: dist(r.financierNpv),
+      npv: distOfSorted(npvSorted),
       hurdleRate: r.financierRate,
-      expectedNpv: meanOfFinite(r.financierNpv) ?? 0,
+      expectedNpv: meanOfSorted(npvSorted) ?? 0,
       irrOfExpectedFlows: finiteOrNull(annualize(irr(r.meanFlows), r.periodsPerYear)),
       mirr: dist(r.mirr),
       trialsWithoutIrr: r.irr.reduce((n, x) => n + (Number.isNaN(x) ? 1 : 0), 0),
       probNpvBelowZero: share(T, (i) => r.financierNpv[i]! < -MONEY_EPSILON),
-      expectedShortfall95: expectedShortfall(r.profit, 0.05),
+      expectedShortfall95: expectedShortfallOfSorted(profitSorted, 0.05),
     },
     payer: {
       payments: dist(r.payments),
