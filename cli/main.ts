@@ -7,7 +7,7 @@ import { capitalShareWarnings } from "../models/contract/rules.js";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, extname } from "node:path";
 import { parseArgs } from "node:util";
-import { compareSummaries, compile, csvDialect, riskSplit, riskSplitFigures, parseScenario, PathError, RunRefused, runScenarioWith, summaryCsv, sweep, SweepError, trialColumns, trialsCsv, trialsJson, type CsvDialect, type Problem, type RiskSplitOptions, type Scenario, type Vary } from "../models/index.js";
+import { formatPath, compareSummaries, compile, csvDialect, riskSplit, riskSplitFigures, parseScenario, PathError, RunRefused, runScenarioWith, summaryCsv, sweep, SweepError, trialColumns, trialsCsv, trialsJson, type CsvDialect, type Problem, type RiskSplitOptions, type Scenario, type Vary } from "../models/index.js";
 import { localeOf } from "../models/format.js";
 import { renderSweep, sweepCsv } from "./sweep.js";
 import { renderComparison, renderRiskSplit, renderSummary } from "./table.js";
@@ -16,6 +16,10 @@ import { printable, printableJson } from "./printable.js";
 import { parseFree, parseNeeds, renderDesign } from "./design.js";
 import { designContract, DEFAULT_DESIGN_NEEDS } from "../models/analysis/designer.js";
 import { writeAnnex, AnnexUnsupported } from "./annex.js";
+import { renderFit } from "./fit.js";
+import { fitDataSchema, FitError, fitScenario, withFit } from "../models/analysis/fit.js";
+import { describePath } from "../models/analysis/labels.js";
+import { resolveFigureRefs } from "../models/figures/resolve.js";
 import { MAX_THREADS, parseThreads, simulateThreaded, ThreadsError, WorkerFailed } from "./threads.js";
 
 /** Cohort realisations per parameter draw in `run --risk-split`. */
@@ -28,6 +32,7 @@ const USAGE = `usage:
   utfall compare <a.json> <b.json> [more.json …] [--trials N] [--seed S] [--threads N] [--json]
   utfall compare <scenario.json> [more.json …] --self-fund [--trials N] [--seed S] [--threads N] [--json]
   utfall annex <scenario.json> --out annex.xlsx [--lang sv|en]
+  utfall fit <scenario.json> <data.json> [--trials N] [--seed S] [--ess-floor N] [--out fitted.json] [--json]
   utfall design <scenario.json> --free <path>=<min>:<max>[:<steps>] [--free …] [--needs needs.json]
                 [--population N] [--generations N] [--search-seed N] [--trials N] [--seed S] [--json]
 
@@ -40,6 +45,9 @@ const USAGE = `usage:
              payer funding the same delivery itself with a loan at its lending rate
   annex      write the contract's payment formula as a workbook an assessor fills in
              (annex.xlsx) and as one page of plain language (annex.sv.md, annex.en.md)
+  fit        weight the scenario's uncertain inputs by the likelihood of observed data
+             (importance sampling) and print prior against posterior; --out writes the
+             fitted scenario, which run, sweep and the pages take as any scenario
   design     search the free contract terms for the contracts that meet every party's needs
              and print their Pareto front (payer's expected net, financier's expected NPV,
              chance of paying for nothing), all evaluated on one simulation; if none meets
@@ -66,6 +74,8 @@ const USAGE = `usage:
   --needs FILE (design) the parties' needs as JSON (README "The contract designer"); default:
                a 5 % hurdle, at most 25 % chance of loss, no expected net cost to the payer,
                at most 10 % chance of paying for nothing
+  --ess-floor N (fit) the least effective sample size to accept (default 1000): below it the
+               prior trials are doubled, up to 160,000
   --lang L     (annex) the language of the text printed: sv or en (default: sv for SEK)
   --population N, --generations N, --search-seed N  (design) the search's settings
                (default 32, 20, 1)`;
@@ -298,6 +308,7 @@ const OPTION_VALUES: Record<string, string> = {
   "--free": "<path>=<min>:<max> or <path>=<min>:<max>:<steps>",
   "--needs": "a JSON file of the parties' needs",
   "--lang": "sv or en",
+  "--ess-floor": "a whole number from 1 to 1000000",
   "--population": "an even whole number from 4 to 1000",
   "--generations": "a whole number from 0 to 1000",
   "--search-seed": "a whole number from 0 to 4294967295",
@@ -309,6 +320,43 @@ function parseWhole(name: string, value: string | undefined, lo: number, hi: num
   const n = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < lo || n > hi) throw new InputError([`${name}: must be ${what}, got ${JSON.stringify(value)}`]);
   return n;
+}
+
+/** `utfall fit`: the prior ensemble weighted by the data (models/analysis/fit.ts). */
+function runFit(files: string[], values: { trials?: string; seed?: string; out?: string; json?: boolean; csv?: boolean; threads?: string; locale?: string; vary?: string[]; "ess-floor"?: string }, out: NodeJS.WritableStream, err: NodeJS.WriteStream): number {
+  if (files.length !== 2) throw new InputError(["fit: give <scenario.json> <data.json>", USAGE]);
+  if (values.csv || values.threads !== undefined || values.locale !== undefined || values.vary) throw new InputError(["fit takes --trials, --seed, --ess-floor, --out and --json"]);
+  const [file, dataFile] = files as [string, string];
+  const trials = parseTrials(values.trials);
+  const seed = parseSeed(values.seed);
+  const essFloor = parseWhole("--ess-floor", values["ess-floor"], 1, 1_000_000);
+  const outFile = values.out === undefined ? null : checkOut(values.out);
+  if (outFile && outFile.format !== "json") throw new InputError([`--out ${values.out}: the fitted scenario is JSON; use a name ending in .json`]);
+  const raw = readJson(file).json;
+  const scenario = loadScenario(file);
+  if (scenario.fitted) throw new InputError([`${file}: fitted: the scenario is fitted already; fit the scenario it came from, with all the data`]);
+  const parsedData = fitDataSchema.safeParse(readJson(dataFile).json);
+  if (!parsedData.success) throw new InputError(parsedData.error.issues.map((i) => `${dataFile}: ${formatPath(i.path as (string | number)[])}: ${i.message}`));
+  let result;
+  try {
+    err.isTTY && err.write("fitting…");
+    result = fitScenario(scenario, parsedData.data, { trials, seed, essFloor });
+    err.isTTY && err.write("\r\x1b[K");
+  } catch (e) {
+    if (e instanceof FitError) throw new InputError([`${dataFile}: ${e.message}`]);
+    throw e;
+  }
+  if (!result.essMet) err.write(printable(`${file}: warning: effective sample size ${Math.round(result.ess)} is below --ess-floor ${result.essFloor} even at ${result.trials} trials\n`));
+  if (outFile) {
+    // Indented as a scenario file, with one posterior row a line.
+    const fitted = withFit(resolveFigureRefs(raw) as Record<string, unknown>, result, parsedData.data);
+    const rows = (fitted.fitted as { rows: number[][] }).rows;
+    const text = JSON.stringify({ ...fitted, fitted: { ...(fitted.fitted as object), rows: "\u0000rows" } }, null, 1).replace('"\\u0000rows"', `[\n${rows.map((r) => "  " + JSON.stringify(r)).join(",\n")}\n ]`);
+    writeOut(outFile.path, text + "\n");
+  }
+  if (values.json) writeJson(out, { scenario: scenario.name, trials: result.trials, seed: result.seed, ess: result.ess, essFloor: result.essFloor, essMet: result.essMet, inputs: result.inputs });
+  else writeText(out, renderFit(result, scenario, (path) => describePath(raw, path)) + "\n");
+  return 0;
 }
 
 /** `utfall annex`: the payment annex (cli/annex.ts), the workbook to --out and the text beside it. */
@@ -422,6 +470,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
         free: { type: "string", multiple: true },
         needs: { type: "string" },
         lang: { type: "string" },
+        "ess-floor": { type: "string" },
         population: { type: "string" },
         generations: { type: "string" },
         "search-seed": { type: "string" },
@@ -445,6 +494,8 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     if (command !== "design" && (values.free || values.needs !== undefined || values.population !== undefined || values.generations !== undefined || values["search-seed"] !== undefined)) {
       throw new InputError(["--free, --needs, --population, --generations and --search-seed belong to the design command"]);
     }
+    if (command === "fit") return runFit(positionals.slice(1), values, out, err);
+    if (values["ess-floor"] !== undefined) throw new InputError(["--ess-floor belongs to the fit command"]);
     if (command !== "annex" && values.lang !== undefined) throw new InputError(["--lang belongs to the annex command"]);
     if (command !== "run" && command !== "validate" && command !== "sweep" && command !== "design" && command !== "annex") {
       throw new InputError([command === undefined ? "missing command" : `unknown command "${command}"`, USAGE]);

@@ -121,6 +121,17 @@ export interface Model {
   readonly terminationSlot: number;
   /** A uniform draw per trial that, with the chance per period, decides when the payer ends the contract. */
   readonly terminationDrawSlot: number;
+  /**
+   * A fitted scenario's posterior rows (models/analysis/fit.ts): each trial takes one row, by its
+   * own stream, for these slots in place of their prior draws; null without `fitted`.
+   */
+  readonly fitted: { readonly slots: Int32Array; readonly rows: Float64Array; readonly count: number } | null;
+}
+
+/** The paths of `fitted` that are not uncertain inputs of the scenario (models/scenario/parse.ts refuses them). */
+export function unknownFittedPaths(model: Model, paths: readonly string[]): number[] {
+  const uncertain = new Set(model.params.filter((p) => p.uncertain).map((p) => p.path));
+  return paths.flatMap((p, i) => (uncertain.has(p) ? [] : [i]));
 }
 
 const DAYS_PER_YEAR = 365.25;
@@ -263,7 +274,17 @@ export function compile(scenario: Scenario): Model {
     volumeSlot: scenario.contract.delivery?.volume !== undefined ? slot("contract.delivery.volume", scenario.contract.delivery.volume, BOUNDS.volume) : -1,
     terminationSlot: scenario.contract.termination ? slot("contract.termination.chancePerPeriod", scenario.contract.termination.chancePerPeriod, probability) : -1,
     terminationDrawSlot: scenario.contract.termination ? slot("contract.termination.draw", TERMINATION_DRAW, probability) : -1,
+    fitted: compileFitted(scenario, params),
   };
+}
+
+function compileFitted(scenario: Scenario, params: readonly ParamSlot[]): Model["fitted"] {
+  const f = scenario.fitted;
+  if (!f) return null;
+  const slots = Int32Array.from(f.paths, (path) => params.findIndex((p) => p.path === path && p.uncertain));
+  const rows = new Float64Array(f.rows.length * f.paths.length);
+  f.rows.forEach((r, i) => rows.set(r, i * f.paths.length));
+  return { slots, rows, count: f.rows.length };
 }
 
 /** Every application of every rule, in the order payments are made (period, then rule order). */

@@ -40,6 +40,9 @@ export interface OutcomeTable {
   readonly params: ReadonlyMap<string, Float64Array>;
 }
 
+/** The parameter stream's index for a fitted scenario's choice of posterior row. */
+const FITTED_KEY = hashString("fitted.rows");
+
 export interface SimulateOptions {
   readonly trials: number;
   readonly seed: string | number;
@@ -171,6 +174,7 @@ export function simulateBlock(
   let discountOf = NaN;
   const longRunDiscount = new Float64Array(C * model.longRun.length);
 
+  const fitted = model.fitted;
   for (let k = 0; k < count; k++) {
     const trial = row + k, global = block * BLOCK_SIZE + k;
     const paramTrial = parameterTrial(global);
@@ -178,6 +182,18 @@ export function simulateBlock(
       const v = (values[i] = fixed[i] === fixed[i] ? fixed[i]! : draws[i]!(stream.reset(key, paramTrial, Purpose.parameter, pathKeys[i]!).next));
       const column = paramColumns[i];
       if (column) column[trial] = v;
+    }
+    if (fitted) {
+      // A fitted scenario: one posterior row for the fitted inputs, from the trial's own stream
+      // (the priors above are still drawn, so no other input's draw moves).
+      const row = Math.min(fitted.count - 1, Math.floor(stream.reset(key, paramTrial, Purpose.parameter, FITTED_KEY).next() * fitted.count));
+      const P = fitted.slots.length;
+      for (let k = 0; k < P; k++) {
+        const slot = fitted.slots[k]!;
+        const v = (values[slot] = fitted.rows[row * P + k]!);
+        const column = paramColumns[slot];
+        if (column) column[trial] = v;
+      }
     }
     const delivered = stream.reset(key, global, Purpose.delivery).next() < values[model.deliveredSlot]!;
     const r = values[model.discountSlot]!;

@@ -65,7 +65,7 @@ export interface FitOptions {
   readonly essFloor?: number;
   /** The most trials the ensemble may grow to (default 160,000). */
   readonly maxTrials?: number;
-  /** Rows kept in the fitted scenario (default 4,000): drawn from the weighted ensemble by systematic resampling. */
+  /** Rows kept in the fitted scenario (default 2,000, about 1 MB for Norrköping's 25 inputs): drawn from the weighted ensemble by systematic resampling. */
   readonly rows?: number;
 }
 
@@ -145,7 +145,7 @@ export function fitScenario(scenario: Scenario, data: FitData, options: FitOptio
   const seed = options.seed ?? scenario.simulation.seed;
   const essFloor = options.essFloor ?? 1000;
   const maxTrials = options.maxTrials ?? 160_000;
-  const rowsWanted = options.rows ?? 4000;
+  const rowsWanted = options.rows ?? 2000;
   // Each observation's column of the parameter it informs.
   const terms = data.observations.map((o, i) => {
     const oi = scenario.outcomes.findIndex((x) => x.id === o.outcome);

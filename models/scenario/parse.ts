@@ -1,6 +1,7 @@
 /** Validation at the edge: turns unknown JSON into a typed scenario or a list of problems. */
 import type { z } from "zod";
 import { scenarioSchema, type Scenario } from "./schema.js";
+import { compile, unknownFittedPaths } from "../compile.js";
 
 /** One thing wrong with a scenario, at a JSON path such as `contract.rules[2].threshold`. */
 export interface Problem {
@@ -103,7 +104,15 @@ export function parseScenario(input: unknown): ParseResult {
   // reportInput: issues carry the offending value, so messages can say what was given.
   const result = scenarioSchema.safeParse(input, { reportInput: true });
   const proto = protoKeys(input);
-  if (result.success && !proto.length) return { ok: true, scenario: result.data };
+  if (result.success && !proto.length) {
+    // A fitted posterior names the scenario's uncertain inputs, which only compiling it lists.
+    const fitted = result.data.fitted;
+    if (fitted) {
+      const bad = unknownFittedPaths(compile(result.data), fitted.paths);
+      if (bad.length) return { ok: false, problems: bad.map((i) => ({ path: `fitted.paths[${i}]`, message: `${JSON.stringify(fitted.paths[i])} is not an uncertain input of this scenario (a distribution's path, such as intervention.effects[0].rateRatio)` })) };
+    }
+    return { ok: true, scenario: result.data };
+  }
   return { ok: false, problems: [...proto, ...(result.success ? [] : problemsOf(result.error))] };
 }
 

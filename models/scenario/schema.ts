@@ -468,6 +468,27 @@ const currency = z
   .refine((c) => CURRENCIES.has(c), { error: currencyMessage })
   .meta({ description: "ISO 4217 code of the scenario's money, e.g. SEK, GBP, USD or EUR" });
 
+/** The posterior of the uncertain inputs as rows of values (written by `utfall fit`, models/analysis/fit.ts). */
+const fitted = z
+  .strictObject({
+    note: z.string().optional(),
+    observations: z.array(z.unknown()).max(1000).optional().meta({ description: "the data the inputs were fitted to, as given to utfall fit" }),
+    trials: z.number().int().min(1).optional().meta({ description: "prior trials weighted" }),
+    ess: z.number().min(0).optional().meta({ description: "effective sample size of the weighted trials" }),
+    paths: z.array(z.string().min(1)).min(1).max(1000).meta({ description: "the uncertain inputs' paths, one per column of rows" }),
+    rows: z
+      .array(z.array(z.number().refine(Number.isFinite, { message: "must be a finite number" })))
+      .min(1)
+      .max(100_000)
+      .meta({ description: "posterior draws, equally weighted: each trial takes one row for these paths" }),
+  })
+  .superRefine((f, ctx) => {
+    f.rows.forEach((r, i) => {
+      if (r.length !== f.paths.length) ctx.addIssue({ code: "custom", path: ["rows", i], message: `has ${r.length} values; paths names ${f.paths.length}` });
+    });
+  })
+  .meta({ description: "The posterior of the uncertain inputs as an empirical joint distribution (written by utfall fit): each trial draws one row for these paths in place of their priors" });
+
 export const scenarioSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -482,6 +503,7 @@ export const scenarioSchema = z
     contract,
     valuation,
     simulation: simulation.default({ trials: 10_000, seed: 1 }),
+    fitted: fitted.optional(),
     sources: z.array(z.strictObject({ id, citation: z.string(), url: z.string().optional() })).optional(),
   })
   .superRefine(checkReferences);

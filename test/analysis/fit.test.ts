@@ -5,10 +5,12 @@
  * mean (α + k)/(α + β + n) and variance mean·(1 − mean)/(α + β + n + 1). The importance-sampled
  * posterior must match both within Monte Carlo error.
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { FitError, fitScenario, importanceWeights, systematicResample } from "../../models/analysis/fit.js";
-import { parseScenario } from "../../models/index.js";
+import { FitError, fitScenario, importanceWeights, systematicResample, withFit } from "../../models/analysis/fit.js";
+import { compile, parseScenario, simulateOutcomes } from "../../models/index.js";
+import { main } from "../../cli/main.js";
 import { resolveFigureRefs } from "../../models/figures/resolve.js";
 
 function norrkopingWithBetaPrior(alpha: number, beta: number) {
@@ -63,5 +65,78 @@ describe("importance weights and resampling", () => {
   });
   it("resamples weights (0.5, 0.25, 0.25) into 4 draws as 2, 1, 1", () => {
     expect(Array.from(systematicResample(new Float64Array([0.5, 0.25, 0.25]), 4, 0.5))).toEqual([0, 0, 1, 2]);
+  });
+});
+
+describe("a fitted scenario", () => {
+  const a = 4, b = 4, n = 61, k = 20;
+  const raw = resolveFigureRefs(JSON.parse(readFileSync("data/scenarios/norrkoping-2016.json", "utf8"))) as { outcomes: Record<string, unknown>[] };
+  raw.outcomes.find((o) => o.id === "school")!.baseline = { dist: "beta", alpha: a, beta: b, source: "assumption: test prior" };
+  const prior = parseScenario(raw);
+  if (!prior.ok) throw new Error("prior");
+  const data = { observations: [{ kind: "binary" as const, outcome: "school", n, successes: k }] };
+  const result = fitScenario(prior.scenario, data, { trials: 20_000, seed: 3 });
+  const fittedJson = withFit(raw as Record<string, unknown>, result, data);
+
+  it("runs with its posterior: the school chance drawn per trial has the conjugate beta(24, 45)'s mean", () => {
+    const parsed = parseScenario(fittedJson);
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+    const table = simulateOutcomes(compile(parsed.scenario), { trials: 5000, seed: 11 });
+    const xs = table.params.get("outcomes[1].baseline")!;
+    const m = xs.reduce((s, x) => s + x, 0) / xs.length;
+    const mean = (a + k) / (a + b + n), sd = Math.sqrt((mean * (1 - mean)) / (a + b + n + 1));
+    // Error: the fit's own (sd / sqrt(ESS)) and this run's (sd / sqrt(5,000)), 4 of each.
+    expect(Math.abs(m - mean)).toBeLessThan(4 * sd * (1 / Math.sqrt(result.ess) + 1 / Math.sqrt(5000)));
+  });
+
+  it("refuses a fitted path that is not an uncertain input, naming it", () => {
+    const bad = structuredClone(fittedJson) as { fitted: { paths: string[] } };
+    bad.fitted.paths[0] = "population.cohorts[0].size";
+    const parsed = parseScenario(bad);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.problems[0]!.path).toBe("fitted.paths[0]");
+  });
+
+  it("refuses rows of the wrong width", () => {
+    const bad = structuredClone(fittedJson) as { fitted: { rows: number[][] } };
+    bad.fitted.rows[3] = [1, 2];
+    const parsed = parseScenario(bad);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.problems.map((p) => p.path)).toContain("fitted.rows[3]");
+  });
+});
+
+describe("utfall fit", () => {
+  const capture = () => {
+    let text = "";
+    const stream = new Writable({ write(chunk, _e, done) { text += chunk; done(); } }) as Writable & NodeJS.WriteStream;
+    return { stream, text: () => text };
+  };
+  const run = async (...argv: string[]) => {
+    const out = capture(), err = capture();
+    return { code: await main(argv, out.stream, err.stream), out: out.text(), err: err.text() };
+  };
+  const dir = mkdtempSync("/tmp/utfall-fit-");
+  const write = (name: string, value: unknown) => (writeFileSync(`${dir}/${name}`, JSON.stringify(value)), `${dir}/${name}`);
+
+  it("writes a fitted scenario that validates and runs", async () => {
+    const data = write("data.json", { observations: [{ kind: "binary", outcome: "school", n: 61, successes: 20 }] });
+    const r = await run("fit", "data/scenarios/norrkoping-2016.json", data, "--trials", "4000", "--ess-floor", "100", "--out", `${dir}/fitted.json`, "--json");
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.out);
+    const school = json.inputs.find((i: { path: string }) => i.path === "outcomes[1].baseline");
+    expect(school.posterior.mean).toBeLessThan(school.prior.mean); // 20 of 61 is below the prior's 0.56
+    expect((await run("validate", `${dir}/fitted.json`)).code).toBe(0);
+    expect((await run("run", `${dir}/fitted.json`, "--trials", "200", "--json")).code).toBe(0);
+  });
+
+  it.each([
+    [{ observations: [{ kind: "binary", outcome: "school", n: 10, successes: 11 }] }, /observations\[0\]\.successes: must not exceed n/],
+    [{ observations: [{ kind: "binary", outcome: "nope", n: 10, successes: 1 }] }, /observations\[0\]\.outcome: no outcome "nope"/],
+    [{ observations: [] }, /observations/],
+  ])("refuses bad data %j with exit 2", async (value, message) => {
+    const r = await run("fit", "data/scenarios/norrkoping-2016.json", write("bad.json", value), "--trials", "200");
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
   });
 });
