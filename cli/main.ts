@@ -7,7 +7,7 @@ import { capitalShareWarnings } from "../models/contract/rules.js";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, extname } from "node:path";
 import { parseArgs } from "node:util";
-import { compareSummaries, csvDialect, riskSplit, riskSplitFigures, parseScenario, PathError, RunRefused, runScenario, summaryCsv, sweep, SweepError, trialColumns, trialsCsv, trialsJson, type CsvDialect, type Problem, type Scenario, type Vary } from "../models/index.js";
+import { checkRiskSplitMemory, compareSummaries, csvDialect, riskSplit, riskSplitFigures, parseScenario, PathError, RunRefused, runScenario, summaryCsv, sweep, SweepError, trialColumns, trialsCsv, trialsJson, type CsvDialect, type Problem, type Scenario, type Vary } from "../models/index.js";
 import { localeOf } from "../models/format.js";
 import { renderSweep, sweepCsv } from "./sweep.js";
 import { renderComparison, renderRiskSplit, renderSummary } from "./table.js";
@@ -348,6 +348,8 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
     const outFile = checkOut(values.out);
     const scenario = loadScenario(file);
     const dialect = parseLocale(values.locale, scenario.currency);
+    // --risk-split: both runs' memory is checked before the first starts (its non-finite trials: in riskSplit).
+    if (values["risk-split"]) checkRiskSplitMemory(scenario, trials ?? scenario.simulation.trials, RISK_SPLIT_PER_GROUP);
     const run = runScenario(scenario, { trials, seed, onProgress: progressReporter(err) });
     const { summary } = run;
     if (outFile) {
