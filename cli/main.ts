@@ -12,7 +12,7 @@ import { localeOf } from "../models/format.js";
 import { renderSweep, sweepCsv } from "./sweep.js";
 import { renderComparison, renderRiskSplit, renderSummary } from "./table.js";
 import { renderSelfFund, selfFundComparison } from "./selfFund.js";
-import { printable, printableJson } from "./printable.js";
+import { printable, printableCsv, printableJson } from "./printable.js";
 
 /** Cohort realisations per parameter draw in `run --risk-split`. */
 const RISK_SPLIT_PER_GROUP = 20;
@@ -59,6 +59,11 @@ const MAX_TRIALS = 10_000_000;
 /** Table or CSV text on stdout, with control characters from the input escaped. */
 function writeText(out: NodeJS.WritableStream, text: string): void {
   out.write(printable(text));
+}
+
+/** CSV on stdout: its CRLF row ends kept, other control characters escaped. */
+function writeCsv(out: NodeJS.WritableStream, text: string): void {
+  out.write(printableCsv(text));
 }
 
 /** One JSON object on stdout. */
@@ -131,7 +136,8 @@ function runSweep(file: string, values: { vary?: string[]; trials?: string; seed
     throw e;
   }
   if (values.json) writeJson(out, result);
-  else writeText(out, (values.csv ? sweepCsv(result) : renderSweep(result)) + "\n");
+  else if (values.csv) writeCsv(out, sweepCsv(result) + "\n");
+  else writeText(out, renderSweep(result) + "\n");
   return 0;
 }
 
@@ -362,7 +368,8 @@ export function main(argv: string[], out: NodeJS.WritableStream = process.stdout
       : null;
     const shown = split ? { ...summary, riskSplit: split } : summary;
     if (values.json) writeJson(out, shown);
-    else writeText(out, values.csv ? summaryCsv(summary, dialect) : renderSummary(summary) + (split ? "\n\n" + renderRiskSplit(split, summary.currency) : "") + "\n");
+    else if (values.csv) writeCsv(out, summaryCsv(summary, dialect));
+    else writeText(out, renderSummary(summary) + (split ? "\n\n" + renderRiskSplit(split, summary.currency) : "") + "\n");
     return 0;
   } catch (e) {
     if (e instanceof InputError) {
