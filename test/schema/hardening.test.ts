@@ -180,3 +180,19 @@ describe("a {p5, p95} range whose ratio overflows (found by the fuzz test)", () 
     expect(ps).toEqual([{ path: "outcomes[0].states[2].costPerDay", message: "p95 ÷ p5 must be at most 1.94e+14 (a lognormal's sigma at most 10), got 10000 ÷ 5e-324, beyond 1e308" }]);
   });
 });
+
+describe("formatting never throws on a currency that is not a code (issue 12, item 1: the explorer shows such a scenario while it is fixed)", async () => {
+  const { currencySymbol, formatMillions, formatMoney } = await import("../../models/format.js");
+  it.each(["kr", "£", "EURO", "SEK ", ""])("%j: amounts as numbers followed by the text given", (c) => {
+    expect(() => formatMoney(1234, c)).not.toThrow();
+    // en-GB (the locale of a currency the kit does not know) groups with a comma.
+    expect(formatMoney(1234, c)).toBe(`1,234 ${c}`.trimEnd());
+    expect(currencySymbol(c)).toBe(c);
+    expect(formatMillions(-2_500_000, c)).toBe(`−${c}2.5M`);
+  });
+
+  it("codes are formatted by Intl as before", () => {
+    expect(formatMoney(1234, "GBP")).toBe("£1,234");
+    expect(currencySymbol("SEK")).toBe("kr");
+  });
+});
