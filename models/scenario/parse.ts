@@ -76,6 +76,9 @@ function unionMessage(issue: z.core.$ZodIssueInvalidUnion): string {
     const e = branches[0]![0]!;
     return `${e.path.length ? formatPath(e.path) + ": " : ""}${describe(e)}`;
   }
+  // A union of plain types (the seed: a string or a number) names them, not a number's forms.
+  const types = issue.errors.map((errs) => (errs.length === 1 && errs[0]!.code === "invalid_type" && errs[0]!.path.length === 0 ? errs[0]!.expected : null));
+  if (types.length > 0 && types.every((t) => t !== null)) return `expected ${[...new Set(types)].join(" or ")}, got ${kindOf(input)}`;
   if (input !== null && typeof input === "object" && "dist" in input) {
     // A known distribution with a field missing or wrong: that distribution's own first problem.
     const own = knownDistBranch(issue);

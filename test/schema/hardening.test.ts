@@ -196,3 +196,11 @@ describe("formatting never throws on a currency that is not a code (issue 12, it
     expect(currencySymbol("SEK")).toBe("kr");
   });
 });
+
+describe("a seed of the wrong type (found trying issue 12's items by hand)", () => {
+  it("says a string or a number, not a distribution's forms", () => {
+    const ps = changed((s) => (s.simulation.seed = { a: 1 }));
+    expect(ps).toEqual([{ path: "simulation.seed", message: "expected string or number, got an object" }]);
+    expect(changed((s) => (s.simulation.seed = [1]))[0]!.message).toBe("expected string or number, got an array");
+  });
+});
