@@ -7,12 +7,12 @@ import { capitalShareWarnings } from "../models/contract/rules.js";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, extname } from "node:path";
 import { parseArgs } from "node:util";
-import { formatPath, compareSummaries, compile, csvDialect, riskSplit, riskSplitFigures, parseScenario, PathError, RunRefused, runScenarioWith, summaryCsv, sweep, SweepError, trialColumns, trialsCsv, trialsJson, type CsvDialect, type Problem, type RiskSplitOptions, type Scenario, type Vary } from "../models/index.js";
+import { checkRiskSplitMemory, formatPath, compareSummaries, compile, csvDialect, riskSplit, riskSplitFigures, parseScenario, PathError, RunRefused, runScenarioWith, summaryCsv, sweep, SweepError, trialColumns, trialsCsv, trialsJson, type CsvDialect, type Problem, type RiskSplitOptions, type Scenario, type Vary } from "../models/index.js";
 import { localeOf } from "../models/format.js";
 import { renderSweep, sweepCsv } from "./sweep.js";
 import { renderComparison, renderRiskSplit, renderSummary } from "./table.js";
 import { renderSelfFund, selfFundComparison } from "./selfFund.js";
-import { printable, printableJson } from "./printable.js";
+import { printable, printableCsv, printableJson } from "./printable.js";
 import { parseFree, parseNeeds, renderDesign } from "./design.js";
 import { designContract, DEFAULT_DESIGN_NEEDS } from "../models/analysis/designer.js";
 import { writeAnnex, AnnexUnsupported } from "./annex.js";
@@ -101,6 +101,11 @@ function writeText(out: NodeJS.WritableStream, text: string): void {
   out.write(printable(text));
 }
 
+/** CSV on stdout: its CRLF row ends kept, other control characters escaped. */
+function writeCsv(out: NodeJS.WritableStream, text: string): void {
+  out.write(printableCsv(text));
+}
+
 /** One JSON object on stdout. */
 function writeJson(out: NodeJS.WritableStream, value: unknown): void {
   out.write(printableJson(JSON.stringify(value)) + "\n");
@@ -171,7 +176,8 @@ function runSweep(file: string, values: { vary?: string[]; trials?: string; seed
     throw e;
   }
   if (values.json) writeJson(out, result);
-  else writeText(out, (values.csv ? sweepCsv(result) : renderSweep(result)) + "\n");
+  else if (values.csv) writeCsv(out, sweepCsv(result) + "\n");
+  else writeText(out, renderSweep(result) + "\n");
   return 0;
 }
 
@@ -531,6 +537,8 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     const outFile = checkOut(values.out);
     const scenario = loadScenario(file);
     const dialect = parseLocale(values.locale, scenario.currency);
+    // --risk-split: both runs' memory is checked before the first starts (its non-finite trials: in riskSplit).
+    if (values["risk-split"]) checkRiskSplitMemory(scenario, trials ?? scenario.simulation.trials, RISK_SPLIT_PER_GROUP);
     // Only the inputs' columns the contract and summary read (neither the summary nor --out shows the others).
     const run = await runScenarioWith(scenario, { trials, seed, onProgress: progressReporter(err), params: "used" }, (model, simulation) => simulateThreaded(scenario, model, simulation, { threads }));
     const { summary } = run;
@@ -544,7 +552,8 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       : null;
     const shown = split ? { ...summary, riskSplit: split } : summary;
     if (values.json) writeJson(out, shown);
-    else writeText(out, values.csv ? summaryCsv(summary, dialect) : renderSummary(summary) + (split ? "\n\n" + renderRiskSplit(split, summary.currency) : "") + "\n");
+    else if (values.csv) writeCsv(out, summaryCsv(summary, dialect));
+    else writeText(out, renderSummary(summary) + (split ? "\n\n" + renderRiskSplit(split, summary.currency) : "") + "\n");
     return 0;
   } catch (e) {
     if (e instanceof InputError) {

@@ -15,6 +15,16 @@ export function printable(text: string): string {
 }
 
 /**
+ * CSV text for a terminal or a file: the CRLF line ends the CSV writer puts between rows (for
+ * Excel) are kept, every other control character becomes `\xNN`, as in `printable`. A CR from
+ * the input is followed by something other than LF (the writer quotes such a cell, so it ends
+ * in `"`), so it is escaped; a CRLF inside a quoted cell is kept, as Excel reads it.
+ */
+export function printableCsv(text: string): string {
+  return text.replace(/\r\n|[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => (c === "\r\n" ? c : `\\x${hex(c)}`));
+}
+
+/**
  * JSON text for a terminal: JSON.stringify escapes C0 controls already; DEL and C1 become
  * `\u00NN` escapes, so the JSON still parses to the same strings.
  */

@@ -19,9 +19,24 @@ function formatter(locale: string, options: Intl.NumberFormatOptions): Intl.Numb
   return f;
 }
 
+/**
+ * Whether Intl formats `currency` (an ISO 4217 code). The schema refuses any other, but the
+ * explorer shows a scenario while it is being fixed, so the formatters below never throw on one:
+ * they write the amount as a number followed by the text given (`1 234 kr` for "kr").
+ */
+function formatsAsCurrency(currency: string): boolean {
+  try {
+    formatter("en", { style: "currency", currency });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** `1 234 567 kr`; a missing value is an en dash, never "NaN". */
 export function formatMoney(x: number | null | undefined, currency = "SEK", locale = localeOf(currency)): string {
   if (x == null || !Number.isFinite(x)) return "–";
+  if (!formatsAsCurrency(currency)) return `${formatter(locale, { maximumFractionDigits: 0 }).format(x)} ${currency}`.trimEnd();
   return formatter(locale, { style: "currency", currency, maximumFractionDigits: 0, minimumFractionDigits: 0 }).format(x);
 }
 
@@ -38,6 +53,7 @@ export function formatMillions(x: number | null | undefined, currency = "SEK", l
 
 /** The symbol a currency is written with in a locale: kr for SEK in Swedish, £ for GBP in English. */
 export function currencySymbol(currency: string, locale = localeOf(currency)): string {
+  if (!formatsAsCurrency(currency)) return currency;
   return formatter(locale, { style: "currency", currency }).formatToParts(0).find((p) => p.type === "currency")?.value ?? currency;
 }
 

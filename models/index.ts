@@ -21,7 +21,7 @@ export { operatingCurves, standardDesigns, applyDesign, DEFAULT_SCALES, type Des
 export { compareSummaries, formatKeyFigure, PARTY_NAMES, KEY_FIGURES, type Comparison, type ComparisonRow, type KeyFigure, type FigureKind } from "./analysis/compare.js";
 export { describePath } from "./analysis/labels.js";
 export { evppiByRegression, type RegressionEvppi, type RegressionOptions } from "./analysis/evppiRegression.js";
-export { riskSplit, riskSplitFigures, splitVariance, type RiskSplit, type RiskSplitOptions, type VarianceSplit } from "./analysis/riskSplit.js";
+export { checkRiskSplitMemory, riskSplit, riskSplitFigures, riskSplitGroups, splitVariance, type RiskSplit, type RiskSplitOptions, type VarianceSplit } from "./analysis/riskSplit.js";
 export { csvDialect, csvNumber, toCsv, trialColumns, trialsCsv, trialsJson, summaryRows, summaryCsv, type CsvDialect, type TrialColumns, type SummaryRow } from "./export/index.js";
 export { moneyFlows, trialAtQuantile, trialsAtQuantiles, type MoneyFlowYear } from "./contract/moneyFlows.js";
 export { waterfall, waterfallTerms, allocateFlows, capitalBasis, guaranteePayment, terminationPeriod, type WaterfallTerms, type WaterfallFlows, type WaterfallTotals } from "./contract/waterfall.js";

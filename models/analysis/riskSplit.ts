@@ -14,11 +14,12 @@
  * Variance Components, 1992, §3.5). The Monte Carlo error of the shares is a bootstrap over
  * groups (the groups are independent; the trials within one are not).
  */
-import { compile } from "../compile.js";
-import { evaluateContract } from "../contract/evaluate.js";
+import { compile, type Model } from "../compile.js";
+import { contractShape, evaluateContract } from "../contract/evaluate.js";
 import type { Scenario } from "../scenario/schema.js";
 import { simulateOutcomes, type OutcomeTable } from "../simulate.js";
 import { Stream } from "../random/stream.js";
+import { checkFinite, checkMemory, estimateRunBytes, MEMORY_LIMIT_BYTES, RunTooLarge } from "../summary/limits.js";
 
 export interface VarianceSplit {
   /** Share of the variance that is the cohort's chance, E[Var(Y | θ)] / Var(Y), in [0, 1]. */
@@ -55,6 +56,8 @@ export interface RiskSplitOptions {
   readonly onProgress?: (done: number, total: number) => void;
   /** The K × J trials simulated already, with parameterTrial t ↦ ⌊t / J⌋ (e.g. over worker threads, cli/threads.ts). */
   readonly outcomes?: OutcomeTable;
+  /** Bytes the run may take (default MEMORY_LIMIT_BYTES, 4 GiB); a larger run throws RunTooLarge before it starts. */
+  readonly memoryLimit?: number;
 }
 
 /** The two variance components from each group's mean and within-group sum of squares. */
@@ -108,10 +111,39 @@ export function splitVariance(values: ArrayLike<number>, perGroup: number, optio
   return { chance, ignorance: 1 - chance, se, chanceVariance: point.chance, ignoranceVariance: point.ignorance };
 }
 
-/** The chance/ignorance split of the financier's NPV, the payer's net PV and paying for nothing. */
+/** Parameter draws K for a risk split beside a run of `trials`, J cohorts each (as `utfall run --risk-split` and the parties' pages take them). */
+export function riskSplitGroups(trials: number, perGroup: number): number {
+  return Math.max(2, Math.round(trials / perGroup));
+}
+
+/** Bytes the risk split's run of K × J trials needs: the columns of an ordinary run without kept flows (models/summary/limits.ts). */
+function riskSplitBytes(model: Model, scenario: Scenario, trials: number): number {
+  return estimateRunBytes(model, contractShape(model, scenario.contract), trials, false);
+}
+
+/**
+ * For `utfall run --risk-split`, before either run starts: refuses (RunTooLarge, with the
+ * estimate and the limit) when the ordinary run of `trials` and the risk split's second run of
+ * riskSplitGroups(trials, perGroup) × perGroup trials would not fit in `limit` together (the
+ * first run's columns are still held while the second runs).
+ */
+export function checkRiskSplitMemory(scenario: Scenario, trials: number, perGroup: number, limit = MEMORY_LIMIT_BYTES): void {
+  const model = compile(scenario);
+  const splitTrials = riskSplitGroups(trials, perGroup) * perGroup;
+  const bytes = estimateRunBytes(model, contractShape(model, scenario.contract), trials, false) + riskSplitBytes(model, scenario, splitTrials);
+  if (bytes > limit) throw new RunTooLarge(trials, bytes, limit, `with --risk-split's second run of ${splitTrials} trials`);
+}
+
+/**
+ * The chance/ignorance split of the financier's NPV, the payer's net PV and paying for nothing.
+ * Like runScenario, throws RunTooLarge before simulating when its K × J trials would not fit in
+ * `memoryLimit`, and NonFiniteTrial when a trial's money figures are not finite
+ * (models/summary/limits.ts), rather than splitting the variance of the other trials.
+ */
 export function riskSplit(scenario: Scenario, options: RiskSplitOptions): RiskSplit {
   const K = options.groups ?? 500, J = options.perGroup ?? 20;
   const model = compile(scenario);
+  checkMemory(model, contractShape(model, scenario.contract), K * J, false, options.memoryLimit ?? MEMORY_LIMIT_BYTES);
   const table = options.outcomes ?? simulateOutcomes(model, {
     trials: K * J,
     seed: options.seed,
@@ -119,6 +151,7 @@ export function riskSplit(scenario: Scenario, options: RiskSplitOptions): RiskSp
     onProgress: options.onProgress,
   });
   const r = evaluateContract(model, table, scenario.contract);
+  checkFinite(model, table, r, `of the risk split's run (${K} parameter draws × ${J} cohorts; trial k × ${J} + j is draw k's cohort j)`);
   const split = (v: ArrayLike<number>) => splitVariance(v, J, { bootstrap: options.bootstrap });
   return {
     groups: K,

@@ -181,7 +181,7 @@ function shapeProblem(p: DistSpec): string | undefined {
   if ("dist" in p && p.dist === "lognormal" && p.sigma > LIMITS.sigma) return `sigma must be at most ${LIMITS.sigma} (a spread of e^${LIMITS.sigma} per standard deviation), got ${p.sigma}`;
   if ("p5" in p && p.p5 > 0 && p.p95 > p.p5) {
     const sigma = Math.log(p.p95 / p.p5) / (2 * Z95);
-    if (sigma > LIMITS.sigma) return `p95 ÷ p5 must be at most ${Math.exp(2 * Z95 * LIMITS.sigma).toPrecision(3)} (a lognormal's sigma at most ${LIMITS.sigma}), got ${(p.p95 / p.p5).toPrecision(3)}`;
+    if (sigma > LIMITS.sigma) return `p95 ÷ p5 must be at most ${Math.exp(2 * Z95 * LIMITS.sigma).toPrecision(3)} (a lognormal's sigma at most ${LIMITS.sigma}), got ${Number.isFinite(p.p95 / p.p5) ? (p.p95 / p.p5).toPrecision(3) : `${p.p95} ÷ ${p.p5}, beyond 1e308`}`;
   }
   if (!("dist" in p) || p.dist === "range") {
     if ("p5" in p && !(p.p5 < p.p95)) return "p5 must be less than p95";

@@ -27,12 +27,26 @@ function describe(issue: z.core.$ZodIssue): string {
     case "invalid_type":
       // "int" is a refinement of number whose own message says what is allowed.
       if (issue.expected === "int") return issue.message;
+      // JSON.parse reads a number such as 1e400 as Infinity: say so rather than print "Infinity".
+      if (typeof issue.input === "number" && !Number.isFinite(issue.input)) return `must be a finite number, got ${kindOf(issue.input)}`;
       return issue.input === undefined ? `is required (${issue.expected})` : `expected ${issue.expected}, got ${kindOf(issue.input)}`;
     case "unrecognized_keys":
       // "__proto__" is reported by protoKeys, at its own path.
       return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}`;
     case "invalid_union":
       return unionMessage(issue);
+    case "too_small":
+    case "too_big": {
+      // zod's own "Too small: expected number to be >0" → "must be greater than 0, got -1".
+      // Only zod's default text is rewritten; the schema's own messages say what is allowed already.
+      if ((issue.origin !== "number" && issue.origin !== "int") || !/^Too (small|big):/.test(issue.message)) return issue.message;
+      const small = issue.code === "too_small";
+      const bound = small ? (issue as z.core.$ZodIssueTooSmall).minimum : (issue as z.core.$ZodIssueTooBig).maximum;
+      const inclusive = (issue as { inclusive?: boolean }).inclusive;
+      const what = small ? (inclusive ? "at least" : "greater than") : inclusive ? "at most" : "less than";
+      const input = (issue as { input?: unknown }).input;
+      return `must be ${what} ${bound}${typeof input === "number" ? `, got ${input}` : ""}`;
+    }
     case "invalid_value":
       return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
     default:
@@ -43,7 +57,7 @@ function describe(issue: z.core.$ZodIssue): string {
 function kindOf(x: unknown): string {
   if (x === null) return "null";
   if (Array.isArray(x)) return "an array";
-  if (typeof x === "number" && !Number.isFinite(x)) return String(x);
+  if (typeof x === "number" && !Number.isFinite(x)) return "a number beyond what a double holds (about ±1.8e308; 1e400 is read as infinite)";
   return typeof x === "object" ? "an object" : `${typeof x} ${JSON.stringify(x)}`;
 }
 
@@ -63,10 +77,34 @@ function unionMessage(issue: z.core.$ZodIssueInvalidUnion): string {
     const e = branches[0]![0]!;
     return `${e.path.length ? formatPath(e.path) + ": " : ""}${describe(e)}`;
   }
+  // A union of plain types (the seed: a string or a number) names them, not a number's forms.
+  const types = issue.errors.map((errs) => (errs.length === 1 && errs[0]!.code === "invalid_type" && errs[0]!.path.length === 0 ? errs[0]!.expected : null));
+  if (types.length > 0 && types.every((t) => t !== null)) return `expected ${[...new Set(types)].join(" or ")}, got ${kindOf(input)}`;
   if (input !== null && typeof input === "object" && "dist" in input) {
+    // A known distribution with a field missing or wrong: that distribution's own first problem.
+    const own = knownDistBranch(issue);
+    if (own) return `${own.path.length ? formatPath(own.path) + ": " : ""}${describe(own)}`;
     return `unknown distribution ${JSON.stringify((input as { dist: unknown }).dist)}; use normal, lognormal, beta, uniform, triangular, pert or range`;
   }
   return `expected a number, {value, source} or a distribution (normal, lognormal, beta, uniform, triangular, pert, or {p5, p95}), got ${kindOf(input)}`;
+}
+
+/**
+ * In the union of numbers, distributions and {ref}, the branch whose `dist` the input names: the
+ * one (through nested unions) with no problem at `dist` and no unknown key "dist"; its first
+ * problem, or undefined when no distribution has that name.
+ */
+function knownDistBranch(issue: z.core.$ZodIssueInvalidUnion): z.core.$ZodIssue | undefined {
+  for (const errs of issue.errors) {
+    if (errs.length === 1 && errs[0]!.code === "invalid_union" && errs[0]!.path.length === 0) {
+      const inner = knownDistBranch(errs[0] as z.core.$ZodIssueInvalidUnion);
+      if (inner) return inner;
+      continue;
+    }
+    const aboutDist = errs.some((e) => (e.path.length === 1 && e.path[0] === "dist") || (e.code === "invalid_type" && e.path.length === 0) || (e.code === "unrecognized_keys" && e.keys.includes("dist")));
+    if (!aboutDist && errs.length > 0) return errs[0];
+  }
+  return undefined;
 }
 
 /** Flattens zod's issues into one problem per path, in document order. */

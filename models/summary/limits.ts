@@ -28,11 +28,13 @@ export class RunTooLarge extends RunRefused {
     readonly trials: number,
     readonly bytes: number,
     readonly limit: number,
+    /** What else the estimate covers, e.g. "with --risk-split's second run of 10000 trials". */
+    readonly also = "",
   ) {
     const most = Math.floor((limit / bytes) * trials);
     super(
       "simulation.trials",
-      `${trials} trials would need about ${gb(bytes)} of memory (${Math.round(bytes / trials)} bytes a trial), more than the limit of ${gb(limit)}; use at most ${most} trials`,
+      `${trials} trials${also ? ` ${also}` : ""} would need about ${gb(bytes)} of memory (${Math.round(bytes / trials)} bytes a trial), more than the limit of ${gb(limit)}; use at most ${most} trials`,
     );
   }
 }
@@ -44,11 +46,13 @@ export class NonFiniteTrial extends RunRefused {
     readonly column: string,
     readonly value: number,
     readonly inputs: readonly { path: string; value: number }[],
+    /** Which run the trial belongs to, when not the ordinary one, e.g. "of the risk split's run (…)". */
+    readonly run = "",
   ) {
     const shown = inputs.map((i) => `${i.path} = ${i.value}`).join(", ");
     super(
       inputs[0]?.path ?? "(scenario)",
-      `trial ${trial} gave ${column} = ${value}, not a finite amount, so the run stops rather than summarise the other trials; that trial's largest inputs: ${shown || "none"}. Bring these inputs within the bounds README lists`,
+      `trial ${trial}${run ? ` ${run}` : ""} gave ${column} = ${value}, not a finite amount, so the run stops rather than summarise the other trials; that trial's largest inputs: ${shown || "none"}. Bring these inputs within the bounds README lists`,
     );
   }
 }
@@ -107,7 +111,7 @@ export function checkMemory(
  * baseline has no figure for some measures): they are not checked; the money that follows from
  * the measures (payments, avoided costs) is.
  */
-export function checkFinite(model: Model, outcomes: OutcomeTable, results: ContractResults): void {
+export function checkFinite(model: Model, outcomes: OutcomeTable, results: ContractResults, run = ""): void {
   const T = outcomes.trials;
   const columns: [string, Float64Array | null][] = [
     ["avoided costs (avoidedPV)", outcomes.avoidedPV],
@@ -149,7 +153,7 @@ export function checkFinite(model: Model, outcomes: OutcomeTable, results: Contr
   }));
   const size = (x: number) => (Number.isFinite(x) ? Math.abs(x) : Infinity);
   inputs.sort((a, b) => size(b.value) - size(a.value));
-  throw new NonFiniteTrial(first, column, value, inputs.slice(0, 6));
+  throw new NonFiniteTrial(first, column, value, inputs.slice(0, 6), run);
 }
 
 /**

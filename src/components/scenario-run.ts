@@ -1,10 +1,10 @@
 /**
  * Runs the scenario a page's link carries (or the default), for the parties' pages. A link whose
- * scenario the engine rejects falls back to the default, and the page says why, rather than
- * showing an empty page.
+ * scenario the engine rejects, or whose run it refuses, falls back to the default, and the page
+ * says why, rather than showing an empty page or an error.
  */
 import { runInWorker, ScenarioInvalid, type RunResult } from "./runner.js";
-import type { KitState } from "./state.js";
+import { DEFAULT_TRIALS, type KitState } from "./state.js";
 
 export interface PageRun {
   result: RunResult;
@@ -27,9 +27,21 @@ export async function runPageState(
     const result = await runInWorker(workerUrl, state.scenario, options);
     return { result, scenario: state.scenario as Record<string, unknown>, trials: state.trials, seed: state.seed, rejected: null };
   } catch (error) {
-    if (!(error instanceof ScenarioInvalid) || state.scenario === defaultScenario) throw error;
-    const result = await runInWorker(workerUrl, defaultScenario, options);
-    return { result, scenario: defaultScenario as Record<string, unknown>, trials: state.trials, seed: state.seed, rejected: error.problems };
+    if (!(error instanceof ScenarioInvalid)) throw error;
+    // The link's scenario is invalid, or its run was refused (too large for memory, a trial not
+    // finite: models/summary/limits.ts). Show the built-in scenario with the link's trials, or,
+    // when those are what the engine refused, with the default number.
+    if (state.scenario !== defaultScenario) {
+      try {
+        const result = await runInWorker(workerUrl, defaultScenario, options);
+        return { result, scenario: defaultScenario as Record<string, unknown>, trials: state.trials, seed: state.seed, rejected: error.problems };
+      } catch (again) {
+        if (!(again instanceof ScenarioInvalid)) throw again;
+      }
+    }
+    if (state.trials === DEFAULT_TRIALS) throw error;
+    const result = await runInWorker(workerUrl, defaultScenario, { ...options, trials: DEFAULT_TRIALS });
+    return { result, scenario: defaultScenario as Record<string, unknown>, trials: DEFAULT_TRIALS, seed: state.seed, rejected: error.problems };
   }
 }
 

@@ -7,10 +7,11 @@
  * it must decompress to at most MAX_SCENARIO_BYTES of JSON (inflation stops at the limit, so a
  * small fragment that would expand to megabytes costs nothing), nest at most MAX_DEPTH levels
  * (deeper objects overflow the stack of the browser's structured clone and of recursive code),
- * and carry trials the schema allows. A link that fails any check is not used: the page shows
- * its built-in scenario and says why (`describeLinkProblem`).
+ * and carry trials the schema allows, no more than fit in memory for its scenario. A link that
+ * fails any check is not used: the page shows its built-in scenario and says why
+ * (`describeLinkProblem`).
  */
-import { scenarioSchema } from "../models/index.js";
+import { checkMemory, compile, contractShape, parseScenario, RunTooLarge, scenarioSchema } from "../models/index.js";
 
 export interface KitState {
   /** The scenario as raw JSON (validated by the engine, not here). */
@@ -34,7 +35,9 @@ export type LinkProblem =
   | { kind: "unreadable" }
   | { kind: "too-large" }
   | { kind: "too-deep" }
-  | { kind: "trials"; value: string; message: string };
+  | { kind: "trials"; value: string; message: string }
+  /** The run would not fit in memory (models/summary/limits.ts): its estimate, the limit and the most trials that fit. */
+  | { kind: "memory"; trials: number; bytes: number; limit: number; most: number; message: string };
 
 /** The page's notice for a refused link, in English or (for Politikerunderlag) Swedish. */
 export function describeLinkProblem(problem: LinkProblem, lang: "en" | "sv" = "en"): string {
@@ -45,6 +48,10 @@ export function describeLinkProblem(problem: LinkProblem, lang: "en" | "sv" = "e
       "too-large": ` (scenariot är större än ${mb} MB)`,
       "too-deep": ` (scenariot är nästlat djupare än ${MAX_DEPTH} nivåer)`,
       trials: problem.kind === "trials" ? ` (antalet utfall, ${problem.value}, måste vara ett heltal från 1 till 10 000 000)` : "",
+      memory:
+        problem.kind === "memory"
+          ? ` (${problem.trials.toLocaleString("sv-SE")} utfall skulle behöva ungefär ${gib(problem.bytes, "sv-SE")} minne, mer än gränsen ${gib(problem.limit, "sv-SE")}; högst ${problem.most.toLocaleString("sv-SE")} utfall)`
+          : "",
     }[problem.kind];
     return `Länken kunde inte läsas${why}; här visas det inbyggda scenariot.`;
   }
@@ -53,8 +60,31 @@ export function describeLinkProblem(problem: LinkProblem, lang: "en" | "sv" = "e
     "too-large": ` (its scenario is larger than ${mb} MB, the limit)`,
     "too-deep": ` (its scenario nests deeper than ${MAX_DEPTH} levels, the limit)`,
     trials: problem.kind === "trials" ? ` (trials ${problem.value}: ${problem.message})` : "",
+    memory: problem.kind === "memory" ? ` (${problem.message})` : "",
   }[problem.kind];
   return `This link could not be read${why}; showing the built-in scenario.`;
+}
+
+const gib = (bytes: number, locale: string) => `${(bytes / 2 ** 30).toLocaleString(locale, { maximumFractionDigits: 2 })} GiB`;
+
+/**
+ * The run a page would make of a valid scenario with `trials`, refused when its columns (with
+ * the cash flows by period the pages keep) would not fit in the engine's memory limit: the
+ * same estimate and limit as the CLI's and the worker's (models/summary/limits.ts), checked
+ * here so every page refuses it alike before any worker starts. An invalid scenario passes:
+ * the pages report its problems themselves.
+ */
+function memoryProblem(scenario: unknown, trials: number): LinkProblem | null {
+  const parsed = parseScenario(scenario);
+  if (!parsed.ok) return null;
+  try {
+    const model = compile(parsed.scenario);
+    checkMemory(model, contractShape(model, parsed.scenario.contract), trials, true);
+    return null;
+  } catch (e) {
+    if (!(e instanceof RunTooLarge)) return null;
+    return { kind: "memory", trials, bytes: e.bytes, limit: e.limit, most: Math.floor((e.limit / e.bytes) * trials), message: e.message };
+  }
 }
 
 class Refused extends Error {
@@ -160,6 +190,8 @@ export async function readState(hash: string): Promise<Reading> {
     const trials = state.trials ?? DEFAULT_TRIALS;
     const problem = trialsProblem(trials);
     if (problem) throw new Refused({ kind: "trials", value: JSON.stringify(trials).slice(0, 40), message: problem });
+    const memory = memoryProblem(state.scenario, trials);
+    if (memory) throw new Refused(memory);
     return {
       ok: true,
       state: {

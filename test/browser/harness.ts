@@ -98,7 +98,8 @@ export interface OpenedPage {
 
 export interface Site {
   baseUrl: string;
-  openPage(path: string, options?: {settleTimeoutMs?: number}): Promise<OpenedPage>;
+  /** `waitForCells: false` returns once the page has loaded, for a page whose cells wait for a result that may never come (the explorer with an invalid scenario). */
+  openPage(path: string, options?: {settleTimeoutMs?: number; waitForCells?: boolean}): Promise<OpenedPage>;
   close(): Promise<void>;
 }
 
@@ -132,7 +133,7 @@ export async function startSite(): Promise<Site> {
   });
   const browser: Browser | null = context.browser();
 
-  async function openPage(path: string, {settleTimeoutMs = 30_000} = {}): Promise<OpenedPage> {
+  async function openPage(path: string, {settleTimeoutMs = 30_000, waitForCells = true} = {}): Promise<OpenedPage> {
     const page = await context.newPage();
     const errors: string[] = [];
     const externalRequests: string[] = [];
@@ -150,7 +151,7 @@ export async function startSite(): Promise<Site> {
     context.on("request", onRequest);
     await page.goto(baseUrl + path, {waitUntil: "load"});
     // Framework replaces each pending cell's <observablehq-loading> placeholder when it resolves.
-    await page.waitForFunction(() => !document.querySelector("observablehq-loading"), null, {timeout: settleTimeoutMs});
+    if (waitForCells) await page.waitForFunction(() => !document.querySelector("observablehq-loading"), null, {timeout: settleTimeoutMs});
     await page.waitForLoadState("networkidle");
     return {
       page,

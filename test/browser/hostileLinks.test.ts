@@ -5,7 +5,7 @@
 import {readFileSync} from "node:fs";
 import {join} from "node:path";
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
-import {ROOT, startSite, type OpenedPage, type Site} from "./harness.ts";
+import {plainSpaces, ROOT, startSite, type OpenedPage, type Site} from "./harness.ts";
 
 const norrkoping = JSON.parse(readFileSync(join(ROOT, "data/scenarios/norrkoping-2016.json"), "utf8"));
 
@@ -94,4 +94,70 @@ test("the explorer's file input refuses a 10,000-deep file and a 3 MB one with a
   } finally {
     await p.close();
   }
+});
+
+// --- Issue 12's "what it must show": every page with a hostile fragment, and a refused run -------
+
+/** Appended to every text field (name, description, label, note, source) and to the seed: shown as text, never run. */
+const HTML = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script><b>bold</b>`;
+const TEXT_KEYS = new Set(["name", "description", "label", "note", "source"]);
+const withHtml = (x: unknown, key = ""): unknown => {
+  if (typeof x === "string") return TEXT_KEYS.has(key) ? `${x} ${HTML}` : x;
+  if (Array.isArray(x)) return x.map((v) => withHtml(v, key));
+  if (x && typeof x === "object") return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, withHtml(v, k)]));
+  return x;
+};
+const htmlScenario = withHtml(norrkoping) as Record<string, unknown>;
+
+const hostileRuns: Record<string, string> = {
+  // HTML in every text field and the seed: a valid scenario, so the page runs it.
+  html: await fragmentOf(JSON.stringify({scenario: htmlScenario, trials: 2000, seed: `seed ${HTML}`})),
+  // The same with a currency that is not an ISO 4217 code: the scenario is refused, with a message.
+  htmlCurrency: await fragmentOf(JSON.stringify({scenario: {...htmlScenario, currency: "kr"}, trials: 2000, seed: 1})),
+  // Everything at once: HTML, an invalid currency, a 10,000-deep note and trials 2^53 - 1; the
+  // link itself is refused (at the first limit it breaks).
+  combined: await fragmentOf(`{"scenario":${JSON.stringify({...htmlScenario, currency: "kr"}).slice(0, -1)},"note":${nested(10_000)}},"trials":${2 ** 53 - 1},"seed":${JSON.stringify(HTML)}}`),
+  // A run the engine refuses: 7,000,000 trials (the schema allows up to 10,000,000) would need
+  // more than the 4 GiB limit (models/summary/limits.ts; Norrköping needs about 1 kB a trial on
+  // the pages, which keep the cash flows by period).
+  tooLarge: await fragmentOf(JSON.stringify({scenario: norrkoping, trials: 7_000_000, seed: 1}))
+};
+
+/** What the page must say: `null` for a fragment that runs. */
+const MESSAGE: Record<string, RegExp | null> = {
+  html: null,
+  htmlCurrency: /currency: must be an ISO 4217 currency code such as SEK, GBP, USD or EUR, got "kr"/i,
+  combined: /(This link could not be read|Länken kunde inte läsas) \(.*(64|9007199254740991).*\)/,
+  // Refused at the link (src/components/state.ts), before any worker starts, with the engine's estimate.
+  tooLarge: /This link could not be read \(7000000 trials would need about \d+(\.\d+)? GiB of memory \(\d+ bytes a trial\), more than the limit of 4\.00 GiB; use at most \d+ trials\); showing the built-in scenario\./
+};
+const MESSAGE_SV: Record<string, RegExp | null> = {
+  ...MESSAGE,
+  tooLarge: /Länken kunde inte läsas \(7 000 000 utfall skulle behöva ungefär [\d,]+ GiB minne, mer än gränsen 4 GiB; högst [\d ]+ utfall\); här visas det inbyggda scenariot\./
+};
+
+async function notRun(p: OpenedPage): Promise<void> {
+  expect(await p.page.evaluate(() => (window as unknown as {__pwned?: number}).__pwned), "a script from the scenario ran").toBeUndefined();
+  expect(await p.page.locator('img[src="x"]').count(), "an <img> from the scenario").toBe(0);
+}
+
+describe.each([...pages, "/", "/reference-cases"])("%s with a hostile scenario", (path) => {
+  const reads = pages.includes(path); // "/" and /reference-cases ignore the fragment
+  test.each(Object.keys(hostileRuns))("%s: a message where one is due, and no error cell", async (kind) => {
+    // The explorer with an invalid scenario shows its problems at the inputs and runs nothing, so
+    // its result cells stay pending: do not wait for them.
+    const invalidInExplorer = path === "/explorer" && kind === "htmlCurrency";
+    const p = await site.openPage(path + hostileRuns[kind], {settleTimeoutMs: 120_000, waitForCells: !invalidInExplorer});
+    try {
+      if (path === "/explorer") await expect.poll(() => p.page.locator(".explorer-status").innerText(), {timeout: 120_000}).toMatch(invalidInExplorer ? /One problem in the scenario/ : /simulated contracts/);
+      const message = (path === "/politiker" ? MESSAGE_SV : MESSAGE)[kind];
+      if (reads && message) await expect.poll(async () => plainSpaces(await p.page.locator("main").innerText()), {timeout: 60_000}).toMatch(message);
+      if (reads && kind === "html" && path !== "/methods") expect(await p.page.locator("main").innerText()).toContain(`Norrköping 2016 ${HTML}`);
+      if (path === "/financier" || path === "/explorer") await p.screenshot(`hostile-${kind}-${path.slice(1)}`);
+      await notRun(p);
+      await checkClean(p);
+    } finally {
+      await p.close();
+    }
+  });
 });

@@ -198,9 +198,23 @@ describe("control characters from the input are shown escaped (item 13)", () => 
       await cli("compare", f, NORRKOPING, "--trials", TRIALS),
     ]) {
       expect(r.status, r.stderr).toBe(0);
-      expect(r.stdout).not.toMatch(CONTROL);
+      // The CSV's CRLF row ends are its own, not the input's (see the next test).
+      expect(r.stdout.replace(/\r\n/g, "\n")).not.toMatch(CONTROL);
       expect(r.stdout).toContain("Evil\\x1b");
     }
+  });
+
+  // Found by the fuzz test (test/properties/cliFuzz.test.ts): the CSV writer's CRLF row ends
+  // were escaped too, so every row of `run --csv` ended in the four characters \x0d.
+  it("--csv keeps its CRLF row ends while the name's CR is escaped", async () => {
+    const r = await cli("run", f, "--trials", TRIALS, "--csv");
+    expect(r.status, r.stderr).toBe(0);
+    const rows = r.stdout.split("\r\n");
+    expect(rows.length).toBeGreaterThan(10);
+    expect(rows.every((row) => !row.includes("\n") && !row.includes("\r"))).toBe(true);
+    expect(r.stdout).not.toMatch(/\\x0d\r\n/);
+    expect(rows.find((row) => row.startsWith("scenario"))).toContain("\\x9b31m\\x0d");
+    expect((await cli("run", NORRKOPING, "--trials", TRIALS, "--csv")).stdout).not.toContain("\\x0d");
   });
 
   it("--json escapes them and still parses to the same name", async () => {

@@ -2,6 +2,10 @@
 // over-deep links and out-of-range trials are refused with a reason the page shows.
 // Node has the same CompressionStream/DecompressionStream as the browsers.
 import {describe, expect, test} from "vitest";
+import {readFileSync} from "node:fs";
+import {dirname, join} from "node:path";
+import {fileURLToPath} from "node:url";
+import {compile, contractShape, estimateRunBytes, MEMORY_LIMIT_BYTES, parseScenario} from "../../models/index.js";
 import {decodeState, describeLinkProblem, encodeState, jsonDepth, MAX_DEPTH, MAX_SCENARIO_BYTES, readState} from "../../src/components/state.ts";
 
 /** `levels` nested objects as JSON text: {"a":{"a":…{}…}} has depth `levels` (hand count: "{}" is 1, {"a":{}} is 2). Built as text: JSON.stringify itself overflows the stack at 10,000. */
@@ -69,6 +73,29 @@ describe("readState", () => {
     // Absent trials are the default; the top of the range is allowed.
     expect((await decodeState(await fragmentOf('{"scenario":{"name":"x"}}')))?.trials).toBe(10_000);
     expect((await decodeState(await fragmentOf('{"scenario":{"name":"x"},"trials":10000000}')))?.trials).toBe(10_000_000);
+  });
+});
+
+describe("a run that would not fit in memory (issue 12, item 3) is refused at the link, on every page alike", () => {
+  const norrkoping = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), "../../data/scenarios/norrkoping-2016.json"), "utf8"));
+  const parsed = parseScenario(norrkoping);
+  if (!parsed.ok) throw new Error("Norrköping must parse");
+  const model = compile(parsed.scenario);
+  // The pages keep the cash flows by period: the estimate with keepFlows (models/summary/limits.ts).
+  const perTrial = estimateRunBytes(model, contractShape(model, parsed.scenario.contract), 1, true);
+  const most = Math.floor(MEMORY_LIMIT_BYTES / perTrial);
+
+  test("the most trials that fit are read; one more is refused with the estimate, the limit and the most that fit", async () => {
+    expect((await readState(await fragmentOf(JSON.stringify({scenario: norrkoping, trials: most, seed: 1}))))?.ok).toBe(true);
+    const reading = await readState(await fragmentOf(JSON.stringify({scenario: norrkoping, trials: most + 1, seed: 1})));
+    expect(reading).toMatchObject({ok: false, problem: {kind: "memory", trials: most + 1, bytes: (most + 1) * perTrial, limit: MEMORY_LIMIT_BYTES, most}});
+    const problem = (reading as {problem: Parameters<typeof describeLinkProblem>[0]}).problem;
+    expect(describeLinkProblem(problem)).toMatch(new RegExp(`^This link could not be read \\(${most + 1} trials would need about 4\\.00 GiB of memory \\(${perTrial} bytes a trial\\), more than the limit of 4\\.00 GiB; use at most ${most} trials\\); showing the built-in scenario\\.$`));
+    expect(describeLinkProblem(problem, "sv")).toMatch(/^Länken kunde inte läsas \(.* utfall skulle behöva ungefär 4 GiB minne, mer än gränsen 4 GiB; högst .* utfall\); här visas det inbyggda scenariot\.$/);
+  });
+
+  test("an invalid scenario is not estimated here (the page reports its problems)", async () => {
+    expect((await readState(await fragmentOf(JSON.stringify({scenario: {...norrkoping, currency: "kr"}, trials: 10_000_000, seed: 1}))))?.ok).toBe(true);
   });
 });
 

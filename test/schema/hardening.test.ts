@@ -139,3 +139,68 @@ describe("offsetBy may not name its own rule or go round in a cycle (item 12)", 
     ).toEqual([]);
   });
 });
+
+// Found by the fuzz test (test/properties/cliFuzz.test.ts), each through `utfall run`.
+describe("messages the fuzz test found wanting", () => {
+  const chicago = "chicago-cpc-2014.json"; // effects[0] is {dist: "normal", mean: 0.35, sd: 0.15}
+
+  it("a known distribution with a field missing names that field, not 'unknown distribution \"normal\"'", () => {
+    const ps = changed((s) => delete s.intervention.effects[0].standardizedMeanDifference.sd, chicago);
+    expect(ps).toEqual([{ path: "intervention.effects[0].standardizedMeanDifference", message: "sd: is required (number)" }]);
+    const pert = changed((s) => (s.intervention.effects[0].standardizedMeanDifference = { dist: "pert", min: 0, mode: 0.3 }), chicago);
+    expect(pert[0]!.message).toBe("max: is required (number)");
+    const typed = changed((s) => (s.intervention.effects[0].standardizedMeanDifference.mean = "x"), chicago);
+    expect(typed[0]!.message).toBe('mean: expected number, got string "x"');
+    // An unknown name is still called one.
+    const gamma = changed((s) => (s.intervention.effects[0].standardizedMeanDifference.dist = "gamma"), chicago);
+    expect(gamma[0]!.message).toMatch(/^unknown distribution "gamma"; use normal, /);
+  });
+
+  it("a standard deviation of −1 says 'must be greater than 0, got -1', not zod's 'Too small: expected number to be >0'", () => {
+    const ps = changed((s) => (s.intervention.effects[0].standardizedMeanDifference.sd = -1), chicago);
+    expect(ps).toEqual([{ path: "intervention.effects[0].standardizedMeanDifference.sd", message: "must be greater than 0, got -1" }]);
+  });
+
+  it("a number beyond a double (1e400 in the file, which JSON.parse reads as Infinity) is named as such, without the word Infinity", () => {
+    const s = JSON.parse(text(chicago).replace(/"periodsPerYear": *\d+/, '"periodsPerYear": 1e400'));
+    expect(s.periodsPerYear).toBe(Infinity);
+    const ps = problems(s);
+    expect(ps.map((p) => p.path)).toContain("periodsPerYear");
+    const m = ps.find((p) => p.path === "periodsPerYear")!.message;
+    expect(m).toMatch(/^must be a finite number, got a number beyond what a double holds \(about ±1\.8e308; 1e400 is read as infinite\)$/);
+    const cost = JSON.parse(text(chicago).replace(/"capital": *[\d.]+/, '"capital": -1e400'));
+    expect(problems(cost).find((p) => p.path === "contract.capital")!.message).not.toMatch(/Infinity/);
+  });
+});
+
+describe("a {p5, p95} range whose ratio overflows (found by the fuzz test)", () => {
+  it("p5 = 5e-324 (the smallest double) is refused naming both ends, not 'got Infinity'", () => {
+    // 10000 ÷ 5e-324 is beyond the largest double (1.8e308), so the ratio itself is Infinity.
+    const ps = changed((s) => (s.outcomes[0].states[2].costPerDay = { p5: 5e-324, p95: 10000 }));
+    expect(ps).toEqual([{ path: "outcomes[0].states[2].costPerDay", message: "p95 ÷ p5 must be at most 1.94e+14 (a lognormal's sigma at most 10), got 10000 ÷ 5e-324, beyond 1e308" }]);
+  });
+});
+
+describe("formatting never throws on a currency that is not a code (issue 12, item 1: the explorer shows such a scenario while it is fixed)", async () => {
+  const { currencySymbol, formatMillions, formatMoney } = await import("../../models/format.js");
+  it.each(["kr", "£", "EURO", "SEK ", ""])("%j: amounts as numbers followed by the text given", (c) => {
+    expect(() => formatMoney(1234, c)).not.toThrow();
+    // en-GB (the locale of a currency the kit does not know) groups with a comma.
+    expect(formatMoney(1234, c)).toBe(`1,234 ${c}`.trimEnd());
+    expect(currencySymbol(c)).toBe(c);
+    expect(formatMillions(-2_500_000, c)).toBe(`−${c}2.5M`);
+  });
+
+  it("codes are formatted by Intl as before", () => {
+    expect(formatMoney(1234, "GBP")).toBe("£1,234");
+    expect(currencySymbol("SEK")).toBe("kr");
+  });
+});
+
+describe("a seed of the wrong type (found trying issue 12's items by hand)", () => {
+  it("says a string or a number, not a distribution's forms", () => {
+    const ps = changed((s) => (s.simulation.seed = { a: 1 }));
+    expect(ps).toEqual([{ path: "simulation.seed", message: "expected string or number, got an object" }]);
+    expect(changed((s) => (s.simulation.seed = [1]))[0]!.message).toBe("expected string or number, got an array");
+  });
+});
