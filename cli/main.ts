@@ -71,9 +71,9 @@ const USAGE = `usage:
                --vary contract.rules[savings].share=0.4:0.8:5
   --free P=A:B[:K]  (design) let contract term P move from A to B (any value, or K evenly
                spaced values)
-  --needs FILE (design) the parties' needs as JSON (README "The contract designer"); default:
-               a 5 % hurdle, at most 25 % chance of loss, no expected net cost to the payer,
-               at most 10 % chance of paying for nothing
+  --needs FILE (design) the parties' needs as JSON (README "The contract designer"); by
+               default a 5 % hurdle, a chance of loss of 25 % or less, no expected net cost to
+               the payer and a chance of paying for nothing of 10 % or less
   --ess-floor N (fit) the least effective sample size to accept (default 1000): below it the
                prior trials are doubled, up to 160,000
   --lang L     (annex) the language of the text printed: sv or en (default: sv for SEK)

@@ -31,46 +31,53 @@ function norrkoping(): Scenario {
 }
 
 describe("run --risk-split: memory of both runs (issue 12, item 3)", () => {
-  // 7,000,000 trials fit alone (Norrköping's estimate is below 4 GiB: the first expectation
-  // below), but not with a second run of 7,000,000 (350,000 draws × 20 cohorts) beside it.
-  it("refuses 7,000,000 trials with --risk-split before simulating, with the estimate of both runs and the limit", async () => {
+  // 4,000,000 trials fit alone (Norrköping's estimate is below 4 GiB: the first expectation
+  // below), but not with a second run of 4,000,000 (200,000 draws × 20 cohorts) beside it. The
+  // first run keeps only the parameter columns it reads ("used"), the second all of them.
+  it("refuses 4,000,000 trials with --risk-split before simulating, with the estimate of both runs and the limit", async () => {
     const s = norrkoping();
     const model = compile(s);
-    const one = estimateRunBytes(model, contractShape(model, s.contract), 7_000_000);
-    expect(one).toBeLessThanOrEqual(MEMORY_LIMIT_BYTES);
-    expect(2 * one).toBeGreaterThan(MEMORY_LIMIT_BYTES);
-    const r = await cli("run", NORRKOPING, "--trials", "7000000", "--json", "--risk-split");
+    const shape = contractShape(model, s.contract);
+    const first = estimateRunBytes(model, shape, 4_000_000, false, "used"), second = estimateRunBytes(model, shape, 4_000_000, false, "all");
+    expect(second).toBeLessThanOrEqual(MEMORY_LIMIT_BYTES);
+    expect(first + second).toBeGreaterThan(MEMORY_LIMIT_BYTES);
+    const r = await cli("run", NORRKOPING, "--trials", "4000000", "--json", "--risk-split");
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
-    const gib = ((2 * one) / 2 ** 30).toPrecision(3); // both runs, the same columns each
-    expect(r.stderr).toContain(`simulation.trials: 7000000 trials with --risk-split's second run of 7000000 trials would need about ${gib} GiB of memory`);
+    const gib = ((first + second) / 2 ** 30).toPrecision(3);
+    expect(r.stderr).toContain(`simulation.trials: 4000000 trials with --risk-split's second run of 4000000 trials would need about ${gib} GiB of memory`);
     expect(r.stderr).toMatch(/more than the limit of 4\.00 GiB; use at most \d+ trials\n$/);
     expect(r.stderr).not.toMatch(/NaN|Infinity|\n\s+at /);
   });
 
   it("the table form is refused alike", async () => {
-    const r = await cli("run", NORRKOPING, "--trials", "7000000", "--risk-split");
+    const r = await cli("run", NORRKOPING, "--trials", "4000000", "--risk-split");
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/with --risk-split's second run of 7000000 trials would need about/);
+    expect(r.stderr).toMatch(/with --risk-split's second run of 4000000 trials would need about/);
   });
 
-  // One cohort, one binary outcome, one uncertain input, one rule: 240 bytes a trial, counted
-  // by hand in test/cli/bounds.test.ts from the columns allocateTable and evaluateContract make.
+  // One cohort, one binary outcome, one uncertain input, one rule: 400 bytes a trial, counted
+  // by hand in test/cli/bounds.test.ts from the columns allocateTable, evaluateContract and the
+  // summary make (the second run's); the first run keeps only the inputs it reads ("used").
   const small = () => scenario(binaryScenario({ n: 100, p: 0.5, rules: [{ kind: "rateCard", measure: "success", pricePerOutcome: 100 }] }));
 
-  it("checkRiskSplitMemory adds the second run's trials: 1000 + 50 × 20 = 2000 trials × 240 bytes", () => {
+  it("checkRiskSplitMemory adds the second run's trials: the first run's 1000 trials (used inputs only) + 50 × 20 = 1000 trials × 400 bytes", () => {
+    const model = compile(small());
+    const shape = contractShape(model, small().contract);
+    const first = (trials: number) => estimateRunBytes(model, shape, trials, false, "used");
+    expect(estimateRunBytes(model, shape, 1000, false)).toBe(400_000); // the hand count of bounds.test.ts
     expect(riskSplitGroups(1000, 20)).toBe(50);
-    expect(() => checkRiskSplitMemory(small(), 1000, 20, 480_000)).not.toThrow();
-    expect(() => checkRiskSplitMemory(small(), 1000, 20, 479_999)).toThrow(RunTooLarge);
-    // A tiny run still gets at least 2 draws: 1 trial + 2 × 20 = 41 trials × 240 = 9840 bytes.
+    expect(() => checkRiskSplitMemory(small(), 1000, 20, first(1000) + 400_000)).not.toThrow();
+    expect(() => checkRiskSplitMemory(small(), 1000, 20, first(1000) + 399_999)).toThrow(RunTooLarge);
+    // A tiny run still gets at least 2 draws: 1 trial + 2 × 20 = 40 trials × 400 bytes beside it.
     expect(riskSplitGroups(1, 20)).toBe(2);
-    expect(() => checkRiskSplitMemory(small(), 1, 20, 9840)).not.toThrow();
-    expect(() => checkRiskSplitMemory(small(), 1, 20, 9839)).toThrow(RunTooLarge);
+    expect(() => checkRiskSplitMemory(small(), 1, 20, first(1) + 16_000)).not.toThrow();
+    expect(() => checkRiskSplitMemory(small(), 1, 20, first(1) + 15_999)).toThrow(RunTooLarge);
   });
 
   it("riskSplit itself refuses K × J trials beyond its memoryLimit, before simulating", () => {
-    expect(riskSplit(small(), { groups: 50, perGroup: 20, seed: 1, memoryLimit: 240_000 }).groups).toBe(50);
-    expect(() => riskSplit(small(), { groups: 50, perGroup: 20, seed: 1, memoryLimit: 239_999 })).toThrow(RunTooLarge);
+    expect(riskSplit(small(), { groups: 50, perGroup: 20, seed: 1, memoryLimit: 400_000 }).groups).toBe(50);
+    expect(() => riskSplit(small(), { groups: 50, perGroup: 20, seed: 1, memoryLimit: 399_999 })).toThrow(RunTooLarge);
   });
 });
 
