@@ -6,6 +6,7 @@ import {mkdir, writeFile} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterAll, beforeAll, expect, test} from "vitest";
+import {cli} from "../helpers/cli.ts";
 import {readAsExcel} from "../helpers/excel.ts";
 import {ROOT, SCREENSHOTS, startSite, type OpenedPage, type Site, plainSpaces} from "./harness.ts";
 
@@ -65,10 +66,12 @@ test("the summary CSV, read as Swedish Excel reads it, holds the numbers the pag
 
 test("the per-trial CSV downloaded from the page holds the CLI's --out numbers", async () => {
   const file = await download("trials-csv");
-  const cli = join(tmp, "cli.csv");
-  execFileSync(process.execPath, ["bin/utfall.js", "run", "data/scenarios/norrkoping-2016.json", "--trials", "10000", "--seed", "1", "--out", cli], {cwd: ROOT, stdio: "ignore"});
+  const cliFile = join(tmp, "cli.csv");
+  // The CLI's `main` in-process (test/helpers/cli.ts): the same code bin/utfall.js runs.
+  const run = await cli("run", "data/scenarios/norrkoping-2016.json", "--trials", "10000", "--seed", "1", "--out", cliFile);
+  expect(run.status, run.stderr).toBe(0);
   const page = readAsExcel(readFileSync(file, "utf8"), "sv-SE").rows;
-  const node = readAsExcel(readFileSync(cli, "utf8"), "sv-SE").rows;
+  const node = readAsExcel(readFileSync(cliFile, "utf8"), "sv-SE").rows;
   expect(page).toHaveLength(10_001);
   expect(page[0]).toEqual(node[0]);
   // Not byte for byte: Chromium's V8 and Node 20's differ in the last bits of some Math

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../../cli/main.js";
+import { cli } from "../helpers/cli.js";
 import { compile, contractShape, estimateRunBytes, MEMORY_LIMIT_BYTES, NonFiniteTrial, parseScenario, RunTooLarge, runScenario, type Scenario } from "../../models/index.js";
 import { binaryScenario, scenario } from "../helpers/scenarios.js";
 
@@ -20,14 +20,6 @@ const base = () => JSON.parse(readFileSync(NORRKOPING, "utf8"));
 
 const tmp = mkdtempSync(join(tmpdir(), "utfall-bounds-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-function cli(...argv: string[]): { status: number; stdout: string; stderr: string } {
-  let stdout = "", stderr = "";
-  const out = { write: (s: string) => ((stdout += s), true) } as unknown as NodeJS.WritableStream;
-  const err = { isTTY: false, write: (s: string) => ((stderr += s), true) } as unknown as NodeJS.WriteStream;
-  const status = main(argv, out, err);
-  return { status, stdout, stderr };
-}
 
 let n = 0;
 /** Norrköping with `edit` applied, written to a temporary file; returns its path. */
@@ -52,10 +44,10 @@ describe("money and rate fields are bounded (issue 12, item 2)", () => {
     ["capital of 1e14", (s) => (s.contract.capital = 1e14), /contract\.capital: must be an amount from 0 to 10000000000000/],
   ];
   for (const [what, edit, message] of cases) {
-    it(`refuses ${what} with exit 2, naming the field and the bound`, () => {
+    it(`refuses ${what} with exit 2, naming the field and the bound`, async () => {
       const file = variant(edit);
       for (const command of ["validate", "run"]) {
-        const r = cli(command, file, ...(command === "run" ? ["--trials", "50"] : []));
+        const r = await cli(command, file, ...(command === "run" ? ["--trials", "50"] : []));
         expect(r.status).toBe(2);
         expect(r.stderr).toMatch(message);
         expect(r.stdout).toBe("");
@@ -63,12 +55,12 @@ describe("money and rate fields are bounded (issue 12, item 2)", () => {
     });
   }
 
-  it("accepts the bounds themselves (a cost per day of exactly 1e9, a rate ratio of 1000)", () => {
+  it("accepts the bounds themselves (a cost per day of exactly 1e9, a rate ratio of 1000)", async () => {
     const file = variant((s) => {
       s.outcomes[0].states[0].costPerDay = 1e9;
       s.intervention.effects[0].rateRatio = 1000;
     });
-    expect(cli("validate", file).status).toBe(0);
+    expect((await cli("validate", file)).status).toBe(0);
   });
 });
 
@@ -85,7 +77,7 @@ describe("a trial whose money is not finite stops the run (issue 12, item 2)", (
     return s;
   }
 
-  it("throws NonFiniteTrial naming the first trial and its largest inputs, with no summary", () => {
+  it("throws NonFiniteTrial naming the first trial and its largest inputs, with no summary", async () => {
     let error: unknown;
     try {
       runScenario(broken(), { trials: 20, seed: 1 });
@@ -102,7 +94,7 @@ describe("a trial whose money is not finite stops the run (issue 12, item 2)", (
     expect(e.message).toContain("= 1e+308");
   });
 
-  it("the shipped scenario runs without it (every trial finite)", () => {
+  it("the shipped scenario runs without it (every trial finite)", async () => {
     const parsed = parseScenario(base());
     if (!parsed.ok) throw new Error("Norrköping must parse");
     expect(() => runScenario(parsed.scenario, { trials: 200, seed: 1 })).not.toThrow();
@@ -110,19 +102,19 @@ describe("a trial whose money is not finite stops the run (issue 12, item 2)", (
 });
 
 describe("memory is bounded (issue 12, item 3)", () => {
-  it("refuses --trials 10000000 on Norrköping with exit 2, the estimate and the limit, before simulating", () => {
-    const r = cli("run", NORRKOPING, "--trials", "10000000", "--json");
+  it("refuses --trials 10000000 on Norrköping with exit 2, the estimate and the limit, before simulating", async () => {
+    const r = await cli("run", NORRKOPING, "--trials", "10000000", "--json");
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(/simulation\.trials: 10000000 trials would need about \d+\.\d+ GiB of memory \(\d+ bytes a trial\), more than the limit of 4\.00 GiB; use at most \d+ trials/);
   });
 
-  it("refuses the same in sweep and compare, before simulating", () => {
-    const sweep = cli("sweep", NORRKOPING, "--vary", "contract.rules[1].share=0.4:0.8:2", "--trials", "10000000");
+  it("refuses the same in sweep and compare, before simulating", async () => {
+    const sweep = await cli("sweep", NORRKOPING, "--vary", "contract.rules[1].share=0.4:0.8:2", "--trials", "10000000");
     expect(sweep.status).toBe(2);
     expect(sweep.stdout).toBe("");
     expect(sweep.stderr).toMatch(/simulation\.trials: 10000000 trials would need about .* more than the limit of 4\.00 GiB/);
-    const compare = cli("compare", NORRKOPING, NORRKOPING, "--trials", "10000000");
+    const compare = await cli("compare", NORRKOPING, NORRKOPING, "--trials", "10000000");
     expect(compare.status).toBe(2);
     expect(compare.stderr).toMatch(/more than the limit of 4\.00 GiB/);
   });
@@ -138,7 +130,7 @@ describe("memory is bounded (issue 12, item 3)", () => {
   //   total 65 + 143 + 32 = 240 bytes a trial.
   const small = () => scenario(binaryScenario({ n: 100, p: 0.5, rules: [{ kind: "rateCard", measure: "success", pricePerOutcome: 100 }] }));
 
-  it("estimates the bytes from the columns (hand count: 240 bytes a trial)", () => {
+  it("estimates the bytes from the columns (hand count: 240 bytes a trial)", async () => {
     const s = small();
     const model = compile(s);
     expect(contractShape(model, s.contract)).toEqual({ periods: 5, years: 2, rules: 1 });
@@ -147,13 +139,13 @@ describe("memory is bounded (issue 12, item 3)", () => {
     expect(estimateRunBytes(model, contractShape(model, s.contract), 1000, true)).toBe(440_000);
   });
 
-  it("runs at the limit and refuses one trial beyond it", () => {
+  it("runs at the limit and refuses one trial beyond it", async () => {
     const s = small();
     expect(runScenario(s, { trials: 1000, memoryLimit: 240_000 }).summary.trials).toBe(1000);
     expect(() => runScenario(s, { trials: 1001, memoryLimit: 240_000 })).toThrow(RunTooLarge);
   });
 
-  it("the default limit is 4 GiB", () => {
+  it("the default limit is 4 GiB", async () => {
     expect(MEMORY_LIMIT_BYTES).toBe(4 * 1024 ** 3);
   });
 });
@@ -174,15 +166,15 @@ describe("rules, states, cohorts and outcomes are capped at what the schema docu
     ["21 outcomes", (s) => (s.outcomes = [...s.outcomes, ...Array.from({ length: 21 - s.outcomes.length }, (_, k) => ({ id: `b${k}`, kind: "binary", baseline: 0.5 }))]), /outcomes: at most 20 outcomes/],
   ];
   for (const [what, edit, message] of cases) {
-    it(`refuses ${what} with exit 2`, () => {
-      const r = cli("validate", variant(edit));
+    it(`refuses ${what} with exit 2`, async () => {
+      const r = await cli("validate", variant(edit));
       expect(r.status).toBe(2);
       expect(r.stderr).toMatch(message);
     });
   }
 
-  it("accepts 50 rules", () => {
-    const r = cli("validate", variant((s) => (s.contract.rules = Array.from({ length: 50 }, () => rule))));
+  it("accepts 50 rules", async () => {
+    const r = await cli("validate", variant((s) => (s.contract.rules = Array.from({ length: 50 }, () => rule))));
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
   });

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../../cli/main.js";
+import { cli, type CliResult } from "../helpers/cli.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const NORRKOPING = join(root, "data/scenarios/norrkoping-2016.json");
@@ -19,20 +19,8 @@ const TRIALS = "200";
 const tmp = mkdtempSync(join(tmpdir(), "utfall-hardening-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-interface Result {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
+type Result = CliResult;
 
-/** Runs the CLI's `main` with argv, collecting stdout and stderr (neither is a terminal). */
-function cli(...argv: string[]): Result {
-  let stdout = "", stderr = "";
-  const out = { write: (s: string) => ((stdout += s), true) } as unknown as NodeJS.WritableStream;
-  const err = { isTTY: false, write: (s: string) => ((stderr += s), true) } as unknown as NodeJS.WriteStream;
-  const status = main(argv, out, err);
-  return { status, stdout, stderr };
-}
 
 /** Writes `content` to a temporary file; returns its path. */
 function file(name: string, content: string | Buffer): string {
@@ -62,19 +50,19 @@ function expectRefused(r: Result, ...mentions: string[]): void {
 describe("a currency that is not an ISO 4217 code (issue 12, item 1)", () => {
   const bad = ["kr", "£", "EURO", "US$", "SEK "];
 
-  it.each(bad)("%j: validate exits 2 naming currency with examples", (c) => {
-    expectRefused(cli("validate", mutated(`currency-${bad.indexOf(c)}`, (s) => (s.currency = c))), "currency: must be an ISO 4217 currency code", "SEK, GBP, USD or EUR", JSON.stringify(c));
+  it.each(bad)("%j: validate exits 2 naming currency with examples", async (c) => {
+    expectRefused(await cli("validate", mutated(`currency-${bad.indexOf(c)}`, (s) => (s.currency = c))), "currency: must be an ISO 4217 currency code", "SEK, GBP, USD or EUR", JSON.stringify(c));
   });
 
-  it("run (table and --csv), sweep and compare exit 2 before anything is simulated, instead of a RangeError", () => {
+  it("run (table and --csv), sweep and compare exit 2 before anything is simulated, instead of a RangeError", async () => {
     const f = mutated("currency-kr", (s) => (s.currency = "kr"));
-    expectRefused(cli("run", f, "--trials", TRIALS), "currency");
-    expectRefused(cli("run", f, "--trials", TRIALS, "--csv"), "currency");
-    expectRefused(cli("sweep", f, "--trials", TRIALS, "--vary", "contract.rules[savings].share=0.4:0.6:2"), "currency");
-    expectRefused(cli("compare", NORRKOPING, f, "--trials", TRIALS), "currency");
+    expectRefused(await cli("run", f, "--trials", TRIALS), "currency");
+    expectRefused(await cli("run", f, "--trials", TRIALS, "--csv"), "currency");
+    expectRefused(await cli("sweep", f, "--trials", TRIALS, "--vary", "contract.rules[savings].share=0.4:0.6:2"), "currency");
+    expectRefused(await cli("compare", NORRKOPING, f, "--trials", TRIALS), "currency");
   });
 
-  it("bin/utfall.js itself exits 2, not 1 with a stack trace", () => {
+  it("bin/utfall.js itself exits 2, not 1 with a stack trace", async () => {
     const f = mutated("currency-pound", (s) => (s.currency = "£"));
     const r = spawnSync(process.execPath, ["bin/utfall.js", "run", f, "--trials", TRIALS], { cwd: root, encoding: "utf8", timeout: 120_000 });
     expect(r.status).toBe(2);
@@ -84,22 +72,22 @@ describe("a currency that is not an ISO 4217 code (issue 12, item 1)", () => {
 });
 
 describe("sweep naming one field twice (item 8)", () => {
-  it("contract.rules[1].share and contract.rules[savings].share are the same number: exit 2 naming both", () => {
+  it("contract.rules[1].share and contract.rules[savings].share are the same number: exit 2 naming both", async () => {
     expectRefused(
-      cli("sweep", NORRKOPING, "--trials", TRIALS, "--vary", "contract.rules[1].share=0.4:0.6:2", "--vary", "contract.rules[savings].share=0.5:0.7:2"),
+      await cli("sweep", NORRKOPING, "--trials", TRIALS, "--vary", "contract.rules[1].share=0.4:0.6:2", "--vary", "contract.rules[savings].share=0.5:0.7:2"),
       "contract.rules[1].share and contract.rules[savings].share",
       "same field",
     );
   });
 
-  it("the same path written twice, and a {value} field with its number", () => {
-    expectRefused(cli("sweep", NORRKOPING, "--trials", TRIALS, "--vary", "contract.capital=1:2:2", "--vary", "contract.capital=3:4:2"), "same field");
+  it("the same path written twice, and a {value} field with its number", async () => {
+    expectRefused(await cli("sweep", NORRKOPING, "--trials", TRIALS, "--vary", "contract.capital=1:2:2", "--vary", "contract.capital=3:4:2"), "same field");
     const g = mutated("delivered-value", (s) => (s.intervention.delivered = { value: 0.9, source: "assumption" }));
-    expectRefused(cli("sweep", g, "--trials", TRIALS, "--vary", "intervention.delivered=0.8:0.9:2", "--vary", "intervention.delivered.value=0.8:0.9:2"), "same field");
+    expectRefused(await cli("sweep", g, "--trials", TRIALS, "--vary", "intervention.delivered=0.8:0.9:2", "--vary", "intervention.delivered.value=0.8:0.9:2"), "same field");
   });
 
-  it("two different fields still sweep", () => {
-    const r = cli("sweep", NORRKOPING, "--trials", TRIALS, "--json", "--vary", "contract.rules[savings].share=0.5:0.6:2", "--vary", "contract.rules[return].share=0.5:0.6:2");
+  it("two different fields still sweep", async () => {
+    const r = await cli("sweep", NORRKOPING, "--trials", TRIALS, "--json", "--vary", "contract.rules[savings].share=0.5:0.6:2", "--vary", "contract.rules[return].share=0.5:0.6:2");
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).cells).toHaveLength(4);
   });
@@ -116,33 +104,33 @@ describe("--vary and --trials are parsed strictly (item 9)", () => {
     ["contract.capital=1e400:1:2", "from and to must be finite numbers"],
     // The distance 2e308 overflows to Infinity; the steps between would be NaN.
     ["contract.capital=-1e308:1e308:3", "from and to are too far apart"],
-  ])("%s is refused: %s", (spec, message) => {
-    const r = cli("sweep", NORRKOPING, "--trials", TRIALS, "--vary", spec);
+  ])("%s is refused: %s", async (spec, message) => {
+    const r = await cli("sweep", NORRKOPING, "--trials", TRIALS, "--vary", spec);
     expectRefused(r, `--vary ${JSON.stringify(spec)}`, message);
     expect(r.stderr).not.toContain(NORRKOPING); // not blamed on the scenario file
   });
 
-  it("decimal forms a person writes are still read: -0.5, .5, +1, 1e1", () => {
-    const r = cli("sweep", NORRKOPING, "--trials", TRIALS, "--json", "--vary", "valuation.financierDiscountRate=-0.05:.05:3");
+  it("decimal forms a person writes are still read: -0.5, .5, +1, 1e1", async () => {
+    const r = await cli("sweep", NORRKOPING, "--trials", TRIALS, "--json", "--vary", "valuation.financierDiscountRate=-0.05:.05:3");
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).cells.map((c: { at: Record<string, number> }) => c.at["valuation.financierDiscountRate"])).toEqual([-0.05, 0, 0.05]);
   });
 
-  it("--trials -1 says what is allowed, not parseArgs' 'ambiguous'", () => {
-    const r = cli("run", NORRKOPING, "--trials", "-1");
+  it("--trials -1 says what is allowed, not parseArgs' 'ambiguous'", async () => {
+    const r = await cli("run", NORRKOPING, "--trials", "-1");
     expectRefused(r, '--trials: must be a whole number from 1 to 10000000, got "-1"');
     expect(r.stderr).not.toContain("ambiguous");
   });
 
-  it("--trials with no value, or followed by another option, says what it needs", () => {
-    expectRefused(cli("run", NORRKOPING, "--trials", "--json"), "--trials: needs a value: a whole number from 1 to 10000000");
-    expectRefused(cli("run", NORRKOPING, "--trials"), "--trials: needs a value");
-    expect(cli("run", NORRKOPING, "--trials", "--json").stderr).not.toContain("ambiguous");
+  it("--trials with no value, or followed by another option, says what it needs", async () => {
+    expectRefused(await cli("run", NORRKOPING, "--trials", "--json"), "--trials: needs a value: a whole number from 1 to 10000000");
+    expectRefused(await cli("run", NORRKOPING, "--trials"), "--trials: needs a value");
+    expect((await cli("run", NORRKOPING, "--trials", "--json")).stderr).not.toContain("ambiguous");
   });
 
-  it("a negative seed is a seed: --seed -5 and --seed=-5 give the same run", () => {
-    const a = cli("run", NORRKOPING, "--trials", TRIALS, "--json", "--seed", "-5");
-    const b = cli("run", NORRKOPING, "--trials", TRIALS, "--json", "--seed=-5");
+  it("a negative seed is a seed: --seed -5 and --seed=-5 give the same run", async () => {
+    const a = await cli("run", NORRKOPING, "--trials", TRIALS, "--json", "--seed", "-5");
+    const b = await cli("run", NORRKOPING, "--trials", TRIALS, "--json", "--seed=-5");
     expect(a.status, a.stderr).toBe(0);
     expect(JSON.parse(a.stdout).seed).toBe(-5);
     expect(a.stdout).toBe(b.stdout);
@@ -152,12 +140,12 @@ describe("--vary and --trials are parsed strictly (item 9)", () => {
 describe("text encodings (item 11)", () => {
   const json = readFileSync(NORRKOPING, "utf8");
 
-  it("a UTF-8 byte-order mark is accepted: the same summary as without it", () => {
+  it("a UTF-8 byte-order mark is accepted: the same summary as without it", async () => {
     const withBom = file("bom.json", Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(json, "utf8")]));
-    const a = cli("run", withBom, "--trials", TRIALS, "--json");
+    const a = await cli("run", withBom, "--trials", TRIALS, "--json");
     expect(a.status, a.stderr).toBe(0);
-    expect(a.stdout).toBe(cli("run", NORRKOPING, "--trials", TRIALS, "--json").stdout);
-    expect(cli("validate", withBom).status).toBe(0);
+    expect(a.stdout).toBe((await cli("run", NORRKOPING, "--trials", TRIALS, "--json")).stdout);
+    expect((await cli("validate", withBom)).status).toBe(0);
   });
 
   const utf16le = Buffer.from(json, "utf16le");
@@ -166,10 +154,10 @@ describe("text encodings (item 11)", () => {
     ["UTF-16 LE with its byte-order mark FF FE", Buffer.concat([Buffer.from([0xff, 0xfe]), utf16le])],
     ["UTF-16 BE with its byte-order mark FE FF", Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be])],
     ["UTF-16 LE without a byte-order mark (NUL bytes)", utf16le],
-  ])("%s is refused with 'save the file as UTF-8', and no NUL byte on stderr", (name, bytes) => {
+  ])("%s is refused with 'save the file as UTF-8', and no NUL byte on stderr", async (name, bytes) => {
     const f = file(`utf16-${name.length}.json`, bytes);
     for (const command of ["validate", "run"]) {
-      const r = cli(command, f);
+      const r = await cli(command, f);
       expectRefused(r, `${f}: (file):`, "save the file as UTF-8");
       expect(r.stderr).not.toContain("\u0000");
     }
@@ -183,19 +171,19 @@ describe("control characters from the input are shown escaped (item 13)", () => 
     s.simulation.seed = "seed\u001b[1A";
   });
 
-  it("the table shows the name and seed with \\xNN escapes and no control character", () => {
-    const r = cli("run", f, "--trials", TRIALS);
+  it("the table shows the name and seed with \\xNN escapes and no control character", async () => {
+    const r = await cli("run", f, "--trials", TRIALS);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).not.toMatch(CONTROL);
     expect(r.stdout).toContain("Evil\\x1b]0;pwned\\x07\\x1b[2J\\x9b31m\\x0d");
     expect(r.stdout).toContain("seed\\x1b[1A");
   });
 
-  it("--csv, sweep and compare likewise", () => {
+  it("--csv, sweep and compare likewise", async () => {
     for (const r of [
-      cli("run", f, "--trials", TRIALS, "--csv"),
-      cli("sweep", f, "--trials", TRIALS, "--vary", "contract.rules[savings].share=0.5:0.6:2"),
-      cli("compare", f, NORRKOPING, "--trials", TRIALS),
+      await cli("run", f, "--trials", TRIALS, "--csv"),
+      await cli("sweep", f, "--trials", TRIALS, "--vary", "contract.rules[savings].share=0.5:0.6:2"),
+      await cli("compare", f, NORRKOPING, "--trials", TRIALS),
     ]) {
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).not.toMatch(CONTROL);
@@ -203,15 +191,15 @@ describe("control characters from the input are shown escaped (item 13)", () => 
     }
   });
 
-  it("--json escapes them and still parses to the same name", () => {
-    const r = cli("run", f, "--trials", TRIALS, "--json");
+  it("--json escapes them and still parses to the same name", async () => {
+    const r = await cli("run", f, "--trials", TRIALS, "--json");
     expect(r.stdout).not.toMatch(CONTROL);
     expect(JSON.parse(r.stdout).scenario).toBe(hostile);
   });
 
-  it("error messages quoting the input, and unknown flags, are escaped too", () => {
-    expectRefused(cli("validate", mutated("escape-kind", (s) => (s.contract.rules[0].kind = "\u001b[2J"))), "contract.rules[0].kind", String.raw`got "\u001b[2J"`);
-    expectRefused(cli("validate", file("escape-json.json", "{\u001b[31m")), "invalid JSON");
-    expectRefused(cli("run", NORRKOPING, "--\u001b[2J"));
+  it("error messages quoting the input, and unknown flags, are escaped too", async () => {
+    expectRefused(await cli("validate", mutated("escape-kind", (s) => (s.contract.rules[0].kind = "\u001b[2J"))), "contract.rules[0].kind", String.raw`got "\u001b[2J"`);
+    expectRefused(await cli("validate", file("escape-json.json", "{\u001b[31m")), "invalid JSON");
+    expectRefused(await cli("run", NORRKOPING, "--\u001b[2J"));
   });
 });
