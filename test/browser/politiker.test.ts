@@ -133,22 +133,8 @@ test("prints as whole A4 pages without navigation or controls", async () => {
   }
 });
 
-test("the payer's, financier's and society's pages offer the same downloads, with the same summary file", async () => {
-  const ours = readFileSync(await download("summary-csv"), "utf8");
-  for (const path of ["/payer", "/financier", "/society"]) {
-    const other = await site.openPage(path);
-    try {
-      await other.page.waitForSelector('[data-export="summary-csv"]', {timeout: 60_000});
-      const [file] = await Promise.all([other.page.waitForEvent("download"), other.page.click('[data-export="summary-csv"]')]);
-      const saved = join(tmp, `${path.slice(1)}.csv`);
-      await file.saveAs(saved);
-      expect(readFileSync(saved, "utf8") === ours, path).toBe(true);
-      expect(other.errors).toEqual([]);
-    } finally {
-      await other.close();
-    }
-  }
-});
+// That the payer's, financier's and society's pages offer the same summary file as this page is
+// checked in pages.test.ts, which loads each of them anyway.
 
 test("Att göra det själva: one table and one chart, the summary CSV's self-funding figures in miljoner kr", async () => {
   const file = await download("summary-csv");
