@@ -161,7 +161,9 @@ export async function startSite(): Promise<Site> {
     browser = context.browser();
   }
 
-  async function openPage(path: string, {settleTimeoutMs = 30_000} = {}): Promise<OpenedPage> {
+  // The wait ends as soon as the page has settled; the limit is generous because a page's cells
+  // may wait for a 10,000-trial run in a worker, which a loaded machine makes many times slower.
+  async function openPage(path: string, {settleTimeoutMs = 90_000} = {}): Promise<OpenedPage> {
     const page = await context.newPage();
     const errors: string[] = [];
     const externalRequests: string[] = [];

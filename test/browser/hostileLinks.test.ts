@@ -97,9 +97,9 @@ test("the explorer's file input refuses a 10,000-deep file and a 3 MB one with a
     const input = p.page.locator('input[type="file"][name="scenario-file"]');
     const message = p.page.locator(".explorer-file-message");
     await input.setInputFiles({name: "deep.json", mimeType: "application/json", buffer: Buffer.from(`{"name":"x","note":${nested(10_000)}}`)});
-    await expect.poll(() => message.innerText(), {timeout: 30_000}).toMatch(/^deep\.json nests objects and arrays more than 64 levels deep .*Nothing was changed\.$/);
+    await expect.poll(() => message.innerText(), {timeout: 60_000}).toMatch(/^deep\.json nests objects and arrays more than 64 levels deep .*Nothing was changed\.$/);
     await input.setInputFiles({name: "big.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify({...norrkoping, note: "a".repeat(3_000_000)}))});
-    await expect.poll(() => message.innerText(), {timeout: 30_000}).toMatch(/^big\.json is larger than 2 MB/);
+    await expect.poll(() => message.innerText(), {timeout: 60_000}).toMatch(/^big\.json is larger than 2 MB/);
     expect(await p.page.locator(".explorer-origin").innerText()).toMatch(/Norrköping 2016/);
     expect(await p.page.locator(".explorer-status").innerText()).toMatch(/simulated contracts/);
     await checkClean(p);

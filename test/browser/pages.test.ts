@@ -52,7 +52,7 @@ test("start page runs the Norrköping scenario in a worker and shows its headlin
   const p = await site.openPage("/");
   try {
     // The four headline cards fill in once the worker's result arrives.
-    await expect.poll(() => p.page.locator(".card .big").count(), {timeout: 30000}).toBe(4);
+    await expect.poll(() => p.page.locator(".card .big").count(), {timeout: 90_000}).toBe(4);
     const text = await p.page.locator(".grid").innerText();
     expect(text).toMatch(/Financier loses money\s+\d+\s%/);
     expect(text).toMatch(/mnkr/);
