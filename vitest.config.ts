@@ -22,7 +22,7 @@ export default defineConfig({
         test: {
           name: "browser",
           include: ["test/browser/**/*.test.ts"],
-          // Builds the site once per run and starts the one Chromium the files connect to.
+          // Builds the site once per run and starts the Chromium that startSite({shared: true}) connects to.
           globalSetup: ["test/browser/globalSetup.ts"],
           fileParallelism: false, // one browser test file at a time, after the unit files
           testTimeout: 120_000,

@@ -1,5 +1,5 @@
 // Runs once per `vitest run` for the browser project: fail fast without Chromium, build the site,
-// and start the one Chromium the test files connect to (harness.ts, startSite).
+// and start the Chromium that test files share (harness.ts, startSite({shared: true})).
 import type {TestProject} from "vitest/node";
 import {assertChromium, buildSite, launchBrowserServer} from "./harness.ts";
 

@@ -9,9 +9,11 @@
 //   await p.screenshot();                       // test/screenshots/index.png
 //   await site.close();                         // in afterAll
 //
-// One Chromium serves the whole run: globalSetup starts it (launchBrowserServer) and each test
-// file connects to it and gets a fresh browser context of its own (no cookies, storage or cache
-// from another file); a file run without that globalSetup launches its own Chromium.
+// startSite({shared: true}) connects to the one Chromium that globalSetup starts for the run
+// (launchBrowserServer) and gets a fresh browser context of its own (no cookies, storage or cache
+// from another file), which saves a Chromium start and stop per file; a file run without that
+// globalSetup, or startSite() without the option, launches its own Chromium. A connected
+// browser's downloads can only be saved with saveAs(), not read at download.path().
 //
 // Env: UTFALL_REUSE_DIST=1 skips `npm run build` when dist/index.html exists.
 //      UTFALL_CHROMIUM overrides the browser path (default /usr/bin/chromium).
@@ -137,14 +139,14 @@ export function screenshotName(path: string): string {
 }
 
 /** Serves dist/ and launches a headless Chromium with a fresh profile. Requires a prior build. */
-export async function startSite(): Promise<Site> {
+export async function startSite({shared = false}: {shared?: boolean} = {}): Promise<Site> {
   assertChromium();
   if (!existsSync(join(DIST, "index.html"))) throw new Error(`${DIST}/index.html missing: run \`npm run build\` first`);
   const {server, baseUrl} = await serveDist();
   // The run's shared Chromium when globalSetup started one, else one of this file's own.
   let endpoint = "";
   try {
-    endpoint = inject("chromiumEndpoint") ?? "";
+    if (shared) endpoint = inject("chromiumEndpoint") ?? "";
   } catch {
     // not under vitest's globalSetup
   }

@@ -55,7 +55,7 @@ const cases: [string, string][] = [
 
 let site: Site;
 beforeAll(async () => {
-  site = await startSite();
+  site = await startSite({shared: true});
 });
 afterAll(async () => {
   await site?.close();

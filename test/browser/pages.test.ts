@@ -13,7 +13,7 @@ const tmp = mkdtempSync(join(tmpdir(), "utfall-pages-"));
 const summaries = new Map<string, string>();
 
 beforeAll(async () => {
-  site = await startSite();
+  site = await startSite({shared: true});
 });
 
 afterAll(async () => {

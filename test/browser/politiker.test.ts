@@ -15,7 +15,7 @@ let p: OpenedPage;
 const tmp = mkdtempSync(join(tmpdir(), "utfall-politiker-"));
 
 beforeAll(async () => {
-  site = await startSite();
+  site = await startSite({shared: true});
   p = await site.openPage("/politiker");
   await p.page.waitForSelector("#most", {timeout: 60_000});
 });

@@ -8,7 +8,7 @@ import {ROOT, startSite, type OpenedPage, type Site, textOf} from "./harness.ts"
 
 let site: Site;
 beforeAll(async () => {
-  site = await startSite();
+  site = await startSite({shared: true});
 });
 afterAll(async () => {
   await site?.close();

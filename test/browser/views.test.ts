@@ -7,7 +7,7 @@ import {DIST, ROOT, startSite, type OpenedPage, type Site, textOf} from "./harne
 
 let site: Site;
 beforeAll(async () => {
-  site = await startSite();
+  site = await startSite({shared: true});
 });
 afterAll(async () => {
   await site?.close();
