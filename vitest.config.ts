@@ -1,3 +1,4 @@
+import {availableParallelism} from "node:os";
 import {defineConfig} from "vitest/config";
 
 export default defineConfig({
@@ -10,6 +11,10 @@ export default defineConfig({
           // Tests never depend on the machine's speed: a loaded 2-core machine runs some of them
           // ten times slower than an idle one, so the limit only catches a hang.
           testTimeout: 120_000,
+          // Vitest's default is one worker fewer than the cores, which is one on a 2-core machine;
+          // the unit files are independent (each writes only to its own temporary directory), so
+          // use both.
+          maxWorkers: Math.max(2, availableParallelism() - 1),
           exclude: ["test/browser/**", "**/node_modules/**"]
         }
       },
@@ -17,8 +22,9 @@ export default defineConfig({
         test: {
           name: "browser",
           include: ["test/browser/**/*.test.ts"],
-          globalSetup: ["test/browser/globalSetup.ts"], // builds the site once per run
-          fileParallelism: false, // one browser test file at a time
+          // Builds the site once per run and starts the Chromium that startSite({shared: true}) connects to.
+          globalSetup: ["test/browser/globalSetup.ts"],
+          fileParallelism: false, // one browser test file at a time, after the unit files
           testTimeout: 120_000,
           hookTimeout: 120_000
         }

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
-import { spawnSync } from "node:child_process";
 import { describe, expect, test } from "vitest";
 import { runScenario, sweep } from "../../models/index.js";
+import { cli } from "../helpers/cli.js";
 import { scenario } from "../helpers/scenarios.js";
 
 const norrkoping = JSON.parse(readFileSync("data/scenarios/norrkoping-2016.json", "utf8"));
@@ -53,22 +53,22 @@ describe("sweep(scenario, vary)", () => {
 });
 
 describe("utfall sweep", () => {
-  const utfall = (...args: string[]) => spawnSync("node", ["bin/utfall.js", ...args], { encoding: "utf8" });
-  test("prints amounts in the scenario's currency", () => {
-    const r = utfall("sweep", "data/scenarios/peterborough-2010.json", "--vary", "contract.rules[cohort].threshold=0.05:0.15:2", "--trials", "300");
+  // In-process (test/helpers/cli.ts): the command's `main`, without starting Node.
+  test("prints amounts in the scenario's currency", async () => {
+    const r = await cli("sweep", "data/scenarios/peterborough-2010.json", "--vary", "contract.rules[cohort].threshold=0.05:0.15:2", "--trials", "300");
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/amounts in GBP/);
     expect(r.stdout).toMatch(/£[\d,]+/);
     expect(r.stdout).not.toMatch(/ kr/);
   });
-  test("prints CSV with a header and one row per cell; bad --vary exits 2", () => {
-    const r = utfall("sweep", "data/scenarios/norrkoping-2016.json", "--vary", "contract.rules[savings].share=0.4:0.8:3", "--trials", "500", "--csv");
+  test("prints CSV with a header and one row per cell; bad --vary exits 2", async () => {
+    const r = await cli("sweep", "data/scenarios/norrkoping-2016.json", "--vary", "contract.rules[savings].share=0.4:0.8:3", "--trials", "500", "--csv");
     expect(r.status).toBe(0);
     const lines = r.stdout.trim().split("\n");
     expect(lines).toHaveLength(4);
     expect(lines[0]).toMatch(/^contract\.rules\[savings\]\.share,financier\.irrOfExpectedFlows,/);
     expect(r.stdout).not.toMatch(/NaN/);
-    const bad = utfall("sweep", "data/scenarios/norrkoping-2016.json", "--vary", "contract.rules[savings].share=0.4:0.8");
+    const bad = await cli("sweep", "data/scenarios/norrkoping-2016.json", "--vary", "contract.rules[savings].share=0.4:0.8");
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/expected <path>=<from>:<to>:<steps>/);
   });

@@ -3,7 +3,7 @@ import {afterAll, beforeAll, expect, test} from "vitest";
 import {startSite, type Site} from "./harness.ts";
 
 let site: Site;
-beforeAll(async () => { site = await startSite(); });
+beforeAll(async () => { site = await startSite({shared: true}); });
 afterAll(async () => { await site?.close(); });
 
 test("records external requests from the page and from workers, and page errors", async () => {

@@ -9,6 +9,12 @@
 //   await p.screenshot();                       // test/screenshots/index.png
 //   await site.close();                         // in afterAll
 //
+// startSite({shared: true}) connects to the one Chromium that globalSetup starts for the run
+// (launchBrowserServer) and gets a fresh browser context of its own (no cookies, storage or cache
+// from another file), which saves a Chromium start and stop per file; a file run without that
+// globalSetup, or startSite() without the option, launches its own Chromium. A connected
+// browser's downloads can only be saved with saveAs(), not read at download.path().
+//
 // Env: UTFALL_REUSE_DIST=1 skips `npm run build` when dist/index.html exists.
 //      UTFALL_CHROMIUM overrides the browser path (default /usr/bin/chromium).
 import {execFileSync} from "node:child_process";
@@ -19,7 +25,15 @@ import type {AddressInfo} from "node:net";
 import {tmpdir} from "node:os";
 import {extname, join, normalize, resolve, sep} from "node:path";
 import {fileURLToPath} from "node:url";
-import {chromium, type Browser, type Page} from "playwright-core";
+import {chromium, type Browser, type BrowserContext, type BrowserServer, type Page} from "playwright-core";
+import {inject} from "vitest";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** The websocket address of the Chromium that globalSetup started, or "" when it did not. */
+    chromiumEndpoint: string;
+  }
+}
 
 export const ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 export const DIST = join(ROOT, "dist");
@@ -31,6 +45,21 @@ export function buildSite(): void {
   if (process.env.UTFALL_REUSE_DIST === "1" && existsSync(join(DIST, "index.html"))) return;
   // stdio inherit so build errors show up in the test output.
   execFileSync("npm", ["run", "build"], {cwd: ROOT, stdio: ["ignore", "inherit", "inherit"]});
+}
+
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync"
+];
+
+/** Starts one headless Chromium that test files connect to (from globalSetup). */
+export function launchBrowserServer(): Promise<BrowserServer> {
+  return chromium.launchServer({executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS});
 }
 
 /** Throws (so tests fail, not skip) when Chromium is missing. */
@@ -111,29 +140,33 @@ export function screenshotName(path: string): string {
 }
 
 /** Serves dist/ and launches a headless Chromium with a fresh profile. Requires a prior build. */
-export async function startSite(): Promise<Site> {
+export async function startSite({shared = false}: {shared?: boolean} = {}): Promise<Site> {
   assertChromium();
   if (!existsSync(join(DIST, "index.html"))) throw new Error(`${DIST}/index.html missing: run \`npm run build\` first`);
   const {server, baseUrl} = await serveDist();
-  const userDataDir = await mkdtemp(join(tmpdir(), "utfall-chromium-"));
-  // launchPersistentContext is how playwright takes a user data dir (--user-data-dir is not allowed in args).
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: {width: 1200, height: 800},
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync"
-    ]
-  });
-  const browser: Browser | null = context.browser();
+  // The run's shared Chromium when globalSetup started one, else one of this file's own.
+  let endpoint = "";
+  try {
+    if (shared) endpoint = inject("chromiumEndpoint") ?? "";
+  } catch {
+    // not under vitest's globalSetup
+  }
+  let browser: Browser | null = null;
+  let context: BrowserContext;
+  let userDataDir: string | null = null;
+  if (endpoint) {
+    browser = await chromium.connect(endpoint);
+    context = await browser.newContext({viewport: {width: 1200, height: 800}, acceptDownloads: true});
+  } else {
+    userDataDir = await mkdtemp(join(tmpdir(), "utfall-chromium-"));
+    // launchPersistentContext is how playwright takes a user data dir (--user-data-dir is not allowed in args).
+    context = await chromium.launchPersistentContext(userDataDir, {executablePath: CHROMIUM, headless: true, viewport: {width: 1200, height: 800}, args: CHROMIUM_ARGS});
+    browser = context.browser();
+  }
 
-  async function openPage(path: string, {settleTimeoutMs = 30_000, waitForCells = true} = {}): Promise<OpenedPage> {
+  // The wait ends as soon as the page has settled; the limit is generous because a page's cells
+  // may wait for a 10,000-trial run in a worker, which a loaded machine makes many times slower.
+  async function openPage(path: string, {settleTimeoutMs = 90_000, waitForCells = true} = {}): Promise<OpenedPage> {
     const page = await context.newPage();
     const errors: string[] = [];
     const externalRequests: string[] = [];
@@ -175,9 +208,9 @@ export async function startSite(): Promise<Site> {
     openPage,
     async close() {
       await context.close();
-      await browser?.close();
+      await browser?.close(); // for a connected browser: disconnects, the shared Chromium stays
       await new Promise<void>((ok) => server.close(() => ok()));
-      await rm(userDataDir, {recursive: true, force: true});
+      if (userDataDir) await rm(userDataDir, {recursive: true, force: true});
     }
   };
 }

@@ -1,12 +1,19 @@
-// Loads every page listed in observablehq.config.ts from the built site and checks that it renders cleanly.
+// Loads every page listed in observablehq.config.ts from the built site and checks that it renders
+// cleanly; the pages that offer the summary download must all offer the same file.
+import {mkdtempSync, readFileSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
 import {configuredPages, startSite, type Site} from "./harness.ts";
 
 const pages = await configuredPages();
 let site: Site;
+const tmp = mkdtempSync(join(tmpdir(), "utfall-pages-"));
+/** The summary CSV each page offers, by path (each page runs the default scenario, trials and seed). */
+const summaries = new Map<string, string>();
 
 beforeAll(async () => {
-  site = await startSite();
+  site = await startSite({shared: true});
 });
 
 afterAll(async () => {
@@ -27,6 +34,14 @@ describe.each(pages)("page %s", (path) => {
       expect(await p.page.locator("body").innerText()).not.toMatch(/\bNaN\b/);
       // The page's language, for screen readers and hyphenation: Swedish for the briefing, else English.
       expect(await p.page.evaluate(() => document.documentElement.lang)).toBe(path === "/politiker" ? "sv" : "en");
+      if (["/politiker", "/payer", "/financier", "/society"].includes(path)) {
+        await p.page.waitForSelector('[data-export="summary-csv"]', {timeout: 60_000});
+        const [file] = await Promise.all([p.page.waitForEvent("download"), p.page.click('[data-export="summary-csv"]')]);
+        const saved = join(tmp, `${path.slice(1)}.csv`);
+        await file.saveAs(saved);
+        summaries.set(path, readFileSync(saved, "utf8"));
+        expect(p.errors).toEqual([]);
+      }
     } finally {
       await p.close();
     }
@@ -37,7 +52,7 @@ test("start page runs the Norrköping scenario in a worker and shows its headlin
   const p = await site.openPage("/");
   try {
     // The four headline cards fill in once the worker's result arrives.
-    await expect.poll(() => p.page.locator(".card .big").count(), {timeout: 30000}).toBe(4);
+    await expect.poll(() => p.page.locator(".card .big").count(), {timeout: 90_000}).toBe(4);
     const text = await p.page.locator(".grid").innerText();
     expect(text).toMatch(/Financier loses money\s+\d+\s%/);
     expect(text).toMatch(/mnkr/);
@@ -45,4 +60,13 @@ test("start page runs the Norrköping scenario in a worker and shows its headlin
   } finally {
     await p.close();
   }
+});
+
+// Checked here, on the pages loaded above, rather than by loading them again (politiker.test.ts
+// reads the briefing's own summary file against the numbers it shows).
+test("the payer's, financier's and society's pages offer the same summary file as the briefing (/politiker)", () => {
+  expect([...summaries.keys()].sort()).toEqual(["/financier", "/payer", "/politiker", "/society"]);
+  const ours = summaries.get("/politiker")!;
+  expect(ours.trim().split("\n").length).toBeGreaterThan(10); // a summary, one figure a row
+  for (const path of ["/payer", "/financier", "/society"]) expect(summaries.get(path) === ours, path).toBe(true);
 });

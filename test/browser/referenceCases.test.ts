@@ -4,11 +4,11 @@
 import {readFileSync} from "node:fs";
 import {join} from "node:path";
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
-import {ROOT, startSite, type Site, textOf} from "./harness.ts";
+import {ROOT, startSite, type OpenedPage, type Site, textOf} from "./harness.ts";
 
 let site: Site;
 beforeAll(async () => {
-  site = await startSite();
+  site = await startSite({shared: true});
 });
 afterAll(async () => {
   await site?.close();
@@ -18,44 +18,43 @@ const cases = JSON.parse(readFileSync(join(ROOT, "data/reference-cases.json"), "
 const nameOf = (file: string) => JSON.parse(readFileSync(join(ROOT, "data/scenarios", file), "utf8")).name as string;
 
 describe("reference cases page", () => {
+  // One load for both tests: the first only reads the page, the second follows a link away from it.
+  let p: OpenedPage;
+  beforeAll(async () => {
+    p = await site.openPage("/reference-cases");
+  });
+  afterAll(async () => {
+    await p?.close();
+  });
+
   test("shows each case's terms, distribution and published result, and flags Essex's result as far in the tail", async () => {
-    const p = await site.openPage("/reference-cases");
-    try {
-      const text = await textOf(p);
-      for (const c of cases) {
-        const section = p.page.locator(`section#${c.id}`);
-        expect(await section.count(), c.id).toBe(1);
-        expect(await section.locator(".reference-terms tr").count(), `${c.id} terms`).toBeGreaterThan(2);
-        expect(await section.locator(".reference-actual svg").count(), `${c.id} charts`).toBeGreaterThan(0);
-        expect(await section.locator(".reference-rank").first().innerText()).toMatch(/simulated contract/);
-      }
-      // Published results as the data file states them.
-      expect(text).toContain("9 % (above the 7.5 % pooled threshold)");
-      expect(text).toContain("no direct savings for the municipality");
-      // Essex's 80 % fall lies beyond the whole distribution.
-      expect(await p.page.locator("section#essex-2013 .tail-badge").count()).toBe(1);
-      expect(text).toMatch(/Every simulated contract came out below 80%/);
-      expect(text).not.toMatch(/\bNaN\b|undefined/);
-      expect(p.errors).toEqual([]);
-      expect(p.externalRequests).toEqual([]);
-      await p.screenshot("reference-cases");
-    } finally {
-      await p.close();
+    const text = await textOf(p);
+    for (const c of cases) {
+      const section = p.page.locator(`section#${c.id}`);
+      expect(await section.count(), c.id).toBe(1);
+      expect(await section.locator(".reference-terms tr").count(), `${c.id} terms`).toBeGreaterThan(2);
+      expect(await section.locator(".reference-actual svg").count(), `${c.id} charts`).toBeGreaterThan(0);
+      expect(await section.locator(".reference-rank").first().innerText()).toMatch(/simulated contract/);
     }
+    // Published results as the data file states them.
+    expect(text).toContain("9 % (above the 7.5 % pooled threshold)");
+    expect(text).toContain("no direct savings for the municipality");
+    // Essex's 80 % fall lies beyond the whole distribution.
+    expect(await p.page.locator("section#essex-2013 .tail-badge").count()).toBe(1);
+    expect(text).toMatch(/Every simulated contract came out below 80%/);
+    expect(text).not.toMatch(/\bNaN\b|undefined/);
+    expect(p.errors).toEqual([]);
+    expect(p.externalRequests).toEqual([]);
+    await p.screenshot("reference-cases");
   });
 
   test("a case's link opens the explorer on that scenario", async () => {
-    const p = await site.openPage("/reference-cases");
-    try {
-      const href = await p.page.locator("section#massachusetts-jj-2014 a.reference-open").getAttribute("href");
-      expect(href).toMatch(/^\.\/explorer#s=/);
-      await p.page.goto(new URL(href!, p.page.url()).href);
-      await expect.poll(() => textOf(p), {timeout: 60_000}).toContain(`from the link`);
-      await expect.poll(() => p.page.locator("main").innerText(), {timeout: 60_000}).toContain(nameOf("massachusetts-jj-2014.json"));
-      expect(p.errors).toEqual([]);
-    } finally {
-      await p.close();
-    }
+    const href = await p.page.locator("section#massachusetts-jj-2014 a.reference-open").getAttribute("href");
+    expect(href).toMatch(/^\.\/explorer#s=/);
+    await p.page.goto(new URL(href!, p.page.url()).href);
+    await expect.poll(() => textOf(p), {timeout: 60_000}).toContain(`from the link`);
+    await expect.poll(() => p.page.locator("main").innerText(), {timeout: 60_000}).toContain(nameOf("massachusetts-jj-2014.json"));
+    expect(p.errors).toEqual([]);
   });
 });
 

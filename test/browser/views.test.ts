@@ -3,11 +3,11 @@
 import {readFileSync, readdirSync} from "node:fs";
 import {join} from "node:path";
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
-import {DIST, ROOT, startSite, type Site, textOf} from "./harness.ts";
+import {DIST, ROOT, startSite, type OpenedPage, type Site, textOf} from "./harness.ts";
 
 let site: Site;
 beforeAll(async () => {
-  site = await startSite();
+  site = await startSite({shared: true});
 });
 afterAll(async () => {
   await site?.close();
@@ -19,98 +19,98 @@ const PERCENT = /\d+(?:[.,]\d)?\s?%/;
 const settled = (p: {page: import("playwright-core").Page}) =>
   expect.poll(() => p.page.locator(".progress progress").count(), {timeout: 60_000}).toBe(0);
 
+/**
+ * One settled page for all the tests of a describe block: they only read it (each load is a
+ * 10,000-trial run in Chromium), and its errors keep being recorded while it is open, so a test
+ * still sees an error any earlier one caused.
+ */
+function sharedPage(path: string): () => OpenedPage {
+  let p: OpenedPage | undefined;
+  beforeAll(async () => {
+    p = await site.openPage(path);
+    // settled(p), outside a test (expect.poll works only inside one).
+    await p.page.waitForFunction(() => document.querySelectorAll(".progress progress").length === 0, null, {timeout: 60_000});
+  });
+  afterAll(async () => {
+    await p?.close();
+  });
+  return () => p!;
+}
+
 describe("financier's view", () => {
+  const financier = sharedPage("/financier");
   test("shows the chance of loss and of total loss as percentages, and the IRR histogram marks total losses", async () => {
-    const p = await site.openPage("/financier");
-    try {
-      await settled(p);
-      await expect.poll(() => p.page.locator("#prob-loss").innerText(), {timeout: 60_000}).toMatch(PERCENT);
-      const cards = await textOf(p, ".grid >> nth=0");
-      expect(cards).toMatch(new RegExp(`Chance of losing money\\s+${PERCENT.source}`));
-      expect(cards).toMatch(new RegExp(`Chance of losing everything\\s+${PERCENT.source}`));
-      expect(cards).toMatch(/Value at risk \(95 %\)\s+[\d,]+ mnkr/);
-      // The decision figures (issue 10 §2): expected NPV at the hurdle and the IRR of the expected flows.
-      expect(cards).toMatch(/Expected NPV at 5,0\s?%\s+−?[\d,]+ mnkr/);
-      expect(cards).toMatch(new RegExp(`IRR of the expected cash flows\\s+−?${PERCENT.source}`));
-      expect(cards).toMatch(new RegExp(`Chance of missing the hurdle\\s+${PERCENT.source}`));
-      expect(cards).toMatch(/Expected shortfall \(95 %\)\s+[\d,]+ mnkr/);
-      expect(cards).not.toMatch(/mean over trials/);
-      const text = await textOf(p);
-      expect(text).toMatch(/spike of total losses/);
-      expect(text).toContain("Total loss (−100 %)");
-      // Histograms of IRR and multiple, a fan of cash flows and the cumulative position.
-      expect(await p.page.locator("main figure svg, main svg[class^=plot]").count()).toBeGreaterThanOrEqual(4);
-      // The cash waterfall of a typical and a bad trial: Norrköping draws 7.5 of its 10 MSEK.
-      const waterfall = await textOf(p, "table.waterfall");
-      expect(waterfall).toMatch(/Financier → contract: capital drawn\s+7,5 mnkr\s+7,5 mnkr/);
-      expect(waterfall).toContain("of 10,0 mnkr committed");
-      expect(text).not.toMatch(/\bNaN\b|undefined/);
-      expect(p.errors).toEqual([]);
-      await p.screenshot("financier");
-    } finally {
-      await p.close();
-    }
+    const p = financier();
+    await expect.poll(() => p.page.locator("#prob-loss").innerText(), {timeout: 60_000}).toMatch(PERCENT);
+    const cards = await textOf(p, ".grid >> nth=0");
+    expect(cards).toMatch(new RegExp(`Chance of losing money\\s+${PERCENT.source}`));
+    expect(cards).toMatch(new RegExp(`Chance of losing everything\\s+${PERCENT.source}`));
+    expect(cards).toMatch(/Value at risk \(95 %\)\s+[\d,]+ mnkr/);
+    // The decision figures (issue 10 §2): expected NPV at the hurdle and the IRR of the expected flows.
+    expect(cards).toMatch(/Expected NPV at 5,0\s?%\s+−?[\d,]+ mnkr/);
+    expect(cards).toMatch(new RegExp(`IRR of the expected cash flows\\s+−?${PERCENT.source}`));
+    expect(cards).toMatch(new RegExp(`Chance of missing the hurdle\\s+${PERCENT.source}`));
+    expect(cards).toMatch(/Expected shortfall \(95 %\)\s+[\d,]+ mnkr/);
+    expect(cards).not.toMatch(/mean over trials/);
+    const text = await textOf(p);
+    expect(text).toMatch(/spike of total losses/);
+    expect(text).toContain("Total loss (−100 %)");
+    // Histograms of IRR and multiple, a fan of cash flows and the cumulative position.
+    expect(await p.page.locator("main figure svg, main svg[class^=plot]").count()).toBeGreaterThanOrEqual(4);
+    // The cash waterfall of a typical and a bad trial: Norrköping draws 7.5 of its 10 MSEK.
+    const waterfall = await textOf(p, "table.waterfall");
+    expect(waterfall).toMatch(/Financier → contract: capital drawn\s+7,5 mnkr\s+7,5 mnkr/);
+    expect(waterfall).toContain("of 10,0 mnkr committed");
+    expect(text).not.toMatch(/\bNaN\b|undefined/);
+    expect(p.errors).toEqual([]);
+    await p.screenshot("financier");
   });
   test("splits the financier's risk into the cohort's chance and ignorance: two shares that add to one, with their error", async () => {
-    const p = await site.openPage("/financier");
-    try {
-      await settled(p);
-      await p.page.locator(".risk-split .risk-split-row").first().waitFor({timeout: 120_000});
-      const card = await textOf(p, ".risk-split");
-      const m = card.match(/Financier's NPV\s*chance (\d+) %\s*ignorance (\d+) %\s*± (\d+) %/);
-      expect(m, card).not.toBeNull();
-      expect(Number(m![1]) + Number(m![2])).toBeGreaterThanOrEqual(99); // rounded shares of one whole
-      expect(Number(m![1]) + Number(m![2])).toBeLessThanOrEqual(101);
-      expect(card).toMatch(/500 draws of the parameters × 20 cohorts each/);
-      expect(await textOf(p)).toMatch(/children's lives|a pilot, or the payer's own data/);
-      expect(p.errors).toEqual([]);
-    } finally {
-      await p.close();
-    }
+    const p = financier();
+    await p.page.locator(".risk-split .risk-split-row").first().waitFor({timeout: 120_000});
+    const card = await textOf(p, ".risk-split");
+    const m = card.match(/Financier's NPV\s*chance (\d+) %\s*ignorance (\d+) %\s*± (\d+) %/);
+    expect(m, card).not.toBeNull();
+    expect(Number(m![1]) + Number(m![2])).toBeGreaterThanOrEqual(99); // rounded shares of one whole
+    expect(Number(m![1]) + Number(m![2])).toBeLessThanOrEqual(101);
+    expect(card).toMatch(/500 draws of the parameters × 20 cohorts each/);
+    expect(await textOf(p)).toMatch(/children's lives|a pilot, or the payer's own data/);
+    expect(p.errors).toEqual([]);
   });
 });
 
 describe("payer's view", () => {
+  const payer = sharedPage("/payer");
   test("splits the payer's risk into chance and ignorance and says what that means for a pilot or a bigger cohort", async () => {
-    const p = await site.openPage("/payer");
-    try {
-      await settled(p);
-      await p.page.locator(".risk-split .risk-split-row").first().waitFor({timeout: 120_000});
-      const card = await textOf(p, ".risk-split");
-      expect(card).toMatch(/Payer's net present value\s*chance \d+ %\s*ignorance \d+ %\s*± \d+ %/);
-      expect(await textOf(p)).toMatch(/For the municipality, \d+ % \(± \d+ %\) of the spread of its net is (ignorance|the cohort's chance)/);
-      expect(p.errors).toEqual([]);
-    } finally {
-      await p.close();
-    }
+    const p = payer();
+    await p.page.locator(".risk-split .risk-split-row").first().waitFor({timeout: 120_000});
+    const card = await textOf(p, ".risk-split");
+    expect(card).toMatch(/Payer's net present value\s*chance \d+ %\s*ignorance \d+ %\s*± \d+ %/);
+    expect(await textOf(p)).toMatch(/For the municipality, \d+ % \(± \d+ %\) of the spread of its net is (ignorance|the cohort's chance)/);
+    expect(p.errors).toEqual([]);
   });
 
   test("draws payments, avoided costs and net by budget year as fan charts with two bands each", async () => {
-    const p = await site.openPage("/payer");
-    try {
-      await settled(p);
-      await expect.poll(() => p.page.locator("#pay-for-nothing").innerText(), {timeout: 60_000}).toMatch(PERCENT);
-      // Each fan chart has two area marks (the 5–95 % and 25–75 % bands), each with a path.
-      const fans = p.page.locator("figure:has(g[aria-label=area])");
-      expect(await fans.count()).toBe(3);
-      for (let i = 0; i < 3; i++) expect(await fans.nth(i).locator("g[aria-label=area] path").count()).toBe(2);
-      const text = await textOf(p);
-      expect(text).toMatch(/Worst case under the caps\s+[\d,]+ mnkr/);
-      // 120 % of the 7.5 MSEK lent (data/scenarios/norrkoping-2016.json: ofCapitalMeans).
-      expect(text).toMatch(/the total cap is 9,0 mnkr/);
-      expect(text).toMatch(new RegExp(`Pays more than it avoids\\s+${PERCENT.source}`));
-      // Doing it ourselves: one table (four rows, both alternatives and their difference) and one chart.
-      const sf = p.page.locator("table.self-funding tbody tr");
-      expect(await sf.count()).toBe(4);
-      expect((await sf.nth(3).innerText()).replace(/[\u00a0\u202f]/g, " ")).toMatch(/mean of the worst 5 %[\s\S]*−[\d,]+ mnkr[\s\S]*−[\d,]+ mnkr[\s\S]*[\d,]+ mnkr/);
-      expect(await textOf(p, "#self-funding-premium")).toMatch(/The contract costs the payer [\d,]+ mnkr (less|more) in expectation than doing it itself/);
-      expect(await p.page.locator("figure:has(g[aria-label=bar]) g[aria-label=dot]").count()).toBe(1);
-      expect(text).not.toMatch(/\bNaN\b|undefined/);
-      expect(p.errors).toEqual([]);
-      await p.screenshot("payer");
-    } finally {
-      await p.close();
-    }
+    const p = payer();
+    await expect.poll(() => p.page.locator("#pay-for-nothing").innerText(), {timeout: 60_000}).toMatch(PERCENT);
+    // Each fan chart has two area marks (the 5–95 % and 25–75 % bands), each with a path.
+    const fans = p.page.locator("figure:has(g[aria-label=area])");
+    expect(await fans.count()).toBe(3);
+    for (let i = 0; i < 3; i++) expect(await fans.nth(i).locator("g[aria-label=area] path").count()).toBe(2);
+    const text = await textOf(p);
+    expect(text).toMatch(/Worst case under the caps\s+[\d,]+ mnkr/);
+    // 120 % of the 7.5 MSEK lent (data/scenarios/norrkoping-2016.json: ofCapitalMeans).
+    expect(text).toMatch(/the total cap is 9,0 mnkr/);
+    expect(text).toMatch(new RegExp(`Pays more than it avoids\\s+${PERCENT.source}`));
+    // Doing it ourselves: one table (four rows, both alternatives and their difference) and one chart.
+    const sf = p.page.locator("table.self-funding tbody tr");
+    expect(await sf.count()).toBe(4);
+    expect((await sf.nth(3).innerText()).replace(/[\u00a0\u202f]/g, " ")).toMatch(/mean of the worst 5 %[\s\S]*−[\d,]+ mnkr[\s\S]*−[\d,]+ mnkr[\s\S]*[\d,]+ mnkr/);
+    expect(await textOf(p, "#self-funding-premium")).toMatch(/The contract costs the payer [\d,]+ mnkr (less|more) in expectation than doing it itself/);
+    expect(await p.page.locator("figure:has(g[aria-label=bar]) g[aria-label=dot]").count()).toBe(1);
+    expect(text).not.toMatch(/\bNaN\b|undefined/);
+    expect(p.errors).toEqual([]);
+    await p.screenshot("payer");
   });
 });
 
@@ -191,20 +191,14 @@ describe("a link's state", () => {
       // Links to the other pages carry the same state.
       expect(await p.page.locator(`a[href="./payer#${fragment}"]`).count()).toBe(1);
       expect(p.errors).toEqual([]);
+
+      // The sidebar's links keep the state too (a click handler in observablehq.config.ts).
+      await Promise.all([p.page.waitForURL(/\/payer/), p.page.locator("#observablehq-sidebar a", {hasText: "Payer's view"}).click()]);
+      expect(new URL(p.page.url()).hash).toBe(`#${fragment}`);
+      await settled(p);
+      expect(await textOf(p, ".scenario-line")).toContain("Peterborough 2010");
     } finally {
       await p.close();
-    }
-
-    // The sidebar's links keep the state too (a click handler in observablehq.config.ts).
-    const side = await site.openPage(`/financier#${fragment}`);
-    try {
-      await settled(side);
-      await Promise.all([side.page.waitForURL(/\/payer/), side.page.locator("#observablehq-sidebar a", {hasText: "Payer's view"}).click()]);
-      expect(new URL(side.page.url()).hash).toBe(`#${fragment}`);
-      await settled(side);
-      expect(await textOf(side, ".scenario-line")).toContain("Peterborough 2010");
-    } finally {
-      await side.close();
     }
 
     const m = await site.openPage(`/methods#${fragment}`);

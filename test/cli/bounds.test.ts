@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../../cli/main.js";
+import { cli } from "../helpers/cli.js";
 import { compile, contractShape, estimateRunBytes, MEMORY_LIMIT_BYTES, NonFiniteTrial, parseScenario, RunTooLarge, runScenario, type Scenario } from "../../models/index.js";
 import { binaryScenario, scenario } from "../helpers/scenarios.js";
 
@@ -20,14 +20,6 @@ const base = () => JSON.parse(readFileSync(NORRKOPING, "utf8"));
 
 const tmp = mkdtempSync(join(tmpdir(), "utfall-bounds-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-async function cli(...argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = "", stderr = "";
-  const out = { write: (s: string) => ((stdout += s), true) } as unknown as NodeJS.WritableStream;
-  const err = { isTTY: false, write: (s: string) => ((stderr += s), true) } as unknown as NodeJS.WriteStream;
-  const status = await main(argv, out, err);
-  return { status, stdout, stderr };
-}
 
 let n = 0;
 /** Norrköping with `edit` applied, written to a temporary file; returns its path. */
@@ -85,7 +77,7 @@ describe("a trial whose money is not finite stops the run (issue 12, item 2)", (
     return s;
   }
 
-  it("throws NonFiniteTrial naming the first trial and its largest inputs, with no summary", () => {
+  it("throws NonFiniteTrial naming the first trial and its largest inputs, with no summary", async () => {
     let error: unknown;
     try {
       runScenario(broken(), { trials: 20, seed: 1 });
@@ -102,7 +94,7 @@ describe("a trial whose money is not finite stops the run (issue 12, item 2)", (
     expect(e.message).toContain("= 1e+308");
   });
 
-  it("the shipped scenario runs without it (every trial finite)", () => {
+  it("the shipped scenario runs without it (every trial finite)", async () => {
     const parsed = parseScenario(base());
     if (!parsed.ok) throw new Error("Norrköping must parse");
     expect(() => runScenario(parsed.scenario, { trials: 200, seed: 1 })).not.toThrow();
@@ -138,7 +130,7 @@ describe("memory is bounded (issue 12, item 3)", () => {
   //   total 65 + 143 + 192 = 400 bytes a trial.
   const small = () => scenario(binaryScenario({ n: 100, p: 0.5, rules: [{ kind: "rateCard", measure: "success", pricePerOutcome: 100 }] }));
 
-  it("estimates the bytes from the columns (hand count: 400 bytes a trial)", () => {
+  it("estimates the bytes from the columns (hand count: 400 bytes a trial)", async () => {
     const s = small();
     const model = compile(s);
     expect(contractShape(model, s.contract)).toEqual({ periods: 5, years: 2, rules: 1 });
@@ -147,13 +139,13 @@ describe("memory is bounded (issue 12, item 3)", () => {
     expect(estimateRunBytes(model, contractShape(model, s.contract), 1000, true)).toBe(600_000);
   });
 
-  it("runs at the limit and refuses one trial beyond it", () => {
+  it("runs at the limit and refuses one trial beyond it", async () => {
     const s = small();
     expect(runScenario(s, { trials: 1000, memoryLimit: 400_000 }).summary.trials).toBe(1000);
     expect(() => runScenario(s, { trials: 1001, memoryLimit: 400_000 })).toThrow(RunTooLarge);
   });
 
-  it("the default limit is 4 GiB", () => {
+  it("the default limit is 4 GiB", async () => {
     expect(MEMORY_LIMIT_BYTES).toBe(4 * 1024 ** 3);
   });
 });

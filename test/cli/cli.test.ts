@@ -1,47 +1,29 @@
 /**
- * The command line as a user runs it: `node bin/utfall.js …` in the repository root, with pipes
- * (not a terminal) for stdout and stderr. The contract is docs/design.md's "Public surface".
+ * The command line as a user runs it, with pipes (not a terminal) for stdout and stderr. The
+ * contract is docs/design.md's "Public surface".
  *
- * Each run starts Node and tsx (about half a second), so the tests run concurrently, and a run
- * several tests look at is made once.
+ * Most tests call the CLI's `main` in this process (test/helpers/cli.ts), which is what
+ * bin/utfall.js runs; a few end-to-end tests ("the real command") start `node bin/utfall.js` to
+ * check a process's exit code and output, and that it prints byte for byte what `main` prints.
+ * A run several tests look at is made once.
  */
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { readAsExcel, records } from "../helpers/excel.js";
+import { cli, ROOT as root, utfallProcess, type CliResult as Result } from "../helpers/cli.js";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const NORRKOPING = "data/scenarios/norrkoping-2016.json";
-const TRIALS = "2000";
-
-interface Result {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
+const TRIALS = "1000";
 
 const cache = new Map<string, Promise<Result>>();
-
-/** Runs `node bin/utfall.js …args` (or, with `shell`, a command line) and collects its output. */
-function exec(command: string, args: string[], shell = false): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: root, shell, timeout: 60_000, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "", stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 /** Runs the CLI once per distinct argument list (a run is deterministic, so results are shared). */
 function utfall(...args: string[]): Promise<Result> {
   const key = JSON.stringify(args);
   let r = cache.get(key);
-  if (!r) cache.set(key, (r = exec(process.execPath, ["bin/utfall.js", ...args])));
+  if (!r) cache.set(key, (r = cli(...args)));
   return r;
 }
 
@@ -99,7 +81,7 @@ describe.concurrent("utfall run --json", { timeout: 60_000 }, () => {
   it("has every field docs/design.md names, with finite numbers and probabilities in [0, 1]", async () => {
     const s = JSON.parse((await runJson("--seed", "1")).stdout);
     expect(s.scenario).toBe("Norrköping 2016");
-    expect(s.trials).toBe(2000);
+    expect(s.trials).toBe(1000);
     expect(s.seed).toBe(1);
     for (const k of ["irr", "multiple", "profit"]) expectDist(s.investor[k], `investor.${k}`);
     for (const k of ["probLoss", "probTotalLoss"]) expectProbability(s.investor[k], `investor.${k}`);
@@ -115,9 +97,10 @@ describe.concurrent("utfall run --json", { timeout: 60_000 }, () => {
     expect(stdout).not.toMatch(/NaN|Infinity/);
   });
 
-  it("prints byte-identical output for the same seed", async () => {
+  it("prints byte-identical output for the same seed, also when run again in the same process", async () => {
     const once = (await runJson("--seed", "1")).stdout;
-    const again = (await exec(process.execPath, ["bin/utfall.js", "run", NORRKOPING, "--trials", TRIALS, "--json", "--seed", "1"])).stdout;
+    // Not from the cache: a second run in this process must not see state the first one left.
+    const again = (await cli("run", NORRKOPING, "--trials", TRIALS, "--json", "--seed", "1")).stdout;
     expect(again).toBe(once);
   });
 
@@ -129,12 +112,8 @@ describe.concurrent("utfall run --json", { timeout: 60_000 }, () => {
     expect(two.society.npv).not.toEqual(one.society.npv);
   });
 
-  it('treats --seed 1, --seed=1 and a shell\'s --seed "1" as the same seed', async () => {
-    const plain = (await runJson("--seed", "1")).stdout;
-    expect((await runJson("--seed=1")).stdout).toBe(plain);
-    const quoted = await exec(`"${process.execPath}" bin/utfall.js run ${NORRKOPING} --trials ${TRIALS} --json --seed "1"`, [], true);
-    expect(quoted.status).toBe(0);
-    expect(quoted.stdout).toBe(plain);
+  it("treats --seed 1 and --seed=1 as the same seed", async () => {
+    expect((await runJson("--seed=1")).stdout).toBe((await runJson("--seed", "1")).stdout);
   });
 
   it("uses the scenario's seed when --seed is not given (the Norrköping file says 1)", async () => {
@@ -148,7 +127,7 @@ describe.concurrent("utfall run --json", { timeout: 60_000 }, () => {
   });
 
   it("accepts --trials with digits grouped by underscores", async () => {
-    const r = await utfall("run", NORRKOPING, "--trials", "2_000", "--json", "--seed", "1");
+    const r = await utfall("run", NORRKOPING, "--trials", "1_000", "--json", "--seed", "1");
     expect(r.stderr).toBe("");
     expect(r.stdout).toBe((await runJson("--seed", "1")).stdout);
   });
@@ -159,7 +138,7 @@ describe.concurrent("utfall run --risk-split", { timeout: 120_000 }, () => {
     const r = await runJson("--seed", "1", "--risk-split");
     expect(r.status).toBe(0);
     const s = JSON.parse(r.stdout);
-    expect(s.riskSplit.groups).toBe(100); // 2,000 trials ÷ 20 per group
+    expect(s.riskSplit.groups).toBe(50); // 1,000 trials ÷ 20 per group
     expect(s.riskSplit.perGroup).toBe(20);
     for (const k of ["financierNpv", "payerNetPV", "payForNothing"]) {
       const v = s.riskSplit[k];
@@ -173,7 +152,8 @@ describe.concurrent("utfall run --risk-split", { timeout: 120_000 }, () => {
   });
 
   it("prints the split under the table, and refuses --csv and other commands with exit 2", async () => {
-    const table = await utfall("run", NORRKOPING, "--trials", TRIALS, "--seed", "1", "--risk-split");
+    // The table's wording only: 200 trials (10 groups) show it as well as 1,000.
+    const table = await utfall("run", NORRKOPING, "--trials", "200", "--seed", "1", "--risk-split");
     expect(table.status).toBe(0);
     expect(table.stdout).toMatch(/Where the risk comes from/);
     expect(table.stdout).toMatch(/Financier's NPV/);
@@ -377,12 +357,6 @@ describe.concurrent("utfall: bad flags and commands exit 2", { timeout: 60_000 }
     expectBadInput(await utfall("validate", NORRKOPING, "--json"), "validate takes no --trials, --seed or --json");
   });
 
-  it("--help prints the usage on stdout and exits 0", async () => {
-    const r = await utfall("--help");
-    expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^usage:/);
-    expect(r.stderr).toBe("");
-  });
 });
 
 describe.concurrent("utfall validate", { timeout: 60_000 }, () => {
@@ -556,7 +530,7 @@ describe.concurrent("utfall compare --self-fund", { timeout: 60_000 }, () => {
     // The premium is the difference of the two expected costs, as documented.
     expect(sf.premium).toBeCloseTo(sf.contract.costPV.mean - sf.selfFunded.costPV.mean, 6);
     expect(table.status).toBe(0);
-    expect(table.stdout).toMatch(/^Norrköping 2016: the contract against doing it ourselves, 2\s000 trials, seed 1; the payer's money discounted at 3,5\s% a year/);
+    expect(table.stdout).toMatch(/^Norrköping 2016: the contract against doing it ourselves, 1\s000 trials, seed 1; the payer's money discounted at 3,5\s% a year/);
     expect(table.stdout).toMatch(/net, mean of the worst 5\s%\s+−[\d\s]+kr\s+−[\d\s]+kr/);
     expect(table.stdout).toMatch(/Premium \(contract − self-funded expected cost\): /);
     expect(table.stdout).not.toMatch(/NaN|undefined/);
@@ -577,13 +551,16 @@ describe.concurrent("utfall on every reference scenario in data/scenarios", { ti
     expect(r.stdout).toBe(`data/scenarios/${f}: valid\n`);
   });
 
+  // The command's wiring for each file (its name, the trials and seed, finite figures), not a
+  // figure with a tolerance: 200 trials check it as well as more (test/properties checks that no
+  // summary holds NaN; test/figures and test/witness check the figures).
   it.each(files)("run %s prints its summary", async (f) => {
     const name = JSON.parse(readFileSync(join(root, "data/scenarios", f), "utf8")).name;
-    const table = await utfall("run", `data/scenarios/${f}`, "--trials", "500", "--seed", "1");
+    const table = await utfall("run", `data/scenarios/${f}`, "--trials", "200", "--seed", "1");
     expect(table.status, table.stderr).toBe(0);
-    expect(table.stdout).toMatch(new RegExp(`^${name}: 500 trials, seed 1`));
+    expect(table.stdout).toMatch(new RegExp(`^${name}: 200 trials, seed 1`));
     expect(table.stdout).not.toMatch(/NaN/);
-    const json = JSON.parse((await utfall("run", `data/scenarios/${f}`, "--trials", "500", "--seed", "1", "--json")).stdout);
+    const json = JSON.parse((await utfall("run", `data/scenarios/${f}`, "--trials", "200", "--seed", "1", "--json")).stdout);
     expect(json.scenario).toBe(name);
     expect(json.investor.probLoss).toBeGreaterThanOrEqual(0);
     expect(Number.isFinite(json.payer.payments.mean)).toBe(true);
@@ -599,5 +576,34 @@ describe.concurrent("utfall sweep over a figure taken from the tables", { timeou
     expect(cells.map((c: { at: Record<string, number> }) => c.at["valuation.discountRate"])).toEqual([0.01, 0.03, 0.05]);
     // A higher discount rate lowers society's net present value of the same simulated children.
     expect(cells[0].society.meanNpv).toBeGreaterThan(cells[2].society.meanNpv);
+  });
+});
+
+// --- The real command: a process, its exit code and its pipes (the rest call `main` in-process) ----
+
+describe.concurrent("the real command, node bin/utfall.js", { timeout: 120_000 }, () => {
+  it("run --json exits 0 and prints exactly one JSON object on stdout, nothing on stderr, byte for byte what main prints", async () => {
+    const r = await utfallProcess(["run", NORRKOPING, "--trials", TRIALS, "--json", "--seed", "1"]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim().split("\n")).toHaveLength(1);
+    expect(r.stdout).toBe((await runJson("--seed", "1")).stdout);
+  });
+
+  it('a shell\'s --seed "1" is the seed 1', async () => {
+    const quoted = await utfallProcess(["run", NORRKOPING, "--trials", TRIALS, "--json", "--seed", '"1"'], { shell: true });
+    expect(quoted.status).toBe(0);
+    expect(quoted.stdout).toBe((await runJson("--seed", "1")).stdout);
+  });
+
+  it("an unknown command exits 2 with the usage on stderr and nothing on stdout", async () => {
+    expectBadInput(await utfallProcess(["simulate", NORRKOPING]), /^unknown command "simulate"$/m, /^usage:/m);
+  });
+
+  it("--help prints the usage on stdout and exits 0", async () => {
+    const r = await utfallProcess(["--help"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^usage:/);
+    expect(r.stderr).toBe("");
   });
 });

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../../cli/main.js";
+import { cli, type CliResult } from "../helpers/cli.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const NORRKOPING = join(root, "data/scenarios/norrkoping-2016.json");
@@ -19,20 +19,8 @@ const TRIALS = "200";
 const tmp = mkdtempSync(join(tmpdir(), "utfall-hardening-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-interface Result {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
+type Result = CliResult;
 
-/** Runs the CLI's `main` with argv, collecting stdout and stderr (neither is a terminal). */
-async function cli(...argv: string[]): Promise<Result> {
-  let stdout = "", stderr = "";
-  const out = { write: (s: string) => ((stdout += s), true) } as unknown as NodeJS.WritableStream;
-  const err = { isTTY: false, write: (s: string) => ((stderr += s), true) } as unknown as NodeJS.WriteStream;
-  const status = await main(argv, out, err);
-  return { status, stdout, stderr };
-}
 
 /** Writes `content` to a temporary file; returns its path. */
 function file(name: string, content: string | Buffer): string {
@@ -74,7 +62,7 @@ describe("a currency that is not an ISO 4217 code (issue 12, item 1)", () => {
     expectRefused(await cli("compare", NORRKOPING, f, "--trials", TRIALS), "currency");
   });
 
-  it("bin/utfall.js itself exits 2, not 1 with a stack trace", () => {
+  it("bin/utfall.js itself exits 2, not 1 with a stack trace", async () => {
     const f = mutated("currency-pound", (s) => (s.currency = "£"));
     const r = spawnSync(process.execPath, ["bin/utfall.js", "run", f, "--trials", TRIALS], { cwd: root, encoding: "utf8", timeout: 120_000 });
     expect(r.status).toBe(2);

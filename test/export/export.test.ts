@@ -87,12 +87,15 @@ const load = (file: string) => {
  * Equal to 15 significant digits, the most a CSV cell (and Excel) holds: within half a unit of
  * the 15th digit (0.5 · 10^(⌊log₁₀|x|⌋ − 14)), plus a few ulps for reading the decimal back.
  */
-function expectSame(read: number | null, engine: number) {
-  if (!Number.isFinite(engine)) return expect(read).toBeNull();
-  expect(typeof read).toBe("number");
+function same(read: unknown, engine: number): boolean {
+  if (!Number.isFinite(engine)) return read === null;
+  if (typeof read !== "number") return false;
   const x = Math.abs(engine);
   const halfUnit = x === 0 ? 0 : 0.5 * Math.pow(10, Math.floor(Math.log10(x)) - 14);
-  expect(Math.abs((read as number) - engine)).toBeLessThanOrEqual(halfUnit + 4 * Number.EPSILON * x);
+  return Math.abs(read - engine) <= halfUnit + 4 * Number.EPSILON * x;
+}
+function expectSame(read: number | null, engine: number) {
+  expect(same(read, engine), `read ${read}, engine ${engine}`).toBe(true);
 }
 
 describe.each([
@@ -109,9 +112,13 @@ describe.each([
     const table = records(rows);
     expect(table).toHaveLength(2000);
     expect(rows[0]).toEqual(["trial", ...Object.keys(columns)]);
+    // Every cell is compared; those that differ are collected and asserted once (an expect per
+    // cell made this the file's main cost).
+    const differ: string[] = [];
     for (const [id, values] of Object.entries(columns)) {
-      for (let t = 0; t < values.length; t++) expectSame(table[t]![id] as number | null, values[t]!);
+      for (let t = 0; t < values.length; t++) if (!same(table[t]![id], values[t]!)) differ.push(`${id} in trial ${t + 1}: read ${table[t]![id]}, engine ${values[t]}`);
     }
+    expect(differ.slice(0, 20), `${differ.length} cells differ`).toEqual([]);
     expect(table.map((r) => r.trial)).toEqual(Array.from({ length: 2000 }, (_, i) => i + 1));
   });
 
@@ -152,8 +159,12 @@ describe.each([
     const json = JSON.parse(trialsJson(columns, { scenario: run.summary.scenario, trials: 2000, seed: 7, currency: run.summary.currency }));
     expect(json.rows).toHaveLength(2000);
     expect(json.units.irr).toBe("fraction per year");
+    const differ: string[] = [];
     for (const [id, values] of Object.entries(columns)) {
-      json.rows.forEach((r: Record<string, number | null>, t: number) => (Number.isFinite(values[t]) ? expect(r[id]).toBe(values[t]) : expect(r[id]).toBeNull()));
+      json.rows.forEach((r: Record<string, number | null>, t: number) => {
+        if (!Object.is(r[id], Number.isFinite(values[t]) ? values[t] : null)) differ.push(`${id} in trial ${t + 1}: JSON ${r[id]}, engine ${values[t]}`);
+      });
     }
+    expect(differ.slice(0, 20), `${differ.length} cells differ`).toEqual([]);
   });
 });
