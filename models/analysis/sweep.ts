@@ -7,7 +7,7 @@
 import { annualize, irr } from "../finance/irr.js";
 import { compile, type Model } from "../compile.js";
 import { MONEY_EPSILON } from "../constants.js";
-import { contractShape, evaluateContract, type ContractResults } from "../contract/evaluate.js";
+import { contractShape, evaluateContract, EvaluationCache, moneyIsFinite, type ContractResults } from "../contract/evaluate.js";
 import { checkFinite, checkMemory } from "../summary/limits.js";
 import { resolveFigureRefs } from "../figures/resolve.js";
 import { parseScenario, type Problem } from "../scenario/parse.js";
@@ -70,15 +70,10 @@ export function cellFigures(r: ContractResults): CellFigures {
   return figuresOf(r).figures;
 }
 
-/**
- * The figures, and whether every money column checkFinite checks (models/summary/limits.ts)
- * summed to a finite number: when it did, no trial's money is infinite or NaN and checkFinite
- * has nothing to say, so a sweep can skip it (a sum that overflows only sends it to checkFinite).
- */
-function figuresOf(r: ContractResults): { figures: CellFigures; finite: boolean } {
+function figuresOf(r: ContractResults): { figures: CellFigures } {
   const T = r.trials;
   let irrN = 0, fnpv = 0, npvBelow = 0, mult = 0, multN = 0, loss = 0, total = 0, profit = 0;
-  let paid = 0, net = 0, netCost = 0, nothing = 0, any = 0, missed = 0, npv = 0, gain = 0, other = 0;
+  let paid = 0, net = 0, netCost = 0, nothing = 0, any = 0, missed = 0, npv = 0, gain = 0;
   const irrs = scratchColumn(T);
   for (let t = 0; t < T; t++) {
     const i = r.irr[t]!;
@@ -97,12 +92,7 @@ function figuresOf(r: ContractResults): { figures: CellFigures; finite: boolean 
     missed += r.missedSuccess[t]!;
     npv += r.societyNpv[t]!;
     if (r.societyNpv[t]! > 0) gain++;
-    other += r.guarantee[t]! + r.payerNetPV[t]! + r.drawn[t]! + r.intermediaryFees[t]! + r.providerSurplus[t]! + r.unfunded[t]!;
   }
-  for (let k = 0; k < r.paymentsByYear.length; k++) other += r.paymentsByYear[k]!;
-  for (let k = 0; k < r.paymentsByRule.length; k++) other += r.paymentsByRule[k]!;
-  if (r.flows) for (let k = 0; k < r.flows.length; k++) other += r.flows[k]!;
-  const finite = Number.isFinite(fnpv + profit + paid + net + npv + other);
   const figures: CellFigures = {
     financier: {
       irrOfExpectedFlows: finiteOrNull(annualize(irr(r.meanFlows), r.periodsPerYear)),
@@ -119,7 +109,7 @@ function figuresOf(r: ContractResults): { figures: CellFigures; finite: boolean 
     contract: { probAnyPayment: any / T, probMissedSuccess: missed / T },
     society: { meanNpv: npv / T, chanceBenefitsExceedCosts: gain / T },
   };
-  return { figures, finite };
+  return { figures };
 }
 
 let scratch = new Float64Array(0);
@@ -250,24 +240,27 @@ function cellContract(prep: PreparedSweep, root: Record<string, unknown>): Scena
 }
 
 /**
- * Evaluates the cells at `indices` (all by default), calling `onCell` as each is done. Every
- * listed cell is checked before anything is simulated, so a bad value is reported at once. A
- * cell's figures depend only on the scenario, the seed and the cell, never on which other cells
- * are evaluated with it: workers can split a sweep by cells and get the CLI's numbers.
- * `outcomes`, for a sweep of contract terms (`commonOutcomes`), is `sweepOutcomes(prep)` made
- * elsewhere (a page simulates once and hands the table to its workers); by default it is
- * simulated here.
+ * Checks the cells at `indices` (all by default) as evaluateCells does before it simulates:
+ * throws SweepError naming the first bad cell's problems, or RunTooLarge. A page calls it before
+ * it simulates the outcomes its workers share.
  */
-export function evaluateCells(
-  prep: PreparedSweep,
-  indices: readonly number[] = prep.grid.map((_, i) => i),
-  onCell: (index: number, cell: Cell) => void = () => {},
-  outcomes?: OutcomeTable,
-): void {
+export function checkCells(prep: PreparedSweep, indices: readonly number[] = prep.grid.map((_, i) => i)): void {
+  checkedCells(prep, indices);
+}
+
+interface CheckedCell {
+  readonly index: number;
+  readonly at: Record<string, number>;
+  readonly contract: Scenario["contract"];
+  /** The whole cell, when it is simulated on its own (a field outside the contract varies). */
+  readonly scenario: Scenario | null;
+}
+
+function checkedCells(prep: PreparedSweep, indices: readonly number[]): { base: Model | null; cells: CheckedCell[] } {
   const base = prep.commonOutcomes ? compile(prep.base) : null;
   const fast = base !== null && !prep.keys.some(touchesModel);
   const input = prep.input as Record<string, unknown>;
-  const cells = indices.map((index) => {
+  const cells = indices.map((index): CheckedCell => {
     const at = prep.grid[index]!;
     if (!at) throw new Error(`sweep: no cell ${index} in a grid of ${prep.grid.length}`);
     // Only the contract differs between cells of a contract sweep: copy only it.
@@ -288,6 +281,25 @@ export function evaluateCells(
     checkMemory(cellModel, contractShape(cellModel, parsed.scenario.contract), prep.trials, false);
     return { index, at, contract: parsed.scenario.contract, scenario: parsed.scenario };
   });
+  return { base, cells };
+}
+
+/**
+ * Evaluates the cells at `indices` (all by default), calling `onCell` as each is done. Every
+ * listed cell is checked before anything is simulated, so a bad value is reported at once. A
+ * cell's figures depend only on the scenario, the seed and the cell, never on which other cells
+ * are evaluated with it: workers can split a sweep by cells and get the CLI's numbers.
+ * `outcomes`, for a sweep of contract terms (`commonOutcomes`), is `sweepOutcomes(prep)` made
+ * elsewhere (a page simulates once and hands the table to its workers); by default it is
+ * simulated here.
+ */
+export function evaluateCells(
+  prep: PreparedSweep,
+  indices: readonly number[] = prep.grid.map((_, i) => i),
+  onCell: (index: number, cell: Cell) => void = () => {},
+  outcomes?: OutcomeTable,
+): void {
+  const { base, cells } = checkedCells(prep, indices);
   if (!cells.length) return;
   if (base) {
     const table = outcomes ?? simulateOutcomes(base, { trials: prep.trials, seed: prep.seed });
@@ -295,13 +307,16 @@ export function evaluateCells(
     // The outcome columns are the same for every cell: checked once (checkFinite looks again, for
     // its message, only when something is not finite).
     const outcomesFinite = Number.isFinite(columnSum(table.avoidedPV) + columnSum(table.avoidedByYear) + columnSum(table.societyBenefitPV));
+    // What cells share: an event's amounts under the same terms, repaid floors, avoided costs.
+    const cache = new EvaluationCache(table);
     let reuse: ContractResults | undefined;
     for (const { index, at, contract } of cells) {
-      const results = evaluateContract(base, table, contract, { reuse });
+      const results = evaluateContract(base, table, contract, { reuse, cache });
       reuse = results;
-      const { figures, finite } = figuresOf(results);
-      // A trial whose money is not finite stops the sweep, as it stops a run (models/summary/limits.ts).
-      if (!(finite && outcomesFinite)) checkFinite(base, table, results);
+      const { figures } = figuresOf(results);
+      // A trial whose money is not finite stops the sweep, as it stops a run (models/summary/limits.ts);
+      // checkFinite looks only when evaluateContract's own sums were not finite.
+      if (!(moneyIsFinite(results) && outcomesFinite)) checkFinite(base, table, results);
       onCell(index, { at, ...figures });
     }
     return;

@@ -10,7 +10,7 @@ import { MONEY_EPSILON } from "../constants.js";
 import { annualize, irr } from "../finance/irr.js";
 import type { Scenario } from "../scenario/schema.js";
 import { cohortValue, paramOf, type OutcomeTable } from "../simulate.js";
-import { compileRule, improvement, repaidSaving, ruleAmount } from "./rules.js";
+import { compileRule, improvement, repaidSaving, ruleAmount, type CompiledRule } from "./rules.js";
 import { allocateFlows, capitalBasis, lastSpendPeriod, terminationPeriod, waterfall, waterfallTerms } from "./waterfall.js";
 
 type Contract = Scenario["contract"];
@@ -86,6 +86,92 @@ export interface EvaluateOptions {
    * returned, so the earlier results are gone.
    */
   readonly reuse?: ContractResults;
+  /**
+   * What contracts evaluated on the same table share (a sweep's cells): each payment event's
+   * amounts under the same rule terms, the `above: "repaid"` floors under the same earlier rules,
+   * and the payer's avoided costs. Must be made for this table (`new EvaluationCache(table)`).
+   */
+  readonly cache?: EvaluationCache;
+}
+
+/** A column of a payment event's amounts before offsets and the total cap, as ruleAmount gives them. */
+interface EventAmounts {
+  readonly pay: Float64Array;
+  readonly payTrue: Float64Array;
+  /** 1 where the true effect on the rule's measure is no improvement (what "paying for nothing" asks). */
+  readonly noGain: Uint8Array;
+}
+
+/**
+ * Columns that contracts evaluated on one outcome table share (see EvaluateOptions.cache): keyed
+ * by everything they depend on (the compiled rule and group; for a repaid floor, the rules before
+ * it), so a hit gives the numbers computing them again would. At most CACHE_BYTES are kept, the
+ * oldest dropped first.
+ */
+export class EvaluationCache {
+  private readonly entries = new Map<string, { value: unknown; bytes: number }>();
+  private bytes = 0;
+  private avoided: Float64Array | null = null;
+
+  constructor(readonly table: OutcomeTable) {}
+
+  get<T>(key: string): T | undefined {
+    return this.entries.get(key)?.value as T | undefined;
+  }
+
+  set(key: string, value: unknown, bytes: number): void {
+    if (bytes > CACHE_BYTES) return;
+    this.entries.set(key, { value, bytes });
+    this.bytes += bytes;
+    for (const [k, e] of this.entries) {
+      if (this.bytes <= CACHE_BYTES) break;
+      this.entries.delete(k);
+      this.bytes -= e.bytes;
+    }
+  }
+
+  private flowMemo: FlowMemo | null = null;
+
+  /** An empty FlowMemo of these sizes, the last one's memory reused. */
+  memo(maxRecords: number, P: number, keepFlows: boolean, trials: number): FlowMemo {
+    const m = this.flowMemo;
+    if (m && m.K === 4 + 2 * maxRecords && m.P === P && m.keepFlows === keepFlows && m.trials === trials) {
+      m.reset();
+      return m;
+    }
+    return (this.flowMemo = new FlowMemo(maxRecords, P, keepFlows, trials));
+  }
+
+  /** The payer's avoided costs over the horizon per trial, summed by year as evaluateContract sums them. */
+  avoidedOf(years: number): Float64Array {
+    if (this.avoided) return this.avoided;
+    const T = this.table.trials, by = this.table.avoidedByYear, out = new Float64Array(T);
+    for (let t = 0; t < T; t++) {
+      let avoided = 0;
+      for (let y = 0; y < years; y++) avoided += by[t * years + y]!;
+      out[t] = avoided;
+    }
+    return (this.avoided = out);
+  }
+}
+
+const finiteMoney = new WeakSet<ContractResults>();
+
+/**
+ * True when evaluateContract found every money column of these results that checkFinite checks
+ * (models/summary/limits.ts) finite, so checkFinite would find nothing in them; false means
+ * "look" (a sum of them overflowed, or something is not finite).
+ */
+export function moneyIsFinite(r: ContractResults): boolean {
+  return finiteMoney.has(r);
+}
+
+/** The most an EvaluationCache keeps (64 MB). */
+const CACHE_BYTES = 64 * 2 ** 20;
+
+/** A compiled rule as a cache key: every field (non-finite numbers spelled out, as JSON would drop them). */
+function ruleKey(r: CompiledRule): string {
+  return JSON.stringify(r, (_, v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v));
 }
 
 /**
@@ -176,7 +262,7 @@ class FlowMemo {
 
   private readonly limit: number;
 
-  constructor(maxRecords: number, readonly P: number, readonly keepFlows: boolean, trials: number) {
+  constructor(maxRecords: number, readonly P: number, readonly keepFlows: boolean, readonly trials: number) {
     this.K = 4 + 2 * maxRecords;
     this.V = V_FLOWS + P * (keepFlows ? 6 : 2);
     // At most MEMO_BYTES of entries; trials beyond are computed as they come.
@@ -218,6 +304,13 @@ class FlowMemo {
         return e;
       }
     }
+  }
+
+  /** Empties the table for another contract (keeping its memory). */
+  reset(): void {
+    this.slots.fill(0);
+    this.size = this.lookups = this.hits = 0;
+    this.active = true;
   }
 
   /** After a miss: whether to keep looking (enough trials repeat) and room for one more entry. */
@@ -310,6 +403,38 @@ export function evaluateContract(
   // Where a group's value of a measure is: [trial][cohort][measure], or the sum over cohorts.
   const treatedCol = table.treated, truthCol = table.counterfactual, measuredCol = table.comparator;
   const value = (column: Float64Array, t: number, c: number, m: number) => (c >= 0 ? column[(t * C + c) * M + m]! : cohortValue(column, table, t, c, m));
+  // Shared with other contracts on this table (a sweep): each event's amounts under its rule's
+  // terms, filled by the first contract that has them (`fill`) and read by the rest (`ready`).
+  // Not with termination, whose period cuts the events a trial reaches.
+  const cache = options.cache && options.cache.table === table && !contract.termination ? options.cache : null;
+  const ready: (EventAmounts | null)[] = new Array(E).fill(null), fill: (EventAmounts | null)[] = new Array(E).fill(null);
+  const aboveReady: (Float64Array | null)[] = new Array(E).fill(null), aboveFill: (Float64Array | null)[] = new Array(E).fill(null);
+  const toStore: [string, unknown, number][] = [];
+  if (cache) {
+    for (let e = 0; e < E; e++) {
+      const rule = evRule[e]!, c = evCohort[e]!;
+      const earlier = Number.isNaN(rule.above) ? earlierOf[evIndex[e]!]![c + 1]!.map(ruleKey) : [];
+      const key = `amounts|${c}|${ruleKey(rule)}|${earlier.join("|")}`;
+      const hit = cache.get<EventAmounts>(key);
+      if (hit) ready[e] = hit;
+      else {
+        fill[e] = { pay: new Float64Array(T), payTrue: new Float64Array(T), noGain: new Uint8Array(T) };
+        toStore.push([key, fill[e], 17 * T]);
+      }
+      if (!hit && Number.isNaN(rule.above)) {
+        // The floor depends on the rules before this one and on what this one measures, not on its share or cap.
+        const { measure, higherIsBetter, capitalShare, conditionMeasure, conditionHigherIsBetter, conditionMin } = rule;
+        const floorKey = `repaid|${c}|${JSON.stringify([measure, higherIsBetter, capitalShare, conditionMeasure, conditionHigherIsBetter, conditionMin])}|${earlier.join("|")}`;
+        const floors = cache.get<Float64Array>(floorKey);
+        if (floors) aboveReady[e] = floors;
+        else {
+          aboveFill[e] = new Float64Array(2 * T);
+          toStore.push([floorKey, aboveFill[e], 16 * T]);
+        }
+      }
+    }
+  }
+  const avoidedSums = cache ? cache.avoidedOf(model.years) : null;
 
   // The financier's flows come out of the waterfall (models/contract/waterfall.ts).
   const terms = waterfallTerms(contract, model.cohortSizes, model.cohortStarts, P, lastEvent, capital);
@@ -328,7 +453,10 @@ export function evaluateContract(
   const toStart = priceFactors(model.priceBasis, model, P).toStart;
   let discountFor = NaN; // the rate payerDiscount was last filled for: usually fixed across trials
   let investedPV = 0;
-  const memo = new FlowMemo(E + 1, P, keepFlows, T);
+  const memo = cache ? cache.memo(E + 1, P, keepFlows, T) : new FlowMemo(E + 1, P, keepFlows, T);
+  // Whether every money figure checkFinite checks is finite: the sum of them all, per trial and
+  // per waterfall result (a sum that overflows only says "look").
+  let moneySum = 0;
   const memoKey = memo.key;
   const avoidedByYear = table.avoidedByYear, years = model.years;
 
@@ -357,33 +485,52 @@ export function evaluateContract(
     for (let e = 0; e < E; e++) {
       const period = evPeriod[e]!;
       if (period >= stopAt) break; // events are in order of period
-      const rule = evRule[e]!, index = evIndex[e]!;
-      const m = rule.measure, cm = rule.conditionMeasure, c = evCohort[e]!;
-      const treated = m >= 0 ? value(treatedCol, t, c, m) : 0;
-      const truth = m >= 0 ? value(truthCol, t, c, m) : 0;
-      const measured = m >= 0 ? value(measuredCol, t, c, m) : 0;
-      const condTreated = cm >= 0 ? value(treatedCol, t, c, cm) : 0;
-      const condTruth = cm >= 0 ? value(truthCol, t, c, cm) : 0;
-      const condMeasured = cm >= 0 ? value(measuredCol, t, c, cm) : 0;
-      // `above: "repaid"`: the saving at which the rules before this one have repaid the capital.
-      let above = rule.above, aboveTrue = rule.above;
-      if (Number.isNaN(rule.above)) {
-        const earlier = earlierOf[index]![c + 1]!;
-        // Only a positive saving can pay: skip the search otherwise (most trials).
-        above = aboveTrue = Infinity;
-        const saves = improvement(treated, measured, rule.higherIsBetter) > 0, savesTrue = improvement(treated, truth, rule.higherIsBetter) > 0;
-        if (saves || savesTrue) for (let k = 0; k < M; k++) groupTreated[k] = value(treatedCol, t, c, k);
-        if (saves) {
-          for (let k = 0; k < M; k++) groupReference[k] = value(measuredCol, t, c, k);
-          above = repaidSaving(rule, earlier, delivered, groupTreated, groupReference, repaidScratch);
+      const rule = evRule[e]!, index = evIndex[e]!, c = evCohort[e]!;
+      let pay: number, payTrue: number, noGain: boolean;
+      const shared = ready[e];
+      if (shared) {
+        pay = shared.pay[t]!;
+        payTrue = shared.payTrue[t]!;
+        noGain = shared.noGain[t] === 1;
+      } else {
+        const m = rule.measure, cm = rule.conditionMeasure;
+        const treated = m >= 0 ? value(treatedCol, t, c, m) : 0;
+        const truth = m >= 0 ? value(truthCol, t, c, m) : 0;
+        const measured = m >= 0 ? value(measuredCol, t, c, m) : 0;
+        const condTreated = cm >= 0 ? value(treatedCol, t, c, cm) : 0;
+        const condTruth = cm >= 0 ? value(truthCol, t, c, cm) : 0;
+        const condMeasured = cm >= 0 ? value(measuredCol, t, c, cm) : 0;
+        // `above: "repaid"`: the saving at which the rules before this one have repaid the capital.
+        let above = rule.above, aboveTrue = rule.above;
+        if (Number.isNaN(rule.above)) {
+          const floors = aboveReady[e];
+          if (floors) {
+            above = floors[2 * t]!;
+            aboveTrue = floors[2 * t + 1]!;
+          } else {
+            const earlier = earlierOf[index]![c + 1]!;
+            // Only a positive saving can pay: skip the search otherwise (most trials).
+            above = aboveTrue = Infinity;
+            const saves = improvement(treated, measured, rule.higherIsBetter) > 0, savesTrue = improvement(treated, truth, rule.higherIsBetter) > 0;
+            if (saves || savesTrue) for (let k = 0; k < M; k++) groupTreated[k] = value(treatedCol, t, c, k);
+            if (saves) {
+              for (let k = 0; k < M; k++) groupReference[k] = value(measuredCol, t, c, k);
+              above = repaidSaving(rule, earlier, delivered, groupTreated, groupReference, repaidScratch);
+            }
+            if (savesTrue) {
+              for (let k = 0; k < M; k++) groupReference[k] = value(truthCol, t, c, k);
+              aboveTrue = repaidSaving(rule, earlier, delivered, groupTreated, groupReference, repaidScratch);
+            }
+            const into = aboveFill[e];
+            if (into) (into[2 * t] = above), (into[2 * t + 1] = aboveTrue);
+          }
         }
-        if (savesTrue) {
-          for (let k = 0; k < M; k++) groupReference[k] = value(truthCol, t, c, k);
-          aboveTrue = repaidSaving(rule, earlier, delivered, groupTreated, groupReference, repaidScratch);
-        }
+        pay = ruleAmount(rule, delivered, treated, measured, condTreated, condMeasured, above);
+        payTrue = ruleAmount(rule, delivered, treated, truth, condTreated, condTruth, aboveTrue);
+        noGain = improvement(treated, truth, rule.higherIsBetter) <= 0;
+        const into = fill[e];
+        if (into) (into.pay[t] = pay), (into.payTrue[t] = payTrue), (into.noGain[t] = noGain ? 1 : 0);
       }
-      let pay = ruleAmount(rule, delivered, treated, measured, condTreated, condMeasured, above);
-      let payTrue = ruleAmount(rule, delivered, treated, truth, condTreated, condTruth, aboveTrue);
       // A rule that would pay on the true effect but not on the measured one, judged on the
       // rule's own trigger (before offsets and the total cap, which are not measurement errors).
       if (rule.outcomeBased && payTrue > MONEY_EPSILON && !(pay > MONEY_EPSILON)) missed = 1;
@@ -411,7 +558,7 @@ export function evaluateContract(
       total += pay;
       totalTrue += payTrue;
       if (rule.outcomeBased) {
-        if (pay > MONEY_EPSILON && improvement(treated, truth, rule.higherIsBetter) <= 0) forNothing = 1;
+        if (pay > MONEY_EPSILON && noGain) forNothing = 1;
       }
       if (pay > 0) {
         recPeriod[nRec] = period;
@@ -480,8 +627,9 @@ export function evaluateContract(
       vals[at + V_SURPLUS] = totals.providerSurplus;
       vals[at + V_UNFUNDED] = totals.unfunded;
       vals[at + V_INVESTED_PV] = flowInvestedPV;
+      moneySum += received + invested + totals.guarantee + totals.fees + totals.providerSurplus + totals.unfunded + flowInvestedPV + (pvBack - pvOut);
       const f0 = at + V_FLOWS;
-      for (let p = 0; p < P; p++) (vals[f0 + p] = flows[p]!), (vals[f0 + P + p] = flows[p]! / T);
+      for (let p = 0; p < P; p++) (vals[f0 + p] = flows[p]!), (vals[f0 + P + p] = flows[p]! / T), (moneySum += flows[p]!);
       if (keepFlows) {
         vals.set(wf.draws, f0 + 2 * P);
         vals.set(wf.toProvider, f0 + 3 * P);
@@ -521,12 +669,20 @@ export function evaluateContract(
     financierNpv[t] = vals[at + V_NPV]!;
     mirr[t] = vals[at + V_MIRR]!;
     let avoided = 0;
-    for (let y = 0; y < years; y++) avoided += avoidedByYear[t * years + y]!;
+    if (avoidedSums) avoided = avoidedSums[t]!;
+    else for (let y = 0; y < years; y++) avoided += avoidedByYear[t * years + y]!;
     payerNet[t] = avoided - total;
     payerNetCost[t] = avoided - total < -MONEY_EPSILON ? 1 : 0;
     payerNetPV[t] = table.avoidedPV[t]! - paidPV;
     societyNpv[t] = table.societyBenefitPV[t]! - investedPV;
+    // Payments by year and by rule are sums of some of the same payments (none negative), so
+    // they are finite when the total is.
+    moneySum += total + payerNet[t]! + payerNetPV[t]! + societyNpv[t]! + profit[t]!;
   }
+  if (Number.isFinite(moneySum)) finiteMoney.add(out);
+  else finiteMoney.delete(out);
+  // Every trial has filled its events' columns: other contracts may read them now.
+  for (const [key, value, bytes] of toStore) cache!.set(key, value, bytes);
   return out;
 }
 
