@@ -11,7 +11,7 @@ export { runScenario, runScenarioWith, type Run, type RunOptions } from "./run.j
 export { RunRefused, RunTooLarge, NonFiniteTrial, MEMORY_LIMIT_BYTES, estimateRunBytes, checkFinite, checkMemory } from "./summary/limits.js";
 export { BLOCK_SIZE, DEFAULT_SEED, DEFAULT_TRIALS } from "./constants.js";
 export { expectedBaseline } from "./expectation.js";
-export { sweep, prepareSweep, evaluateCells, cellFigures, SweepError, type PreparedSweep, type Vary, type Cell, type CellFigures, type SweepResult } from "./analysis/sweep.js";
+export { sweep, prepareSweep, evaluateCells, checkCells, sweepOutcomes, cellFigures, SweepError, type PreparedSweep, type Vary, type Cell, type CellFigures, type SweepResult } from "./analysis/sweep.js";
 export { parsePath, setPath, replacePath, PathError } from "./analysis/path.js";
 export { breakEven, type BreakEven, type Party } from "./analysis/breakEven.js";
 export { zoneOfAgreement, slack, DEFAULT_NEEDS, NEED_IDS, NEED_LABELS, type Needs, type NeedId, type Verdict, type Zone } from "./analysis/agreement.js";

@@ -4,15 +4,14 @@
  * surface is smooth and a cell costs one contract evaluation; a field outside `contract`
  * changes what is simulated, so its cells are simulated again, each from the same seed.
  */
-import { quantileSorted } from "d3-array";
 import { annualize, irr } from "../finance/irr.js";
 import { compile, type Model } from "../compile.js";
 import { MONEY_EPSILON } from "../constants.js";
-import { contractShape, evaluateContract, type ContractResults } from "../contract/evaluate.js";
+import { contractShape, evaluateContract, EvaluationCache, moneyIsFinite, type ContractResults } from "../contract/evaluate.js";
 import { checkFinite, checkMemory } from "../summary/limits.js";
 import { resolveFigureRefs } from "../figures/resolve.js";
 import { parseScenario, type Problem } from "../scenario/parse.js";
-import type { Scenario } from "../scenario/schema.js";
+import { checkReferences, scenarioSchema, type Scenario } from "../scenario/schema.js";
 import { simulateOutcomes, type OutcomeTable } from "../simulate.js";
 import { PathError, setPath, parsePath, type PathKey } from "./path.js";
 
@@ -68,10 +67,14 @@ export class SweepError extends Error {
 
 /** Figures for one evaluated contract. */
 export function cellFigures(r: ContractResults): CellFigures {
+  return figuresOf(r).figures;
+}
+
+function figuresOf(r: ContractResults): { figures: CellFigures } {
   const T = r.trials;
   let irrN = 0, fnpv = 0, npvBelow = 0, mult = 0, multN = 0, loss = 0, total = 0, profit = 0;
   let paid = 0, net = 0, netCost = 0, nothing = 0, any = 0, missed = 0, npv = 0, gain = 0;
-  const irrs = new Float64Array(T);
+  const irrs = scratchColumn(T);
   for (let t = 0; t < T; t++) {
     const i = r.irr[t]!;
     if (!Number.isNaN(i)) irrs[irrN++] = i;
@@ -90,13 +93,12 @@ export function cellFigures(r: ContractResults): CellFigures {
     npv += r.societyNpv[t]!;
     if (r.societyNpv[t]! > 0) gain++;
   }
-  const sorted = irrs.subarray(0, irrN).sort();
-  return {
+  const figures: CellFigures = {
     financier: {
       irrOfExpectedFlows: finiteOrNull(annualize(irr(r.meanFlows), r.periodsPerYear)),
       expectedNpv: T ? fnpv / T : 0,
       hurdleRate: r.financierRate,
-      medianIrr: irrN ? quantileSorted(sorted as unknown as number[], 0.5)! : null, // as dist() does
+      medianIrr: irrN ? median(irrs, irrN) : null, // as dist() does: quantileSorted(sorted, 0.5)
       meanMultiple: multN ? mult / multN : null,
       probLoss: loss / T,
       probNpvBelowZero: npvBelow / T,
@@ -107,6 +109,53 @@ export function cellFigures(r: ContractResults): CellFigures {
     contract: { probAnyPayment: any / T, probMissedSuccess: missed / T },
     society: { meanNpv: npv / T, chanceBenefitsExceedCosts: gain / T },
   };
+  return { figures };
+}
+
+let scratch = new Float64Array(0);
+function scratchColumn(n: number): Float64Array {
+  if (scratch.length < n) scratch = new Float64Array(n);
+  return scratch;
+}
+
+/**
+ * The median of a[0..n) (no NaN), exactly as d3's quantileSorted(sorted, 0.5) gives it, by
+ * selection instead of a sort: with i = (n − 1)/2 and i0 = ⌊i⌋, v0 + (v1 − v0)·(i − i0) for the
+ * i0-th and (i0 + 1)-th smallest. Reorders a.
+ */
+export function median(a: Float64Array, n: number): number {
+  if (n < 2) return +a[0]!;
+  const i = (n - 1) * 0.5, i0 = Math.floor(i);
+  const v0 = select(a, i0, 0, n - 1);
+  // Everything after position i0 is at least v0 now: the next order statistic is their least.
+  let v1 = Infinity;
+  for (let k = i0 + 1; k < n; k++) if (a[k]! < v1) v1 = a[k]!;
+  return v0 + (v1 - v0) * (i - i0);
+}
+
+/** The k-th smallest of a[lo..hi] (Hoare's FIND, as in Wirth's Algorithms + Data Structures); leaves it at a[k], smaller before, larger after. */
+function select(a: Float64Array, k: number, lo: number, hi: number): number {
+  while (hi > lo) {
+    const mid = (lo + hi) >> 1;
+    // The median of three as the pivot value (one of the range's elements, so the scans stop).
+    const l = a[lo]!, m = a[mid]!, h = a[hi]!;
+    const x = l < m ? (m < h ? m : l < h ? h : l) : l < h ? l : m < h ? h : m;
+    let p = lo, q = hi;
+    do {
+      while (a[p]! < x) p++;
+      while (x < a[q]!) q--;
+      if (p <= q) {
+        const w = a[p]!;
+        a[p] = a[q]!;
+        a[q] = w;
+        p++;
+        q--;
+      }
+    } while (p <= q);
+    if (q < k) lo = p;
+    if (k < p) hi = q;
+  }
+  return a[k]!;
 }
 
 function finiteOrNull(x: number): number | null {
@@ -166,38 +215,125 @@ export function prepareSweep(raw: unknown, vary: readonly Vary[], options: { tri
   };
 }
 
+/** The outcomes every cell of a contract-terms sweep is evaluated on: the base scenario simulated once. */
+export function sweepOutcomes(prep: PreparedSweep, onProgress?: (done: number, total: number) => void): OutcomeTable {
+  return simulateOutcomes(compile(prep.base), { trials: prep.trials, seed: prep.seed, onProgress });
+}
+
+// Contract fields that change the compiled model (the calendar, extra parameters), not only the terms.
+const touchesModel = (keys: readonly PathKey[]) => keys[1] === "startDate" || keys[1] === "termination" || (keys[1] === "delivery" && keys[2] === "volume");
+const contractSchema = scenarioSchema.shape.contract;
+
 /**
- * Evaluates the cells at `indices` (all by default), calling `onCell` as each is done. Every
- * listed cell is checked before anything is simulated, so a bad value is reported at once. A
- * cell's figures depend only on the scenario, the seed and the cell, never on which other cells
- * are evaluated with it: workers can split a sweep by cells and get the CLI's numbers.
+ * A cell's contract when only contract terms vary and none changes the model: the contract part
+ * of the cell checked by the schema's own contract rules, and the whole scenario's cross-field
+ * checks on it with the parsed rest of the base, which is what a full parse of the cell checks
+ * (the other parts are the base's, already valid). Null when anything is wrong: the caller then
+ * parses the whole cell, for the same problems in the same words.
  */
-export function evaluateCells(
-  prep: PreparedSweep,
-  indices: readonly number[] = prep.grid.map((_, i) => i),
-  onCell: (index: number, cell: Cell) => void = () => {},
-): void {
-  const cells = indices.map((index) => {
+function cellContract(prep: PreparedSweep, root: Record<string, unknown>): Scenario["contract"] | null {
+  const checked = contractSchema.safeParse(root.contract);
+  if (!checked.success) return null;
+  let problems = 0;
+  checkReferences({ ...prep.base, contract: checked.data } as unknown as Record<string, unknown>, { addIssue: () => void problems++ } as never);
+  return problems ? null : checked.data;
+}
+
+/**
+ * Checks the cells at `indices` (all by default) as evaluateCells does before it simulates:
+ * throws SweepError naming the first bad cell's problems, or RunTooLarge. A page calls it before
+ * it simulates the outcomes its workers share.
+ */
+export function checkCells(prep: PreparedSweep, indices: readonly number[] = prep.grid.map((_, i) => i)): void {
+  checkedCells(prep, indices);
+}
+
+interface CheckedCell {
+  readonly index: number;
+  readonly at: Record<string, number>;
+  readonly contract: Scenario["contract"];
+  /** The whole cell, when it is simulated on its own (a field outside the contract varies). */
+  readonly scenario: Scenario | null;
+}
+
+function checkedCells(prep: PreparedSweep, indices: readonly number[]): { base: Model | null; cells: CheckedCell[] } {
+  const base = prep.commonOutcomes ? compile(prep.base) : null;
+  const fast = base !== null && !prep.keys.some(touchesModel);
+  const input = prep.input as Record<string, unknown>;
+  const cells = indices.map((index): CheckedCell => {
     const at = prep.grid[index]!;
     if (!at) throw new Error(`sweep: no cell ${index} in a grid of ${prep.grid.length}`);
-    const json = structuredClone(prep.input) as Record<string, unknown>;
+    // Only the contract differs between cells of a contract sweep: copy only it.
+    const json = fast ? { ...input, contract: structuredClone(input.contract) } : (structuredClone(prep.input) as Record<string, unknown>);
     prep.vary.forEach((v, k) => setPath(json, prep.keys[k]!, at[v.path]!, v.path));
+    const contract = fast ? cellContract(prep, json) : null;
+    if (contract) {
+      // A cell too large for memory is refused before anything is simulated (models/summary/limits.ts).
+      checkMemory(base!, contractShape(base!, contract), prep.trials, false);
+      return { index, at, contract, scenario: null };
+    }
     const parsed = parseScenario(json);
     if (!parsed.ok) {
       const where = Object.entries(at).map(([k, v]) => `${k}=${v}`).join(", ");
       throw new SweepError(parsed.problems.map((q) => ({ path: q.path, message: `${q.message} (in the cell ${where})` })));
     }
-    // A cell too large for memory is refused before anything is simulated (models/summary/limits.ts).
     const cellModel = compile(parsed.scenario);
     checkMemory(cellModel, contractShape(cellModel, parsed.scenario.contract), prep.trials, false);
-    return { index, at, scenario: parsed.scenario };
+    return { index, at, contract: parsed.scenario.contract, scenario: parsed.scenario };
   });
-  let shared: { model: Model; table: OutcomeTable } | null = null;
-  if (prep.commonOutcomes && cells.length) {
-    const model = compile(prep.base);
-    shared = { model, table: simulateOutcomes(model, { trials: prep.trials, seed: prep.seed }) };
+  return { base, cells };
+}
+
+/**
+ * Evaluates the cells at `indices` (all by default), calling `onCell` as each is done. Every
+ * listed cell is checked before anything is simulated, so a bad value is reported at once. A
+ * cell's figures depend only on the scenario, the seed and the cell, never on which other cells
+ * are evaluated with it: workers can split a sweep by cells and get the CLI's numbers.
+ * `outcomes`, for a sweep of contract terms (`commonOutcomes`), is `sweepOutcomes(prep)` made
+ * elsewhere (a page simulates once and hands the table to its workers); by default it is
+ * simulated here.
+ */
+export function evaluateCells(
+  prep: PreparedSweep,
+  indices: readonly number[] = prep.grid.map((_, i) => i),
+  onCell: (index: number, cell: Cell) => void = () => {},
+  outcomes?: OutcomeTable,
+): void {
+  const { base, cells } = checkedCells(prep, indices);
+  if (!cells.length) return;
+  if (base) {
+    const table = outcomes ?? simulateOutcomes(base, { trials: prep.trials, seed: prep.seed });
+    if (table.trials !== prep.trials) throw new Error(`sweep: the outcomes hold ${table.trials} trials, the sweep ${prep.trials}`);
+    // The outcome columns are the same for every cell: checked once (checkFinite looks again, for
+    // its message, only when something is not finite).
+    const outcomesFinite = Number.isFinite(columnSum(table.avoidedPV) + columnSum(table.avoidedByYear) + columnSum(table.societyBenefitPV));
+    // What cells share: an event's amounts under the same terms, repaid floors, avoided costs.
+    const cache = new EvaluationCache(table);
+    let reuse: ContractResults | undefined;
+    for (const { index, at, contract } of cells) {
+      const results = evaluateContract(base, table, contract, { reuse, cache });
+      reuse = results;
+      const { figures } = figuresOf(results);
+      // A trial whose money is not finite stops the sweep, as it stops a run (models/summary/limits.ts);
+      // checkFinite looks only when evaluateContract's own sums were not finite.
+      if (!(moneyIsFinite(results) && outcomesFinite)) checkFinite(base, table, results);
+      onCell(index, { at, ...figures });
+    }
+    return;
   }
-  for (const { index, at, scenario } of cells) onCell(index, { at, ...evaluateCell(scenario, shared, prep.trials, prep.seed) });
+  for (const { index, at, scenario } of cells) {
+    const model = compile(scenario!);
+    const table = simulateOutcomes(model, { trials: prep.trials, seed: prep.seed });
+    const results = evaluateContract(model, table);
+    checkFinite(model, table, results);
+    onCell(index, { at, ...cellFigures(results) });
+  }
+}
+
+function columnSum(a: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]!;
+  return s;
 }
 
 /**
@@ -217,20 +353,6 @@ export function sweep(
   });
   const { base, trials, seed, commonOutcomes } = prep;
   return { scenario: base.name, currency: base.currency, trials, seed, vary, commonOutcomes, cells: out };
-}
-
-function evaluateCell(scenario: Scenario, shared: { model: Model; table: OutcomeTable } | null, trials: number, seed: string | number): CellFigures {
-  // A trial whose money is not finite stops the sweep, as it stops a run (models/summary/limits.ts).
-  if (shared) {
-    const results = evaluateContract(shared.model, shared.table, scenario.contract);
-    checkFinite(shared.model, shared.table, results);
-    return cellFigures(results);
-  }
-  const model = compile(scenario);
-  const table = simulateOutcomes(model, { trials, seed });
-  const results = evaluateContract(model, table);
-  checkFinite(model, table, results);
-  return cellFigures(results);
 }
 
 export type { PathKey };

@@ -10,7 +10,7 @@ import { MONEY_EPSILON } from "../constants.js";
 import { annualize, irr } from "../finance/irr.js";
 import type { Scenario } from "../scenario/schema.js";
 import { cohortValue, paramOf, type OutcomeTable } from "../simulate.js";
-import { compileRule, improvement, repaidSaving, ruleAmount } from "./rules.js";
+import { compileRule, improvement, repaidSaving, ruleAmount, type CompiledRule } from "./rules.js";
 import { allocateFlows, capitalBasis, lastSpendPeriod, terminationPeriod, waterfall, waterfallTerms } from "./waterfall.js";
 
 type Contract = Scenario["contract"];
@@ -80,6 +80,98 @@ export interface ContractResults {
 export interface EvaluateOptions {
   /** Keep every trial's cash flows by period (for fan charts); T × periods numbers. */
   readonly keepFlows?: boolean;
+  /**
+   * Results of an earlier call to overwrite instead of allocating new columns (a sweep evaluates
+   * hundreds of contracts on one table): used when its trials and column sizes fit, and then
+   * returned, so the earlier results are gone.
+   */
+  readonly reuse?: ContractResults;
+  /**
+   * What contracts evaluated on the same table share (a sweep's cells): each payment event's
+   * amounts under the same rule terms, the `above: "repaid"` floors under the same earlier rules,
+   * and the payer's avoided costs. Must be made for this table (`new EvaluationCache(table)`).
+   */
+  readonly cache?: EvaluationCache;
+}
+
+/** A column of a payment event's amounts before offsets and the total cap, as ruleAmount gives them. */
+interface EventAmounts {
+  readonly pay: Float64Array;
+  readonly payTrue: Float64Array;
+  /** 1 where the true effect on the rule's measure is no improvement (what "paying for nothing" asks). */
+  readonly noGain: Uint8Array;
+}
+
+/**
+ * Columns that contracts evaluated on one outcome table share (see EvaluateOptions.cache): keyed
+ * by everything they depend on (the compiled rule and group; for a repaid floor, the rules before
+ * it), so a hit gives the numbers computing them again would. At most CACHE_BYTES are kept, the
+ * oldest dropped first.
+ */
+export class EvaluationCache {
+  private readonly entries = new Map<string, { value: unknown; bytes: number }>();
+  private bytes = 0;
+  private avoided: Float64Array | null = null;
+
+  constructor(readonly table: OutcomeTable) {}
+
+  get<T>(key: string): T | undefined {
+    return this.entries.get(key)?.value as T | undefined;
+  }
+
+  set(key: string, value: unknown, bytes: number): void {
+    if (bytes > CACHE_BYTES) return;
+    this.entries.set(key, { value, bytes });
+    this.bytes += bytes;
+    for (const [k, e] of this.entries) {
+      if (this.bytes <= CACHE_BYTES) break;
+      this.entries.delete(k);
+      this.bytes -= e.bytes;
+    }
+  }
+
+  private flowMemo: FlowMemo | null = null;
+
+  /** An empty FlowMemo of these sizes, the last one's memory reused. */
+  memo(maxRecords: number, P: number, keepFlows: boolean, trials: number): FlowMemo {
+    const m = this.flowMemo;
+    if (m && m.K === 4 + 2 * maxRecords && m.P === P && m.keepFlows === keepFlows && m.trials === trials) {
+      m.reset();
+      return m;
+    }
+    return (this.flowMemo = new FlowMemo(maxRecords, P, keepFlows, trials));
+  }
+
+  /** The payer's avoided costs over the horizon per trial, summed by year as evaluateContract sums them. */
+  avoidedOf(years: number): Float64Array {
+    if (this.avoided) return this.avoided;
+    const T = this.table.trials, by = this.table.avoidedByYear, out = new Float64Array(T);
+    for (let t = 0; t < T; t++) {
+      let avoided = 0;
+      for (let y = 0; y < years; y++) avoided += by[t * years + y]!;
+      out[t] = avoided;
+    }
+    return (this.avoided = out);
+  }
+}
+
+const finiteMoney = new WeakSet<ContractResults>();
+
+/**
+ * True when evaluateContract found every money column of these results that checkFinite checks
+ * (models/summary/limits.ts) finite, so checkFinite would find nothing in them; false means
+ * "look" (a sum of them overflowed, or something is not finite).
+ */
+export function moneyIsFinite(r: ContractResults): boolean {
+  return finiteMoney.has(r);
+}
+
+/** The most an EvaluationCache keeps (64 MB). */
+const CACHE_BYTES = 64 * 2 ** 20;
+
+/** A compiled rule as a cache key: every field (non-finite numbers spelled out, as JSON would drop them). */
+function ruleKey(r: CompiledRule): string {
+  return JSON.stringify(r, (_, v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v));
 }
 
 /**
@@ -93,6 +185,180 @@ export function contractShape(model: Model, contract: Contract = model.scenario.
   const lastEvent = events.length ? events[events.length - 1]!.period : 0;
   const periods = Math.max(model.simulatedPeriods, lastSpend + 1, lastEvent + 1);
   return { periods, years: budgetYearCount(model, periods), rules: contract.rules.length };
+}
+
+/** Fresh result columns, or `reuse`'s when they have the sizes asked for (cleared where sums accumulate). */
+function resultColumns(T: number, P: number, Y: number, R: number, capital: number, financierRate: number, ppy: number, keepFlows: boolean, reuse: ContractResults | undefined): ContractResults {
+  if (reuse && reuse.trials === T && reuse.periods === P && reuse.years === Y && reuse.paymentsByRule.length === T * R && (reuse.flows !== null) === keepFlows) {
+    reuse.paymentsByYear.fill(0);
+    reuse.meanFlows.fill(0);
+    return { ...reuse, capital, financierRate, periodsPerYear: ppy };
+  }
+  return {
+    trials: T,
+    periods: P,
+    years: Y,
+    capital,
+    payments: new Float64Array(T),
+    paymentsByYear: new Float64Array(T * Y),
+    paymentsByRule: new Float64Array(T * R),
+    guarantee: new Float64Array(T),
+    irr: new Float64Array(T),
+    multiple: new Float64Array(T),
+    profit: new Float64Array(T),
+    financierNpv: new Float64Array(T),
+    mirr: new Float64Array(T),
+    financierRate,
+    periodsPerYear: ppy,
+    meanFlows: new Float64Array(P),
+    payerNet: new Float64Array(T),
+    payerNetPV: new Float64Array(T),
+    societyNpv: new Float64Array(T),
+    anyPayment: new Uint8Array(T),
+    loss: new Uint8Array(T),
+    totalLoss: new Uint8Array(T),
+    payerNetCost: new Uint8Array(T),
+    payForNothing: new Uint8Array(T),
+    missedSuccess: new Uint8Array(T),
+    flows: keepFlows ? new Float64Array(T * P) : null,
+    drawn: new Float64Array(T),
+    intermediaryFees: new Float64Array(T),
+    providerSurplus: new Float64Array(T),
+    unfunded: new Float64Array(T),
+    terminated: new Uint8Array(T),
+    waterfall: keepFlows
+      ? { draws: new Float64Array(T * P), toProvider: new Float64Array(T * P), toIntermediary: new Float64Array(T * P), guarantee: new Float64Array(T * P) }
+      : null,
+  };
+}
+
+// What the waterfall makes of one trial's payments, kept per distinct input (FlowMemo).
+/** The most memory a FlowMemo takes (16 MB): 8,000 entries of 20 periods with keepFlows. */
+const MEMO_BYTES = 16 * 2 ** 20;
+const V_IRR = 0, V_NPV = 1, V_MIRR = 2, V_RECEIVED = 3, V_DRAWN = 4, V_GUARANTEE = 5, V_FEES = 6, V_SURPLUS = 7, V_UNFUNDED = 8, V_INVESTED_PV = 9, V_FLOWS = 10;
+
+/**
+ * Many trials pay the same (no outcome payment, or only the activity payment): their cash flows,
+ * and so their IRR and NPV, are the same. The waterfall is a pure function of a trial's
+ * payments, its volume, its termination period and (for the real cost of the work) the payer's
+ * discount rate, so what it gives is kept per distinct input in an open-addressing table and
+ * looked up by those numbers, bit for bit: the results are those of computing every trial. The
+ * table gives up (stops looking) when too few trials repeat.
+ */
+class FlowMemo {
+  /** Key: [n, volume, stopAt, rate, period₀, amount₀, …]; K numbers an entry. */
+  readonly K: number;
+  /** Values an entry: V_* then the flows, the flows ÷ T and, with keepFlows, the waterfall's four columns. */
+  readonly V: number;
+  readonly key: Float64Array;
+  private readonly bits: Int32Array;
+  private keys: Float64Array;
+  private vals: Float64Array;
+  private slots: Int32Array;
+  private size = 0;
+  private lookups = 0;
+  private hits = 0;
+  active = true;
+
+  private readonly limit: number;
+
+  constructor(maxRecords: number, readonly P: number, readonly keepFlows: boolean, readonly trials: number) {
+    this.K = 4 + 2 * maxRecords;
+    this.V = V_FLOWS + P * (keepFlows ? 6 : 2);
+    // At most MEMO_BYTES of entries; trials beyond are computed as they come.
+    this.limit = Math.max(1, Math.min(trials, Math.floor(MEMO_BYTES / (8 * (this.K + this.V)))));
+    this.key = new Float64Array(this.K);
+    this.bits = new Int32Array(this.key.buffer);
+    const cap = 1024;
+    this.slots = new Int32Array(2 * cap);
+    this.keys = new Float64Array(cap * this.K);
+    this.vals = new Float64Array(cap * this.V);
+  }
+
+  /** The entry whose key equals `key` (its first 4 + 2n numbers), or −1 (then `slot` is where it goes). */
+  private slot = 0;
+  find(): number {
+    const key = this.key, K = this.K, len = 4 + 2 * key[0]!;
+    let h = 0x811c9dc5 | 0;
+    for (let i = 0; i < 2 * len; i++) h = Math.imul(h ^ this.bits[i]!, 0x01000193);
+    h ^= h >>> 15;
+    const mask = this.slots.length - 1;
+    this.lookups++;
+    for (let s = h & mask; ; s = (s + 1) & mask) {
+      const e = this.slots[s]! - 1;
+      if (e < 0) {
+        this.slot = s;
+        return -1;
+      }
+      let same = true;
+      for (let i = 0, at = e * K; i < len; i++) {
+        const a = this.keys[at + i]!, b = key[i]!;
+        // Bit for bit: −0 and 0 differ, NaN equals NaN.
+        if (!(a === b ? a !== 0 || 1 / a === 1 / b : a !== a && b !== b)) {
+          same = false;
+          break;
+        }
+      }
+      if (same) {
+        this.hits++;
+        return e;
+      }
+    }
+  }
+
+  /** Empties the table for another contract (keeping its memory). */
+  reset(): void {
+    this.slots.fill(0);
+    this.size = this.lookups = this.hits = 0;
+    this.active = true;
+  }
+
+  /** After a miss: whether to keep looking (enough trials repeat) and room for one more entry. */
+  worthIt(): boolean {
+    if (this.lookups >= 2048 && this.hits * 4 < this.lookups) this.active = false;
+    return this.active && this.size < this.limit;
+  }
+
+  /** Adds the entry for `key` at the slot the last find() left; returns its index (fill vals from valueAt(e)). */
+  add(): number {
+    let e = this.size++;
+    if (this.size * 2 > this.slots.length) {
+      this.grow();
+      this.find(); // the slot in the larger table
+      this.lookups--;
+      e = this.size - 1;
+    }
+    this.keys.set(this.key.subarray(0, this.K), e * this.K);
+    this.slots[this.slot] = e + 1;
+    return e;
+  }
+
+  valueAt(e: number): number {
+    return e * this.V;
+  }
+
+  values(): Float64Array {
+    return this.vals;
+  }
+
+  private grow(): void {
+    const cap = this.slots.length; // entries double with the slots
+    const keys = new Float64Array(cap * this.K);
+    keys.set(this.keys);
+    this.keys = keys;
+    const vals = new Float64Array(cap * this.V);
+    vals.set(this.vals);
+    this.vals = vals;
+    this.slots = new Int32Array(2 * cap);
+    const saved = this.key.slice();
+    for (let e = 0; e < this.size - 1; e++) {
+      this.key.set(this.keys.subarray(e * this.K, (e + 1) * this.K));
+      this.find();
+      this.slots[this.slot] = e + 1;
+    }
+    this.lookups -= this.size - 1;
+    this.key.set(saved);
+  }
 }
 
 export function evaluateContract(
@@ -123,48 +389,57 @@ export function evaluateContract(
   const Y = budgetYearCount(model, P);
   const totalCap = contract.totalCap === undefined ? Infinity : resolveMoney(contract.totalCap, capital);
   const financierRate = model.scenario.valuation.financierDiscountRate;
+  const keepFlows = options.keepFlows ?? false;
+  const out = resultColumns(T, P, Y, R, capital, financierRate, ppy, keepFlows, options.reuse);
+  const { payments, paymentsByYear, paymentsByRule, guarantee, irr: irrs, multiple, profit, financierNpv, mirr, meanFlows, payerNet, payerNetPV, societyNpv } = out;
+  const { anyPayment, loss, totalLoss, payerNetCost, payForNothing, missedSuccess, drawn, intermediaryFees, providerSurplus, unfunded, terminated } = out;
 
-  const out: ContractResults = {
-    trials: T,
-    periods: P,
-    years: Y,
-    capital,
-    payments: new Float64Array(T),
-    paymentsByYear: new Float64Array(T * Y),
-    paymentsByRule: new Float64Array(T * R),
-    guarantee: new Float64Array(T),
-    irr: new Float64Array(T),
-    multiple: new Float64Array(T),
-    profit: new Float64Array(T),
-    financierNpv: new Float64Array(T),
-    mirr: new Float64Array(T),
-    financierRate,
-    periodsPerYear: ppy,
-    meanFlows: new Float64Array(P),
-    payerNet: new Float64Array(T),
-    payerNetPV: new Float64Array(T),
-    societyNpv: new Float64Array(T),
-    anyPayment: new Uint8Array(T),
-    loss: new Uint8Array(T),
-    totalLoss: new Uint8Array(T),
-    payerNetCost: new Uint8Array(T),
-    payForNothing: new Uint8Array(T),
-    missedSuccess: new Uint8Array(T),
-    flows: options.keepFlows ? new Float64Array(T * P) : null,
-    drawn: new Float64Array(T),
-    intermediaryFees: new Float64Array(T),
-    providerSurplus: new Float64Array(T),
-    unfunded: new Float64Array(T),
-    terminated: new Uint8Array(T),
-    waterfall: options.keepFlows
-      ? { draws: new Float64Array(T * P), toProvider: new Float64Array(T * P), toIntermediary: new Float64Array(T * P), guarantee: new Float64Array(T * P) }
-      : null,
-  };
+  // Each payment event, with what the hot loop needs of it at hand.
+  const E = events.length;
+  const evRule = events.map((ev) => compiled[ev.rule]![ev.cohort + 1]!);
+  const evIndex = Int32Array.from(events, (ev) => ev.rule), evCohort = Int32Array.from(events, (ev) => ev.cohort), evPeriod = Int32Array.from(events, (ev) => ev.period);
+  const evYear = Int32Array.from(events, (ev) => budgetYear(model, ev.period));
+  const anyOffsets = compiled.some((g) => g[0]!.offsetBy.length > 0);
+  // Where a group's value of a measure is: [trial][cohort][measure], or the sum over cohorts.
+  const treatedCol = table.treated, truthCol = table.counterfactual, measuredCol = table.comparator;
+  const value = (column: Float64Array, t: number, c: number, m: number) => (c >= 0 ? column[(t * C + c) * M + m]! : cohortValue(column, table, t, c, m));
+  // Shared with other contracts on this table (a sweep): each event's amounts under its rule's
+  // terms, filled by the first contract that has them (`fill`) and read by the rest (`ready`).
+  // Not with termination, whose period cuts the events a trial reaches.
+  const cache = options.cache && options.cache.table === table && !contract.termination ? options.cache : null;
+  const ready: (EventAmounts | null)[] = new Array(E).fill(null), fill: (EventAmounts | null)[] = new Array(E).fill(null);
+  const aboveReady: (Float64Array | null)[] = new Array(E).fill(null), aboveFill: (Float64Array | null)[] = new Array(E).fill(null);
+  const toStore: [string, unknown, number][] = [];
+  if (cache) {
+    for (let e = 0; e < E; e++) {
+      const rule = evRule[e]!, c = evCohort[e]!;
+      const earlier = Number.isNaN(rule.above) ? earlierOf[evIndex[e]!]![c + 1]!.map(ruleKey) : [];
+      const key = `amounts|${c}|${ruleKey(rule)}|${earlier.join("|")}`;
+      const hit = cache.get<EventAmounts>(key);
+      if (hit) ready[e] = hit;
+      else {
+        fill[e] = { pay: new Float64Array(T), payTrue: new Float64Array(T), noGain: new Uint8Array(T) };
+        toStore.push([key, fill[e], 17 * T]);
+      }
+      if (!hit && Number.isNaN(rule.above)) {
+        // The floor depends on the rules before this one and on what this one measures, not on its share or cap.
+        const { measure, higherIsBetter, capitalShare, conditionMeasure, conditionHigherIsBetter, conditionMin } = rule;
+        const floorKey = `repaid|${c}|${JSON.stringify([measure, higherIsBetter, capitalShare, conditionMeasure, conditionHigherIsBetter, conditionMin])}|${earlier.join("|")}`;
+        const floors = cache.get<Float64Array>(floorKey);
+        if (floors) aboveReady[e] = floors;
+        else {
+          aboveFill[e] = new Float64Array(2 * T);
+          toStore.push([floorKey, aboveFill[e], 16 * T]);
+        }
+      }
+    }
+  }
+  const avoidedSums = cache ? cache.avoidedOf(model.years) : null;
 
   // The financier's flows come out of the waterfall (models/contract/waterfall.ts).
   const terms = waterfallTerms(contract, model.cohortSizes, model.cohortStarts, P, lastEvent, capital);
   const wf = allocateFlows(P);
-  const recPeriod = new Int32Array(events.length + 1), recAmount = new Float64Array(events.length + 1);
+  const recPeriod = new Int32Array(E + 1), recAmount = new Float64Array(E + 1);
   const volumeOf = paramOf(model, table, model.volumeSlot, 1);
   const hazardOf = paramOf(model, table, model.terminationSlot, 0);
   const drawOf = paramOf(model, table, model.terminationDrawSlot, 1);
@@ -178,14 +453,22 @@ export function evaluateContract(
   const toStart = priceFactors(model.priceBasis, model, P).toStart;
   let discountFor = NaN; // the rate payerDiscount was last filled for: usually fixed across trials
   let investedPV = 0;
+  const memo = cache ? cache.memo(E + 1, P, keepFlows, T) : new FlowMemo(E + 1, P, keepFlows, T);
+  // Whether every money figure checkFinite checks is finite: the sum of them all, per trial and
+  // per waterfall result (a sum that overflows only says "look").
+  let moneySum = 0;
+  const memoKey = memo.key;
+  const avoidedByYear = table.avoidedByYear, years = model.years;
 
   for (let t = 0; t < T; t++) {
     const delivered = table.delivered[t] === 1;
     const r = table.discountRate[t]!;
-    paidMeasured.fill(0);
-    paidTrue.fill(0);
-    cohortPaid.fill(0);
-    cohortPaidTrue.fill(0);
+    for (let k = 0; k < R; k++) paidMeasured[k] = 0;
+    if (anyOffsets) {
+      paidTrue.fill(0);
+      cohortPaid.fill(0);
+      cohortPaidTrue.fill(0);
+    }
     if (r !== discountFor) {
       investedPV = 0;
       for (let p = 0; p < P; p++) {
@@ -199,124 +482,213 @@ export function evaluateContract(
     // Early termination: from period stopAt no payment is due; the payer pays the settlement then.
     const stopAt = termination ? terminationPeriod(drawOf(t), hazardOf(t), termination.fromPeriod, lastEvent) : Infinity;
 
-    for (const ev of events) {
-      if (ev.period >= stopAt) break; // events are in order of period
-      const rule = compiled[ev.rule]![ev.cohort + 1]!;
-      const m = rule.measure, cm = rule.conditionMeasure, c = ev.cohort;
-      const treated = m >= 0 ? cohortValue(table.treated, table, t, c, m) : 0;
-      const truth = m >= 0 ? cohortValue(table.counterfactual, table, t, c, m) : 0;
-      const measured = m >= 0 ? cohortValue(table.comparator, table, t, c, m) : 0;
-      const condTreated = cm >= 0 ? cohortValue(table.treated, table, t, c, cm) : 0;
-      const condTruth = cm >= 0 ? cohortValue(table.counterfactual, table, t, c, cm) : 0;
-      const condMeasured = cm >= 0 ? cohortValue(table.comparator, table, t, c, cm) : 0;
-      // `above: "repaid"`: the saving at which the rules before this one have repaid the capital.
-      let above = rule.above, aboveTrue = rule.above;
-      if (Number.isNaN(rule.above)) {
-        const earlier = earlierOf[ev.rule]![c + 1]!;
-        // Only a positive saving can pay: skip the search otherwise (most trials).
-        above = aboveTrue = Infinity;
-        const saves = improvement(treated, measured, rule.higherIsBetter) > 0, savesTrue = improvement(treated, truth, rule.higherIsBetter) > 0;
-        if (saves || savesTrue) for (let k = 0; k < M; k++) groupTreated[k] = cohortValue(table.treated, table, t, c, k);
-        if (saves) {
-          for (let k = 0; k < M; k++) groupReference[k] = cohortValue(table.comparator, table, t, c, k);
-          above = repaidSaving(rule, earlier, delivered, groupTreated, groupReference, repaidScratch);
+    for (let e = 0; e < E; e++) {
+      const period = evPeriod[e]!;
+      if (period >= stopAt) break; // events are in order of period
+      const rule = evRule[e]!, index = evIndex[e]!, c = evCohort[e]!;
+      let pay: number, payTrue: number, noGain: boolean;
+      const shared = ready[e];
+      if (shared) {
+        pay = shared.pay[t]!;
+        payTrue = shared.payTrue[t]!;
+        noGain = shared.noGain[t] === 1;
+      } else {
+        const m = rule.measure, cm = rule.conditionMeasure;
+        const treated = m >= 0 ? value(treatedCol, t, c, m) : 0;
+        const truth = m >= 0 ? value(truthCol, t, c, m) : 0;
+        const measured = m >= 0 ? value(measuredCol, t, c, m) : 0;
+        const condTreated = cm >= 0 ? value(treatedCol, t, c, cm) : 0;
+        const condTruth = cm >= 0 ? value(truthCol, t, c, cm) : 0;
+        const condMeasured = cm >= 0 ? value(measuredCol, t, c, cm) : 0;
+        // `above: "repaid"`: the saving at which the rules before this one have repaid the capital.
+        let above = rule.above, aboveTrue = rule.above;
+        if (Number.isNaN(rule.above)) {
+          const floors = aboveReady[e];
+          if (floors) {
+            above = floors[2 * t]!;
+            aboveTrue = floors[2 * t + 1]!;
+          } else {
+            const earlier = earlierOf[index]![c + 1]!;
+            // Only a positive saving can pay: skip the search otherwise (most trials).
+            above = aboveTrue = Infinity;
+            const saves = improvement(treated, measured, rule.higherIsBetter) > 0, savesTrue = improvement(treated, truth, rule.higherIsBetter) > 0;
+            if (saves || savesTrue) for (let k = 0; k < M; k++) groupTreated[k] = value(treatedCol, t, c, k);
+            if (saves) {
+              for (let k = 0; k < M; k++) groupReference[k] = value(measuredCol, t, c, k);
+              above = repaidSaving(rule, earlier, delivered, groupTreated, groupReference, repaidScratch);
+            }
+            if (savesTrue) {
+              for (let k = 0; k < M; k++) groupReference[k] = value(truthCol, t, c, k);
+              aboveTrue = repaidSaving(rule, earlier, delivered, groupTreated, groupReference, repaidScratch);
+            }
+            const into = aboveFill[e];
+            if (into) (into[2 * t] = above), (into[2 * t + 1] = aboveTrue);
+          }
         }
-        if (savesTrue) {
-          for (let k = 0; k < M; k++) groupReference[k] = cohortValue(table.counterfactual, table, t, c, k);
-          aboveTrue = repaidSaving(rule, earlier, delivered, groupTreated, groupReference, repaidScratch);
-        }
+        pay = ruleAmount(rule, delivered, treated, measured, condTreated, condMeasured, above);
+        payTrue = ruleAmount(rule, delivered, treated, truth, condTreated, condTruth, aboveTrue);
+        noGain = improvement(treated, truth, rule.higherIsBetter) <= 0;
+        const into = fill[e];
+        if (into) (into.pay[t] = pay), (into.payTrue[t] = payTrue), (into.noGain[t] = noGain ? 1 : 0);
       }
-      let pay = ruleAmount(rule, delivered, treated, measured, condTreated, condMeasured, above);
-      let payTrue = ruleAmount(rule, delivered, treated, truth, condTreated, condTruth, aboveTrue);
       // A rule that would pay on the true effect but not on the measured one, judged on the
       // rule's own trigger (before offsets and the total cap, which are not measurement errors).
       if (rule.outcomeBased && payTrue > MONEY_EPSILON && !(pay > MONEY_EPSILON)) missed = 1;
       // A pooled rule is offset by everything the named rules paid; a per-cohort rule by what
       // they paid for the same cohort.
-      for (const o of rule.offsetBy) {
-        pay -= c >= 0 ? cohortPaid[o * C + c]! : paidMeasured[o]!;
-        payTrue -= c >= 0 ? cohortPaidTrue[o * C + c]! : paidTrue[o]!;
+      if (anyOffsets) {
+        for (const o of rule.offsetBy) {
+          pay -= c >= 0 ? cohortPaid[o * C + c]! : paidMeasured[o]!;
+          payTrue -= c >= 0 ? cohortPaidTrue[o * C + c]! : paidTrue[o]!;
+        }
       }
       // Offsets can leave rounding crumbs (1e-9): below MONEY_EPSILON nothing is paid.
       pay = Math.min(pay, totalCap - total);
       payTrue = Math.min(payTrue, totalCap - totalTrue);
       if (!(pay > MONEY_EPSILON)) pay = 0;
       if (!(payTrue > MONEY_EPSILON)) payTrue = 0;
-      paidMeasured[ev.rule]! += pay;
-      paidTrue[ev.rule]! += payTrue;
-      if (c >= 0) {
-        cohortPaid[ev.rule * C + c]! += pay;
-        cohortPaidTrue[ev.rule * C + c]! += payTrue;
+      paidMeasured[index]! += pay;
+      if (anyOffsets) {
+        paidTrue[index]! += payTrue;
+        if (c >= 0) {
+          cohortPaid[index * C + c]! += pay;
+          cohortPaidTrue[index * C + c]! += payTrue;
+        }
       }
       total += pay;
       totalTrue += payTrue;
       if (rule.outcomeBased) {
-        if (pay > MONEY_EPSILON && improvement(treated, truth, rule.higherIsBetter) <= 0) forNothing = 1;
+        if (pay > MONEY_EPSILON && noGain) forNothing = 1;
       }
       if (pay > 0) {
-        recPeriod[nRec] = ev.period;
+        recPeriod[nRec] = period;
         recAmount[nRec++] = pay;
-        out.paymentsByYear[t * Y + budgetYear(model, ev.period)]! += pay;
-        paidPV += pay * payerDiscount[ev.period]!;
+        paymentsByYear[t * Y + evYear[e]!]! += pay;
+        paidPV += pay * payerDiscount[period]!;
       }
     }
     if (stopAt < Infinity && settlement > 0) {
       recPeriod[nRec] = stopAt;
       recAmount[nRec++] = settlement;
       total += settlement;
-      out.paymentsByYear[t * Y + budgetYear(model, stopAt)]! += settlement;
+      paymentsByYear[t * Y + budgetYear(model, stopAt)]! += settlement;
       paidPV += settlement * payerDiscount[stopAt]!;
     }
 
-    const { net: flows, totals } = waterfall(terms, recPeriod, recAmount, nRec, volumeOf(t), stopAt, wf);
-    const received = totals.received, invested = terms.simple ? capital : totals.drawn;
-    out.flows?.set(flows, t * P);
-    if (out.waterfall) {
-      out.waterfall.draws.set(wf.draws, t * P);
-      out.waterfall.toProvider.set(wf.toProvider, t * P);
-      out.waterfall.toIntermediary.set(wf.toIntermediary, t * P);
-      out.waterfall.guarantee.set(wf.guarantee, t * P);
+    // The waterfall and what follows from the flows alone, once per distinct input.
+    const volume = volumeOf(t);
+    let entry = -1, fresh = false;
+    if (memo.active) {
+      memoKey[0] = nRec;
+      memoKey[1] = volume;
+      memoKey[2] = stopAt;
+      memoKey[3] = r;
+      for (let i = 0; i < nRec; i++) (memoKey[4 + 2 * i] = recPeriod[i]!), (memoKey[5 + 2 * i] = recAmount[i]!);
+      entry = memo.find();
+      if (entry < 0 && memo.worthIt()) (entry = memo.add()), (fresh = true);
     }
-    for (let k = 0; k < R; k++) out.paymentsByRule[t * R + k] = paidMeasured[k]!;
-    out.drawn[t] = invested;
-    out.intermediaryFees[t] = totals.fees;
-    out.providerSurplus[t] = totals.providerSurplus;
-    out.unfunded[t] = totals.unfunded;
-    out.terminated[t] = stopAt < Infinity ? 1 : 0;
-    if (!terms.simple) {
-      // The work's real cost to society: what was spent on delivery and fees, when it was spent.
-      investedPV = 0;
-      for (let p = 0; p < P; p++) investedPV += wf.spent[p]! * payerDiscount[p]!;
+    let vals: Float64Array, at: number;
+    if (entry >= 0 && !fresh) {
+      vals = memo.values();
+      at = memo.valueAt(entry);
+    } else {
+      const { net: flows, totals } = waterfall(terms, recPeriod, recAmount, nRec, volume, stopAt, wf);
+      const received = totals.received, invested = terms.simple ? capital : totals.drawn;
+      let flowInvestedPV = 0;
+      if (!terms.simple) {
+        // The work's real cost to society: what was spent on delivery and fees, when it was spent.
+        for (let p = 0; p < P; p++) flowInvestedPV += wf.spent[p]! * payerDiscount[p]!;
+      }
+      const trialIrr = received <= MONEY_EPSILON ? (invested > 0 ? -1 : NaN) : annualize(irr(flows, P), ppy);
+      // NPV and MIRR from one pass over the flows.
+      let pvOut = 0, pvBack = 0;
+      for (let p = 0; p < P; p++) {
+        const f = flows[p]!;
+        if (f < 0) pvOut -= f * financierDiscount[p]!;
+        else pvBack += f * financierDiscount[p]!;
+      }
+      // MIRR = (FV(back) / PV(out))^(1/(P − 1)) − 1 per period, FV(back) = PV(back) / v^(P−1): per year,
+      // (PV(back) / PV(out) / v^(P−1))^(ppy/(P − 1)) − 1.
+      const trialMirr = pvOut > 0 && P > 1 ? Math.pow(pvBack / pvOut / financierDiscount[P - 1]!, ppy / (P - 1)) - 1 : NaN;
+      if (entry >= 0) {
+        vals = memo.values();
+        at = memo.valueAt(entry);
+      } else {
+        vals = scratchValues(memo.V);
+        at = 0;
+      }
+      vals[at + V_IRR] = trialIrr;
+      vals[at + V_NPV] = pvBack - pvOut;
+      vals[at + V_MIRR] = trialMirr;
+      vals[at + V_RECEIVED] = received;
+      vals[at + V_DRAWN] = invested;
+      vals[at + V_GUARANTEE] = totals.guarantee;
+      vals[at + V_FEES] = totals.fees;
+      vals[at + V_SURPLUS] = totals.providerSurplus;
+      vals[at + V_UNFUNDED] = totals.unfunded;
+      vals[at + V_INVESTED_PV] = flowInvestedPV;
+      moneySum += received + invested + totals.guarantee + totals.fees + totals.providerSurplus + totals.unfunded + flowInvestedPV + (pvBack - pvOut);
+      const f0 = at + V_FLOWS;
+      for (let p = 0; p < P; p++) (vals[f0 + p] = flows[p]!), (vals[f0 + P + p] = flows[p]! / T), (moneySum += flows[p]!);
+      if (keepFlows) {
+        vals.set(wf.draws, f0 + 2 * P);
+        vals.set(wf.toProvider, f0 + 3 * P);
+        vals.set(wf.toIntermediary, f0 + 4 * P);
+        vals.set(wf.guarantee, f0 + 5 * P);
+      }
     }
+    const f0 = at + V_FLOWS;
+    if (keepFlows) {
+      out.flows!.set(vals.subarray(f0, f0 + P), t * P);
+      const w = out.waterfall!;
+      w.draws.set(vals.subarray(f0 + 2 * P, f0 + 3 * P), t * P);
+      w.toProvider.set(vals.subarray(f0 + 3 * P, f0 + 4 * P), t * P);
+      w.toIntermediary.set(vals.subarray(f0 + 4 * P, f0 + 5 * P), t * P);
+      w.guarantee.set(vals.subarray(f0 + 5 * P, f0 + 6 * P), t * P);
+    }
+    for (let p = 0; p < P; p++) meanFlows[p]! += vals[f0 + P + p]!;
+    const received = vals[at + V_RECEIVED]!, invested = vals[at + V_DRAWN]!;
+    for (let k = 0; k < R; k++) paymentsByRule[t * R + k] = paidMeasured[k]!;
+    drawn[t] = invested;
+    intermediaryFees[t] = vals[at + V_FEES]!;
+    providerSurplus[t] = vals[at + V_SURPLUS]!;
+    unfunded[t] = vals[at + V_UNFUNDED]!;
+    terminated[t] = stopAt < Infinity ? 1 : 0;
+    if (!terms.simple) investedPV = vals[at + V_INVESTED_PV]!;
 
-    out.payments[t] = total;
-    out.guarantee[t] = totals.guarantee;
-    out.anyPayment[t] = total > MONEY_EPSILON ? 1 : 0;
-    out.payForNothing[t] = forNothing;
-    out.missedSuccess[t] = missed;
-    out.profit[t] = received - invested;
-    out.loss[t] = received - invested < -MONEY_EPSILON ? 1 : 0;
-    out.totalLoss[t] = invested > 0 && received <= MONEY_EPSILON ? 1 : 0;
-    out.multiple[t] = invested > 0 ? received / invested : NaN;
-    out.irr[t] = received <= MONEY_EPSILON ? (invested > 0 ? -1 : NaN) : annualize(irr(flows, P), ppy);
-    // NPV, MIRR and the expected flows, from one pass over the flows.
-    let pvOut = 0, pvBack = 0;
-    for (let p = 0; p < P; p++) {
-      const f = flows[p]!;
-      if (f < 0) pvOut -= f * financierDiscount[p]!;
-      else pvBack += f * financierDiscount[p]!;
-      out.meanFlows[p]! += f / T;
-    }
-    out.financierNpv[t] = pvBack - pvOut;
-    // MIRR = (FV(back) / PV(out))^(1/(P − 1)) − 1 per period, FV(back) = PV(back) / v^(P−1): per year,
-    // (PV(back) / PV(out) / v^(P−1))^(ppy/(P − 1)) − 1.
-    out.mirr[t] = pvOut > 0 && P > 1 ? Math.pow(pvBack / pvOut / financierDiscount[P - 1]!, ppy / (P - 1)) - 1 : NaN;
+    payments[t] = total;
+    guarantee[t] = vals[at + V_GUARANTEE]!;
+    anyPayment[t] = total > MONEY_EPSILON ? 1 : 0;
+    payForNothing[t] = forNothing;
+    missedSuccess[t] = missed;
+    profit[t] = received - invested;
+    loss[t] = received - invested < -MONEY_EPSILON ? 1 : 0;
+    totalLoss[t] = invested > 0 && received <= MONEY_EPSILON ? 1 : 0;
+    multiple[t] = invested > 0 ? received / invested : NaN;
+    irrs[t] = vals[at + V_IRR]!;
+    financierNpv[t] = vals[at + V_NPV]!;
+    mirr[t] = vals[at + V_MIRR]!;
     let avoided = 0;
-    for (let y = 0; y < model.years; y++) avoided += table.avoidedByYear[t * model.years + y]!;
-    out.payerNet[t] = avoided - total;
-    out.payerNetCost[t] = avoided - total < -MONEY_EPSILON ? 1 : 0;
-    out.payerNetPV[t] = table.avoidedPV[t]! - paidPV;
-    out.societyNpv[t] = table.societyBenefitPV[t]! - investedPV;
+    if (avoidedSums) avoided = avoidedSums[t]!;
+    else for (let y = 0; y < years; y++) avoided += avoidedByYear[t * years + y]!;
+    payerNet[t] = avoided - total;
+    payerNetCost[t] = avoided - total < -MONEY_EPSILON ? 1 : 0;
+    payerNetPV[t] = table.avoidedPV[t]! - paidPV;
+    societyNpv[t] = table.societyBenefitPV[t]! - investedPV;
+    // Payments by year and by rule are sums of some of the same payments (none negative), so
+    // they are finite when the total is.
+    moneySum += total + payerNet[t]! + payerNetPV[t]! + societyNpv[t]! + profit[t]!;
   }
+  if (Number.isFinite(moneySum)) finiteMoney.add(out);
+  else finiteMoney.delete(out);
+  // Every trial has filled its events' columns: other contracts may read them now.
+  for (const [key, value, bytes] of toStore) cache!.set(key, value, bytes);
   return out;
+}
+
+let scratch = new Float64Array(0);
+/** One entry's worth of values for a trial the memo does not keep. */
+function scratchValues(V: number): Float64Array {
+  if (scratch.length < V) scratch = new Float64Array(V);
+  return scratch;
 }

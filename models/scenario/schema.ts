@@ -540,8 +540,8 @@ export function measuresOf(o: Outcome): { id: string; higherIsBetter: boolean; m
 
 type Ctx = z.core.$RefinementCtx<z.output<z.ZodObject>>;
 
-/** Cross-field checks: every id a field refers to must exist. */
-function checkReferences(s: Record<string, unknown>, ctx: Ctx): void {
+/** Cross-field checks: every id a field refers to must exist (exported for sweeps, which check each cell's contract against the parsed rest). */
+export function checkReferences(s: Record<string, unknown>, ctx: Ctx): void {
   const sc = s as unknown as Scenario;
   const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
 

@@ -4,8 +4,12 @@
  * The engine is the CLI's: the same scenario and seed give the same numbers here.
  *
  * Requests:
- * - {kind: "sweep", scenario, vary, trials, seed, cells}: the listed cells of a sweep, each
- *   posted as {type: "cell", index, cell} when done (a pool of these workers splits a grid);
+ * - {kind: "outcomes", scenario, vary, trials, seed}: for a sweep of contract terms, checks every
+ *   cell and then simulates the outcomes they all share, answered as {type: "result", outcomes}
+ *   (the table's columns transferred, not copied);
+ * - {kind: "sweep", scenario, vary, trials, seed, cells, outcomes?}: the listed cells of a sweep,
+ *   each posted as {type: "cell", index, cell} when done (a pool of these workers splits a grid);
+ *   with `outcomes` (from an "outcomes" request) only the contract is evaluated per cell;
  * - {kind: "ensemble", scenario, trials, seed}: tornado drivers of the financier's and payer's
  *   money, and the payer's value of perfect information about everything, from one run;
  * - {kind: "breakEven", scenario, trials, seed}: both parties' break-even effects;
@@ -17,12 +21,13 @@
  *   cohort's chance and ignorance of the parameters (models/analysis/riskSplit.ts).
  */
 import {
-  breakEven, compareSummaries, riskSplit, describePath, evaluateCells, evpiAll, operatingCurves, parseScenario, prepareSweep, runScenario,
+  breakEven, checkCells, compareSummaries, riskSplit, describePath, evaluateCells, evpiAll, sweepOutcomes, type OutcomeTable, operatingCurves, parseScenario, prepareSweep, runScenario,
   standardDesigns, SweepError, tornado, valueOfInformation, PathError, RunRefused, parsePath, replacePath, type Vary,
 } from "../models/index.js";
 
 type Request =
-  | { kind: "sweep"; scenario: unknown; vary: Vary[]; trials: number; seed: string | number; cells: number[]; fix?: boolean }
+  | { kind: "sweep"; scenario: unknown; vary: Vary[]; trials: number; seed: string | number; cells: number[]; fix?: boolean; outcomes?: OutcomeTable }
+  | { kind: "outcomes"; scenario: unknown; vary: Vary[]; trials: number; seed: string | number }
   | { kind: "ensemble" | "breakEven" | "design"; scenario: unknown; trials: number; seed: string | number }
   | { kind: "information"; scenario: unknown; trials?: number; method?: "regression" | "twoLevel"; outer?: number; inner?: number; seed: string | number }
   | { kind: "riskSplit"; scenario: unknown; groups: number; perGroup: number; seed: string | number }
@@ -49,9 +54,21 @@ function fixAt(scenario: unknown, vary: readonly Vary[]): unknown {
   return json;
 }
 
+/** The buffers behind a table's columns, to transfer rather than copy. */
+function buffersOf(table: OutcomeTable): ArrayBuffer[] {
+  const columns = [table.treated, table.counterfactual, table.comparator, table.delivered, table.discountRate, table.avoidedByYear, table.avoidedPV, table.societyBenefitPV, ...table.params.values()];
+  return [...new Set(columns.map((c) => c.buffer as ArrayBuffer))];
+}
+
 function handle(r: Request): unknown {
   const t0 = performance.now();
   switch (r.kind) {
+    case "outcomes": {
+      const prep = prepareSweep(r.scenario, r.vary, { trials: r.trials, seed: r.seed });
+      checkCells(prep);
+      const outcomes = sweepOutcomes(prep, progress);
+      return { outcomes, elapsedMs: performance.now() - t0, transfer: buffersOf(outcomes) };
+    }
     case "sweep": {
       // `fix`: an input that holds a distribution is fixed at each value ("what if we knew it").
       const scenario = r.fix ? fixAt(r.scenario, r.vary) : r.scenario;
@@ -60,7 +77,7 @@ function handle(r: Request): unknown {
       evaluateCells(prep, r.cells, (index, cell) => {
         post({ type: "cell", index, cell });
         progress(++done, r.cells.length);
-      });
+      }, r.outcomes);
       return { elapsedMs: performance.now() - t0 };
     }
     case "ensemble": {
@@ -117,7 +134,8 @@ function handle(r: Request): unknown {
 
 self.onmessage = (event: MessageEvent<Request>) => {
   try {
-    post({ type: "result", ...(handle(event.data) as object) });
+    const { transfer, ...result } = handle(event.data) as { transfer?: Transferable[] };
+    post({ type: "result", ...result }, transfer);
   } catch (e) {
     if (e instanceof SweepError) post({ type: "invalid", problems: e.problems });
     else if (e instanceof PathError) post({ type: "invalid", problems: [e.problem] });

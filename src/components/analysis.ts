@@ -3,14 +3,17 @@
  * request on a channel cancels the one in flight or waiting there (its promise never settles,
  * so the section keeps its last good result), without touching the other sections.
  *
- * A sweep is split by cells over a pool of workers, one per core (at most 8): every worker
- * simulates the same outcomes from the same seed and evaluates its share of the cells, so the
- * grid equals the CLI's cell for cell.
+ * A sweep is split by cells over a pool of workers, one per core (at most 8), so the grid equals
+ * the CLI's cell for cell. A sweep of contract terms is simulated once: the first worker checks
+ * every cell and simulates the outcomes, which are handed to every worker (the site is not
+ * cross-origin isolated, so no SharedArrayBuffer: each worker gets a copy, the last the
+ * original, transferred), and the workers only evaluate the contract per cell. A sweep of
+ * anything else is simulated per cell, each worker its share.
  *
  * Priorities: a sweep (what the user is waiting for) takes every core; other analyses wait until
  * no sweep runs, and then go one at a time, so they do not slow a sweep down.
  */
-import type { Cell, Vary } from "../models/index.js";
+import type { Cell, OutcomeTable, Vary } from "../models/index.js";
 import { ScenarioInvalid } from "./runner.js";
 
 interface Job {
@@ -93,14 +96,29 @@ export function poolSize(): number {
   return Math.max(1, Math.min(8, navigator.hardwareConcurrency || 2));
 }
 
+/** The buffers behind a table's columns. */
+function buffersOf(table: OutcomeTable): ArrayBuffer[] {
+  const columns = [table.treated, table.counterfactual, table.comparator, table.delivered, table.discountRate, table.avoidedByYear, table.avoidedPV, table.societyBenefitPV, ...table.params.values()];
+  return [...new Set(columns.map((c) => c.buffer as ArrayBuffer))];
+}
+
+/** Whether a sweep varies only contract terms (prepareSweep's commonOutcomes: evaluated on one simulation). */
+export function contractTermsOnly(vary: readonly Vary[]): boolean {
+  return vary.every((v) => /^contract(?:[.[]|$)/.test(v.path));
+}
+
 /**
  * Evaluates every cell of a sweep on a pool of workers; `onCell` sees each cell as it arrives
- * (for a grid that fills in), `onProgress` the count of cells done.
+ * (for a grid that fills in), `onProgress` the count of cells done, `onSimulate` the trials
+ * simulated before (for a sweep of contract terms, simulated once).
  */
 export async function sweepInWorkers(
   url: string,
   channel: string,
-  options: { scenario: unknown; vary: Vary[]; trials: number; seed: string | number; fix?: boolean; workers?: number; onCell?: (index: number, cell: Cell) => void; onProgress?: (done: number, total: number) => void },
+  options: {
+    scenario: unknown; vary: Vary[]; trials: number; seed: string | number; fix?: boolean; workers?: number;
+    onCell?: (index: number, cell: Cell) => void; onProgress?: (done: number, total: number) => void; onSimulate?: (done: number, total: number) => void;
+  },
 ): Promise<SweepRun> {
   const total = options.vary.reduce((n, v) => n * v.values.length, 1);
   const n = Math.min(options.workers ?? poolSize(), total);
@@ -109,19 +127,29 @@ export async function sweepInWorkers(
   const job = start(url, channel, n, true);
   const cells: Cell[] = new Array(total);
   let done = 0;
-  const jobs = job.workers.map((worker, w) => {
-    // Interleaved shares: every worker gets cells from all over the grid, so the grid fills evenly.
-    const mine = Array.from({ length: total }, (_, i) => i).filter((i) => i % n === w);
-    const result = listen(worker, (m) => {
-      if (m.type !== "cell") return;
-      cells[m.index as number] = m.cell as Cell;
-      options.onCell?.(m.index as number, m.cell as Cell);
-      options.onProgress?.(++done, total);
-    });
-    worker.postMessage({ kind: "sweep", scenario: options.scenario, vary: options.vary, trials: options.trials, seed: options.seed, fix: options.fix, cells: mine });
-    return result;
-  });
+  const request = { scenario: options.scenario, vary: options.vary, trials: options.trials, seed: options.seed };
   try {
+    let outcomes: OutcomeTable | undefined;
+    if (!options.fix && contractTermsOnly(options.vary)) {
+      const first = job.workers[0]!;
+      const simulated = listen<{ outcomes: OutcomeTable }>(first, (m) => m.type === "progress" && options.onSimulate?.(m.done as number, m.total as number));
+      first.postMessage({ kind: "outcomes", ...request });
+      outcomes = (await simulated).outcomes;
+    }
+    const jobs = job.workers.map((worker, w) => {
+      // Interleaved shares: every worker gets cells from all over the grid, so the grid fills evenly.
+      const mine = Array.from({ length: total }, (_, i) => i).filter((i) => i % n === w);
+      const result = listen(worker, (m) => {
+        if (m.type !== "cell") return;
+        cells[m.index as number] = m.cell as Cell;
+        options.onCell?.(m.index as number, m.cell as Cell);
+        options.onProgress?.(++done, total);
+      });
+      // Copies for all but the last worker, which gets the table itself.
+      const last = w === job.workers.length - 1;
+      worker.postMessage({ kind: "sweep", ...request, fix: options.fix, cells: mine, outcomes }, last && outcomes ? buffersOf(outcomes) : []);
+      return result;
+    });
     await Promise.all(jobs);
   } finally {
     endJob(channel, job);

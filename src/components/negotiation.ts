@@ -58,6 +58,37 @@ export function termValues(t: TermSpec, label: string): { values: number[] } | {
   return { values: Array.from({ length: k }, (_, i) => +(t.from! + ((t.to! - t.from!) * i) / (k - 1)).toPrecision(12)) };
 }
 
+/**
+ * The grid a link asks for: up to two `vary=<path>=<from>:<to>:<steps>` parameters after the
+ * state in the fragment (`#s=…&vary=…&vary=…`), in the form of `utfall sweep --vary`, the term
+ * down the side first. Parameters that do not have that form are left out (the page's defaults
+ * apply); termValues checks the numbers.
+ */
+export function gridFromFragment(hash: string): TermSpec[] {
+  const out: TermSpec[] = [];
+  for (const part of hash.replace(/^#/, "").split("&")) {
+    if (!part.startsWith("vary=") || out.length === 2) continue;
+    let spec: string;
+    try {
+      spec = decodeURIComponent(part.slice(5));
+    } catch {
+      continue;
+    }
+    const m = /^(.+)=([^:=]*):([^:=]*):([^:=]*)$/.exec(spec);
+    if (!m) continue;
+    const num = (x: string) => (x.trim() === "" || !Number.isFinite(Number(x)) ? null : Number(x));
+    out.push({ path: m[1]!, from: num(m[2]!), to: num(m[3]!), steps: num(m[4]!) });
+  }
+  return out;
+}
+
+/** `hash` with its `vary=` parameters replaced by these terms' (the state and anything else kept). */
+export function fragmentWithGrid(hash: string, terms: readonly TermSpec[]): string {
+  const kept = hash.replace(/^#/, "").split("&").filter((p) => p && !p.startsWith("vary="));
+  const vary = terms.map((t) => "vary=" + encodeURIComponent(`${t.path}=${t.from}:${t.to}:${t.steps}`));
+  return "#" + [...kept, ...vary].join("&");
+}
+
 export const ZONE_CATEGORIES = ["both parties agree", "financier's needs fail", "payer's needs fail", "both parties' needs fail"] as const;
 const ZONE_COLORS = ["#2e8b57", "#e67e22", "#2c6fbb", "#c8c8c8"];
 
