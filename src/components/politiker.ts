@@ -43,9 +43,10 @@ export function procent(p: number | null | undefined): string {
 }
 
 /**
- * A chance as a simple fraction a board says aloud: "knappt 2 av 3" (64 %), "drygt 1 av 4"
- * (27 %), "ungefär 1 av 2" (50 %): the smallest denominator of 2, 3, 4, 5, 10, 20 within three
- * percentage points; "knappt" below the fraction, "drygt" above, "ungefär" within half a point.
+ * A chance as a simple fraction a board says aloud: "drygt hälften" (55 %), "knappt 2 av 3"
+ * (64 %), "drygt 1 av 4" (27 %), "ungefär 7 av 10": hälften within six percentage points, else
+ * the smallest of 3, 4, 5 parts within three, else tenths (hundredths below 5 %); "knappt" below
+ * the fraction, "drygt" above, "ungefär" within half a point.
  */
 export function avHur(p: number): string {
   if (!(p >= 0 && p <= 1)) return "–";
@@ -53,12 +54,15 @@ export function avHur(p: number): string {
   if (p === 1) return "i alla simuleringar";
   if (p < 0.01) return "färre än 1 av 100";
   if (p > 0.99) return "fler än 99 av 100";
-  for (const n of [2, 3, 4, 5, 10, 20]) {
+  const word = (d: number) => (Math.abs(d) < 0.005 ? "ungefär" : d < 0 ? "knappt" : "drygt");
+  if (Math.abs(p - 0.5) <= 0.06) return `${word(p - 0.5)} hälften`;
+  for (const n of [3, 4, 5]) {
     const k = Math.round(p * n);
-    const d = p - k / n;
-    if (k >= 1 && k < n && Math.abs(d) <= 0.03) return `${Math.abs(d) < 0.005 ? "ungefär" : d < 0 ? "knappt" : "drygt"} ${k} av ${n}`;
+    if (k >= 1 && k < n && Math.abs(p - k / n) <= 0.03) return `${word(p - k / n)} ${k} av ${n}`;
   }
-  return `ungefär ${Math.round(p * 100)} av 100`;
+  if (p < 0.05) return `${word(p - Math.round(p * 100) / 100)} ${Math.round(p * 100)} av 100`;
+  const k = Math.min(9, Math.max(1, Math.round(p * 10)));
+  return `${word(p - k / 10)} ${k} av 10`;
 }
 
 /**
@@ -274,7 +278,7 @@ export function flowsByYearChart(cases: { median: FlowCase; bad: FlowCase }, cur
     height: 330,
     marginLeft: 52,
     marginRight: 10,
-    marginTop: 24,
+    marginTop: width < 500 ? 36 : 24,
     style: { fontSize: "11px" },
     fx: { label: null, padding: 0.15 },
     fy: { label: null, axis: null, domain: [caseName.median, caseName.bad], padding: 0.2 },
@@ -285,7 +289,8 @@ export function flowsByYearChart(cases: { median: FlowCase; bad: FlowCase }, cur
       Plot.barY(rows, { fx: "år", fy: "fall", x: "flöde", y: "belopp", fill: "flöde" }),
       Plot.ruleY([0]),
       // Each row's case named above it, in the first year's panel.
-      Plot.text([caseName.median, caseName.bad], { fy: (d: string) => d, fx: () => "År 1", frameAnchor: "top-left", dy: -14, text: (d: string) => `${d}, miljoner ${CURRENCY_WORD[currency] ?? currency} per år`, fontWeight: "bold", fontSize: 12 }),
+      // On a phone the unit goes on a line of its own, so the title is not cut at the panel's edge.
+      Plot.text([caseName.median, caseName.bad], { fy: (d: string) => d, fx: () => "År 1", frameAnchor: "top-left", dy: width < 500 ? -22 : -14, lineAnchor: "top", text: (d: string) => `${d}${width < 500 ? "\n" : ", "}miljoner ${CURRENCY_WORD[currency] ?? currency} per år`, fontWeight: "bold", fontSize: 12 }),
     ],
   });
 }
