@@ -133,6 +133,52 @@ describe("an edited scenario is flagged (item 5)", () => {
   });
 });
 
+describe("exceedance curves, percentiles and Monte Carlo errors (items 15, 19)", () => {
+  const plain = (t: string) => t.replace(/[\u00a0\u202f]/g, " ");
+  const number = (t: string) => Number(t.replace(/[−–]/g, "-").replace(/\s/g, "").replace(",", "."));
+  test("financier: the chance of beating the hurdle ± its binomial error, an exceedance curve, P10/P50/P90", async () => {
+    const p = await open(`/financier#${await fragmentFor(scenario("norrkoping-2016"), 4000, 3)}`, "#beat-hurdle");
+    try {
+      // "55 % ± 0,8": the error is √(p(1−p)/n) in percentage points, here recomputed from the
+      // page's own chance of missing the hurdle and n = 4 000 trials.
+      const beat = await textOf(p, "#beat-hurdle");
+      const m = /^([\d,]+) % ± ([\d,]+)$/.exec(beat);
+      expect(m, beat).not.toBeNull();
+      const missed = number((await textOf(p, "#prob-npv-below")).replace("%", "")) / 100;
+      expect(number(m![1]!)).toBeCloseTo(100 * (1 - missed), 0);
+      const pHat = number(m![1]!) / 100;
+      expect(number(m![2]!)).toBeCloseTo(100 * Math.sqrt((pHat * (1 - pHat)) / 4000), 1);
+      const label = await p.page.locator("svg[aria-label^=\"Chance the financier's return is below x\"]").getAttribute("aria-label");
+      // At the hurdle, the curve's height is the chance of a negative NPV (the MIRR ranks as the NPV).
+      const atHurdle = /hurdle \(([\d,]+) %\): (\d+) %/.exec(plain(label ?? ""));
+      expect(atHurdle, label ?? "").not.toBeNull();
+      expect(Number(atHurdle![2])).toBeCloseTo(100 * missed, -0.5);
+      const rows = await p.page.locator("table.percentiles tbody tr").count();
+      expect(rows).toBe(5);
+      // The footnote says which error is which.
+      expect(await textOf(p, "#mc-note")).toMatch(/√\(p\(1−p\)\/n\).*s\/√n/);
+      expect(await textOf(p)).not.toMatch(/\bNaN\b/);
+      expect(p.errors).toEqual([]);
+    } finally {
+      await p.close();
+    }
+  });
+
+  test("payer: the chance of paying more than y, the chance of paying the cap ± error, P10/P50/P90", async () => {
+    const p = await open(`/payer#${await fragmentFor(scenario("norrkoping-2016"), 4000, 3)}`, "table.percentiles");
+    try {
+      expect(await p.page.locator("svg[aria-label^=\"Chance the payer pays more than y\"]").count()).toBe(1);
+      expect(await textOf(p, "#chance-cap")).toMatch(/^[\d,.]+ ?% ± [\d,.]+$/);
+      // Norrköping counts avoided costs: payments, avoided, net, net discounted.
+      expect(await p.page.locator("table.percentiles tbody tr").count()).toBe(4);
+      expect(await textOf(p)).not.toMatch(/\bNaN\b/);
+      expect(p.errors).toEqual([]);
+    } finally {
+      await p.close();
+    }
+  });
+});
+
 describe("accessibility (item 14) and narrow screens (item 12)", () => {
   const pages = [
     {path: "/financier", ready: "#expected-npv", lang: "en"},
