@@ -18,11 +18,20 @@ export function chanceWithError(p: number | null | undefined, n: number, locale:
   return `${formatPercent(p, locale, digits)} ± ${formatNumber(se, locale, seDigits)}`;
 }
 
-/** A mean with its Monte Carlo error, each through `format`: "1,2 mnkr ± 0,1". */
-export function meanWithError(mean: number | null | undefined, column: ArrayLike<number>, format: (x: number) => string): string {
+/** A mean with its Monte Carlo error: "−1,9 mnkr ± 0,03"; the error through `errorFormat` (default `format`). */
+export function meanWithError(mean: number | null | undefined, column: ArrayLike<number>, format: (x: number) => string, errorFormat = format): string {
   if (mean == null || !Number.isFinite(mean)) return "–";
   const se = meanError(column);
-  return se == null ? format(mean) : `${format(mean)} ± ${format(se)}`;
+  return se == null ? format(mean) : `${format(mean)} ± ${errorFormat(se)}`;
+}
+
+/** An amount's error in millions to two significant digits (`0,031`), so a small error does not read "0,0". */
+export function millionsError(locale: string): (se: number) => string {
+  return (se: number) => {
+    const m = se / 1e6;
+    const digits = m > 0 ? Math.min(6, Math.max(1, 1 - Math.floor(Math.log10(m)))) : 1;
+    return formatNumber(m, locale, digits);
+  };
 }
 
 export interface ExceedanceOptions {
@@ -68,7 +77,8 @@ export function exceedanceChart(column: ArrayLike<number>, o: ExceedanceOptions)
       ...(o.marks ?? []).flatMap((m) => [
         Plot.ruleX([m.x], { stroke: "currentColor", strokeDasharray: "4,3" }),
         Plot.dot([m.x], { x: (d: number) => d, y: () => at(m.x), fill: "currentColor", r: 3 }),
-        Plot.text([m.x], { x: (d: number) => d, y: () => at(m.x), text: () => `${m.label}: ${pc(at(m.x))}`, dx: 6, textAnchor: "start", dy: -8 }),
+        // Labels left of their mark: the marks (break-even, a hurdle, a cap) sit near the right edge.
+        Plot.text([m.x], { x: (d: number) => d, y: () => at(m.x), text: () => `${m.label}: ${pc(at(m.x))}`, dx: -6, textAnchor: "end", dy: -8, stroke: "var(--theme-background, white)", strokeWidth: 3, paintOrder: "stroke", fill: "currentColor" }),
       ]),
       Plot.tip(pts, Plot.pointerX({ x: "x", y: "y", title: (d: { x: number; y: number }) => `${o.format(d.x)}\n${o.mode === "below" ? "chance of this or less" : "chance of more"}: ${pc(d.y)}` })),
     ],
@@ -81,6 +91,8 @@ export interface PercentileRow {
   format: (x: number) => string;
   /** Show the mean with its error (s/√n): false for an IRR, whose mean is no decision figure. */
   mean?: boolean;
+  /** Formats the error (default `format`). */
+  errorFormat?: (x: number) => string;
 }
 
 /** A table of P10, P50, P90 and the mean ± its Monte Carlo error, one row per column. */
@@ -101,7 +113,7 @@ export function percentileTable(rows: PercentileRow[]): HTMLTableElement {
     const q = (p: number) => (sorted.length ? r.format(quantileSorted(sorted as unknown as number[], p)!) : "–");
     let mean = NaN;
     if (sorted.length) mean = sorted.reduce((a, b) => a + b, 0) / sorted.length;
-    const cells = [r.label, q(0.1), q(0.5), q(0.9), r.mean === false ? "–" : meanWithError(mean, sorted, r.format)];
+    const cells = [r.label, q(0.1), q(0.5), q(0.9), r.mean === false ? "–" : meanWithError(mean, sorted, r.format, r.errorFormat)];
     cells.forEach((c, i) => {
       const td = tr.insertCell();
       td.textContent = c;
