@@ -13,7 +13,8 @@ export default {
     {name: "Society's view", path: "/society"},
     {name: "Negotiation", path: "/negotiation"},
     {name: "Reference cases", path: "/reference-cases"},
-    {name: "Politikerunderlag", path: "/politiker"},
+    // Left out of the English previous/next links: the Swedish page has its own navigation.
+    {name: "Politikerunderlag", path: "/politiker", pager: null},
     {name: "Methods and sources", path: "/methods"}
   ],
   // An empty icon stops the browser from requesting /favicon.ico (a 404 console error).

@@ -38,7 +38,7 @@ export interface ExceedanceOptions {
   title: string;
   subtitle?: string;
   xLabel: string;
-  /** "below": the chance of x or less; "above": the chance of more than x. */
+  /** "below": the chance of x or less; "above": the chance of more than x (at a mark: x or more). */
   mode: "below" | "above";
   xTickFormat: (x: number) => string;
   /** Formats x in the tooltip and the text alternative. */
@@ -54,12 +54,10 @@ export interface ExceedanceOptions {
 /** The chance of x or less (or more than x) against x, as a step line from every trial. */
 export function exceedanceChart(column: ArrayLike<number>, o: ExceedanceOptions): SVGSVGElement | HTMLElement {
   const pts = exceedancePoints(column).map((d) => ({ x: d.x, y: o.mode === "below" ? d.below : 1 - d.below }));
-  const at = (x: number) => {
-    // The curve's value at x: the last step at or before it.
-    let y = o.mode === "below" ? 0 : 1;
-    for (const p of pts) if (p.x <= x) y = p.y;
-    return y;
-  };
+  // At a marked value: the chance of x or less, or (above) of x or more, so a spike at a cap
+  // reads as the chance of paying the whole cap, not the 0 % of paying more than it.
+  const finite = Array.from(column).filter(Number.isFinite);
+  const at = (x: number) => (finite.length ? finite.filter((v) => (o.mode === "below" ? v <= x : v >= x - 0.5)).length / finite.length : 0);
   const pc = (y: number) => formatPercent(y, o.locale, 0);
   const alt = `${o.title}. ` + (o.marks ?? []).map((m) => `${m.label} (${o.format(m.x)}): ${pc(at(m.x))}`).join("; ") +
     (pts.length ? `. From ${o.format(pts[0]!.x)} to ${o.format(pts[pts.length - 1]!.x)}.` : ".");
