@@ -53,8 +53,9 @@ document.addEventListener("DOMContentLoaded", () => {
     return h ? "Chart: " + h.textContent.trim() : "";
   };
   const label = (svg) => {
-    // A chart is one image: the labels Plot puts on its marks (<g aria-label="rect">) are not exposed.
-    svg.querySelectorAll("g[aria-label]").forEach((g) => g.removeAttribute("aria-label"));
+    // A chart is one image: the marks Plot labels (<g aria-label="rect">) are hidden from assistive
+    // technology (an aria-label on a plain <g> is not allowed); the labels stay for the tests.
+    svg.querySelectorAll("g[aria-label]").forEach((g) => g.setAttribute("aria-hidden", "true"));
     if (svg.getAttribute("role") === "img" && svg.hasAttribute("aria-label")) return;
     const w = Number(svg.getAttribute("width")) || svg.getBoundingClientRect().width;
     if (w && w < 60) return; // icons and legend swatches
