@@ -244,7 +244,7 @@ export function flowDiagram(cases: { median: FlowCase; bad: FlowCase }, currency
     <defs>${markers}</defs>
     ${box(10, 20, BW, "Finansiären", "lånar ut pengarna, tar risken")}
     ${box(W - BW - 10, 20, BW, "Utföraren", "gör insatsen")}
-    ${box(10, 272, BW, "Kommunen", payerSub)}
+    ${box(10, 272, BW, "Kommunen", paysForActivity ? "betalar för arbete och resultat" : payerSub)}
     ${box(W - BW - 10, 272, BW, participants, "som insatsen är till för")}
     ${arrow(BW + 15, 47, W - BW - 15, 47, FLOW_COLOR.capital)}
     ${label(W / 2, 70, [`1. ${FLOW.capital}`, capitalLine, ...(ceiling ? [ceiling] : [])], "middle", FLOW_COLOR.capital)}
