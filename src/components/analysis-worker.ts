@@ -17,6 +17,8 @@
  * - {kind: "information", scenario, trials, seed}: the payer's EVPPI of the effects, by
  *   regression on one run (method "twoLevel" with outer and inner: two-level Monte Carlo);
  * - {kind: "compare", scenarios, trials, seed}: key figures side by side;
+ * - {kind: "designer", scenario, free, needs, trials, seed}: the contract designer's front of
+ *   terms that meet every need, or what would have to give (models/analysis/designer.ts);
  * - {kind: "riskSplit", scenario, groups, perGroup, seed}: each party's risk split into the
  *   cohort's chance and ignorance of the parameters (models/analysis/riskSplit.ts).
  */
@@ -24,6 +26,7 @@ import {
   breakEven, checkCells, compareSummaries, riskSplit, describePath, evaluateCells, evpiAll, sweepOutcomes, type OutcomeTable, operatingCurves, parseScenario, prepareSweep, runScenario,
   standardDesigns, SweepError, tornado, valueOfInformation, PathError, RunRefused, parsePath, replacePath, type Vary,
 } from "../models/index.js";
+import { designContract, type DesignNeeds, type FreeTerm } from "../models/analysis/designer.js";
 
 type Request =
   | { kind: "sweep"; scenario: unknown; vary: Vary[]; trials: number; seed: string | number; cells: number[]; fix?: boolean; outcomes?: OutcomeTable }
@@ -31,7 +34,8 @@ type Request =
   | { kind: "ensemble" | "breakEven" | "design"; scenario: unknown; trials: number; seed: string | number }
   | { kind: "information"; scenario: unknown; trials?: number; method?: "regression" | "twoLevel"; outer?: number; inner?: number; seed: string | number }
   | { kind: "riskSplit"; scenario: unknown; groups: number; perGroup: number; seed: string | number }
-  | { kind: "compare"; scenarios: { name: string; scenario: unknown }[]; trials: number; seed: string | number };
+  | { kind: "compare"; scenarios: { name: string; scenario: unknown }[]; trials: number; seed: string | number }
+  | { kind: "designer"; scenario: unknown; free: FreeTerm[]; needs: DesignNeeds; trials: number; seed: string | number };
 
 const post = (m: unknown, transfer: Transferable[] = []) => self.postMessage(m, { transfer });
 const progress = (done: number, total: number) => post({ type: "progress", done, total });
@@ -116,6 +120,11 @@ function handle(r: Request): unknown {
     case "riskSplit": {
       const s = parsed(r.scenario);
       return { ...riskSplit(s, { groups: r.groups, perGroup: r.perGroup, seed: r.seed, onProgress: progress }), elapsedMs: performance.now() - t0 };
+    }
+    case "designer": {
+      // The contract designer (models/analysis/designer.ts): every candidate on one simulation.
+      const result = designContract(r.scenario, r.free, r.needs, { trials: r.trials, seed: r.seed, onProgress: progress });
+      return { result, elapsedMs: performance.now() - t0 };
     }
     case "compare": {
       const summaries = r.scenarios.map((x, i) => {

@@ -47,6 +47,8 @@ export interface FanOptions {
   /** "step" for amounts that belong to a whole period or year (each holds over x ± ½). */
   curve?: "linear" | "step";
   marks?: Plot.Markish[];
+  /** The chart's text alternative (aria-label); by default its title and the median at each x. */
+  alt?: string;
 }
 
 /**
@@ -67,9 +69,11 @@ export function fanChart(points: readonly FanPoint[], o: FanOptions): SVGSVGElem
   const name = o.xName ?? ((x: number) => String(x));
   const tip = (d: (typeof data)[number]) =>
     `${name(d.x)}\nmedian ${o.format(d.p50)}\nmean ${o.format(d.mean)}\nmiddle half ${o.format(d.p25)} to ${o.format(d.p75)}\n90 % of trials ${o.format(d.p5)} to ${o.format(d.p95)}`;
+  const alt = o.alt ?? `${o.title ?? o.yLabel}. Median ${data.slice(0, 24).map((d) => `${name(d.x)} ${o.format(d.p50)}`).join(", ")}${data.length > 24 ? ", …" : ""}; 90 % of trials between ${o.format(Math.min(...data.map((d) => d.p5)))} and ${o.format(Math.max(...data.map((d) => d.p95)))}.`;
   return Plot.plot({
     title: o.title,
     subtitle: o.subtitle,
+    ariaLabel: alt,
     width: o.width ?? 640,
     height: o.height ?? 280,
     marginLeft: 56,
@@ -120,6 +124,10 @@ export interface HistogramOptions {
   width?: number;
   height?: number;
   marks?: Plot.Markish[];
+  /** The chart's text alternative (aria-label); by default its title, the median and the 90 % range. */
+  alt?: string;
+  /** Words for the alternative: "trials", "median", "90 % of trials between", "and" (Swedish on Politikerunderlag). */
+  altWords?: [string, string, string, string];
 }
 
 /** Share of trials per bin of a per-trial column; NaN values are left out (the caller says how many). */
@@ -130,9 +138,16 @@ export function histogram(values: ArrayLike<number>, o: HistogramOptions): SVGSV
     if (Number.isFinite(v)) rows.push({ v, g: o.group ? o.group(v) : "" });
   }
   // Shares of all finite trials, so stacked groups add up to the whole.
+  const sorted = rows.map((r) => r.v).sort((a, b) => a - b);
+  const fmt = o.xTickFormat ?? ((x: number) => String(x));
+  const [trials, median, between, and] = o.altWords ?? ["trials", "median", "90 % of trials between", "and"];
+  const alt = o.alt ?? (sorted.length
+    ? `${o.title ?? o.xLabel}. ${sorted.length} ${trials}, ${o.xLabel.replace(/\s*→$/, "")}: ${median} ${fmt(quantile(sorted, 0.5)!)}, ${between} ${fmt(quantile(sorted, 0.05)!)} ${and} ${fmt(quantile(sorted, 0.95)!)}.`
+    : `${o.title ?? o.xLabel}.`);
   return Plot.plot({
     title: o.title,
     subtitle: o.subtitle,
+    ariaLabel: alt,
     width: o.width ?? 640,
     height: o.height ?? 260,
     marginLeft: 48,

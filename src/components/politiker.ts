@@ -19,10 +19,16 @@ export function kronor(x: number | null | undefined, currency = "SEK"): string {
   return formatMoney(x, currency, "sv-SE");
 }
 
-/** `12,3 miljoner kr`; below a million in whole units. */
+/** The currency in words, as the page writes amounts: "kr", "pund". */
+export function valuta(currency = "SEK"): string {
+  return CURRENCY_WORD[currency] ?? currency;
+}
+
+/** `12,3 miljoner kr`; below a million in whole thousands (`45 000 kr`), below ten thousand in whole units. */
 export function miljoner(x: number | null | undefined, currency = "SEK"): string {
   if (x == null || !Number.isFinite(x)) return "–";
-  const word = CURRENCY_WORD[currency] ?? currency;
+  const word = valuta(currency);
+  if (Math.abs(x) < 1e4) return `${formatNumber(Math.round(x), "sv-SE")} ${word}`;
   if (Math.abs(x) < 1e6) return `${formatNumber(Math.round(x / 1000) * 1000, "sv-SE")} ${word}`;
   return `${formatNumber(x / 1e6, "sv-SE", 1)} miljoner ${word}`;
 }
@@ -36,18 +42,42 @@ export function procent(p: number | null | undefined): string {
   return formatPercent(p, "sv-SE", 0);
 }
 
-/** A chance as "ungefär 2 av 3": the smallest denominator within two percentage points. */
+/**
+ * A chance as a simple fraction a board says aloud: "drygt hälften" (55 %), "knappt 2 av 3"
+ * (64 %), "drygt 1 av 4" (27 %), "ungefär 7 av 10": hälften within six percentage points, else
+ * the smallest of 3, 4, 5 parts within three, else tenths (hundredths below 5 %); "knappt" below
+ * the fraction, "drygt" above, "ungefär" within half a point.
+ */
 export function avHur(p: number): string {
   if (!(p >= 0 && p <= 1)) return "–";
   if (p === 0) return "aldrig i simuleringarna";
   if (p === 1) return "i alla simuleringar";
   if (p < 0.01) return "färre än 1 av 100";
   if (p > 0.99) return "fler än 99 av 100";
-  for (const n of [2, 3, 4, 5, 6, 8, 10, 20]) {
+  const word = (d: number) => (Math.abs(d) < 0.005 ? "ungefär" : d < 0 ? "knappt" : "drygt");
+  if (Math.abs(p - 0.5) <= 0.06) return `${word(p - 0.5)} hälften`;
+  for (const n of [3, 4, 5]) {
     const k = Math.round(p * n);
-    if (k >= 1 && k < n && Math.abs(k / n - p) <= 0.02) return `ungefär ${k} av ${n}`;
+    if (k >= 1 && k < n && Math.abs(p - k / n) <= 0.03) return `${word(p - k / n)} ${k} av ${n}`;
   }
-  return `ungefär ${Math.round(p * 100)} av 100`;
+  if (p < 0.05) return `${word(p - Math.round(p * 100) / 100)} ${Math.round(p * 100)} av 100`;
+  const k = Math.min(9, Math.max(1, Math.round(p * 10)));
+  return `${word(p - k / 10)} ${k} av 10`;
+}
+
+/**
+ * A change in words that keeps one direction: "minskar med ungefär 5 %; i 9 fall av 10 mellan en
+ * minskning med 19 % och en ökning med 4 %" (not a verb of direction beside signed numbers).
+ * `d` is the effect as a relative improvement (positive = better); `fall` when better is less.
+ */
+export function förändring(d: { p5: number; p50: number; p95: number }, fall: boolean): string {
+  const pc = (x: number) => formatPercent(Math.abs(x), "sv-SE", 0);
+  const verb = (x: number) => (fall ? (x >= 0 ? "minskar" : "ökar") : x >= 0 ? "förbättras" : "försämras");
+  const noun = (x: number) => (fall ? (x >= 0 ? "en minskning med" : "en ökning med") : x >= 0 ? "en förbättring med" : "en försämring med");
+  const range = Math.sign(d.p5) === Math.sign(d.p95) || d.p5 === 0 || d.p95 === 0
+    ? `mellan ${pc(Math.min(Math.abs(d.p5), Math.abs(d.p95)))} och ${pc(Math.max(Math.abs(d.p5), Math.abs(d.p95)))}`
+    : `mellan ${noun(d.p95)} ${pc(d.p95)} och ${noun(d.p5)} ${pc(d.p5)}`;
+  return `${verb(d.p50)} med ungefär ${pc(d.p50)} i ett typiskt utfall; i 9 fall av 10 ${range}`;
 }
 
 /** Swedish names of the measures a contract pays on. */
@@ -92,7 +122,7 @@ export function ruleSentences(scenario: Record<string, any>, capitalBasis?: numb
       case "proportional":
         return `Ett belopp per undviken händelse när ${measureName(r.measure)} förbättrats med minst ${formatPercent(r.threshold, "sv-SE", 1)} jämfört med jämförelsegruppen${capText(r)}${when(r)}.`;
       case "rateCard":
-        return `Ett fast pris, ${kronor(r.pricePerOutcome, cur)}, per uppnått resultat på ${measureName(r.measure)}${capText(r)}${when(r)}.`;
+        return `Ett fast pris, ${miljoner(r.pricePerOutcome, cur)}, per uppnått resultat på ${measureName(r.measure)}${capText(r)}${when(r)}.`;
       case "stepped":
         return `Ett belopp i steg efter hur mycket ${measureName(r.measure)} förbättrats${capText(r)}${when(r)}.`;
       default:
@@ -137,7 +167,16 @@ const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replac
  * financier, what pays for more of the work (recycling) and the intermediary's fees.
  * `commitment` is the most the financier lends, shown when the capital drawn is less.
  */
-export function flowDiagram(cases: { median: FlowCase; bad: FlowCase }, currency: string, participants: string, commitment?: number, drawnFixed = true, paysForActivity = false): SVGSVGElement {
+export interface FlowOptions {
+  /** What the provider does for the participants, from the scenario ("stöd till barn och familj"). */
+  intervention?: string;
+  /** False when the scenario counts no avoided costs: arrow 3 then says so instead of "0 kr". */
+  avoidedCounted?: boolean;
+  /** Below 560 px the diagram is a numbered list (an SVG scaled to a phone has 5 px text). */
+  width?: number;
+}
+
+export function flowDiagram(cases: { median: FlowCase; bad: FlowCase }, currency: string, participants: string, commitment?: number, drawnFixed = true, paysForActivity = false, opts: FlowOptions = {}): SVGSVGElement | HTMLElement {
   const W = PRINT_WIDTH, H = 340, BW = 180;
   const m = cases.median.years, b = cases.bad.years;
   const mn = (x: number) => miljoner(x, currency);
@@ -167,6 +206,32 @@ export function flowDiagram(cases: { median: FlowCase; bad: FlowCase }, currency
   }
   if (has("toIntermediary")) blocks.push({ lines: [`${FLOW.toIntermediary}:`, both("toIntermediary")], color: FLOW_COLOR.toIntermediary });
   if (has("guarantee")) blocks.push({ lines: [`${FLOW.guarantee}:`, both("guarantee")], color: FLOW_COLOR.guarantee });
+  const intervention = opts.intervention ?? "insatsen";
+  const counted = opts.avoidedCounted ?? true;
+  const avoidedLines = counted ? ["om insatsen fungerar:", both("avoided")] : ["räknas inte i scenariot"];
+  const payerSub = paysForActivity ? "betalar för genomfört arbete och för resultat" : "betalar bara för resultat";
+  // The same content as text: the narrow layout and the chart's text alternative.
+  const steps: { color: string; lines: string[] }[] = [
+    { color: FLOW_COLOR.capital, lines: [`1. ${FLOW.capital} (till utföraren)`, capitalLine, ...(ceiling ? [ceiling] : [])] },
+    { color: "#666666", lines: [`2. Insatsen (utföraren till ${participants.toLowerCase()})`, intervention] },
+    { color: FLOW_COLOR.avoided, lines: [`3. ${FLOW.avoided}`, ...avoidedLines] },
+    ...blocks.map((bl) => ({ color: bl.color, lines: bl.lines })),
+  ];
+  const ariaText = `Vem betalar vem. Finansiären lånar ut pengarna, utföraren gör insatsen, kommunen ${payerSub}. ` + steps.map((st) => st.lines.join(" ")).join(". ") + ".";
+  if ((opts.width ?? W) < 560) {
+    const list = document.createElement("ol");
+    list.className = "flow-list";
+    list.setAttribute("aria-label", "Vem betalar vem");
+    for (const st of steps) {
+      const li = document.createElement("li");
+      li.style.borderLeftColor = st.color;
+      const head = document.createElement("b");
+      head.textContent = st.lines[0]!.replace(/^\d+\.\s*/, "");
+      li.append(head, ...st.lines.slice(1).map((l) => Object.assign(document.createElement("span"), { textContent: l })));
+      list.append(li);
+    }
+    return list;
+  }
   let y = ceiling ? 124 : 104; // below arrow 1's label
   const left = blocks
     .map((bl) => {
@@ -175,18 +240,18 @@ export function flowDiagram(cases: { median: FlowCase; bad: FlowCase }, currency
       return out;
     })
     .join("");
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="Vem betalar vem" style="max-width:100%;height:auto;font-family:var(--sans-serif)">
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(ariaText).replace(/"/g, "&quot;")}" style="max-width:100%;height:auto;font-family:var(--sans-serif)">
     <defs>${markers}</defs>
     ${box(10, 20, BW, "Finansiären", "lånar ut pengarna, tar risken")}
     ${box(W - BW - 10, 20, BW, "Utföraren", "gör insatsen")}
-    ${box(10, 272, BW, "Kommunen", paysForActivity ? "betalar för genomfört arbete och för resultat" : "betalar bara för resultat")}
+    ${box(10, 272, BW, "Kommunen", paysForActivity ? "betalar för arbete och resultat" : payerSub)}
     ${box(W - BW - 10, 272, BW, participants, "som insatsen är till för")}
     ${arrow(BW + 15, 47, W - BW - 15, 47, FLOW_COLOR.capital)}
     ${label(W / 2, 70, [`1. ${FLOW.capital}`, capitalLine, ...(ceiling ? [ceiling] : [])], "middle", FLOW_COLOR.capital)}
     ${arrow(W - BW / 2 - 10, 79, W - BW / 2 - 10, 267, "#666666")}
-    ${label(W - BW / 2 - 20, 160, ["2. Insatsen", "stöd till barn och familj"], "end")}
+    ${label(W - BW / 2 - 20, 160, ["2. Insatsen", intervention], "end")}
     ${arrow(W - BW - 15, 299, BW + 15, 299, FLOW_COLOR.avoided, true)}
-    ${label(W / 2 + 30, 245, [`3. ${FLOW.avoided}`, "om insatsen fungerar:", both("avoided")], "middle", FLOW_COLOR.avoided)}
+    ${label(W / 2 + 30, 245, [`3. ${FLOW.avoided}`, ...avoidedLines], "middle", FLOW_COLOR.avoided)}
     ${arrow(BW / 2 + 10, 267, BW / 2 + 10, 79, FLOW_COLOR.payments)}
     ${left}
   </svg>`;
@@ -204,12 +269,16 @@ export function flowsByYearChart(cases: { median: FlowCase; bad: FlowCase }, cur
   const rows = (["median", "bad"] as const).flatMap((c) =>
     cases[c].years.flatMap((y) => used.map((k) => ({ fall: caseName[c], år: `År ${y.year + 1}`, flöde: FLOW[k], belopp: y[k] }))),
   );
+  const sum = (c: "median" | "bad", k: (typeof used)[number]) => miljoner(total(cases[c].years, k), currency);
+  const ariaLabel = `Pengarna år för år, ${caseName.median.toLowerCase()} och ${caseName.bad.toLowerCase()}. Summor: ` +
+    used.map((k) => `${FLOW[k].toLowerCase()} typiskt ${sum("median", k)}, dåligt utfall ${sum("bad", k)}`).join("; ") + ".";
   return Plot.plot({
+    ariaLabel,
     width: Math.min(width, PRINT_WIDTH),
     height: 330,
     marginLeft: 52,
     marginRight: 10,
-    marginTop: 24,
+    marginTop: width < 500 ? 36 : 24,
     style: { fontSize: "11px" },
     fx: { label: null, padding: 0.15 },
     fy: { label: null, axis: null, domain: [caseName.median, caseName.bad], padding: 0.2 },
@@ -220,7 +289,8 @@ export function flowsByYearChart(cases: { median: FlowCase; bad: FlowCase }, cur
       Plot.barY(rows, { fx: "år", fy: "fall", x: "flöde", y: "belopp", fill: "flöde" }),
       Plot.ruleY([0]),
       // Each row's case named above it, in the first year's panel.
-      Plot.text([caseName.median, caseName.bad], { fy: (d: string) => d, fx: () => "År 1", frameAnchor: "top-left", dy: -14, text: (d: string) => `${d}, miljoner ${CURRENCY_WORD[currency] ?? currency} per år`, fontWeight: "bold", fontSize: 12 }),
+      // On a phone the unit goes on a line of its own, so the title is not cut at the panel's edge.
+      Plot.text([caseName.median, caseName.bad], { fy: (d: string) => d, fx: () => "År 1", frameAnchor: "top-left", dy: width < 500 ? -22 : -14, lineAnchor: "top", text: (d: string) => `${d}${width < 500 ? "\n" : ", "}miljoner ${CURRENCY_WORD[currency] ?? currency} per år`, fontWeight: "bold", fontSize: 12 }),
     ],
   });
 }
