@@ -293,8 +293,12 @@ function judge(prep: Prepared, terms: Record<string, number>, figures: DesignFig
     const miss = -slack[id]!;
     violation += DESIGN_NEED_UNITS[id] === "money" ? miss / prep.moneyScale : Math.min(miss, 1e6);
   }
-  const objectives = [-figures.payer.meanNet, -figures.financier.expectedNpv, figures.payer.probPayForNothing] as const;
-  return { terms, figures, slack, failing, violation, objectives };
+  // Compared at a thousandth of a unit of money and 12 significant digits: Node's and Chromium's
+  // Math functions differ in the last bits, and the search compares candidates whose figures tie
+  // (capped contracts), so unrounded figures would send the two down different paths.
+  const money = (x: number) => Math.round(x * 1000) / 1000;
+  const objectives = [-money(figures.payer.meanNet), -money(figures.financier.expectedNpv), figures.payer.probPayForNothing] as const;
+  return { terms, figures, slack, failing, violation: violation === 0 ? 0 : +violation.toPrecision(12), objectives };
 }
 
 /** a dominates b: no worse in every objective, better in one. */

@@ -49,8 +49,8 @@ export function designFrontChart(scenario: unknown, r: DesignResult, links: read
     marks: [
       Plot.ruleY([0], { stroke: "#999" }),
       Plot.dot([current], { x: "x", y: "y", r: 7, stroke: "#333", strokeWidth: 1.5, fill: "none", title: () => "The scenario's own terms" }),
-      Plot.text([current], { x: "x", y: "y", text: () => "as written", dy: -12, fill: "#333" }),
-      Plot.dot(points, { x: "x", y: "y", fill: "nothing", r: 5, stroke: "white", href: "href", title: "title", tip: false }),
+      Plot.text([current], { x: "x", y: "y", text: () => "the terms as written", dx: -10, textAnchor: "end", fill: "#333" }),
+      Plot.dot(points, { x: "x", y: "y", fill: "nothing", r: 6, stroke: "#333", strokeWidth: 0.5, href: "href", title: "title", tip: false }),
     ],
   });
   figure.setAttribute("role", "img");
@@ -69,13 +69,13 @@ function el(tag: string, ...children: (Node | string | null | undefined | false)
 }
 
 /** What would have to give when no contract meets every need: a sentence per need, the closest contract. */
-export function designVerdict(scenario: unknown, r: DesignResult, links: { closest?: string } = {}): HTMLElement {
+export function designVerdict(scenario: unknown, r: DesignResult, links: { closest?: string } = {}, shown = r.front.length): HTMLElement {
   const locale = localeOf(r.currency);
   const value = (id: keyof typeof DESIGN_NEED_UNITS, x: number) => (DESIGN_NEED_UNITS[id] === "money" ? formatMoney(x, r.currency, locale) : formatPercent(x, locale, 1));
   if (r.front.length) {
     return el(
       "p",
-      `${formatNumber(r.acceptable, locale)} of the ${formatNumber(r.evaluations.distinct, locale)} contracts evaluated meet every need; the ${formatNumber(r.front.length, locale)} drawn are those no other beats for the payer, the financier and the chance of paying for nothing at once. Hover a point for its terms; click it to open it in the explorer.`,
+      `${formatNumber(r.acceptable, locale)} of the ${formatNumber(r.evaluations.distinct, locale)} contracts evaluated meet every need; ${formatNumber(r.front.length, locale)} of them are on the front: no other beats them for the payer, the financier and the chance of paying for nothing at once${r.front.length > shown ? ` (${formatNumber(shown, locale)} drawn, spread along it)` : ""}. Hover a point for its terms; click it to open it in the explorer.`,
     );
   }
   const relax = (r.relaxations ?? []).map((x) =>
