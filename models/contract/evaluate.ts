@@ -234,7 +234,7 @@ function resultColumns(T: number, P: number, Y: number, R: number, capital: numb
 
 // What the waterfall makes of one trial's payments, kept per distinct input (FlowMemo).
 /** The most memory a FlowMemo takes (16 MB): 8,000 entries of 20 periods with keepFlows. */
-const MEMO_BYTES = 16 * 2 ** 20;
+export const MEMO_BYTES = 16 * 2 ** 20;
 const V_IRR = 0, V_NPV = 1, V_MIRR = 2, V_RECEIVED = 3, V_DRAWN = 4, V_GUARANTEE = 5, V_FEES = 6, V_SURPLUS = 7, V_UNFUNDED = 8, V_INVESTED_PV = 9, V_FLOWS = 10;
 
 /**
