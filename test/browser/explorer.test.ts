@@ -214,14 +214,20 @@ test("a saved scenario loads back with the same numbers; a bad file is refused w
     expect(saved.outcomes[0].states[0].costPerDay.source).toMatch(/Socialstyrelsen/); // sources survive
 
     // Start again from the built-in scenario, then load the file.
+    // Each change waits for a new run (its id), not only for "idle": the debounce may not have
+    // started the run yet when the field shows the new value.
+    const beforeReset = await runId(page);
     await page.getByRole("button", {name: "Norrköping 2016"}).click();
     await expect.poll(() => field(page, "contract.rules[1].share").inputValue()).toBe("0.6");
+    await expect.poll(() => runId(page), {timeout: RUN_TIMEOUT}).toBeGreaterThan(beforeReset);
     await idle(page);
     expect(await figures(page)).not.toBe(shown);
 
     const input = page.locator('input[type="file"][name="scenario-file"]');
+    const beforeLoad = await runId(page);
     await input.setInputFiles({name: "mine.json", mimeType: "application/json", buffer: Buffer.from(text)});
     await expect.poll(() => field(page, "contract.rules[1].share").inputValue()).toBe("0.8");
+    await expect.poll(() => runId(page), {timeout: RUN_TIMEOUT}).toBeGreaterThan(beforeLoad);
     await idle(page);
     expect(await figures(page)).toBe(shown);
     expect(await page.locator(".explorer-origin").innerText()).toMatch(/from mine\.json/);
