@@ -5,10 +5,9 @@
  * contract acceptable when applied).
  */
 import { readFileSync } from "node:fs";
-import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { cli } from "../helpers/cli.js";
 import { designByGrid, designContract, nonDominatedFronts, type DesignNeeds, type FreeTerm } from "../../models/analysis/designer.js";
-import { main } from "../../cli/main.js";
 
 const norrkoping = JSON.parse(readFileSync("data/scenarios/norrkoping-2016.json", "utf8"));
 
@@ -74,23 +73,13 @@ describe("designContract on Norrköping", () => {
   });
 });
 
-function capture() {
-  let text = "";
-  const stream = new Writable({ write(chunk, _enc, done) { text += chunk; done(); } }) as Writable & NodeJS.WriteStream;
-  return { stream, text: () => text };
-}
 
 describe("utfall design", () => {
-  const run = async (...argv: string[]) => {
-    const out = capture(), err = capture();
-    const code = await main(argv, out.stream, err.stream);
-    return { code, out: out.text(), err: err.text() };
-  };
 
   it("prints the front as JSON", async () => {
-    const r = await run("design", "data/scenarios/norrkoping-2016.json", "--free", "contract.rules[activity].amount.ofCapital=0.5:1.3:5", "--trials", "500", "--population", "8", "--generations", "2", "--json");
-    expect(r.code).toBe(0);
-    const json = JSON.parse(r.out);
+    const r = await cli("design", "data/scenarios/norrkoping-2016.json", "--free", "contract.rules[activity].amount.ofCapital=0.5:1.3:5", "--trials", "500", "--population", "8", "--generations", "2", "--json");
+    expect(r.status).toBe(0);
+    const json = JSON.parse(r.stdout);
     expect(json.settings).toMatchObject({ population: 8, generations: 2 });
     expect(json.evaluations.distinct).toBeLessThanOrEqual(5);
   });
@@ -103,17 +92,17 @@ describe("utfall design", () => {
     [["--free", "contract.rules[savings].share=0:1", "--population", "7"], /--population: must be an even whole number/],
     [[], /design: give one or more --free/],
   ])("refuses %j with exit 2", async (args, message) => {
-    const r = await run("design", "data/scenarios/norrkoping-2016.json", ...args, "--trials", "200");
-    expect(r.code).toBe(2);
-    expect(r.err).toMatch(message);
+    const r = await cli("design", "data/scenarios/norrkoping-2016.json", ...args, "--trials", "200");
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
   });
 
   it("refuses a needs file with an unknown or out-of-range field, naming it", async () => {
     const { mkdtempSync, writeFileSync } = await import("node:fs");
     const dir = mkdtempSync("/tmp/utfall-needs-");
     writeFileSync(`${dir}/needs.json`, JSON.stringify({ financier: { minIrrOfExpectedFlows: 0.05, maxProbLoss: 2 }, payer: { minMeanNet: 0, maxProbPayForNothing: 0.1 } }));
-    const r = await run("design", "data/scenarios/norrkoping-2016.json", "--free", "contract.rules[savings].share=0:1", "--needs", `${dir}/needs.json`, "--trials", "200");
-    expect(r.code).toBe(2);
-    expect(r.err).toMatch(/needs\.json: financier\.maxProbLoss/);
+    const r = await cli("design", "data/scenarios/norrkoping-2016.json", "--free", "contract.rules[savings].share=0:1", "--needs", `${dir}/needs.json`, "--trials", "200");
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/needs\.json: financier\.maxProbLoss/);
   });
 });

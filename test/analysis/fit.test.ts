@@ -6,11 +6,10 @@
  * posterior must match both within Monte Carlo error.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { cli } from "../helpers/cli.js";
 import { FitError, fitScenario, importanceWeights, systematicResample, withFit } from "../../models/analysis/fit.js";
 import { compile, parseScenario, simulateOutcomes } from "../../models/index.js";
-import { main } from "../../cli/main.js";
 import { resolveFigureRefs } from "../../models/figures/resolve.js";
 
 function norrkopingWithBetaPrior(alpha: number, beta: number) {
@@ -107,27 +106,18 @@ describe("a fitted scenario", () => {
 });
 
 describe("utfall fit", () => {
-  const capture = () => {
-    let text = "";
-    const stream = new Writable({ write(chunk, _e, done) { text += chunk; done(); } }) as Writable & NodeJS.WriteStream;
-    return { stream, text: () => text };
-  };
-  const run = async (...argv: string[]) => {
-    const out = capture(), err = capture();
-    return { code: await main(argv, out.stream, err.stream), out: out.text(), err: err.text() };
-  };
   const dir = mkdtempSync("/tmp/utfall-fit-");
   const write = (name: string, value: unknown) => (writeFileSync(`${dir}/${name}`, JSON.stringify(value)), `${dir}/${name}`);
 
   it("writes a fitted scenario that validates and runs", async () => {
     const data = write("data.json", { observations: [{ kind: "binary", outcome: "school", n: 61, successes: 20 }] });
-    const r = await run("fit", "data/scenarios/norrkoping-2016.json", data, "--trials", "4000", "--ess-floor", "100", "--out", `${dir}/fitted.json`, "--json");
-    expect(r.code).toBe(0);
-    const json = JSON.parse(r.out);
+    const r = await cli("fit", "data/scenarios/norrkoping-2016.json", data, "--trials", "4000", "--ess-floor", "100", "--out", `${dir}/fitted.json`, "--json");
+    expect(r.status).toBe(0);
+    const json = JSON.parse(r.stdout);
     const school = json.inputs.find((i: { path: string }) => i.path === "outcomes[1].baseline");
     expect(school.posterior.mean).toBeLessThan(school.prior.mean); // 20 of 61 is below the prior's 0.56
-    expect((await run("validate", `${dir}/fitted.json`)).code).toBe(0);
-    expect((await run("run", `${dir}/fitted.json`, "--trials", "200", "--json")).code).toBe(0);
+    expect((await cli("validate", `${dir}/fitted.json`)).status).toBe(0);
+    expect((await cli("run", `${dir}/fitted.json`, "--trials", "200", "--json")).status).toBe(0);
   });
 
   it.each([
@@ -135,8 +125,8 @@ describe("utfall fit", () => {
     [{ observations: [{ kind: "binary", outcome: "nope", n: 10, successes: 1 }] }, /observations\[0\]\.outcome: no outcome "nope"/],
     [{ observations: [] }, /observations/],
   ])("refuses bad data %j with exit 2", async (value, message) => {
-    const r = await run("fit", "data/scenarios/norrkoping-2016.json", write("bad.json", value), "--trials", "200");
-    expect(r.code).toBe(2);
-    expect(r.err).toMatch(message);
+    const r = await cli("fit", "data/scenarios/norrkoping-2016.json", write("bad.json", value), "--trials", "200");
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
   });
 });

@@ -7,9 +7,9 @@
  */
 import { readFileSync, readdirSync } from "node:fs";
 import ExcelJS from "exceljs";
-import { Writable } from "node:stream";
 import { HyperFormula } from "hyperformula";
 import { describe, expect, it } from "vitest";
+import { cli } from "../helpers/cli.js";
 import { annexLayout, annexXlsx, AnnexUnsupported } from "../../models/export/annex.js";
 import { annexText } from "../../models/export/annexText.js";
 import { cohortValue, compile, evaluateContract, parseScenario, simulateOutcomes } from "../../models/index.js";
@@ -120,23 +120,13 @@ describe("the payment annex in words", () => {
 
 describe("utfall annex", () => {
 
-  const capture = () => {
-    let text = "";
-    const stream = new Writable({ write(chunk, _e, done) { text += chunk; done(); } }) as InstanceType<typeof Writable> & NodeJS.WriteStream;
-    return { stream, text: () => text };
-  };
-  const run = async (...argv: string[]) => {
-    const { main } = await import("../../cli/main.js");
-    const out = capture(), err = capture();
-    return { code: await main(argv, out.stream, err.stream), out: out.text(), err: err.text() };
-  };
 
   it("writes the workbook and both texts, and prints the Swedish one for a SEK scenario", async () => {
     const { mkdtempSync, existsSync } = await import("node:fs");
     const dir = mkdtempSync("/tmp/utfall-annex-");
-    const r = await run("annex", "data/scenarios/norrkoping-2016.json", "--out", `${dir}/annex.xlsx`);
-    expect(r.code).toBe(0);
-    expect(r.out).toContain("# Betalningsbilaga: Norrköping 2016");
+    const r = await cli("annex", "data/scenarios/norrkoping-2016.json", "--out", `${dir}/annex.xlsx`);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("# Betalningsbilaga: Norrköping 2016");
     for (const f of ["annex.xlsx", "annex.sv.md", "annex.en.md"]) expect(existsSync(`${dir}/${f}`)).toBe(true);
   });
 
@@ -147,8 +137,8 @@ describe("utfall annex", () => {
     [["--out", "/tmp/a.xlsx", "--lang", "de"], /--lang: must be sv or en/],
     [["--out", "/tmp/a.xlsx", "--trials", "5"], /annex takes only --out and --lang/],
   ])("refuses %j with exit 2", async (args, message) => {
-    const r = await run("annex", "data/scenarios/norrkoping-2016.json", ...args);
-    expect(r.code).toBe(2);
-    expect(r.err).toMatch(message);
+    const r = await cli("annex", "data/scenarios/norrkoping-2016.json", ...args);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
   });
 });
