@@ -27,7 +27,7 @@
  */
 import type { PlacementModel } from "../compile.js";
 import type { Rng } from "../random/rng.js";
-import { allocate, type Rows, type WindowTotals } from "./placement.js";
+import { addPeriod, allocate, type Rows, type WindowTotals } from "./placement.js";
 
 /**
  * Cohorts (and comparison or past groups) of at least this many children are sampled in
@@ -396,25 +396,7 @@ export class AggregateSampler {
           occT[a]! += x;
           occC[b]! += x;
         }
-      const t = start + k, price = nominal[t]!;
-      let dPayer = 0, dFull = 0;
-      for (let s = 0; s < S; s++) {
-        const dt = occT[s]! * daysPerPeriod, dc = occC[s]! * daysPerPeriod;
-        dPayer += (dc - dt) * cost[s]! * price;
-        dFull += (dc - dt) * fullCost[s]! * price;
-        if (k < window) {
-          treatedOut.cost += dt * cost[s]! * price;
-          untreatedOut.cost += dc * cost[s]! * price;
-          if (isPlacement[s]) {
-            treatedOut.careDays += dt;
-            untreatedOut.careDays += dc;
-          }
-        }
-      }
-      if (t < avoidedPayer.length) {
-        avoidedPayer[t]! += dPayer;
-        avoidedFull[t]! += dFull;
-      }
+      addPeriod(occT, occC, 0, S, k < window, start + k, nominal, daysPerPeriod, cost, fullCost, isPlacement, treatedOut, untreatedOut, avoidedPayer, avoidedFull);
       // Moves at the end of the last period change nothing counted, unless they are re-placements in the window.
       if (k === periods - 1 && k >= window) break;
 

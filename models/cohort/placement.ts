@@ -477,26 +477,7 @@ export class PlacementSimulator {
     treatedOut.replacements += replT;
     untreatedOut.replacements += replC;
     for (let k = 0; k < periods; k++) {
-      const t = start + k;
-      const price = nominal[t]!; // the price year's prices → nominal money of period t's year
-      let dPayer = 0, dFull = 0;
-      for (let s = 0; s < S; s++) {
-        const dt = occT[k * S + s]! * daysPerPeriod, dc = occC[k * S + s]! * daysPerPeriod;
-        dPayer += (dc - dt) * cost[s]! * price;
-        dFull += (dc - dt) * fullCost[s]! * price;
-        if (k < window) {
-          treatedOut.cost += dt * cost[s]! * price;
-          untreatedOut.cost += dc * cost[s]! * price;
-          if (isPlacement[s]) {
-            treatedOut.careDays += dt;
-            untreatedOut.careDays += dc;
-          }
-        }
-      }
-      if (t < avoidedPayer.length) {
-        avoidedPayer[t]! += dPayer;
-        avoidedFull[t]! += dFull;
-      }
+      addPeriod(occT, occC, k * S, S, k < window, start + k, nominal, daysPerPeriod, cost, fullCost, isPlacement, treatedOut, untreatedOut, avoidedPayer, avoidedFull);
     }
   }
 
@@ -561,6 +542,50 @@ export class PlacementSimulator {
       this.intake.set(n, intake);
     }
     return intake;
+  }
+}
+
+/**
+ * Adds period t's occupancy (children by state, from `at` in each arm's array) as days, costs at
+ * that period's nominal prices, and care days to the window totals when `inWindow`, and the
+ * avoided costs (untreated − treated) to the payer's and society's columns: the same sums for
+ * the per-child path and the aggregate one (aggregate.ts).
+ */
+export function addPeriod(
+  occT: ArrayLike<number>,
+  occC: ArrayLike<number>,
+  at: number,
+  S: number,
+  inWindow: boolean,
+  t: number,
+  nominal: Float64Array,
+  daysPerPeriod: number,
+  cost: Float64Array,
+  fullCost: Float64Array,
+  isPlacement: ArrayLike<number>,
+  treatedOut: WindowTotals,
+  untreatedOut: WindowTotals,
+  avoidedPayer: Float64Array,
+  avoidedFull: Float64Array,
+): void {
+  const price = nominal[t]!; // the price year's prices → nominal money of period t's year
+  let dPayer = 0, dFull = 0;
+  for (let s = 0; s < S; s++) {
+    const dt = occT[at + s]! * daysPerPeriod, dc = occC[at + s]! * daysPerPeriod;
+    dPayer += (dc - dt) * cost[s]! * price;
+    dFull += (dc - dt) * fullCost[s]! * price;
+    if (inWindow) {
+      treatedOut.cost += dt * cost[s]! * price;
+      untreatedOut.cost += dc * cost[s]! * price;
+      if (isPlacement[s]) {
+        treatedOut.careDays += dt;
+        untreatedOut.careDays += dc;
+      }
+    }
+  }
+  if (t < avoidedPayer.length) {
+    avoidedPayer[t]! += dPayer;
+    avoidedFull[t]! += dFull;
   }
 }
 
