@@ -29,7 +29,7 @@ import { contractShape } from "../contract/evaluate.js";
 import { DEFAULT_NEEDS } from "./agreement.js";
 import { PathError, parsePath, setPath, type PathKey } from "./path.js";
 import { meanOfWorst } from "./selfFunding.js";
-import { cellFigures, SweepError, type CellFigures } from "./sweep.js";
+import { cellFigures, checkedContract, SweepError, touchesModel, type CellFigures } from "./sweep.js";
 
 /** A contract term the designer may move: a JSON path under `contract`, between two values. */
 export interface FreeTerm {
@@ -225,8 +225,8 @@ function checkFree(free: readonly FreeTerm[], input: unknown): PathKey[][] {
   const seen = new Set<string>();
   return free.map((f) => {
     const keys = parsePath(f.path, input);
-    if (keys[0] !== "contract") {
-      throw new PathError({ path: f.path, message: "only contract terms can be free: every candidate is evaluated on one simulation of the outcomes" });
+    if (keys[0] !== "contract" || touchesModel(keys)) {
+      throw new PathError({ path: f.path, message: "only contract terms that leave the simulation as it is can be free (not startDate, delivery.volume or termination): every candidate is evaluated on one simulation of the outcomes" });
     }
     const field = JSON.stringify(keys[keys.length - 1] === "value" ? keys.slice(0, -1) : keys);
     if (seen.has(field)) throw new PathError({ path: f.path, message: "names a field already free; free it once" });
@@ -276,11 +276,17 @@ function readPath(root: unknown, keys: readonly PathKey[]): unknown {
 
 /** The figures of one candidate, or the problems that make its terms invalid. */
 function evaluate(prep: Prepared, free: readonly FreeTerm[], terms: Record<string, number>): DesignFigures | Problem[] {
-  const json = structuredClone(prep.input);
+  // Only the contract differs between candidates: copy and check only it, as a sweep's cells do;
+  // the whole scenario is parsed only to word the problems of a candidate the check refuses.
+  const json = { ...prep.input, contract: structuredClone(prep.input.contract) };
   free.forEach((f, k) => setPath(json, prep.keys[k]!, terms[f.path]!, f.path));
-  const parsed = parseScenario(json);
-  if (!parsed.ok) return parsed.problems;
-  const results = evaluateContract(prep.model, prep.table, parsed.scenario.contract);
+  let contract = checkedContract(prep.base, json.contract);
+  if (!contract) {
+    const parsed = parseScenario(json);
+    if (!parsed.ok) return parsed.problems;
+    contract = parsed.scenario.contract;
+  }
+  const results = evaluateContract(prep.model, prep.table, contract);
   checkFinite(prep.model, prep.table, results);
   return { ...cellFigures(results), payerWorst5Net: meanOfWorst(results.payerNet, 0.05) };
 }

@@ -220,8 +220,8 @@ export function sweepOutcomes(prep: PreparedSweep, onProgress?: (done: number, t
   return simulateOutcomes(compile(prep.base), { trials: prep.trials, seed: prep.seed, onProgress });
 }
 
-// Contract fields that change the compiled model (the calendar, extra parameters), not only the terms.
-const touchesModel = (keys: readonly PathKey[]) => keys[1] === "startDate" || keys[1] === "termination" || (keys[1] === "delivery" && keys[2] === "volume");
+/** Contract fields that change the compiled model (the calendar, extra parameters), not only the terms. */
+export const touchesModel = (keys: readonly PathKey[]) => keys[1] === "startDate" || keys[1] === "termination" || (keys[1] === "delivery" && keys[2] === "volume");
 const contractSchema = scenarioSchema.shape.contract;
 
 /**
@@ -232,10 +232,19 @@ const contractSchema = scenarioSchema.shape.contract;
  * parses the whole cell, for the same problems in the same words.
  */
 function cellContract(prep: PreparedSweep, root: Record<string, unknown>): Scenario["contract"] | null {
-  const checked = contractSchema.safeParse(root.contract);
+  return checkedContract(prep.base, root.contract);
+}
+
+/**
+ * `contract` (JSON) checked as a full parse of `base` with it would check it, or null when
+ * anything is wrong (parse the whole scenario then, for the problems in its words). For callers
+ * that evaluate many contracts on one scenario's outcomes: sweeps, the contract designer.
+ */
+export function checkedContract(base: Scenario, contract: unknown): Scenario["contract"] | null {
+  const checked = contractSchema.safeParse(contract);
   if (!checked.success) return null;
   let problems = 0;
-  checkReferences({ ...prep.base, contract: checked.data } as unknown as Record<string, unknown>, { addIssue: () => void problems++ } as never);
+  checkReferences({ ...base, contract: checked.data } as unknown as Record<string, unknown>, { addIssue: () => void problems++ } as never);
   return problems ? null : checked.data;
 }
 
