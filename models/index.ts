@@ -23,5 +23,5 @@ export { describePath } from "./analysis/labels.js";
 export { evppiByRegression, type RegressionEvppi, type RegressionOptions } from "./analysis/evppiRegression.js";
 export { checkRiskSplitMemory, riskSplit, riskSplitFigures, riskSplitGroups, splitVariance, type RiskSplit, type RiskSplitOptions, type VarianceSplit } from "./analysis/riskSplit.js";
 export { csvDialect, csvNumber, toCsv, trialColumns, trialsCsv, trialsJson, summaryRows, summaryCsv, type CsvDialect, type TrialColumns, type SummaryRow } from "./export/index.js";
-export { moneyFlows, trialAtQuantile, trialsAtQuantiles, type MoneyFlowYear } from "./contract/moneyFlows.js";
+export { moneyFlows, payerNetByYear, trialAtQuantile, trialsAtQuantiles, type MoneyFlowYear } from "./contract/moneyFlows.js";
 export { waterfall, waterfallTerms, allocateFlows, capitalBasis, guaranteePayment, terminationPeriod, type WaterfallTerms, type WaterfallFlows, type WaterfallTotals } from "./contract/waterfall.js";

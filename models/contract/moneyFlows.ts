@@ -5,6 +5,27 @@
  * them. For the picture of a contract's structure under a typical and a bad case.
  */
 import type { Run } from "../run.js";
+import type { Model } from "../compile.js";
+import type { OutcomeTable } from "../simulate.js";
+import type { ContractResults } from "./evaluate.js";
+
+/**
+ * The payer's net (avoided costs − payments) by budget year, [trial][year], over the years of
+ * either column, with the number of years: for the fan chart of the payer's net by year.
+ */
+export function payerNetByYear(model: Model, table: OutcomeTable, results: ContractResults): { net: Float64Array; years: number } {
+  const trials = table.trials;
+  const years = Math.max(model.years, results.years);
+  const net = new Float64Array(trials * years);
+  for (let t = 0; t < trials; t++) {
+    for (let y = 0; y < years; y++) {
+      const avoided = y < model.years ? table.avoidedByYear[t * model.years + y]! : 0;
+      const paid = y < results.years ? results.paymentsByYear[t * results.years + y]! : 0;
+      net[t * years + y] = avoided - paid;
+    }
+  }
+  return { net, years };
+}
 
 export interface MoneyFlowYear {
   /** Contract year, from 0 (the first twelve months). */

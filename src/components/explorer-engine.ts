@@ -15,6 +15,7 @@ import { bisectRight, quantileSorted, range } from "d3-array";
 import type { Model } from "../models/compile.js";
 import { BLOCK_SIZE } from "../models/constants.js";
 import { contractShape, evaluateContract } from "../models/contract/evaluate.js";
+import { payerNetByYear } from "../models/contract/moneyFlows.js";
 import type { Scenario } from "../models/scenario/schema.js";
 import { allocateTable, simulateBlock, type OutcomeTable } from "../models/simulate.js";
 import { fan, type FanPoint } from "../models/summary/dist.js";
@@ -148,16 +149,7 @@ export function explorerFigures(model: Model, table: OutcomeTable, scenario: Sce
   const results = evaluateContract(model, table, scenario.contract);
   checkFinite(model, table, results);
   const summary = summarize(model, table, results);
-  const trials = table.trials;
-  const years = Math.max(model.years, results.years);
-  const net = new Float64Array(trials * years);
-  for (let t = 0; t < trials; t++) {
-    for (let y = 0; y < years; y++) {
-      const avoided = y < model.years ? table.avoidedByYear[t * model.years + y]! : 0;
-      const paid = y < results.years ? results.paymentsByYear[t * results.years + y]! : 0;
-      net[t * years + y] = avoided - paid;
-    }
-  }
+  const { net, years } = payerNetByYear(model, table, results);
   return {
     summary,
     columns: { irr: results.irr },

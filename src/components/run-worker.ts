@@ -4,7 +4,7 @@
  * {type: "invalid", problems} (also when the run is refused: too large, or a trial not finite). The engine is the same one the CLI and the tests call, so the
  * same scenario and seed give the same numbers here.
  */
-import { fan, moneyFlows, parseScenario, RunRefused, runScenario, trialColumns, trialsAtQuantiles, type Run } from "../models/index.js";
+import { fan, moneyFlows, payerNetByYear, parseScenario, RunRefused, runScenario, trialColumns, trialsAtQuantiles, type Run } from "../models/index.js";
 
 export interface RunRequest {
   scenario: unknown;
@@ -38,15 +38,7 @@ self.onmessage = (event: MessageEvent<RunRequest>) => {
     throw e;
   }
   const { results, outcomes, model } = run;
-  const years = Math.max(model.years, results.years);
-  const net = new Float64Array(trials * years);
-  for (let t = 0; t < trials; t++) {
-    for (let y = 0; y < years; y++) {
-      const avoided = y < model.years ? outcomes.avoidedByYear[t * model.years + y]! : 0;
-      const paid = y < results.years ? results.paymentsByYear[t * results.years + y]! : 0;
-      net[t * years + y] = avoided - paid;
-    }
-  }
+  const { net, years } = payerNetByYear(model, outcomes, results);
   // The same columns `utfall run --out` writes, so a page's download equals the CLI's file.
   const columns = trialColumns(run);
   // A typical trial and a bad one for the payer (5th percentile of its net), for the money-flow picture.
