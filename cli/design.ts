@@ -2,13 +2,12 @@
 import { formatMoney, formatNumber, formatPercent, localeOf } from "../models/format.js";
 import { DESIGN_NEED_LABELS, DESIGN_NEED_UNITS, designNeedsSchema, type Candidate, type DesignNeeds, type DesignResult, type FreeTerm } from "../models/analysis/designer.js";
 import { formatPath } from "../models/index.js";
+import { DECIMAL } from "./numbers.js";
 import { align } from "./table.js";
 
 /** Rows of the front shown in the table. */
 const MAX_ROWS = 12;
 
-/** A decimal number as a person writes one: 0.4, -2, .5, 1e6. */
-const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /** `--free contract.rules[savings].share=0:1` (any value between) or `…=0:1:11` (eleven values). */
 export function parseFree(spec: string): FreeTerm | string {

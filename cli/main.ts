@@ -14,6 +14,7 @@ import { renderComparison, renderRiskSplit, renderSummary } from "./table.js";
 import { renderSelfFund, selfFundComparison } from "./selfFund.js";
 import { printable, printableCsv, printableJson } from "./printable.js";
 import { parseFree, parseNeeds, renderDesign } from "./design.js";
+import { DECIMAL } from "./numbers.js";
 import { designContract, DEFAULT_DESIGN_NEEDS } from "../models/analysis/designer.js";
 import { writeAnnex, AnnexUnsupported } from "./annex.js";
 import { renderFit } from "./fit.js";
@@ -136,8 +137,6 @@ function readJson(file: string): { json: unknown } {
   }
 }
 
-/** A decimal number as a person writes one: 0.4, -2, .5, 1e6; no hex, no blanks, no empty text. */
-const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /** `contract.rules[1].share=0.4:0.8:5` → five values from 0.4 to 0.8. */
 export function parseVary(spec: string): Vary {
