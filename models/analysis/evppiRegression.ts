@@ -116,18 +116,18 @@ function fit(X: Design, y: Float64Array, N: number): { beta: Float64Array; L: Fl
     const at = i * width, yi = y[i]!;
     for (let a = 0; a < width; a++) {
       const ca = cols[at + a]!, va = vals[at + a]!;
-      z[ca] += va * yi;
+      z[ca]! += va * yi;
       // Lower triangle only: the factorisation reads no other.
       for (let c = 0; c < width; c++) {
         const cc = cols[at + c]!;
-        if (cc <= ca) A[ca * p + cc] += va * vals[at + c]!;
+        if (cc <= ca) A[ca * p + cc]! += va * vals[at + c]!;
       }
     }
   }
   let trace = 0;
   for (let i = 0; i < p; i++) trace += A[i * p + i]!;
   const ridge = (1e-9 * trace) / p;
-  for (let i = 0; i < p; i++) A[i * p + i] += ridge;
+  for (let i = 0; i < p; i++) A[i * p + i]! += ridge;
   // Cholesky A = LLᵀ in place (lower triangle).
   for (let j = 0; j < p; j++) {
     let s = A[j * p + j]!;

@@ -56,7 +56,7 @@ function expectDist(d: unknown, name: string): void {
     const v = (d as Record<string, unknown>)[k];
     expect(Number.isFinite(v), `${name}.${k} = ${v}`).toBe(true);
   }
-  const q = d as Record<string, number>;
+  const q = d as { p5: number; p25: number; p50: number; p75: number; p95: number };
   expect(q.p5 <= q.p25 && q.p25 <= q.p50 && q.p50 <= q.p75 && q.p75 <= q.p95, `${name} percentiles in order`).toBe(true);
 }
 
