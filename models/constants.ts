@@ -21,3 +21,6 @@ export const MONEY_EPSILON = 1e-6;
  * ~1e-16); a real difference between counts is at least 1/(count) ≫ 1e-9.
  */
 export const RELATIVE_TIE_TOLERANCE = 1e-9;
+
+/** z with Φ(z) = 0.95: a 90 % interval spans ±Z90 standard deviations (the {p5, p95} range form). */
+export const Z90 = 1.6448536269514722;

@@ -236,6 +236,7 @@ export function param(bounds: Bounds = {}) {
       }
     })
     .meta({
+      distribution: true,
       description: `${allowed}: a number, {value, source}, a distribution (normal, lognormal, beta, uniform, triangular, pert, or {p5, p95}), or {ref} to a row of the parameter tables`,
     });
 }

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { BOUNDS, centralValue, count, fraction, LIMITS, param, source } from "./param.js";
+import type {} from "./fieldMeta.js"; // types the reader metadata in .meta({ title, unit, … })
 
 const id = z
   .string()
@@ -32,8 +33,8 @@ const price = () =>
 
 const cohort = z.strictObject({
   name: z.string().optional(),
-  size: count(1, 100_000).meta({ description: "Participants in the cohort" }),
-  startPeriod: count(0, 400).default(0).meta({ description: "Period in which the cohort starts" }),
+  size: count(1, 100_000).meta({ title: "participants", unit: "count", description: "Participants in the cohort" }),
+  startPeriod: count(0, 400).default(0).meta({ title: "starts in period", unit: "periods", description: "Period in which the cohort starts" }),
 });
 
 const population = z.strictObject({
@@ -49,16 +50,16 @@ const placementState = z.strictObject({
   id,
   label: z.string().optional(),
   placement: z.boolean().meta({ description: "Whether this state is out-of-home care" }),
-  costPerDay: perUnitMoney().meta({ description: "Payer's (social services') cost per day in this state (at most 1e9)" }),
+  costPerDay: perUnitMoney().meta({ title: "cost per day (payer)", titleSv: "kostnad per dygn", unit: "money", per: "day", description: "Payer's (social services') cost per day in this state (at most 1e9)" }),
   fullCostPerDay: perUnitMoney()
     .optional()
-    .meta({ description: "Society's full cost per day, when it differs from the payer's fee (at most 1e9)" }),
+    .meta({ title: "full cost per day (society)", unit: "money", per: "day", description: "Society's full cost per day, when it differs from the payer's fee (at most 1e9)" }),
 });
 
 const transition = z.strictObject({
   from: id,
   to: id,
-  perPeriod: probability().meta({ description: "Chance per period of moving from `from` to `to`" }),
+  perPeriod: probability().meta({ title: "chance each {period}", titleSv: "chans per {period}", unit: "share", per: "period", description: "Chance per period of moving from `from` to `to`" }),
 });
 
 const placementOutcome = z.strictObject({
@@ -66,7 +67,7 @@ const placementOutcome = z.strictObject({
   kind: z.literal("placement"),
   label: z.string().optional(),
   states: z.array(placementState).min(2, { message: "needs at least two states" }).max(16, { message: "at most 16 states" }),
-  initial: z.record(z.string(), fraction).meta({ description: "Share of each cohort in each state at intake" }),
+  initial: z.record(z.string(), fraction).meta({ title: "share in each state at intake", unit: "share", description: "Share of each cohort in each state at intake" }),
   transitions: z.array(transition).max(240, { message: "at most 240 transitions (16 states, each to every other)" }),
   note: z.string().optional(),
 });
@@ -76,7 +77,7 @@ const binaryOutcome = z.strictObject({
   kind: z.literal("binary"),
   label: z.string().optional(),
   higherIsBetter: z.boolean().default(true),
-  baseline: probability().meta({ description: "Chance per participant without the intervention" }),
+  baseline: probability().meta({ title: "chance without the intervention", unit: "share", description: "Chance per participant without the intervention" }),
   note: z.string().optional(),
 });
 
@@ -85,8 +86,8 @@ const countOutcome = z.strictObject({
   kind: z.literal("count"),
   label: z.string().optional(),
   higherIsBetter: z.boolean().default(false),
-  baselineRate: param(BOUNDS.eventRate).meta({ description: "Events per participant over the follow-up, without the intervention (at most 1000)" }),
-  costPerEvent: perUnitMoney().optional().meta({ description: "Payer's cost per event (avoided events are savings; at most 1e9)" }),
+  baselineRate: param(BOUNDS.eventRate).meta({ title: "events per participant without the intervention", unit: "number", description: "Events per participant over the follow-up, without the intervention (at most 1000)" }),
+  costPerEvent: perUnitMoney().optional().meta({ title: "cost per event", unit: "money", per: "event", description: "Payer's cost per event (avoided events are savings; at most 1e9)" }),
   note: z.string().optional(),
 });
 
@@ -100,11 +101,11 @@ const effect = z.strictObject({
   to: z.union([id, z.array(id).min(1)]).optional().meta({ description: "Placement outcomes: the states the effect acts towards" }),
   rateRatio: ratio()
     .optional()
-    .meta({ description: "Multiplies the hazard of the transitions (placement) or the event rate (count); 1 = no effect; from 0 to 1000" }),
-  oddsRatio: ratio().optional().meta({ description: "Binary outcomes: odds ratio; 1 = no effect; from 0 to 1000" }),
+    .meta({ title: "effect (rate ratio)", unit: "ratio", hint: "1 = no effect", description: "Multiplies the hazard of the transitions (placement) or the event rate (count); 1 = no effect; from 0 to 1000" }),
+  oddsRatio: ratio().optional().meta({ title: "effect (odds ratio)", unit: "ratio", hint: "1 = no effect", description: "Binary outcomes: odds ratio; 1 = no effect; from 0 to 1000" }),
   standardizedMeanDifference: param(BOUNDS.standardizedMeanDifference)
     .optional()
-    .meta({ description: "Binary outcomes: Hedges' g, converted to a log odds ratio by π/√3 (Chinn 2000); 0 = no effect; from -10 to 10" }),
+    .meta({ title: "effect size (Hedges' g)", unit: "number", hint: "0 = no effect", description: "Binary outcomes: Hedges' g, converted to a log odds ratio by π/√3 (Chinn 2000); 0 = no effect; from -10 to 10" }),
   source: source.optional(),
   note: z.string().optional(),
 });
@@ -113,7 +114,7 @@ const intervention = z.strictObject({
   description: z.string().optional(),
   delivered: probability()
     .default(1)
-    .meta({ description: "Chance the intervention is delivered as planned; if not, it has no effect" }),
+    .meta({ title: "chance it is delivered as planned", unit: "share", description: "Chance the intervention is delivered as planned; if not, it has no effect" }),
   effects: z.array(effect).max(100, { message: "at most 100 effects" }),
 });
 
@@ -127,23 +128,25 @@ const intervention = z.strictObject({
  * the contract's indexation, and the regression to the mean of children chosen at a high point.
  */
 const baselineCohort = z.strictObject({
-  size: count(1, 100_000).meta({ description: "Children in the past group whose outcomes give the baseline (the whole group, not per cohort)" }),
+  size: count(1, 100_000).meta({ title: "children in the past group", unit: "count", description: "Children in the past group whose outcomes give the baseline (the whole group, not per cohort)" }),
   drift: param({ min: 0, max: 10 })
     .default(1)
-    .meta({ description: "Hazard ratio of entering care from home in the contract period against the baseline period (1 = no change; 1.1 = 10 % more placements now)" }),
-  years: z.number().min(0).max(50).default(0).meta({ description: "Years from the baseline period to the contract period, for price growth" }),
+    .meta({ title: "drift: hazard ratio of entering care, contract period ÷ baseline period", unit: "ratio", description: "Hazard ratio of entering care from home in the contract period against the baseline period (1 = no change; 1.1 = 10 % more placements now)" }),
+  years: z.number().min(0).max(50).default(0).meta({ title: "years from the baseline period to the contract", unit: "years", description: "Years from the baseline period to the contract period, for price growth" }),
   careCostGrowth: param({ min: -0.5, max: 1 })
     .default(0)
-    .meta({ description: "Growth of care prices per year between the baseline period and the contract period" }),
+    .meta({ title: "care price growth a year between the periods", unit: "share", per: "year", description: "Growth of care prices per year between the baseline period and the contract period" }),
   indexation: param({ min: -0.5, max: 1 })
     .default(0)
-    .meta({ description: "Growth per year of the index by which the contract lifts the baseline's costs (KPI, or 0 if not indexed)" }),
+    .meta({ title: "indexation of the baseline a year (0 = none)", unit: "share", per: "year", description: "Growth per year of the index by which the contract lifts the baseline's costs (KPI, or 0 if not indexed)" }),
   regressionToMean: z
     .strictObject({
       exitRateRatio: param({ min: 0, max: 100 }).meta({
+        title: "extra exits home early on (hazard ratio)",
+        unit: "ratio",
         description: "Hazard ratio of leaving care for home in the contract cohort's first periods, in both arms, that the baseline group did not share (1 = none)",
       }),
-      periods: count(1, 400).meta({ description: "Periods from a cohort's start over which the excess lasts" }),
+      periods: count(1, 400).meta({ title: "periods the excess lasts", unit: "periods", description: "Periods from a cohort's start over which the excess lasts" }),
       source: source.optional(),
       note: z.string().optional(),
     })
@@ -158,24 +161,24 @@ const historical = z.strictObject({
   baseline: z
     .record(z.string(), z.number().min(0).max(LIMITS.amount, { message: `must be at most ${LIMITS.amount} per participant` }))
     .optional()
-    .meta({ description: "A baseline published as fixed figures per participant over the follow-up, by measure; it does not follow a change of follow-up" }),
+    .meta({ title: "contract baseline per participant over the follow-up", description: "A baseline published as fixed figures per participant over the follow-up, by measure; it does not follow a change of follow-up" }),
   source: source.optional(),
   note: z.string().optional(),
 });
 
 const comparisonGroup = z.strictObject({
   kind: z.literal("comparisonGroup"),
-  size: count(1, 1_000_000).meta({ description: "Participants in the concurrent comparison group, all cohorts together (split between cohorts by their size) unless perCohort" }),
+  size: count(1, 1_000_000).meta({ title: "comparison group size (all cohorts)", unit: "count", description: "Participants in the concurrent comparison group, all cohorts together (split between cohorts by their size) unless perCohort" }),
   perCohort: z.boolean().default(false).meta({ description: "true: `size` is the comparison group of each cohort" }),
   bias: param({ min: -0.9, max: 10 })
     .default(0)
-    .meta({ description: "Relative bias of the comparison group's outcomes (0 = comparable)" }),
+    .meta({ title: "comparison group's bias", unit: "share", hint: "0 = comparable", description: "Relative bias of the comparison group's outcomes (0 = comparable)" }),
   source: source.optional(),
   note: z.string().optional(),
 });
 
 const measurement = z.strictObject({
-  followUpPeriods: count(1, 400).meta({ description: "Periods from a cohort's start to its measurement" }),
+  followUpPeriods: count(1, 400).meta({ title: "follow-up", unit: "periods", description: "Periods from a cohort's start to its measurement" }),
   comparator: z.discriminatedUnion("kind", [historical, comparisonGroup]),
   source: source.optional(),
   note: z.string().optional(),
@@ -195,7 +198,8 @@ const money = z.union([
     ofCapital: z
       .number()
       .min(0, { message: "must be a fraction of capital from 0 to 1000" })
-      .max(1000, { message: "must be a fraction of capital from 0 to 1000" }),
+      .max(1000, { message: "must be a fraction of capital from 0 to 1000" })
+      .meta({ title: "share of capital", unit: "share" }),
     per: z
       .enum(["contract", "cohort"])
       .optional()
@@ -215,16 +219,16 @@ const condition = z.strictObject({
   minImprovement: z
     .number()
     .default(0)
-    .meta({ description: "Measured relative improvement that must be exceeded (0 = any improvement)" }),
+    .meta({ title: "condition: improvement above", unit: "share", description: "Measured relative improvement that must be exceeded (0 = any improvement)" }),
 });
 
 const ruleBase = {
   id: id.optional(),
   label: z.string().optional(),
   scope: z.enum(["perCohort", "pooled"]).default("perCohort"),
-  cap: money.optional(),
+  cap: money.optional().meta({ title: "cap", unit: "money" }),
   condition: condition.optional(),
-  lagPeriods: count(0, 400).default(0),
+  lagPeriods: count(0, 400).default(0).meta({ title: "payment lag", unit: "periods", hint: "after the measurement" }),
   offsetBy: z
     .array(id)
     .optional()
@@ -235,26 +239,26 @@ const ruleBase = {
 const activityRule = z.strictObject({
   ...ruleBase,
   kind: z.literal("activity"),
-  amount: money,
-  period: count(0, 400).meta({ description: "Period, from the cohort's start, in which it is paid if delivered" }),
+  amount: money.meta({ title: "amount", unit: "money" }),
+  period: count(0, 400).meta({ title: "paid in period", unit: "periods", description: "Period, from the cohort's start, in which it is paid if delivered" }),
 });
 
 const savingsShareRule = z.strictObject({
   ...ruleBase,
   kind: z.literal("savingsShare"),
   measure: z.string(),
-  share: fraction,
+  share: fraction.meta({ title: "share of measured savings", unit: "share" }),
   above: savingsFloor
     .default(0)
-    .meta({ description: "Savings below this amount are not shared; \"repaid\": savings until the rules before this one have repaid the capital" }),
+    .meta({ title: "shared above", unit: "money", hint: "savings below are not shared", description: "Savings below this amount are not shared; \"repaid\": savings until the rules before this one have repaid the capital" }),
 });
 
 const proportionalRule = z.strictObject({
   ...ruleBase,
   kind: z.literal("proportional"),
   measure: z.string(),
-  threshold: fraction.meta({ description: "Relative improvement that must be reached before anything is paid" }),
-  pricePerUnit: price().meta({ description: "Paid per unit of improvement, at most 1e9" }),
+  threshold: fraction.meta({ title: "threshold", unit: "share", hint: "improvement needed before anything is paid", description: "Relative improvement that must be reached before anything is paid" }),
+  pricePerUnit: price().meta({ title: "price per unit", unit: "money", per: "unit", description: "Paid per unit of improvement, at most 1e9" }),
   basis: z.enum(["all", "aboveThreshold"]).default("all"),
 });
 
@@ -262,7 +266,7 @@ const rateCardRule = z.strictObject({
   ...ruleBase,
   kind: z.literal("rateCard"),
   measure: z.string(),
-  pricePerOutcome: price().meta({ description: "Paid per outcome, at most 1e9" }),
+  pricePerOutcome: price().meta({ title: "price per outcome", unit: "money", per: "outcome", description: "Paid per outcome, at most 1e9" }),
   basis: z.enum(["all", "aboveComparator"]).default("all"),
 });
 
@@ -271,7 +275,7 @@ const steppedRule = z.strictObject({
   kind: z.literal("stepped"),
   measure: z.string(),
   bands: z
-    .array(z.strictObject({ from: z.number(), amount: money }))
+    .array(z.strictObject({ from: z.number().meta({ title: "from improvement", unit: "share" }), amount: money.meta({ title: "amount", unit: "money" }) }))
     .min(1)
     .max(50, { message: "at most 50 bands" })
     .meta({ description: "Relative improvement from which each amount is paid; the highest band reached pays" }),
@@ -281,11 +285,11 @@ const conditionalReturnRule = z.strictObject({
   ...ruleBase,
   kind: z.literal("conditionalReturn"),
   measure: z.string(),
-  share: fraction,
+  share: fraction.meta({ title: "share of measured savings", unit: "share" }),
   above: savingsFloor
     .default(0)
-    .meta({ description: "Savings below this amount give no return; \"repaid\": savings until the rules before this one have repaid the capital" }),
-  cap: money,
+    .meta({ title: "returns above", unit: "money", description: "Savings below this amount give no return; \"repaid\": savings until the rules before this one have repaid the capital" }),
+  cap: money.meta({ title: "cap", unit: "money" }),
   condition,
 });
 
@@ -300,9 +304,9 @@ export const paymentRule = z.discriminatedUnion("kind", [
 
 /** Money per period over a span of periods: `amount` in each period from `from` to `to` (inclusive). */
 const perPeriodSpan = z.strictObject({
-  from: count(0, 400),
-  to: count(0, 400),
-  amount: amount().meta({ description: "Money in each period of the span, at most 1e13" }),
+  from: count(0, 400).meta({ title: "from period", unit: "periods" }),
+  to: count(0, 400).meta({ title: "to period", unit: "periods" }),
+  amount: amount().meta({ title: "amount each period", unit: "money", description: "Money in each period of the span, at most 1e13" }),
   note: z.string().optional(),
 });
 
@@ -317,14 +321,15 @@ const delivery = z.strictObject({
       amount: z
         .number()
         .min(0, { message: `must be an amount from 0 to ${LIMITS.perUnit} per participant` })
-        .max(LIMITS.perUnit, { message: `must be an amount from 0 to ${LIMITS.perUnit} per participant` }),
-      overPeriods: count(1, 400).default(1).meta({ description: "Periods from a cohort's start over which the amount is spent, evenly" }),
+        .max(LIMITS.perUnit, { message: `must be an amount from 0 to ${LIMITS.perUnit} per participant` })
+        .meta({ title: "amount per participant", unit: "money", per: "participant" }),
+      overPeriods: count(1, 400).default(1).meta({ title: "spent over", unit: "periods", description: "Periods from a cohort's start over which the amount is spent, evenly" }),
     })
     .optional()
     .meta({ description: "Planned cost per participant served, spent from the participant's cohort start" }),
   volume: param(BOUNDS.volume)
     .optional()
-    .meta({ description: "Participants actually served ÷ planned (volume risk); multiplies the delivery costs (not the outcome payments); from 0 to 100" }),
+    .meta({ title: "participants served ÷ planned", unit: "ratio", description: "Participants actually served ÷ planned (volume risk); multiplies the delivery costs (not the outcome payments); from 0 to 100" }),
   recycling: z
     .boolean()
     .default(false)
@@ -334,16 +339,16 @@ const delivery = z.strictObject({
 });
 
 const fees = z.strictObject({
-  shareOfReceipts: fraction.default(0).meta({ description: "Share of every outcome payment received that goes to the intermediary" }),
+  shareOfReceipts: fraction.default(0).meta({ title: "intermediary's share of outcome payments", unit: "share", description: "Share of every outcome payment received that goes to the intermediary" }),
   perPeriod: z.array(perPeriodSpan).max(401, { message: "at most 401 spans" }).default([]).meta({ description: "Fixed management fee per period, paid like a delivery cost" }),
   source: source.optional(),
   note: z.string().optional(),
 });
 
 const termination = z.strictObject({
-  chancePerPeriod: probability().meta({ description: "Chance in each period from `fromPeriod` that the payer ends the contract" }),
-  fromPeriod: count(0, 400).default(1),
-  settlement: money.default(0).meta({ description: "What the payer pays when it ends the contract (ofCapital: of the commitment)" }),
+  chancePerPeriod: probability().meta({ title: "chance each {period} that the payer ends the contract", unit: "share", per: "period", description: "Chance in each period from `fromPeriod` that the payer ends the contract" }),
+  fromPeriod: count(0, 400).default(1).meta({ title: "from period", unit: "periods" }),
+  settlement: money.default(0).meta({ title: "settlement", unit: "money", description: "What the payer pays when it ends the contract (ofCapital: of the commitment)" }),
   source: source.optional(),
   note: z.string().optional(),
 });
@@ -355,14 +360,14 @@ const contract = z.strictObject({
     .regex(/^(19|20|21)\d\d-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$/, { message: 'must be a date "YYYY-MM" or "YYYY-MM-DD", e.g. "2016-08"' })
     .optional()
     .meta({ description: "When period 0 starts; the payer's money is then booked in calendar budget years" }),
-  capital: amount().meta({ description: "The financier's commitment, at most 1e13" }),
+  capital: amount().meta({ title: "capital", titleSv: "kapital", unit: "money", description: "The financier's commitment, at most 1e13" }),
   drawdown: z
-    .array(z.strictObject({ period: count(0, 400), share: fraction }))
+    .array(z.strictObject({ period: count(0, 400).meta({ title: "drawn in period", unit: "periods" }), share: fraction.meta({ title: "share of capital", unit: "share" }) }))
     .min(1)
     .meta({ description: "When the capital is drawn; shares sum to 1" }),
   rules: z.array(paymentRule).max(50, { message: "at most 50 rules" }),
-  totalCap: money.optional(),
-  guarantee: money.optional().meta({ description: "Principal guaranteed by a third party (e.g. a philanthropy)" }),
+  totalCap: money.optional().meta({ title: "total cap on payments", unit: "money" }),
+  guarantee: money.optional().meta({ title: "guarantee", unit: "money", description: "Principal guaranteed by a third party (e.g. a philanthropy)" }),
   // --- Capital structure and cash waterfall (models/contract/waterfall.ts); all optional ---
   ofCapitalMeans: z
     .enum(["commitment", "plannedDraw"])
@@ -376,7 +381,7 @@ const contract = z.strictObject({
   fees: fees.optional().meta({ description: "The intermediary's or fund manager's cut: a share of every outcome payment received and a fixed fee per period" }),
   providerShareOfSurplus: fraction
     .optional()
-    .meta({ description: "Share of what the financier would receive beyond its drawn capital that goes to the provider instead" }),
+    .meta({ title: "provider's share of the surplus", unit: "share", description: "Share of what the financier would receive beyond its drawn capital that goes to the provider instead" }),
   termination: termination.optional().meta({ description: "The payer may end the contract early: a chance per period and a settlement" }),
   source: source.optional(),
   note: z.string().optional(),
@@ -399,8 +404,8 @@ const longRunComponent = z.strictObject({
   id,
   label: z.string().optional(),
   perspective: perspective.meta({ description: "Who gains it: participants, taxpayers or others" }),
-  value: perUnitMoney().optional().meta({ description: "Value per success, in the scenario's currency (at most 1e9)" }),
-  share: probability().optional().meta({ description: "A transfer's size as a share of the component named by `of`" }),
+  value: perUnitMoney().optional().meta({ title: "value per success", unit: "money", per: "success", description: "Value per success, in the scenario's currency (at most 1e9)" }),
+  share: probability().optional().meta({ title: "share of the other component", unit: "share", description: "A transfer's size as a share of the component named by `of`" }),
   of: id.optional().meta({ description: "The component (with a `value`) the `share` is taken of" }),
   transferFrom: perspective
     .optional()
@@ -414,40 +419,40 @@ const longRunValue = z.strictObject({
   outcome: id,
   valuePerSuccess: perUnitMoney()
     .optional()
-    .meta({ description: "Lifetime value of one more success, in the scenario's currency: one resource gain reported under `others` (give `components` to split it)" }),
+    .meta({ title: "value per success", unit: "money", per: "success", description: "Lifetime value of one more success, in the scenario's currency: one resource gain reported under `others` (give `components` to split it)" }),
   components: z
     .array(longRunComponent)
     .min(1)
     .optional()
     .meta({ description: "The value per success split by perspective into resource gains and transfers (instead of valuePerSuccess)" }),
-  countedShare: fraction.meta({ description: "Share of that value counted (gross figures are an upper bound)" }),
-  delayYears: z.number().min(0).max(100).default(0),
+  countedShare: fraction.meta({ title: "share of that value counted", unit: "share", description: "Share of that value counted (gross figures are an upper bound)" }),
+  delayYears: z.number().min(0).max(100).default(0).meta({ title: "delay after the follow-up", unit: "years" }),
   source: source.optional(),
   note: z.string().optional(),
 });
 
 /** The payer's alternative: funding the same delivery itself with a loan (issue 10 §4). */
 const selfFunding = z.strictObject({
-  lendingRate: param({ min: -0.5, max: 1 }).meta({ description: "The payer's borrowing rate per year (e.g. Kommuninvest's), for funding the delivery itself" }),
+  lendingRate: param({ min: -0.5, max: 1 }).meta({ title: "payer's lending rate per year (self-funding)", unit: "share", per: "year", description: "The payer's borrowing rate per year (e.g. Kommuninvest's), for funding the delivery itself" }),
   repayPeriod: count(0, 400)
     .optional()
-    .meta({ description: "Period in which the loan is repaid with interest (default: when the contract's last payment falls due)" }),
+    .meta({ title: "self-funding loan repaid in period", unit: "periods", description: "Period in which the loan is repaid with interest (default: when the contract's last payment falls due)" }),
   source: source.optional(),
   note: z.string().optional(),
 });
 
 const valuation = z.strictObject({
-  horizonPeriods: count(1, 400).meta({ description: "Periods over which avoided costs are counted" }),
+  horizonPeriods: count(1, 400).meta({ title: "horizon", unit: "periods", description: "Periods over which avoided costs are counted" }),
   priceYear: z
     .number()
     .int()
     .min(1980)
     .max(2100)
     .optional()
-    .meta({ description: "The year whose prices the cost figures are in; with contract.startDate, avoided costs become nominal money of each year by KPI" }),
-  inflation: z.number().min(-0.1).max(0.5).default(0.02).meta({ description: "Inflation a year past the KPI table's last year" }),
-  discountRate: param({ min: -0.5, max: 1 }).meta({ description: "Society's and the payer's real discount rate per year" }),
-  financierDiscountRate: z.number().min(-0.5).max(1).default(0.05),
+    .meta({ title: "price year", unit: "number", description: "The year whose prices the cost figures are in; with contract.startDate, avoided costs become nominal money of each year by KPI" }),
+  inflation: z.number().min(-0.1).max(0.5).default(0.02).meta({ title: "inflation a year", unit: "share", per: "year", description: "Inflation a year past the KPI table's last year" }),
+  discountRate: param({ min: -0.5, max: 1 }).meta({ title: "discount rate per year", titleSv: "diskonteringsränta per år", unit: "share", per: "year", description: "Society's and the payer's real discount rate per year" }),
+  financierDiscountRate: z.number().min(-0.5).max(1).default(0.05).meta({ title: "financier's discount rate per year", unit: "share", per: "year" }),
   longRun: z.array(longRunValue).max(20, { message: "at most 20 long-run values" }).default([]),
   selfFunding: selfFunding.optional(),
   source: source.optional(),
@@ -455,8 +460,8 @@ const valuation = z.strictObject({
 });
 
 const simulation = z.strictObject({
-  trials: count(1, 10_000_000).default(10_000),
-  seed: z.union([z.string(), z.number()]).default(1),
+  trials: count(1, 10_000_000).default(10_000).meta({ title: "trials", unit: "count" }),
+  seed: z.union([z.string(), z.number()]).default(1).meta({ title: "seed" }),
 });
 
 /** The codes `Intl.NumberFormat` formats; every amount the CLI and the pages print goes through it. */
@@ -495,7 +500,7 @@ export const scenarioSchema = z
     name: z.string().min(1),
     description: z.string().optional(),
     currency: currency.default("SEK"),
-    periodsPerYear: count(1, 52).default(4),
+    periodsPerYear: count(1, 52).default(4).meta({ title: "periods per year (time step)", unit: "count" }),
     population,
     outcomes: z.array(outcome).min(1, { message: "needs at least one outcome" }).max(20, { message: "at most 20 outcomes (60 measures)" }),
     intervention,

@@ -10,6 +10,7 @@
 import { writeFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { z } from "zod";
+import { OWN_META_KEYS } from "./fieldMeta.js";
 import { scenarioSchema } from "./schema.js";
 
 /** Where the schema is written, relative to the repository root (scenario files point here). */
@@ -17,7 +18,17 @@ export const JSON_SCHEMA_PATH = "data/scenario.schema.json";
 
 /** The schema's text: 2-space indentation and a trailing newline, so it diffs cleanly. */
 export function jsonSchemaText(): string {
-  const generated = z.toJSONSchema(scenarioSchema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  // Titles and descriptions go to editors; the reader metadata only the pages use (unit, hint, …) does not.
+  const generated = z.toJSONSchema(scenarioSchema, {
+    io: "input",
+    unrepresentable: "any",
+    override: ({ jsonSchema }) => {
+      const js = jsonSchema as Record<string, unknown>;
+      for (const key of OWN_META_KEYS) delete js[key];
+      // "chance each {period}": the scenario's period is not known here.
+      if (typeof js.title === "string") js.title = js.title.replace("{period}", "period");
+    },
+  }) as Record<string, unknown>;
   // Key order: $schema, $id, title first, so a reader sees what the file is.
   const { $schema, ...rest } = generated;
   const schema = {

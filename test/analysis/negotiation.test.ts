@@ -246,9 +246,9 @@ describe("scenario comparison and labels", () => {
   });
 
   test("paths read as names", () => {
-    expect(describePath(norrkoping, "outcomes[0].states[1].costPerDay")).toBe("Placement › State institution (SiS) › cost per day");
-    expect(describePath(norrkoping, "intervention.effects[0].rateRatio")).toMatch(/^effect on placement \(from home\) › effect \(rate ratio\)$/);
-    expect(describePath(norrkoping, "contract.rules[savings].share")).toBe("contract › Share of savings to break-even › share");
+    expect(describePath(norrkoping, "outcomes[0].states[1].costPerDay")).toBe("Placement › State institution (SiS): cost per day (payer)");
+    expect(describePath(norrkoping, "intervention.effects[0].rateRatio")).toBe("Placement, At home → Residential care (HVB), State institution (SiS), Family home: effect (rate ratio)");
+    expect(describePath(norrkoping, "contract.rules[savings].share")).toBe("Share of savings to break-even: share of measured savings");
     expect(describePath(norrkoping, "no.such.path")).toBe("no.such.path");
   });
 });
