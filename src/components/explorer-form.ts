@@ -8,6 +8,9 @@
  * event. `showProblems()` puts `parseScenario`'s problems next to the inputs they name.
  */
 import { formatPath } from "../models/index.js";
+import { labelOf as pathLabel } from "../models/analysis/labels.js";
+import type { FieldUnit } from "../models/scenario/fieldMeta.js";
+import { fieldMetaAt } from "../models/scenario/fields.js";
 import { paramInput, type ParamInputElement, type ParamKind } from "./param-input.js";
 
 type Seg = string | number;
@@ -30,8 +33,10 @@ export interface ScenarioEditor extends HTMLDivElement {
   readonly value: unknown;
   /** Shows each problem next to the input or group its path names; returns those it could not place. */
   showProblems(problems: readonly { path: string; message: string }[]): { path: string; message: string }[];
-  /** "Contract › Share of savings to break-even › share" for a problem's path. */
+  /** "Share of savings to break-even: share of measured savings" for a problem's path (models/analysis/labels.ts). */
   labelOf(path: string): string;
+  /** A problem's message in the words of the field it names ("The low end must be below the high end"). */
+  messageOf(problem: { path: string; message: string }): string;
   /** Opens the sections around a path's input, scrolls to it and focuses it. */
   reveal(path: string): void;
   /** Number of number inputs, for tests and the page's summary line. */
@@ -48,65 +53,8 @@ const SECTIONS: { key: string; title: string; open: boolean; blurb: string }[] =
   { key: "simulation", title: "Simulation", open: true, blurb: "More trials give steadier numbers; the same seed gives the same numbers." },
 ];
 
-const FIELD_LABELS: Record<string, string> = {
-  drift: "drift: hazard ratio of entering care, contract period ÷ baseline period",
-  careCostGrowth: "care price growth a year between the periods",
-  indexation: "indexation of the baseline a year (0 = none)",
-  exitRateRatio: "extra exits home early on (hazard ratio)",
-  years: "years from the baseline period to the contract",
-  size: "participants",
-  startPeriod: "starts in period",
-  costPerDay: "cost per day (payer)",
-  fullCostPerDay: "full cost per day (society)",
-  baselineRate: "events per participant",
-  costPerEvent: "cost per event",
-  delivered: "chance it is delivered as planned",
-  rateRatio: "rate ratio",
-  oddsRatio: "odds ratio",
-  standardizedMeanDifference: "effect size (Hedges' g)",
-  followUpPeriods: "follow-up",
-  bias: "comparison group's bias",
-  capital: "capital",
-  share: "share",
-  above: "shared above",
-  cap: "cap",
-  amount: "amount",
-  period: "period",
-  lagPeriods: "payment lag",
-  threshold: "threshold",
-  pricePerUnit: "price per unit",
-  pricePerOutcome: "price per outcome",
-  minImprovement: "condition: improvement above",
-  totalCap: "total cap on payments",
-  guarantee: "guarantee",
-  horizonPeriods: "horizon",
-  discountRate: "discount rate per year",
-  financierDiscountRate: "financier's discount rate per year",
-  valuePerSuccess: "value per success",
-  lendingRate: "payer's lending rate per year (self-funding)",
-  repayPeriod: "self-funding loan repaid in period",
-  countedShare: "share of that value counted",
-  delayYears: "delay after the follow-up",
-  periodsPerYear: "periods per year (time step)",
-  from: "from improvement",
-};
-
-const HINTS: Record<string, string> = {
-  rateRatio: "1 = no effect",
-  oddsRatio: "1 = no effect",
-  standardizedMeanDifference: "0 = no effect",
-  threshold: "improvement needed before anything is paid",
-  bias: "0 = comparable",
-  above: "savings below are not shared",
-  lagPeriods: "after the measurement",
-  countedShare: "",
-};
-
-const MONEY = new Set(["costPerDay", "fullCostPerDay", "costPerEvent", "capital", "pricePerUnit", "pricePerOutcome", "valuePerSuccess", "amount", "cap", "above", "totalCap", "guarantee"]);
-const PERCENT = new Set(["careCostGrowth", "indexation", "lendingRate", "perPeriod", "delivered", "share", "threshold", "countedShare", "discountRate", "financierDiscountRate", "minImprovement", "bias"]);
-const PERIODS = new Set(["periods", "repayPeriod", "startPeriod", "period", "lagPeriods", "followUpPeriods", "horizonPeriods"]);
-/** Fields that accept a distribution (`param()` in the schema); the rest take a fixed number. */
-const UNCERTAIN = new Set(["drift", "careCostGrowth", "indexation", "exitRateRatio", "costPerDay", "fullCostPerDay", "perPeriod", "baselineRate", "costPerEvent", "delivered", "rateRatio", "oddsRatio", "standardizedMeanDifference", "bias", "discountRate", "valuePerSuccess", "lendingRate"]);
+/** How the form shows a unit of the schema's vocabulary (models/scenario/fieldMeta.ts). */
+const KIND_OF_UNIT: Record<FieldUnit, ParamKind> = { money: "money", share: "percent", periods: "periods", years: "years", count: "count", ratio: "ratio", number: "number" };
 
 const RULE_KINDS: Record<string, string> = {
   activity: "activity payment",
@@ -201,17 +149,10 @@ export function scenarioEditor(scenario: Json, options: { extras?: EditorExtra[]
 
   // --- Labels and kinds --------------------------------------------------------------------
 
-  function fieldLabel(segs: Seg[], key: string, parent: Obj): string {
-    const top = segs[0];
-    if (key === "perPeriod") return `chance per ${periodName}`;
-    if (key === "baseline" && top === "outcomes") return "chance without the intervention";
-    if (key === "period" && segs[1] === "drawdown") return "drawn in period";
-    if (key === "period" && parent.kind === "activity") return "paid in period";
-    if (key === "share" && segs[1] === "drawdown") return "share of capital";
-    if (key === "share" && (parent.kind === "savingsShare" || parent.kind === "conditionalReturn")) return "share of measured savings";
-    if (key === "size" && segs[1] === "comparator") return segs[2] === "cohort" ? "children in the past group" : "comparison group size (all cohorts)";
-    if (key === "amount" && segs.includes("bands")) return "amount";
-    return FIELD_LABELS[key] ?? key.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+  /** The field's title from the schema, with the scenario's period ("chance each quarter"). */
+  function fieldLabel(segs: Seg[], key: string, _parent?: Obj): string {
+    const title = fieldMetaAt(base, [...segs, key]).title;
+    return title ? title.replace("{period}", periodName) : key.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
   }
 
   function kindOf(segs: Seg[], key: string, parent: Obj): ParamKind {
@@ -223,16 +164,10 @@ export function scenarioEditor(scenario: Json, options: { extras?: EditorExtra[]
       return outcomeKind(key) === "binary" ? "percent" : "number";
     }
     if (key === "baseline" && segs[0] === "outcomes") return parent.kind === "binary" ? "percent" : "number";
-    if (key === "from" && segs.includes("bands")) return "percent";
-    if (key === "value" && segs.includes("components")) return "money";
-    if (MONEY.has(key)) return "money";
-    if (PERCENT.has(key)) return "percent";
-    if (PERIODS.has(key)) return "periods";
-    if (key === "delayYears") return "years";
-    if (key === "size" || key === "periodsPerYear") return "count";
-    if (key === "rateRatio" || key === "oddsRatio") return "ratio";
-    return "number";
+    const unit = fieldMetaAt(base, [...segs, key]).unit;
+    return unit ? KIND_OF_UNIT[unit] : "number";
   }
+  const meta = (segs: Seg[], key: string) => fieldMetaAt(base, [...segs, key]);
 
   function itemTitle(segs: Seg[], item: unknown, i: number): string {
     const key = segs[segs.length - 1];
@@ -301,6 +236,8 @@ export function scenarioEditor(scenario: Json, options: { extras?: EditorExtra[]
       periodsPerYear,
       capital: capitalOf,
       hint,
+      // The schema's description and the path, on demand (a tooltip on the label).
+      tooltip: [fieldMetaAt(base, segs[segs.length - 1] === "ofCapital" ? segs.slice(0, -1) : segs).description, path].filter(Boolean).join("\n"),
     });
     container.append(input);
     leaves.push({ segs, input });
@@ -328,9 +265,8 @@ export function scenarioEditor(scenario: Json, options: { extras?: EditorExtra[]
       let label = fieldLabel(parentSegs, key, parent);
       if (record === "initial") label = stateLabel(outcomes[parentSegs[1] as number], key);
       else if (record === "baseline" && parentSegs[1] === "comparator") label = measureLabel(key);
-      // A long-run component's value and share are uncertain numbers (models/society/longRun.ts).
-      const uncertain = UNCERTAIN.has(key) || (key === "baseline" && segs[0] === "outcomes") || (parentSegs.includes("components") && (key === "value" || key === "share"));
-      addLeaf(container, segs, v, label, `${chain} › ${label}`, kindOf(parentSegs, key, parent), uncertain, HINTS[key] || undefined);
+      const m = meta(parentSegs, key);
+      addLeaf(container, segs, v, label, `${chain} › ${label}`, kindOf(parentSegs, key, parent), m.distribution === true, m.hint);
       return;
     }
     const path = formatPath(segs);
@@ -352,11 +288,12 @@ export function scenarioEditor(scenario: Json, options: { extras?: EditorExtra[]
         if (leafCount(o) === 1) {
           const [k, leaf] = Object.entries(o).find(([, x]) => leafCount(x) === 1)!;
           const label = title;
-          const hint = `${fieldLabel(itemSegs, k, o)}${HINTS[k] ? `, ${HINTS[k]}` : ""}`;
+          const h = meta(itemSegs, k).hint;
+          const hint = `${fieldLabel(itemSegs, k, o)}${h ? `, ${h}` : ""}`;
           if (isOfCapital(leaf)) {
             addLeaf(list.fields, [...itemSegs, k, "ofCapital"], leaf.ofCapital, label, `${chain} › ${label}`, "ofCapital", false, hint);
           } else if (isParam(leaf)) {
-            const uncertain = UNCERTAIN.has(k);
+            const uncertain = meta(itemSegs, k).distribution === true;
             addLeaf(list.fields, [...itemSegs, k], leaf, label, `${chain} › ${label}`, kindOf(itemSegs, k, o), uncertain, hint);
           } else {
             walkObject(o, itemSegs, list.fields, `${chain} › ${title}`);
@@ -513,7 +450,8 @@ export function scenarioEditor(scenario: Json, options: { extras?: EditorExtra[]
         continue;
       }
       const list = grouped.get(at.path) ?? [];
-      list.push(at.rest ? `${at.rest}: ${p.message}` : p.message);
+      // An input words its own problems (param-input.ts readerMessage); a group names the part.
+      list.push(at.rest && !byPath.get(at.path)?.input ? `${pathLabel(root.value, p.path, { lower: true })}: ${p.message}` : p.message);
       grouped.set(at.path, list);
     }
     for (const [path, messages] of grouped) {
@@ -526,11 +464,12 @@ export function scenarioEditor(scenario: Json, options: { extras?: EditorExtra[]
     return unplaced;
   };
 
-  root.labelOf = (path) => {
-    const at = locate(path);
-    if (!at) return path;
-    const label = byPath.get(at.path)!.label;
-    return at.rest ? `${label} › ${at.rest}` : label;
+  root.labelOf = (path) => pathLabel(root.value, path);
+
+  root.messageOf = (p) => {
+    const at = locate(p.path);
+    const input = at ? byPath.get(at.path)?.input : undefined;
+    return input ? input.readerMessage(p.message) : p.message;
   };
 
   root.reveal = (path) => {

@@ -11,7 +11,9 @@
  * what it means in words. The figure's `source` is shown under it; `setProblems()` shows what is
  * wrong with it, next to it.
  */
+import { Z90 } from "../models/constants.js";
 import { formatMoney, formatNumber, formatPercent, localeOf } from "../models/format.js";
+import { specSparkline } from "./spec-sparkline.js";
 
 /** How a number reads: money, a fraction shown as a percentage, a count of periods, … */
 export type ParamKind = "money" | "percent" | "ofCapital" | "count" | "periods" | "years" | "ratio" | "number";
@@ -32,6 +34,8 @@ export interface ParamInputOptions {
   source?: string;
   /** A short hint shown after the label. */
   hint?: string;
+  /** Shown on demand (the label's tooltip): what the field means and its path. */
+  tooltip?: string;
 }
 
 type Form = "fixed" | "range" | "pert" | "normal" | "lognormal" | "beta" | "uniform" | "triangular" | "asis";
@@ -63,7 +67,54 @@ export function formOf(spec: unknown): Form {
 }
 
 const num = (x: unknown): number => (typeof x === "number" ? x : x == null ? NaN : Number(x));
-const Z90 = 1.6448536269514722;
+
+/**
+ * A number as a reader types it: "1 450", "1,450", "1450.5", "0,6" (a decimal comma), "−3",
+ * "60 %". Returns NaN for an empty field and null for text that is not a number.
+ */
+export function parseTyped(text: string): number | null {
+  let t = text.replace(/[\s\u00a0\u202f_']/g, "").replace(/\u2212/g, "-").replace(/%$/, "");
+  if (t === "") return NaN;
+  if (t.includes(",") && t.includes(".")) t = t.replace(/,/g, "");
+  else if (/^[-+]?\d{1,3}(,\d{3})+$/.test(t)) t = t.replace(/,/g, "");
+  else t = t.replace(",", ".");
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(t)) return null;
+  return Number(t);
+}
+
+/** Kinds whose fraction is typed and shown as a percentage (60 means 60 %). */
+const inPercent = (kind: ParamKind) => kind === "percent" || kind === "ofCapital";
+
+/** An example of a number of this kind, for "Enter a number, e.g. …". */
+function exampleFor(kind: ParamKind): string {
+  switch (kind) {
+    case "percent":
+    case "ofCapital":
+      return "60 (for 60 %)";
+    case "count":
+    case "periods":
+      return "12";
+    case "ratio":
+      return "0.8";
+    default:
+      return "1 450";
+  }
+}
+
+/**
+ * A schema message in the field's own words: the low and high ends of a range rather than p5
+ * and p95, percentages rather than fractions on a field shown in %.
+ */
+export function readerMessage(message: string, kind: ParamKind): string {
+  if (/expected number|NaN/i.test(message)) return `Enter a number, e.g. ${exampleFor(kind)}`;
+  if (/p5 must be less than p95|min must be less than max/.test(message)) return "The low end must be below the high end";
+  if (/mode must lie between min and max/.test(message)) return "The most likely value must lie between the low and high ends";
+  if (!inPercent(kind)) return message;
+  const pct = (x: string) => `${+(Number(x) * 100).toPrecision(6)} %`;
+  return message
+    .replace(/a (?:fraction|number) from (-?[\d.]+(?:e[-+]?\d+)?) to (-?[\d.]+(?:e[-+]?\d+)?)/, (_, a: string, b: string) => `a percentage from ${pct(a)} to ${pct(b)}`)
+    .replace(/(got|centred on) (-?[\d.]+(?:e[-+]?\d+)?)/, (_, w: string, x: string) => `${w} ${pct(x)}`);
+}
 
 /** A central value and a plausible 90 % interval of a spec, to start another form from. */
 function centreAndSpread(spec: Spec, form: Form): { c: number; lo: number; hi: number } {
@@ -208,6 +259,8 @@ export interface ParamInputElement extends HTMLDivElement {
   setProblems(messages: string[]): void;
   /** Re-reads context (capital, currency) for the words under the input. */
   refresh(): void;
+  /** A schema message about this number, in the field's words. */
+  readerMessage(message: string): string;
 }
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
@@ -230,24 +283,32 @@ export function paramInput(spec: unknown, options: ParamInputOptions): ParamInpu
 
   const label = el("label", { class: "param-label", for: `${id}-0` }, options.label);
   if (options.hint) label.append(" ", el("span", { class: "param-hint" }, options.hint));
+  if (options.tooltip) label.title = options.tooltip;
   const select = el("select", { class: "param-form", "aria-label": `${options.label}: form` });
   const fields = el("span", { class: "param-fields" });
   const meaning = el("div", { class: "param-meaning", "aria-live": "polite" });
   const sourceLine = el("div", { class: "param-source" });
   const problem = el("div", { class: "param-problem", role: "alert" });
   problem.hidden = true;
-  root.append(el("div", { class: "param-head" }, label, select), fields, meaning, sourceLine, problem);
+  const spark = el("span", { class: "param-spark", "aria-hidden": "true" });
+  const undoButton = el("button", { type: "button", class: "param-undo", title: "Undo the last change to this number" }, "Undo");
+  const resetButton = el("button", { type: "button", class: "param-reset", title: "Back to the scenario's value" }, "Reset");
+  const tools = el("span", { class: "param-tools" }, undoButton, resetButton);
+  root.append(el("div", { class: "param-head" }, label, select), el("div", { class: "param-row" }, fields, spark, tools), meaning, sourceLine, problem);
 
   // The spec as given (its source, note and exact form are kept when its numbers are edited).
   let original: unknown;
   let form: Form;
   let inputs: Record<string, HTMLInputElement> = {};
 
+  /** Numbers as typed: text with inputmode decimal (letters get a message, not a silent blank); fractions in %. */
+  const typed = new Map<HTMLInputElement, { text: string; value: number }>();
   function numberField(key: string, value: unknown, i: number): HTMLInputElement {
-    const input = el("input", { type: "number", step: "any", name: key, id: `${id}-${i}`, "aria-label": `${options.label}: ${key}` });
+    const input = el("input", { type: "text", inputmode: "decimal", autocomplete: "off", name: key, id: `${id}-${i}`, "aria-label": `${options.label}: ${key}${inPercent(kind) ? " (%)" : ""}` });
     const x = num(value);
-    input.value = Number.isFinite(x) ? String(x) : "";
-    if (kind === "count" || kind === "periods") input.step = "1";
+    input.value = Number.isFinite(x) ? String(inPercent(kind) ? +(x * 100).toPrecision(12) : x) : "";
+    // An untouched field gives back the scenario's number exactly (a percentage shown rounded does not).
+    typed.set(input, { text: input.value, value: x });
     return input;
   }
 
@@ -263,7 +324,8 @@ export function paramInput(spec: unknown, options: ParamInputOptions): ParamInpu
       const input = numberField(k, values[k], i);
       inputs[k] = input;
       const w = words[i];
-      fields.append(w ? el("label", { class: "param-field" }, el("span", {}, w), input) : el("span", { class: "param-field" }, input));
+      const box = inPercent(kind) ? el("span", { class: "param-unit" }, input, el("span", { "aria-hidden": "true" }, "%")) : input;
+      fields.append(w ? el("label", { class: "param-field" }, el("span", {}, w), box) : el("span", { class: "param-field" }, box));
     });
   }
 
@@ -282,8 +344,21 @@ export function paramInput(spec: unknown, options: ParamInputOptions): ParamInpu
 
   function currentValues(): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const [k, input] of Object.entries(inputs)) out[k] = input.value === "" ? NaN : Number(input.value);
+    for (const [k, input] of Object.entries(inputs)) {
+      const was = typed.get(input);
+      if (was && was.text === input.value) out[k] = was.value;
+      else {
+        const x = parseTyped(input.value);
+        out[k] = x === null ? NaN : inPercent(kind) ? x / 100 : x;
+      }
+    }
     return out;
+  }
+
+  /** What is wrong with what was typed, in the field's words; "" when every field reads as a number. */
+  function typedProblem(): string {
+    const bad = Object.values(inputs).some((input) => !Number.isFinite(parseTyped(input.value) ?? NaN));
+    return bad ? `Enter a number, e.g. ${exampleFor(kind)}` : "";
   }
 
   function read(): unknown {
@@ -314,9 +389,46 @@ export function paramInput(spec: unknown, options: ParamInputOptions): ParamInpu
 
   function refresh(): void {
     const plain = form === "fixed" && (kind === "number" || kind === "count" || kind === "ratio");
-    meaning.textContent = plain ? "" : describeSpec(read(), fmt);
+    const value = read();
+    meaning.textContent = plain ? "" : describeSpec(value, fmt);
     meaning.hidden = meaning.textContent === "";
+    spark.replaceChildren(uncertain && form !== "fixed" ? specSparkline(value, { label: `${options.label}: ${meaning.textContent}` }) : "");
+    const local = typedProblem();
+    if (local) showMessages([local]);
+    else if (problem.dataset.local) showMessages(schemaMessages);
   }
+
+  // --- Undo and reset: the scenario's value, and every committed change since ----------------
+  const scenarioValue = structuredClone(spec);
+  const history: unknown[] = [];
+  let committed: { value: unknown; text: string } = { value: structuredClone(spec), text: JSON.stringify(spec) };
+  function commit(): void {
+    const value = read();
+    const text = JSON.stringify(value);
+    if (text !== committed.text) {
+      history.push(committed.value);
+      committed = { value, text };
+    }
+    updateTools();
+  }
+  function updateTools(): void {
+    undoButton.hidden = history.length === 0;
+    resetButton.hidden = committed.text === JSON.stringify(scenarioValue);
+    tools.hidden = undoButton.hidden && resetButton.hidden;
+  }
+  function restore(value: unknown): void {
+    set(structuredClone(value));
+    committed = { value: structuredClone(value), text: JSON.stringify(value) };
+    updateTools();
+    root.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+  undoButton.addEventListener("click", () => {
+    if (history.length) restore(history.pop());
+  });
+  resetButton.addEventListener("click", () => {
+    history.push(committed.value);
+    restore(scenarioValue);
+  });
 
   function set(spec: unknown): void {
     original = spec;
@@ -343,19 +455,32 @@ export function paramInput(spec: unknown, options: ParamInputOptions): ParamInpu
     form = next;
     buildFields(next === "asis" ? {} : values);
     refresh();
+    commit();
     // The select's own "input" event is still bubbling: containers read the new value.
   });
   fields.addEventListener("input", () => refresh());
+  fields.addEventListener("change", () => commit());
   sourceLine.addEventListener("click", () => sourceLine.classList.toggle("param-source-open"));
 
   Object.defineProperty(root, "value", { get: read, set, enumerable: true });
-  root.setProblems = (messages: string[]) => {
+  /** The schema's last messages for this number; what was typed, if unreadable, is said first. */
+  let schemaMessages: string[] = [];
+  function showMessages(messages: string[]): void {
     problem.textContent = messages.join("; ");
     problem.hidden = messages.length === 0;
+    problem.dataset.local = messages === schemaMessages ? "" : "yes";
+    if (!problem.dataset.local) delete problem.dataset.local;
     root.classList.toggle("param-invalid", messages.length > 0);
     for (const input of Object.values(inputs)) input.toggleAttribute("aria-invalid", messages.length > 0);
+  }
+  root.setProblems = (messages: string[]) => {
+    schemaMessages = [...new Set(messages.map((m) => readerMessage(m, kind)))];
+    const local = typedProblem();
+    showMessages(local ? [local, ...schemaMessages.filter((m) => m !== local)] : schemaMessages);
   };
+  root.readerMessage = (message: string) => (typedProblem() || readerMessage(message, kind));
   root.refresh = refresh;
   set(spec);
+  updateTools();
   return root;
 }

@@ -4,7 +4,11 @@
  * figure in words ("between 2 000 kr and 4 500 kr a day (90 % range)") and the source.
  */
 import { resolveFigureRefs } from "../models/figures/resolve.js";
+import { measureLabel } from "../models/analysis/labels.js";
+import { Z90 } from "../models/constants.js";
 import { formatMoney, formatNumber, formatPercent, localeOf } from "../models/format.js";
+import type { FieldMeta } from "../models/scenario/fieldMeta.js";
+import { fieldMetaAt } from "../models/scenario/fields.js";
 
 export interface SourcedFigure {
   /** Top-level section: population, outcomes, intervention, measurement, contract, valuation. */
@@ -24,24 +28,8 @@ export interface SourcedFigure {
 
 type Json = Record<string, unknown>;
 
-/** How a field's numbers are read: money, a chance or share, or a plain number, and per what. */
-const MONEY = new Set(["costPerDay", "fullCostPerDay", "valuePerSuccess", "capital", "costPerEvent", "pricePerUnit", "pricePerOutcome", "totalCap", "guarantee", "amount", "above", "cap"]);
-const SHARE = new Set(["lendingRate", "perPeriod", "baseline", "delivered", "discountRate", "financierDiscountRate", "bias", "share", "threshold", "countedShare", "minImprovement"]);
-const NAMES: Record<string, string> = {
-  costPerDay: "cost per day",
-  fullCostPerDay: "society's full cost per day",
-  perPeriod: "chance per period",
-  baseline: "chance without the intervention",
-  baselineRate: "events per participant without the intervention",
-  costPerEvent: "cost per event",
-  delivered: "chance the work is delivered as planned",
-  rateRatio: "rate ratio",
-  oddsRatio: "odds ratio",
-  standardizedMeanDifference: "standardized mean difference (Hedges' g)",
-  bias: "bias of the comparison group",
-  discountRate: "discount rate",
-  valuePerSuccess: "long-run value per success",
-  lendingRate: "payer's lending rate (self-funding)",
+/** Names of the objects that are not fields with a title in the schema (sections, the comparator). */
+const OBJECT_NAMES: Record<string, string> = {
   selfFunding: "doing it ourselves",
   comparator: "comparator",
   population: "cohorts",
@@ -69,24 +57,24 @@ export function sourcedFigures(raw: Json): SourcedFigure[] {
   const money = (x: number) => formatMoney(x, currency);
   const percent = (x: number) => formatPercent(x, locale, digitsFor(x * 100));
   const plain = (x: number) => formatNumber(x, locale, digitsFor(x));
-  const formatterFor = (key: string) => (MONEY.has(key) ? money : SHARE.has(key) ? percent : plain);
+  const formatterFor = (meta: FieldMeta) => (meta.unit === "money" ? money : meta.unit === "share" ? percent : plain);
   /** For computed values (a 90 % range from a mean and sd): two significant digits are honest. */
   const rounded = (f: (x: number) => string) => (x: number) => f(Number(x.toPrecision(2)));
-  const unitFor = (key: string) =>
-    key === "costPerDay" || key === "fullCostPerDay" ? " a day" : key === "perPeriod" ? ` per ${period}` : key === "discountRate" || key === "lendingRate" ? " a year" : key === "valuePerSuccess" ? " per success" : key === "costPerEvent" ? " per event" : "";
+  const PER: Record<NonNullable<FieldMeta["per"]>, string> = { day: " a day", period: ` per ${period}`, year: " a year", success: " per success", event: " per event", unit: " per unit", outcome: " per outcome", participant: " per participant" };
+  const unitFor = (meta: FieldMeta) => (meta.per ? PER[meta.per] : "");
 
   /** A scenario number (fixed or a distribution) in words. */
-  function describeParam(key: string, p: unknown): string {
-    const f = formatterFor(key), unit = unitFor(key), r = rounded(f);
+  function describeParam(meta: FieldMeta, p: unknown): string {
+    const f = formatterFor(meta), unit = unitFor(meta), r = rounded(f);
     if (typeof p === "number") return f(p) + unit;
     if (!isObject(p)) return "";
     if (typeof p.value === "number") return f(p.value) + unit;
     const n = (k: string) => p[k] as number;
     switch (p.dist) {
       case "normal":
-        return `normal, mean ${f(n("mean"))}, sd ${f(n("sd"))}${unit}: 90 % range ${r(n("mean") - Z95 * n("sd"))} to ${r(n("mean") + Z95 * n("sd"))}`;
+        return `normal, mean ${f(n("mean"))}, sd ${f(n("sd"))}${unit}: 90 % range ${r(n("mean") - Z90 * n("sd"))} to ${r(n("mean") + Z90 * n("sd"))}`;
       case "lognormal":
-        return `lognormal, median ${r(Math.exp(n("mu")))}${unit}: 90 % range ${r(Math.exp(n("mu") - Z95 * n("sigma")))} to ${r(Math.exp(n("mu") + Z95 * n("sigma")))}`;
+        return `lognormal, median ${r(Math.exp(n("mu")))}${unit}: 90 % range ${r(Math.exp(n("mu") - Z90 * n("sigma")))} to ${r(Math.exp(n("mu") + Z90 * n("sigma")))}`;
       case "beta":
         return `beta (α = ${plain(n("alpha"))}, β = ${plain(n("beta"))}): mean ${r(n("alpha") / (n("alpha") + n("beta")))}${unit}`;
       case "uniform":
@@ -113,7 +101,7 @@ export function sourcedFigures(raw: Json): SourcedFigure[] {
     }
     if (key === "comparator") {
       if (o.kind === "historical" && isObject(o.baseline)) {
-        return "historical baseline per participant: " + Object.entries(o.baseline).map(([m, v]) => `${m} ${m.endsWith(".cost") ? money(v as number) : m.includes(".") ? plain(v as number) : percent(v as number)}`).join("; ");
+        return "historical baseline per participant: " + Object.entries(o.baseline).map(([m, v]) => `${measureLabel(scenario, m)} ${m.endsWith(".cost") ? money(v as number) : m.includes(".") ? plain(v as number) : percent(v as number)}`).join("; ");
       }
       if (o.kind === "comparisonGroup") return `a concurrent comparison group of ${plain(o.size as number)}`;
     }
@@ -137,11 +125,11 @@ export function sourcedFigures(raw: Json): SourcedFigure[] {
         return `${describeMoney(r.amount)} if delivered, in ${period} ${(r.period as number) + 1}`;
       case "savingsShare":
       case "conditionalReturn":
-        return `${percent(r.share as number)} of measured ${r.measure}${r.above === "repaid" ? " savings beyond the point where the capital is repaid" : r.above ? ` savings above ${describeMoney(r.above)}` : " savings"}${cap}${r.condition ? ` if ${(r.condition as Json).measure} improved` : ""}${lag}`;
+        return `${percent(r.share as number)} of measured ${measureLabel(scenario, String(r.measure)).toLowerCase()}${r.above === "repaid" ? " savings beyond the point where the capital is repaid" : r.above ? ` savings above ${describeMoney(r.above)}` : " savings"}${cap}${r.condition ? ` if ${measureLabel(scenario, String((r.condition as Json).measure)).toLowerCase()} improved` : ""}${lag}`;
       case "proportional":
-        return `${money(r.pricePerUnit as number)} per unit of ${r.measure} ${r.basis === "aboveThreshold" ? "above the threshold" : "avoided"}, from a ${percent(r.threshold as number)} improvement${r.scope === "pooled" ? " over all cohorts" : " per cohort"}${cap}${lag}`;
+        return `${money(r.pricePerUnit as number)} per unit of ${measureLabel(scenario, String(r.measure)).toLowerCase()} ${r.basis === "aboveThreshold" ? "above the threshold" : "avoided"}, from a ${percent(r.threshold as number)} improvement${r.scope === "pooled" ? " over all cohorts" : " per cohort"}${cap}${lag}`;
       case "rateCard":
-        return `${money(r.pricePerOutcome as number)} per ${r.measure} outcome${cap}${lag}`;
+        return `${money(r.pricePerOutcome as number)} per outcome “${measureLabel(scenario, String(r.measure))}”${cap}${lag}`;
       case "stepped":
         return `stepped: ${(r.bands as Json[]).map((b) => `${describeMoney(b.amount)} from ${percent(b.from as number)}`).join(", ")}${lag}`;
     }
@@ -158,10 +146,12 @@ export function sourcedFigures(raw: Json): SourcedFigure[] {
       return `${states.get(node.from as string) ?? node.from} → ${states.get(node.to as string) ?? node.to}`;
     }
     if (parentKey === "effects") {
-      const list = (x: unknown) => ([] as unknown[]).concat(x ?? []).join(", ");
-      return `effect on ${node.outcome}${node.from ? ` (${list(node.from)} → ${list(node.to)})` : ""}`;
+      const target = (root.outcomes as Json[] | undefined)?.find((o) => o.id === node.outcome);
+      const states = new Map(((target?.states as Json[] | undefined) ?? []).map((s) => [s.id as string, String(s.label ?? s.id)]));
+      const list = (x: unknown) => ([] as unknown[]).concat(x ?? []).map((id) => states.get(id as string) ?? id).join(", ");
+      return `effect on ${measureLabel(root, String(node.outcome))}${node.from ? ` (${list(node.from)} → ${list(node.to)})` : ""}`;
     }
-    if (parentKey === "longRun") return `long-run value of ${node.outcome}`;
+    if (parentKey === "longRun") return `long-run value of ${measureLabel(root, String(node.outcome))}`;
     if (parentKey === "components") return String(node.label ?? node.id ?? "");
     return "";
   }
@@ -185,10 +175,8 @@ export function sourcedFigures(raw: Json): SourcedFigure[] {
     if ((source || note || isRule) && path.length > 0) {
       const isParam = isNumberNode(node);
       let figure = "";
-      // A long-run component's value is money per success (models/society/longRun.ts).
-      const paramKey = key === "value" && path.includes("components") ? "valuePerSuccess" : key;
       try {
-        figure = isParam ? describeParam(paramKey, node) : describeObject(arrayKey.replace("[]", ""), node);
+        figure = isParam ? describeParam(fieldMetaAt(scenario, path), node) : describeObject(arrayKey.replace("[]", ""), node);
       } catch {
         // A scenario from a link may be malformed; its source is still worth listing.
       }
@@ -206,7 +194,8 @@ export function sourcedFigures(raw: Json): SourcedFigure[] {
     if (isNumberNode(node)) return; // a number: nothing inside
     for (const [k, v] of Object.entries(node)) {
       if (k === "source" || k === "note" || k === "description" || k === "$schema") continue;
-      const name = k === "perPeriod" ? `chance per ${period}` : (NAMES[k] ?? k);
+      const title = fieldMetaAt(scenario, [...path, k]).title;
+      const name = title ? title.replace("{period}", period) : (OBJECT_NAMES[k] ?? k);
       if (typeof v === "object" && v !== null) visit(v, [...path, k], [...names, Array.isArray(v) ? "" : name]);
     }
   }
@@ -227,7 +216,7 @@ export function unsourcedNumbers(raw: Json): { path: string; value: string; note
   const visit = (node: unknown, path: (string | number)[], note: string): void => {
     if (typeof node === "number") {
       const key = String(path[path.length - 1]);
-      const share = SHARE.has(key) || path.includes("initial") || key === "share";
+      const share = fieldMetaAt(scenario, path).unit === "share" || path.includes("initial") || key === "share";
       out.push({ path: formatPath(path), value: share ? formatPercent(node, locale, digitsFor(node * 100)) : formatNumber(node, locale, digitsFor(node)), note });
       return;
     }
@@ -257,7 +246,6 @@ function sectionRank(section: string): number {
   return i < 0 ? SECTION_ORDER.length : i;
 }
 
-const Z95 = 1.6448536269514722;
 
 function isObject(x: unknown): x is Json {
   return typeof x === "object" && x !== null && !Array.isArray(x);
