@@ -109,7 +109,7 @@ test("changing a contract term changes the financier's chance of loss", async ()
     const before = percent(await figure(page, "probLoss"));
     expect(before).toBeGreaterThan(0);
     // The payer passes on all measured savings (up to the cap) instead of 60 %: the financier loses less often.
-    await edit(page, "contract.rules[1].share", "1");
+    await edit(page, "contract.rules[1].share", "100"); // a % field takes percentages
     const shareOfAll = percent(await figure(page, "probLoss"));
     expect(shareOfAll).toBeLessThan(before);
     // No savings share at all: only the activity payment and the conditional return are left.
@@ -167,15 +167,15 @@ test("an invalid input is named at its field, runs nothing and keeps the last go
     expect(await phase(page)).toBe("invalid");
     expect(await page.locator(".explorer-problems").innerText()).toMatch(/participants: must be a whole number/);
 
-    await field(page, "contract.rules[1].share").fill("1.5");
+    await field(page, "contract.rules[1].share").fill("150");
     const share = page.locator('[data-path="contract.rules[1].share"] .param-problem');
     await expect.poll(() => share.isVisible()).toBe(true);
-    expect(await share.innerText()).toMatch(/must be a fraction from 0 to 1/);
+    expect(await share.innerText()).toMatch(/must be a percentage from 0 % to 100 %/);
     expect(await page.locator(".explorer-problems li").count()).toBe(2);
 
     // A distribution whose ends are the wrong way round.
     await field(page, "intervention.effects[0].rateRatio", "p95").fill("0.1");
-    await expect.poll(() => page.locator('[data-path="intervention.effects[0].rateRatio"] .param-problem').innerText()).toMatch(/p5 must be less than p95/);
+    await expect.poll(() => page.locator('[data-path="intervention.effects[0].rateRatio"] .param-problem').innerText()).toMatch(/The low end must be below the high end/);
 
     await page.waitForTimeout(1000); // longer than the debounce: still nothing runs
     expect(await runId(page)).toBe(run);
@@ -187,7 +187,7 @@ test("an invalid input is named at its field, runs nothing and keeps the last go
 
     // Back to valid values: the problems go, and these are the figures already on screen.
     await field(page, "population.cohorts[0].size").fill("60");
-    await field(page, "contract.rules[1].share").fill("0.6");
+    await field(page, "contract.rules[1].share").fill("60");
     await field(page, "intervention.effects[0].rateRatio", "p95").fill("1.2");
     await idle(page);
     expect(await page.locator(".param-problem:visible").count()).toBe(0);
@@ -202,7 +202,7 @@ test("a saved scenario loads back with the same numbers; a bad file is refused w
   const p = await open();
   try {
     const {page} = p;
-    await edit(page, "contract.rules[1].share", "0.8");
+    await edit(page, "contract.rules[1].share", "80");
     const shown = await figures(page);
 
     const [download] = await Promise.all([page.waitForEvent("download"), page.locator("a.explorer-save").click()]);
@@ -248,7 +248,7 @@ test("a contract edit re-evaluates the stored outcomes and shows a fresh run's f
     const {page} = p;
     const mode = () => page.locator(".explorer-status").getAttribute("data-mode");
     expect(await mode()).toBe("simulate"); // the first run
-    await edit(page, "contract.rules[1].share", "0.9");
+    await edit(page, "contract.rules[1].share", "90");
     expect(await mode()).toBe("evaluate");
     expect(await page.locator(".explorer-status").innerText()).toMatch(/the contract evaluated on the outcomes already simulated/);
     const shown = await figures(page);
