@@ -315,7 +315,7 @@ const delivery = z.strictObject({
     .array(perPeriodSpan)
     .max(401, { message: "at most 401 spans" })
     .default([])
-    .meta({ description: "Planned delivery costs: an amount in each period of a span" }),
+    .meta({ title: "planned delivery costs by period", description: "Planned delivery costs: an amount in each period of a span" }),
   perParticipant: z
     .strictObject({
       amount: z
@@ -326,7 +326,7 @@ const delivery = z.strictObject({
       overPeriods: count(1, 400).default(1).meta({ title: "spent over", unit: "periods", description: "Periods from a cohort's start over which the amount is spent, evenly" }),
     })
     .optional()
-    .meta({ description: "Planned cost per participant served, spent from the participant's cohort start" }),
+    .meta({ title: "planned cost per participant", description: "Planned cost per participant served, spent from the participant's cohort start" }),
   volume: param(BOUNDS.volume)
     .optional()
     .meta({ title: "participants served ÷ planned", unit: "ratio", description: "Participants actually served ÷ planned (volume risk); multiplies the delivery costs (not the outcome payments); from 0 to 100" }),
@@ -340,7 +340,7 @@ const delivery = z.strictObject({
 
 const fees = z.strictObject({
   shareOfReceipts: fraction.default(0).meta({ title: "intermediary's share of outcome payments", unit: "share", description: "Share of every outcome payment received that goes to the intermediary" }),
-  perPeriod: z.array(perPeriodSpan).max(401, { message: "at most 401 spans" }).default([]).meta({ description: "Fixed management fee per period, paid like a delivery cost" }),
+  perPeriod: z.array(perPeriodSpan).max(401, { message: "at most 401 spans" }).default([]).meta({ title: "management fee by period", description: "Fixed management fee per period, paid like a delivery cost" }),
   source: source.optional(),
   note: z.string().optional(),
 });
@@ -377,12 +377,12 @@ const contract = z.strictObject({
     .enum(["receipts", "losses"])
     .optional()
     .meta({ description: '"receipts" (default): the guarantor tops what the financier received up to the guarantee; "losses": it covers the financier\'s loss (drawn − received) up to the guarantee (a first-loss guarantee)' }),
-  delivery: delivery.optional().meta({ description: "What delivery costs; drawn capital pays for it, so capital is drawn as delivery needs it (up to `capital`, the commitment) and `drawdown` is ignored" }),
-  fees: fees.optional().meta({ description: "The intermediary's or fund manager's cut: a share of every outcome payment received and a fixed fee per period" }),
+  delivery: delivery.optional().meta({ title: "delivery costs", description: "What delivery costs; drawn capital pays for it, so capital is drawn as delivery needs it (up to `capital`, the commitment) and `drawdown` is ignored" }),
+  fees: fees.optional().meta({ title: "fees", description: "The intermediary's or fund manager's cut: a share of every outcome payment received and a fixed fee per period" }),
   providerShareOfSurplus: fraction
     .optional()
     .meta({ title: "provider's share of the surplus", unit: "share", description: "Share of what the financier would receive beyond its drawn capital that goes to the provider instead" }),
-  termination: termination.optional().meta({ description: "The payer may end the contract early: a chance per period and a settlement" }),
+  termination: termination.optional().meta({ title: "early termination", description: "The payer may end the contract early: a chance per period and a settlement" }),
   source: source.optional(),
   note: z.string().optional(),
 });

@@ -65,6 +65,7 @@ const RULE_KINDS: Record<string, string> = {
   conditionalReturn: "conditional return",
 };
 
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const isObj = (x: unknown): x is Obj => x !== null && typeof x === "object" && !Array.isArray(x);
 
 /** A scenario number: a plain number, a {value}/distribution spec, or null (an emptied field). */
@@ -187,6 +188,7 @@ export function scenarioEditor(scenario: Json, options: { extras?: EditorExtra[]
     if (key === "longRun") return `Long-run value of “${outcomeLabel(o.outcome)}”`;
     if (key === "components") return `${String(o.label ?? o.id ?? `Component ${i + 1}`)} (${String(o.perspective ?? "")}${o.transferFrom ? `, a transfer from ${String(o.transferFrom)}` : ""})`;
     if (key === "cohorts") return String(o.name ?? `Cohort ${i + 1}`);
+    if (key === "perPeriod" && typeof o.from === "number" && typeof o.to === "number") return `Periods ${o.from}–${o.to}`;
     return String(o.label ?? o.name ?? o.id ?? `${String(key)} ${i + 1}`);
   }
 
@@ -345,7 +347,7 @@ export function scenarioEditor(scenario: Json, options: { extras?: EditorExtra[]
       bands: "Bands",
       longRun: "Long-run values",
     };
-    return titles[String(key)] ?? String(key);
+    return titles[String(key)] ?? capitalize(fieldLabel(segs.slice(0, -1), String(key)));
   }
   function OBJECT_TITLES(segs: Seg[], v: Obj): string {
     const key = segs[segs.length - 1];
@@ -356,7 +358,7 @@ export function scenarioEditor(scenario: Json, options: { extras?: EditorExtra[]
       return v.kind === "comparisonGroup" ? "Comparator: a concurrent comparison group" : v.cohort ? "Comparator: a historical baseline from a past group" : "Comparator: a published, fixed historical baseline";
     if (key === "cohort" && segs[1] === "comparator") return "The past group (simulated without the intervention)";
     if (key === "regressionToMean") return "Regression to the mean in the contract cohort";
-    return String(key);
+    return capitalize(fieldLabel(segs.slice(0, -1), String(key)));
   }
 
   // Sections in the scenario's order; any other top-level numbers go to "Simulation".

@@ -84,6 +84,8 @@ export function parseTyped(text: string): number | null {
 
 /** Kinds whose fraction is typed and shown as a percentage (60 means 60 %). */
 const inPercent = (kind: ParamKind) => kind === "percent" || kind === "ofCapital";
+/** Parameters in the number's own units; a beta's α, β and a lognormal's μ, σ (of the log) are not. */
+const inUnits = (key: string) => key !== "alpha" && key !== "beta" && key !== "mu" && key !== "sigma";
 
 /** An example of a number of this kind, for "Enter a number, e.g. …". */
 function exampleFor(kind: ParamKind): string {
@@ -304,9 +306,10 @@ export function paramInput(spec: unknown, options: ParamInputOptions): ParamInpu
   /** Numbers as typed: text with inputmode decimal (letters get a message, not a silent blank); fractions in %. */
   const typed = new Map<HTMLInputElement, { text: string; value: number }>();
   function numberField(key: string, value: unknown, i: number): HTMLInputElement {
-    const input = el("input", { type: "text", inputmode: "decimal", autocomplete: "off", name: key, id: `${id}-${i}`, "aria-label": `${options.label}: ${key}${inPercent(kind) ? " (%)" : ""}` });
+    const pct = inPercent(kind) && inUnits(key);
+    const input = el("input", { type: "text", inputmode: "decimal", autocomplete: "off", name: key, id: `${id}-${i}`, "aria-label": `${options.label}: ${key}${pct ? " (%)" : ""}` });
     const x = num(value);
-    input.value = Number.isFinite(x) ? String(inPercent(kind) ? +(x * 100).toPrecision(12) : x) : "";
+    input.value = Number.isFinite(x) ? String(pct ? +(x * 100).toPrecision(12) : x) : "";
     // An untouched field gives back the scenario's number exactly (a percentage shown rounded does not).
     typed.set(input, { text: input.value, value: x });
     return input;
@@ -324,7 +327,7 @@ export function paramInput(spec: unknown, options: ParamInputOptions): ParamInpu
       const input = numberField(k, values[k], i);
       inputs[k] = input;
       const w = words[i];
-      const box = inPercent(kind) ? el("span", { class: "param-unit" }, input, el("span", { "aria-hidden": "true" }, "%")) : input;
+      const box = inPercent(kind) && inUnits(k) ? el("span", { class: "param-unit" }, input, el("span", { "aria-hidden": "true" }, "%")) : input;
       fields.append(w ? el("label", { class: "param-field" }, el("span", {}, w), box) : el("span", { class: "param-field" }, box));
     });
   }
@@ -349,7 +352,7 @@ export function paramInput(spec: unknown, options: ParamInputOptions): ParamInpu
       if (was && was.text === input.value) out[k] = was.value;
       else {
         const x = parseTyped(input.value);
-        out[k] = x === null ? NaN : inPercent(kind) ? x / 100 : x;
+        out[k] = x === null ? NaN : inPercent(kind) && inUnits(k) ? x / 100 : x;
       }
     }
     return out;
@@ -463,7 +466,7 @@ export function paramInput(spec: unknown, options: ParamInputOptions): ParamInpu
   sourceLine.addEventListener("click", () => sourceLine.classList.toggle("param-source-open"));
 
   Object.defineProperty(root, "value", { get: read, set, enumerable: true });
-  /** The schema's last messages for this number; what was typed, if unreadable, is said first. */
+  /** The schema's last messages for this number; what was typed, if unreadable, replaces them. */
   let schemaMessages: string[] = [];
   function showMessages(messages: string[]): void {
     problem.textContent = messages.join("; ");
@@ -476,7 +479,8 @@ export function paramInput(spec: unknown, options: ParamInputOptions): ParamInpu
   root.setProblems = (messages: string[]) => {
     schemaMessages = [...new Set(messages.map((m) => readerMessage(m, kind)))];
     const local = typedProblem();
-    showMessages(local ? [local, ...schemaMessages.filter((m) => m !== local)] : schemaMessages);
+    // While what was typed is not a number, the schema's messages are about that: say it once, plainly.
+    showMessages(local ? [local] : schemaMessages);
   };
   root.readerMessage = (message: string) => (typedProblem() || readerMessage(message, kind));
   root.refresh = refresh;

@@ -1,0 +1,12 @@
+import {writeFileSync} from "node:fs";
+import {startSite} from "./harness.ts";
+const site = await startSite();
+const p = await site.openPage("/explorer", {settleTimeoutMs: 120_000});
+await p.page.waitForTimeout(2000);
+writeFileSync("/tmp/vocab/editor.txt", await p.page.locator(".explorer-editor").innerText());
+await p.page.setViewportSize({width: 390, height: 900});
+await p.page.waitForTimeout(1000);
+await p.page.screenshot({path: "/tmp/vocab/e390.png"});
+await p.page.screenshot({path: "/tmp/vocab/e390full.png", fullPage: true});
+console.log(p.errors);
+await p.close(); await site.close();
