@@ -6,9 +6,9 @@
 import * as Plot from "@observablehq/plot";
 import { formatChance, formatMillions, formatNumber, formatPercent, localeOf } from "../models/format.js";
 import type { ExplorerFigures } from "./explorer-engine.js";
-import type { ScenarioEditor } from "./explorer-form.js";
+import type { EditorExtra, ScenarioEditor } from "./explorer-form.js";
 import { readScenarioFile, scenarioBlob, scenarioFileName } from "./explorer-files.js";
-import { DEFAULT_SEED, DEFAULT_TRIALS } from "./state.js";
+import { DEFAULT_SEED, DEFAULT_TRIALS, describeLinkProblem, type LinkProblem } from "./state.js";
 
 type Child = Node | string;
 export interface ExplorerSource {
@@ -229,4 +229,50 @@ export function sideLinks(linkWithState: (path: string) => string): HTMLElement 
     "The address bar's link reproduces this scenario with its trials and seed. The same scenario from each side: ",
     a("./financier", "financier"), " · ", a("./payer", "payer"), " · ", a("./society", "society"), " · ", a("./methods", "methods and sources"), ".",
   );
+}
+
+/**
+ * Writes each state to the page's URL, the last one winning: each write waits for the main thread
+ * to be idle (compressing the state and replaceState take a few milliseconds that should not
+ * delay a redraw), and a state already superseded is not written. Returns when it is written.
+ */
+export function urlWriter(write: (state: unknown) => Promise<void>): (state: unknown) => Promise<void> {
+  let last: Promise<void> = Promise.resolve();
+  let latest: unknown = null;
+  const idle = () => new Promise<void>((done) => (typeof requestIdleCallback === "function" ? requestIdleCallback(() => done(), { timeout: 500 }) : setTimeout(done, 50)));
+  return (state) => {
+    latest = state;
+    return (last = last
+      .then(idle)
+      .then(() => (latest === state ? write(state) : undefined))
+      .catch(() => {}));
+  };
+}
+
+/** What the page needs of Observable Inputs (passed in: the page imports it from node_modules). */
+interface InputsLike {
+  select(options: number[], o: { label: string; value: number; format: (n: number) => string }): HTMLElement & { value: unknown };
+  text(o: { label: string; value: string; placeholder: string }): HTMLElement & { value: unknown };
+}
+
+/** Trials and seed as inputs of the editor's Simulation section; an empty seed is the default, digits a number. */
+export function simulationInputs(Inputs: InputsLike, source: { scenario: unknown; trials: number; seed: string | number }): EditorExtra[] {
+  const s = source.scenario;
+  const currency = s && typeof s === "object" && "currency" in s && typeof s.currency === "string" ? s.currency : "SEK";
+  const choices = [...new Set([1000, 2000, 5000, 10000, 20000, 50000, 100000, source.trials])].sort((a, b) => a - b);
+  const trials = Inputs.select(choices, { label: "Trials", value: source.trials, format: (n) => formatNumber(n, localeOf(currency), 0) });
+  const seed = Inputs.text({ label: "Seed", value: String(source.seed), placeholder: "a number or a word" });
+  const toSeed = (x: unknown) => {
+    const t = String(x).trim();
+    return /^-?\d{1,15}$/.test(t) ? Number(t) : t === "" ? DEFAULT_SEED : t;
+  };
+  return [
+    { section: "simulation", segments: ["simulation", "trials"], element: trials, label: "trials" },
+    { section: "simulation", segments: ["simulation", "seed"], element: seed, label: "seed", map: toSeed },
+  ];
+}
+
+/** The warning for a link that is there but was refused (unreadable, too large, too deep, bad trials). */
+export function linkNotice(problem: LinkProblem | undefined): HTMLElement {
+  return problem ? el("div", { class: "warning link-problem", role: "alert" }, describeLinkProblem(problem)) : el("span");
 }

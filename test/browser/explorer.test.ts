@@ -218,7 +218,7 @@ test("a saved scenario loads back with the same numbers; a bad file is refused w
     // started the run yet when the field shows the new value.
     const beforeReset = await runId(page);
     await page.getByRole("button", {name: "Norrköping 2016"}).click();
-    await expect.poll(() => field(page, "contract.rules[1].share").inputValue()).toBe("0.6");
+    await expect.poll(() => field(page, "contract.rules[1].share").inputValue()).toBe("60");
     await expect.poll(() => runId(page), {timeout: RUN_TIMEOUT}).toBeGreaterThan(beforeReset);
     await idle(page);
     expect(await figures(page)).not.toBe(shown);
@@ -226,7 +226,7 @@ test("a saved scenario loads back with the same numbers; a bad file is refused w
     const input = page.locator('input[type="file"][name="scenario-file"]');
     const beforeLoad = await runId(page);
     await input.setInputFiles({name: "mine.json", mimeType: "application/json", buffer: Buffer.from(text)});
-    await expect.poll(() => field(page, "contract.rules[1].share").inputValue()).toBe("0.8");
+    await expect.poll(() => field(page, "contract.rules[1].share").inputValue()).toBe("80");
     await expect.poll(() => runId(page), {timeout: RUN_TIMEOUT}).toBeGreaterThan(beforeLoad);
     await idle(page);
     expect(await figures(page)).toBe(shown);
@@ -234,7 +234,7 @@ test("a saved scenario loads back with the same numbers; a bad file is refused w
 
     await input.setInputFiles({name: "broken.json", mimeType: "application/json", buffer: Buffer.from('{"name": "x",')});
     await expect.poll(() => page.locator(".explorer-file-message").innerText()).toMatch(/broken\.json is not valid JSON/);
-    expect(await field(page, "contract.rules[1].share").inputValue()).toBe("0.8");
+    expect(await field(page, "contract.rules[1].share").inputValue()).toBe("80");
     expect(p.errors).toEqual([]);
   } finally {
     await p.close();
