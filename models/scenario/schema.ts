@@ -157,7 +157,7 @@ const baselineCohort = z.strictObject({
 
 const historical = z.strictObject({
   kind: z.literal("historical"),
-  cohort: baselineCohort.optional().meta({ description: "A simulated past group (the usual case)" }),
+  cohort: baselineCohort.optional().meta({ title: "past group", description: "A simulated past group (the usual case)" }),
   baseline: z
     .record(z.string(), z.number().min(0).max(LIMITS.amount, { message: `must be at most ${LIMITS.amount} per participant` }))
     .optional()
