@@ -205,10 +205,10 @@ export function correlationProblems(list: readonly Correlation[], params: readon
   if (k >= 0) {
     const c = list[k]!;
     const before = list.slice(0, k).filter((d) => d.between.some((x) => c.between.includes(x)));
-    const others = before.length ? ` with ${before.map((d) => `${d.between.join(" ~ ")} at ${d.rank}`).join(", ")}` : "";
+    const others = before.length ? ` (${before.map((d) => `${d.between.join(" ~ ")} at ${d.rank}`).join("; ")})` : "";
     problems.push({
       path: ["correlations", k, "rank"],
-      message: `${c.between.join(" ~ ")} at ${c.rank} cannot hold together${others} and the pairs listed before it (pairs not listed count as independent): no joint distribution has these rank correlations (the normal-scale matrix is not positive semi-definite); move this rank towards 0 or change one of the others`,
+      message: `${c.between.join(" ~ ")} at ${c.rank} cannot hold together with the pairs listed before it${others}, pairs not listed counting as independent: no joint distribution has these rank correlations (the normal-scale matrix is not positive semi-definite); move this rank towards 0 or change one of the others`,
     });
   }
   return problems;

@@ -73,8 +73,8 @@ function spearman(x: ArrayLike<number>, y: ArrayLike<number>): number {
 }
 
 const spearmanSE = (rho: number, n: number) => (1 - rho * rho) * Math.sqrt((1 + (rho * rho) / 2) / (n - 3));
-const fractionBelow = (x: ArrayLike<number>, q: number) => Array.prototype.filter.call(x, (v: number) => v < q).length / x.length;
-const meanOf = (x: ArrayLike<number>) => Array.prototype.reduce.call(x, (a: number, b: number) => a + b, 0) as number / x.length;
+const fractionBelow = (x: ArrayLike<number>, q: number) => Array.from(x).filter((v) => v < q).length / x.length;
+const meanOf = (x: ArrayLike<number>) => Array.from(x).reduce((a, b) => a + b, 0) / x.length;
 
 /** P(Beta(a, b) ≤ x) for whole a, b: P(Binomial(a + b − 1, x) ≥ a), an exact finite sum. */
 function betaCdfInteger(x: number, a: number, b: number): number {
@@ -119,7 +119,7 @@ describe("correlated draws (Gaussian copula per trial)", () => {
 
   test("each stated pair's sample Spearman correlation is the stated one within 4 SE; an unstated pair in the group is 0", () => {
     for (const c of STATED) {
-      const rs = spearman(col(c.between[0]), col(c.between[1]));
+      const rs = spearman(col(c.between[0]!), col(c.between[1]!));
       expect(Math.abs(rs - c.rank), `${c.between.join(" ~ ")}: ${rs}`).toBeLessThan(4 * spearmanSE(c.rank, N));
     }
     // HVB ~ FAMILY is not stated: normal-scale 0, so rank correlation 0 under the copula.
@@ -207,7 +207,7 @@ describe("refusals", () => {
     const p = problems([{ between: [HVB, SIS], rank: 0.6 }, { between: [HVB, FAMILY], rank: 0.6 }, { between: [SIS, FAMILY], rank: -0.6 }]);
     expect(p).toHaveLength(1);
     expect(p[0]!.path).toBe("correlations[2].rank");
-    expect(p[0]!.message).toContain(`${SIS} ~ ${FAMILY} at -0.6 cannot hold together`);
+    expect(p[0]!.message).toContain(`${SIS} ~ ${FAMILY} at -0.6 cannot hold together with the pairs listed before it (${HVB} ~ ${SIS} at 0.6; ${HVB} ~ ${FAMILY} at 0.6)`);
     // ρ = ±1 is singular but positive semi-definite: allowed.
     expect(problems([{ between: [HVB, SIS], rank: 1 }])).toEqual([]);
   });
