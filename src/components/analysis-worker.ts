@@ -56,6 +56,11 @@ function fixAt(scenario: unknown, vary: readonly Vary[]): unknown {
     for (const k of keys) node = (node as Record<string | number, unknown>)?.[k];
     if (node && typeof node === "object" && !("value" in node)) replacePath(json, keys, v.values[0], v.path);
   }
+  // A fixed input has no distribution to correlate: its pairs go (the partners keep their own distributions).
+  if (Array.isArray(json.correlations)) {
+    const fixed = new Set(vary.map((v) => v.path));
+    json.correlations = json.correlations.filter((c: { between?: unknown }) => !(Array.isArray(c?.between) && c.between.some((p) => fixed.has(p))));
+  }
   return json;
 }
 
