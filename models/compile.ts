@@ -9,6 +9,7 @@ import { resolveFigureRef } from "./figures/resolve.js";
 import { budgetYearCount, startMonthOf } from "./calendar.js";
 import type { PriceBasis } from "./prices.js";
 import { compileLongRun, type LongRunModel } from "./society/longRun.js";
+import { correlationGroups, type CorrelationGroup } from "./random/copula.js";
 
 export interface ParamSlot {
   /** JSON path of the figure in the scenario, e.g. `outcomes[0].states[1].costPerDay`. */
@@ -126,6 +127,8 @@ export interface Model {
    * own stream, for these slots in place of their prior draws; null without `fitted`.
    */
   readonly fitted: { readonly slots: Int32Array; readonly rows: Float64Array; readonly count: number } | null;
+  /** Groups of correlated uncertain inputs, by slot, with their copula's Cholesky factor (models/random/copula.ts); empty without `correlations`. */
+  readonly correlation: readonly CorrelationGroup[];
 }
 
 /** The paths of `fitted` that are not uncertain inputs of the scenario (models/scenario/parse.ts refuses them). */
@@ -275,7 +278,19 @@ export function compile(scenario: Scenario): Model {
     terminationSlot: scenario.contract.termination ? slot("contract.termination.chancePerPeriod", scenario.contract.termination.chancePerPeriod, probability) : -1,
     terminationDrawSlot: scenario.contract.termination ? slot("contract.termination.draw", TERMINATION_DRAW, probability) : -1,
     fitted: compileFitted(scenario, params),
+    correlation: compileCorrelations(scenario, params),
   };
+}
+
+/** The scenario's correlations as groups of slots (models/scenario/references.ts has refused unknown or fixed paths and impossible matrices). */
+function compileCorrelations(scenario: Scenario, params: readonly ParamSlot[]): CorrelationGroup[] {
+  const list = scenario.correlations ?? [];
+  const slotOf = (path: string): number => {
+    const i = params.findIndex((p) => p.path === path && p.uncertain);
+    if (i < 0) throw new Error(`correlations: ${JSON.stringify(path)} is not an uncertain input of this scenario`);
+    return i;
+  };
+  return correlationGroups(list.map((c) => ({ a: slotOf(c.between[0]), b: slotOf(c.between[1]), rank: c.rank })));
 }
 
 function compileFitted(scenario: Scenario, params: readonly ParamSlot[]): Model["fitted"] {

@@ -8,7 +8,8 @@ import type { BaselineCohort } from "./compile.js";
 import { PlacementSimulator, emptyTotals, type WindowTotals } from "./cohort/placement.js";
 import { binomial, coupledBinomial, coupledPoisson, poisson, shiftLogOdds, SMD_TO_LOG_ODDS, type Pair } from "./cohort/coupled.js";
 import { hashString, Purpose, seedKey, Stream } from "./random/stream.js";
-import { sampler } from "./random/sampler.js";
+import { quantileAtNormal, sampler, standardNormal } from "./random/sampler.js";
+import { mixCorrelated } from "./random/copula.js";
 import { centralValue } from "./scenario/param.js";
 import { budgetYear } from "./calendar.js";
 import { priceFactors, realToStartYear } from "./prices.js";
@@ -148,6 +149,13 @@ export function simulateBlock(
   const fixed = Float64Array.from(model.params, (p) => (p.uncertain ? NaN : centralValue(p.spec)));
   const values = new Float64Array(model.params.length);
   const paramColumns = model.params.map((p) => table.params.get(p.path));
+  // Correlated inputs (models/random/copula.ts): each takes a standard normal from its own
+  // stream, mixed with its group's and mapped through its inverse CDF; every other input draws
+  // exactly as without correlations.
+  const correlated = new Uint8Array(model.params.length);
+  for (const g of model.correlation) for (const s of g.members) correlated[s] = 1;
+  const quantiles = model.params.map((p, i) => (correlated[i] ? quantileAtNormal(p.spec, p.bounds) : null));
+  const normals = new Float64Array(model.params.length);
   const placement = model.outcomes.map((o) => (o.kind === "placement" ? new PlacementSimulator(o, model.daysPerPeriod) : null));
   const pair: Pair = { treated: 0, counterfactual: 0 };
   const t = emptyTotals(), c = emptyTotals(), g = emptyTotals();
@@ -179,9 +187,20 @@ export function simulateBlock(
     const trial = row + k, global = block * BLOCK_SIZE + k;
     const paramTrial = parameterTrial(global);
     for (let i = 0; i < draws.length; i++) {
+      if (correlated[i]) {
+        normals[i] = standardNormal(stream.reset(key, paramTrial, Purpose.parameter, pathKeys[i]!).next);
+        continue;
+      }
       const v = (values[i] = fixed[i] === fixed[i] ? fixed[i]! : draws[i]!(stream.reset(key, paramTrial, Purpose.parameter, pathKeys[i]!).next));
       const column = paramColumns[i];
       if (column) column[trial] = v;
+    }
+    if (model.correlation.length) {
+      mixCorrelated(model.correlation, normals, quantiles, values);
+      for (const g of model.correlation) for (const s of g.members) {
+        const column = paramColumns[s];
+        if (column) column[trial] = values[s]!;
+      }
     }
     if (fitted) {
       // A fitted scenario: one posterior row for the fitted inputs, from the trial's own stream

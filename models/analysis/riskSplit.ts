@@ -6,7 +6,9 @@
  *   Var(Y) = E[Var(Y | θ)] + Var(E[Y | θ])
  *            chance          ignorance
  *
- * where θ is every uncertain parameter. Estimated from K groups of J trials: the trials of a
+ * where θ is every uncertain parameter, drawn jointly with the scenario's correlations (a
+ * group's trials share one parameter trial, and simulateBlock draws a parameter trial's
+ * correlated inputs through the copula, models/random/copula.ts). Estimated from K groups of J trials: the trials of a
  * group share one parameter draw (simulateOutcomes' `parameterTrial`) and each has its own
  * chance (delivery, the cohort's children, the comparator). With group means ȳ_k, the mean
  * within-group variance W and the variance of the group means B, one-way ANOVA's unbiased

@@ -10,6 +10,17 @@
  *   (for a two-valued input, at each value): the two ends of a tornado bar.
  * Under independence the binned η² is not zero but about (bins − 1)/(trials − 1), which is
  * reported as `noiseFloor` so a reader can tell a driver from noise.
+ *
+ * Correlated inputs (a scenario's `correlations`, models/random/copula.ts): the ends of a bar
+ * are the output's mean over the trials whose input is in its lowest or highest tenth, and in
+ * those trials the inputs correlated with it take their conditional distribution given it (the
+ * ensemble was drawn with the correlation). So when the SiS price is at its top tenth, the HVB
+ * price correlated with it is high too, as it would be in the world the scenario describes: a
+ * bar shows what moving this input means, its correlated inputs moving with it, not what it does
+ * alone. This is the conditional reading risk analysts expect of a correlated tornado; its
+ * consequence is that correlated inputs' shares overlap (each carries part of the other's) and
+ * may sum to more than 1. Each such driver lists the inputs that move with it (`movesWith`), and
+ * the tornado's `note` says so.
  */
 import { mean as d3mean, variance } from "d3-array";
 
@@ -28,6 +39,8 @@ export interface Driver {
   /** The input's values at the two ends: the means of its lowest and highest tenths. */
   readonly inputLow: number;
   readonly inputHigh: number;
+  /** Inputs correlated with this one (the scenario's correlations), which move with it at each end. */
+  readonly movesWith?: readonly string[];
 }
 
 export interface Tornado {
@@ -35,6 +48,8 @@ export interface Tornado {
   readonly mean: number;
   readonly drivers: readonly Driver[];
   readonly noiseFloor: number;
+  /** How correlated inputs are treated, when the scenario has any. */
+  readonly note?: string;
 }
 
 export interface TornadoOptions {
@@ -42,6 +57,24 @@ export interface TornadoOptions {
   readonly bins?: number;
   /** Share of trials at each end of the swing; default 0.1. */
   readonly tail?: number;
+  /** Each input's correlated inputs (correlatedInputs of the scenario's correlations); none by default. */
+  readonly correlated?: ReadonlyMap<string, readonly string[]>;
+}
+
+/** What tornado() says of correlated inputs. */
+export const CORRELATED_NOTE =
+  "Correlated inputs move together: each bar's ends are the mean output when the input is in its lowest or highest tenth, with the inputs correlated with it at their conditional values given it, so correlated inputs' shares overlap.";
+
+/** Each input named in `correlations` with the inputs it is directly correlated with. */
+export function correlatedInputs(correlations: readonly { readonly between: readonly [string, string] }[] = []): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const { between: [a, b] } of correlations) {
+    if (!out.has(a)) out.set(a, []);
+    if (!out.has(b)) out.set(b, []);
+    out.get(a)!.push(b);
+    out.get(b)!.push(a);
+  }
+  return out;
 }
 
 /** η² and swing of one input against one output. */
@@ -91,9 +124,13 @@ export function tornado(output: string, y: Column, inputs: ReadonlyMap<string, C
   for (const [name, x] of inputs) {
     let varies = false;
     for (let i = 1; i < T && !varies; i++) varies = x[i] !== x[0];
-    if (varies) drivers.push(driver(name, x, y, options));
+    if (!varies) continue;
+    const d = driver(name, x, y, options);
+    const moves = options.correlated?.get(name);
+    drivers.push(moves?.length ? { ...d, movesWith: moves } : d);
   }
   drivers.sort((a, b) => b.share - a.share || a.input.localeCompare(b.input));
   const bins = options.bins ?? 20;
-  return { output, mean: d3mean(y ) ?? NaN, drivers, noiseFloor: (bins - 1) / (T - 1) };
+  const t = { output, mean: d3mean(y ) ?? NaN, drivers, noiseFloor: (bins - 1) / (T - 1) };
+  return options.correlated?.size ? { ...t, note: CORRELATED_NOTE } : t;
 }

@@ -2,7 +2,9 @@
  * Turns a scenario number (fixed or a distribution) into a zero-argument sampler bound to a
  * generator, as d3-random's factories do: parameters are checked once, not per draw.
  */
+import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
 import { betaDraw } from "./gammaFamily.js";
+import { betaQuantile } from "./copula.js";
 import type { Bounds, ParamSpec } from "../scenario/param.js";
 import type { Rng } from "./rng.js";
 
@@ -21,7 +23,7 @@ function triangularQuantile(u: number, a: number, c: number, b: number): number 
 }
 
 /** A standard normal from two uniforms (Box & Muller 1958); no value is kept between calls. */
-function standardNormal(rng: Rng): number {
+export function standardNormal(rng: Rng): number {
   return Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
 }
 
@@ -82,4 +84,66 @@ export function sampler(p: ParamSpec, bounds: Bounds): (rng: Rng) => number {
   const lo = bounds.min ?? -Infinity, hi = bounds.max ?? Infinity;
   if (!isUncertain(p) || (lo === -Infinity && hi === Infinity)) return draw;
   return (rng) => Math.min(hi, Math.max(lo, draw(rng)));
+}
+
+/** Φ, the standard normal CDF (@stdlib's, through erfc: accurate in the tails, where 1 − Φ is small). */
+function phi(z: number): number {
+  return normalCdf(z, 0, 1);
+}
+
+/**
+ * The value of `p` at standard normal z, clipped to the field's bounds: its inverse CDF at Φ(z),
+ * for the Gaussian copula of correlated inputs (models/random/copula.ts). Normal, lognormal and
+ * range forms are mean + sd·z (or its exp) directly, the same expression sampler() uses on a
+ * Box–Muller normal; uniform and triangular invert in closed form; beta and PERT use betaQuantile
+ * (models/random/copula.ts), a safeguarded Newton inverse of @stdlib's incomplete beta.
+ */
+export function quantileAtNormal(p: ParamSpec, bounds: Bounds): (z: number) => number {
+  const q = unclippedQuantile(p);
+  const lo = bounds.min ?? -Infinity, hi = bounds.max ?? Infinity;
+  if (!isUncertain(p) || (lo === -Infinity && hi === Infinity)) return q;
+  return (z) => Math.min(hi, Math.max(lo, q(z)));
+}
+
+function unclippedQuantile(p: ParamSpec): (z: number) => number {
+  if (typeof p === "number") return () => p;
+  if ("value" in p) return () => p.value;
+  if (!("dist" in p) || p.dist === undefined || p.dist === "range") {
+    const { p5, p95 } = p as { p5: number; p95: number };
+    if (p5 > 0) {
+      const lo = Math.log(p5), hi = Math.log(p95);
+      const mu = (lo + hi) / 2, sigma = (hi - lo) / (2 * Z95);
+      return (z) => Math.exp(mu + sigma * z);
+    }
+    const mu = (p5 + p95) / 2, sigma = (p95 - p5) / (2 * Z95);
+    return (z) => mu + sigma * z;
+  }
+  switch (p.dist) {
+    case "normal": {
+      const { mean, sd } = p;
+      return (z) => mean + sd * z;
+    }
+    case "lognormal": {
+      const { mu, sigma } = p;
+      return (z) => Math.exp(mu + sigma * z);
+    }
+    case "beta": {
+      const { alpha, beta } = p;
+      return (z) => betaQuantile(phi(z), alpha, beta);
+    }
+    case "uniform": {
+      const { min, max } = p;
+      return (z) => min + (max - min) * phi(z);
+    }
+    case "triangular": {
+      const { min, mode, max } = p;
+      return (z) => triangularQuantile(phi(z), min, mode, max);
+    }
+    case "pert": {
+      const { min, mode, max } = p;
+      const w = max - min;
+      const a = 1 + (4 * (mode - min)) / w, b = 1 + (4 * (max - mode)) / w;
+      return (z) => min + w * betaQuantile(phi(z), a, b);
+    }
+  }
 }

@@ -2,6 +2,7 @@
 import type { z } from "zod";
 import { scenarioSchema, type Scenario } from "./schema.js";
 import { compile, unknownFittedPaths } from "../compile.js";
+import { correlationProblems } from "./references.js";
 
 /** One thing wrong with a scenario, at a JSON path such as `contract.rules[2].threshold`. */
 export interface Problem {
@@ -148,6 +149,12 @@ export function parseScenario(input: unknown): ParseResult {
     if (fitted) {
       const bad = unknownFittedPaths(compile(result.data), fitted.paths);
       if (bad.length) return { ok: false, problems: bad.map((i) => ({ path: `fitted.paths[${i}]`, message: `${JSON.stringify(fitted.paths[i])} is not an uncertain input of this scenario (a distribution's path, such as intervention.effects[0].rateRatio)` })) };
+    }
+    // Correlations name uncertain inputs too, and must be possible together (references.ts).
+    const correlations = result.data.correlations;
+    if (correlations?.length) {
+      const bad = correlationProblems(correlations, compile({ ...result.data, correlations: undefined }).params);
+      if (bad.length) return { ok: false, problems: bad.map((p) => ({ path: formatPath(p.path), message: p.message })) };
     }
     return { ok: true, scenario: result.data };
   }

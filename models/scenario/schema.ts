@@ -4,8 +4,11 @@
  * source of the input types; `data/scenario.schema.json` is generated from it.
  */
 import { z } from "zod";
-import { BOUNDS, centralValue, count, fraction, LIMITS, param, source } from "./param.js";
+import { BOUNDS, count, fraction, LIMITS, param, source } from "./param.js";
 import type {} from "./fieldMeta.js"; // types the reader metadata in .meta({ title, unit, … })
+// Cross-field checks live in references.ts (issue 14 item 4); re-exported for sweeps.
+import { checkReferences } from "./references.js";
+export { checkReferences };
 
 const id = z
   .string()
@@ -494,6 +497,24 @@ const fitted = z
   })
   .meta({ description: "The posterior of the uncertain inputs as an empirical joint distribution (written by utfall fit): each trial draws one row for these paths in place of their priors" });
 
+/** Rank correlations between uncertain inputs (issue 15 §1), drawn by a Gaussian copula (models/random/copula.ts). */
+const correlation = z.strictObject({
+  between: z
+    .tuple([z.string().min(1), z.string().min(1)], { message: "must name two uncertain inputs by their paths, e.g. [\"outcomes[0].states[0].costPerDay\", \"outcomes[0].states[1].costPerDay\"]" })
+    .meta({ description: "the two uncertain inputs, by their paths as the tornado names them, e.g. outcomes[0].states[1].costPerDay" }),
+  rank: z
+    .number()
+    .min(-1, { message: "must be a rank correlation from −1 to 1" })
+    .max(1, { message: "must be a rank correlation from −1 to 1" })
+    .meta({ description: "Spearman's rank correlation, from −1 to 1" }),
+  source: source.optional(),
+  note: z.string().optional(),
+});
+const correlations = z
+  .array(correlation)
+  .max(1000, { message: "at most 1000 correlations" })
+  .meta({ description: "Rank correlations between uncertain inputs: each input keeps its own distribution; pairs not listed are independent" });
+
 export const scenarioSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -509,6 +530,7 @@ export const scenarioSchema = z
     valuation,
     simulation: simulation.default({ trials: 10_000, seed: 1 }),
     fitted: fitted.optional(),
+    correlations: correlations.optional(),
     sources: z.array(z.strictObject({ id, citation: z.string(), url: z.string().optional() })).optional(),
   })
   .superRefine(checkReferences);
@@ -541,201 +563,4 @@ export function measuresOf(o: Outcome): { id: string; higherIsBetter: boolean; m
   }
   // A binary outcome's measure is a count of successes; its baseline per participant is a chance.
   return [{ id: o.id, higherIsBetter: o.higherIsBetter, money: false, share: o.kind === "binary" }];
-}
-
-type Ctx = z.core.$RefinementCtx<z.output<z.ZodObject>>;
-
-/** Cross-field checks: every id a field refers to must exist (exported for sweeps, which check each cell's contract against the parsed rest). */
-export function checkReferences(s: Record<string, unknown>, ctx: Ctx): void {
-  const sc = s as unknown as Scenario;
-  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
-
-  const outcomeIds = new Set<string>();
-  sc.outcomes.forEach((o, i) => {
-    if (outcomeIds.has(o.id)) issue(["outcomes", i, "id"], `duplicate outcome id ${JSON.stringify(o.id)}`);
-    outcomeIds.add(o.id);
-  });
-  const measures = new Map(sc.outcomes.flatMap((o) => measuresOf(o)).map((m) => [m.id, m]));
-  const measureList = [...measures.keys()].join(", ");
-
-  sc.outcomes.forEach((o, i) => {
-    if (o.kind !== "placement") return;
-    const states = new Set(o.states.map((st) => st.id));
-    let total = 0;
-    for (const [k, v] of Object.entries(o.initial)) {
-      if (!states.has(k)) issue(["outcomes", i, "initial", k], `unknown state ${JSON.stringify(k)}; states are ${[...states].join(", ")}`);
-      total += v;
-    }
-    if (Math.abs(total - 1) > 1e-9) issue(["outcomes", i, "initial"], `shares must sum to 1, got ${+total.toFixed(6)}`);
-    o.transitions.forEach((t, j) => {
-      for (const end of ["from", "to"] as const) {
-        if (!states.has(t[end])) issue(["outcomes", i, "transitions", j, end], `unknown state ${JSON.stringify(t[end])}; states are ${[...states].join(", ")}`);
-      }
-      if (t.from === t.to) issue(["outcomes", i, "transitions", j, "to"], "must differ from `from` (staying is the remainder)");
-    });
-    // The chances of leaving a state must leave room to stay: a draw above 1 in total is
-    // rescaled (models/cohort/placement.ts), but a row whose central values already exceed 1
-    // is a mistake in the file, not uncertainty.
-    const leaving = new Map<string, number>();
-    for (const t of o.transitions) leaving.set(t.from, (leaving.get(t.from) ?? 0) + centralValue(t.perPeriod));
-    for (const [from, total] of leaving) {
-      if (total > 1 + 1e-9) {
-        issue(["outcomes", i, "transitions"], `the chances per period of leaving state ${JSON.stringify(from)} sum to ${+total.toPrecision(6)} at their central values; they must sum to at most 1 (staying is the remainder)`);
-      }
-    }
-  });
-
-  sc.intervention.effects.forEach((e, i) => {
-    const o = sc.outcomes.find((x) => x.id === e.outcome);
-    const path = ["intervention", "effects", i];
-    if (!o) return issue([...path, "outcome"], `unknown outcome ${JSON.stringify(e.outcome)}; outcomes are ${[...outcomeIds].join(", ")}`);
-    const given = (["rateRatio", "oddsRatio", "standardizedMeanDifference"] as const).filter((k) => e[k] !== undefined);
-    const allowed = o.kind === "binary" ? ["oddsRatio", "standardizedMeanDifference"] : ["rateRatio"];
-    if (given.length !== 1 || !allowed.includes(given[0]!)) {
-      issue(path, `a ${o.kind} outcome's effect needs exactly one of ${allowed.join(" or ")}`);
-    }
-    if (o.kind === "placement") {
-      const states = new Set(o.states.map((st) => st.id));
-      for (const end of ["from", "to"] as const) {
-        const list = e[end] === undefined ? [] : ([] as string[]).concat(e[end]!);
-        if (list.length === 0) issue([...path, end], "is required for a placement outcome");
-        for (const st of list) if (!states.has(st)) issue([...path, end], `unknown state ${JSON.stringify(st)}`);
-      }
-    }
-  });
-
-  const comparator = sc.measurement.comparator;
-  if (comparator.kind === "historical") {
-    if ((comparator.cohort === undefined) === (comparator.baseline === undefined)) {
-      issue(["measurement", "comparator"], "needs exactly one of `cohort` (a simulated past group) or `baseline` (published fixed figures)");
-    }
-    for (const [k, v] of Object.entries(comparator.baseline ?? {})) {
-      const m = measures.get(k);
-      if (!m) issue(["measurement", "comparator", "baseline", k], `unknown measure ${JSON.stringify(k)}; measures are ${measureList}`);
-      else if (m.share && v > 1) issue(["measurement", "comparator", "baseline", k], `is a chance per participant: must be from 0 to 1, got ${v}`);
-    }
-  }
-  if (comparator.kind === "comparisonGroup" && !comparator.perCohort && comparator.size < sc.population.cohorts.length) {
-    issue(["measurement", "comparator", "size"], `is the whole comparison group, split between the ${sc.population.cohorts.length} cohorts: must be at least ${sc.population.cohorts.length} (or set perCohort: true)`);
-  }
-  // A measure the contract reads must have a fixed baseline when the baseline is published as figures.
-  const hasBaseline = (measure: string) => comparator.kind !== "historical" || comparator.baseline === undefined || measure in comparator.baseline;
-
-  for (const key of ["delivery", "fees"] as const) {
-    const spans = (sc.contract[key]?.perPeriod ?? []) as { from: number; to: number }[];
-    spans.forEach((sp, j) => {
-      if (sp.to < sp.from) issue(["contract", key, "perPeriod", j, "to"], "must be ≥ `from`");
-    });
-  }
-
-  const drawn = sc.contract.drawdown.reduce((a, d) => a + d.share, 0);
-  if (Math.abs(drawn - 1) > 1e-9) issue(["contract", "drawdown"], `shares must sum to 1, got ${+drawn.toFixed(6)}`);
-
-  const ruleIds = new Set<string>();
-  sc.contract.rules.forEach((r, i) => {
-    const path = ["contract", "rules", i];
-    if (r.id) {
-      if (ruleIds.has(r.id)) issue([...path, "id"], `duplicate rule id ${JSON.stringify(r.id)}`);
-      ruleIds.add(r.id);
-    }
-    if ("measure" in r) {
-      const m = measures.get(r.measure);
-      if (!m) issue([...path, "measure"], `unknown measure ${JSON.stringify(r.measure)}; measures are ${measureList}`);
-      else if ((r.kind === "savingsShare" || r.kind === "conditionalReturn") && !m.money) {
-        issue([...path, "measure"], `a ${r.kind} rule needs a money measure (such as "<placement>.cost")`);
-      }
-      if (m && r.kind === "rateCard" && r.basis === "all" && !m.higherIsBetter) {
-        issue([...path, "basis"], `"all" pays for every success and needs a measure where higher is better; ${JSON.stringify(r.measure)} is better lower: use "aboveComparator"`);
-      }
-      if (!hasBaseline(r.measure)) {
-        if (!(r.kind === "rateCard" && r.basis === "all")) {
-          issue([...path, "measure"], `measurement.comparator.baseline has no value for ${JSON.stringify(r.measure)}`);
-        }
-      }
-    }
-    if (r.condition && !measures.has(r.condition.measure)) {
-      issue([...path, "condition", "measure"], `unknown measure ${JSON.stringify(r.condition.measure)}; measures are ${measureList}`);
-    } else if (r.condition && !hasBaseline(r.condition.measure)) {
-      issue([...path, "condition", "measure"], `measurement.comparator.baseline has no value for ${JSON.stringify(r.condition.measure)}`);
-    }
-    if (r.kind === "stepped") {
-      for (let b = 1; b < r.bands.length; b++) {
-        if (!(r.bands[b]!.from > r.bands[b - 1]!.from)) issue([...path, "bands", b, "from"], "bands must be in increasing order of `from`");
-      }
-    }
-  });
-  // A share of capital "per cohort" only means something on a rule applied per cohort.
-  const perCohortHere = (m: unknown): boolean => typeof m === "object" && m !== null && (m as { per?: string }).per === "cohort";
-  for (const key of ["totalCap", "guarantee"] as const) {
-    if (perCohortHere(sc.contract[key])) issue(["contract", key, "per"], `"cohort" applies only to the amounts of a rule with scope "perCohort"; a contract's ${key} is of the whole capital`);
-  }
-  sc.contract.rules.forEach((r, i) => {
-    if (r.scope !== "pooled") return;
-    for (const [path, m] of moneyFieldsOf(r)) {
-      if (perCohortHere(m)) issue(["contract", "rules", i, ...path, "per"], `"cohort" applies only to a rule with scope "perCohort"; this rule is pooled`);
-    }
-  });
-  sc.contract.rules.forEach((r, i) => {
-    (r.offsetBy ?? []).forEach((o, j) => {
-      if (!ruleIds.has(o)) issue(["contract", "rules", i, "offsetBy", j], `unknown rule id ${JSON.stringify(o)}`);
-      else if (o === r.id) issue(["contract", "rules", i, "offsetBy", j], `a rule cannot offset itself (${JSON.stringify(o)})`);
-    });
-  });
-  checkOffsetCycles(sc.contract.rules, issue);
-
-  sc.valuation.longRun.forEach((v, i) => {
-    const o = sc.outcomes.find((x) => x.id === v.outcome);
-    if (!o || o.kind !== "binary") issue(["valuation", "longRun", i, "outcome"], `must name a binary outcome`);
-    checkLongRunComponents(v, ["valuation", "longRun", i], issue);
-  });
-}
-
-/** `offsetBy` must not go round in a circle (a → b → a): each rule's payment would depend on itself. */
-function checkOffsetCycles(rules: readonly PaymentRule[], issue: (path: (string | number)[], message: string) => void): void {
-  const index = new Map(rules.flatMap((r, i) => (r.id ? [[r.id, i] as const] : [])));
-  // 0 unvisited, 1 on the current path, 2 done.
-  const state = rules.map(() => 0);
-  const trail: string[] = [];
-  const visit = (i: number): void => {
-    state[i] = 1;
-    trail.push(rules[i]!.id!);
-    (rules[i]!.offsetBy ?? []).forEach((o, j) => {
-      const k = index.get(o);
-      if (k === undefined || k === i) return; // reported above
-      if (state[k] === 1) {
-        const cycle = [...trail.slice(trail.indexOf(o)), o];
-        issue(["contract", "rules", i, "offsetBy", j], `forms a cycle of offsets: ${cycle.join(" → ")}`);
-      } else if (state[k] === 0) visit(k);
-    });
-    trail.pop();
-    state[i] = 2;
-  };
-  rules.forEach((r, i) => {
-    if (r.id && state[i] === 0) visit(i);
-  });
-}
-
-type LongRunValue = Scenario["valuation"]["longRun"][number];
-
-/** valuePerSuccess or components, not both; a share names an earlier valued component; a transfer moves between two perspectives. */
-function checkLongRunComponents(v: LongRunValue, path: (string | number)[], issue: (path: (string | number)[], message: string) => void): void {
-  const given = (v.valuePerSuccess !== undefined ? 1 : 0) + (v.components !== undefined ? 1 : 0);
-  if (given !== 1) return issue(path, "needs exactly one of valuePerSuccess or components");
-  const valued = new Set<string>();
-  const seen = new Set<string>();
-  (v.components ?? []).forEach((c, k) => {
-    const at = [...path, "components", k];
-    if (seen.has(c.id)) issue([...at, "id"], `duplicate component id ${JSON.stringify(c.id)}`);
-    seen.add(c.id);
-    const isShare = c.share !== undefined || c.of !== undefined;
-    if (c.value !== undefined && isShare) return issue(at, "needs either value, or share and of, not both");
-    if (c.value === undefined && !isShare) return issue(at, "needs a value, or a share of another component");
-    if (c.transferFrom !== undefined && c.transferFrom === c.perspective) issue([...at, "transferFrom"], "must differ from perspective (a transfer moves money between two perspectives)");
-    if (isShare) {
-      if (c.share === undefined) issue([...at, "share"], "is required with of");
-      if (c.of === undefined) issue([...at, "of"], "is required with share");
-      else if (!valued.has(c.of)) issue([...at, "of"], `must name an earlier component with a value; valued components are ${[...valued].join(", ") || "none"}`);
-      if (c.transferFrom === undefined) issue([...at, "transferFrom"], "a share of another component must be a transfer: say which perspective it comes from");
-    } else valued.add(c.id);
-  });
 }

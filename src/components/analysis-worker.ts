@@ -27,6 +27,7 @@ import {
   standardDesigns, SweepError, tornado, valueOfInformation, PathError, RunRefused, parsePath, replacePath, type Vary,
 } from "../models/index.js";
 import { designContract, type DesignNeeds, type FreeTerm } from "../models/analysis/designer.js";
+import { correlatedInputs } from "../models/analysis/tornado.js";
 
 type Request =
   | { kind: "sweep"; scenario: unknown; vary: Vary[]; trials: number; seed: string | number; cells: number[]; fix?: boolean; outcomes?: OutcomeTable }
@@ -54,6 +55,11 @@ function fixAt(scenario: unknown, vary: readonly Vary[]): unknown {
     let node: unknown = json;
     for (const k of keys) node = (node as Record<string | number, unknown>)?.[k];
     if (node && typeof node === "object" && !("value" in node)) replacePath(json, keys, v.values[0], v.path);
+  }
+  // A fixed input has no distribution to correlate: its pairs go (the partners keep their own distributions).
+  if (Array.isArray(json.correlations)) {
+    const fixed = new Set(vary.map((v) => v.path));
+    json.correlations = json.correlations.filter((c: { between?: unknown }) => !(Array.isArray(c?.between) && c.between.some((p) => fixed.has(p))));
   }
   return json;
 }
@@ -92,8 +98,9 @@ function handle(r: Request): unknown {
       const label = (path: string) => (path === "intervention.delivered" ? "Delivered as planned (yes / no)" : describePath(r.scenario, path));
       const withLabels = (t: ReturnType<typeof tornado>) => ({ ...t, drivers: t.drivers.map((d) => ({ ...d, label: label(d.input) })) });
       return {
-        financier: withLabels(tornado("financier's profit", run.results.profit, inputs)),
-        payer: withLabels(tornado("payer's net saving", run.results.payerNet, inputs)),
+        // Correlated inputs move together in each bar (models/analysis/tornado.ts).
+        financier: withLabels(tornado("financier's profit", run.results.profit, inputs, { correlated: correlatedInputs(s.correlations) })),
+        payer: withLabels(tornado("payer's net saving", run.results.payerNet, inputs, { correlated: correlatedInputs(s.correlations) })),
         // Perfect information about everything, chance included: the ceiling on any study's value.
         evpiAll: evpiAll(run.results.payerNetPV),
         elapsedMs: performance.now() - t0,

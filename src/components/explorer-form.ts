@@ -41,6 +41,8 @@ export interface ScenarioEditor extends HTMLDivElement {
   reveal(path: string): void;
   /** Number of number inputs, for tests and the page's summary line. */
   readonly inputCount: number;
+  /** An input placed elsewhere on the page whose value goes into the scenario at its segments (correlation-input.ts). */
+  addExtra(extra: EditorExtra): void;
 }
 
 const SECTIONS: { key: string; title: string; open: boolean; blurb: string }[] = [
@@ -114,7 +116,7 @@ function parentPath(path: string): string | null {
 
 export function scenarioEditor(scenario: Json, options: { extras?: EditorExtra[] } = {}): ScenarioEditor {
   const base: Obj = isObj(scenario) ? scenario : {};
-  const extras = options.extras ?? [];
+  const extras = [...(options.extras ?? [])];
   const currency = typeof base.currency === "string" ? base.currency : "SEK";
   const periodsPerYear = typeof base.periodsPerYear === "number" ? base.periodsPerYear : 4;
   const periodName = periodsPerYear === 4 ? "quarter" : periodsPerYear === 12 ? "month" : periodsPerYear === 1 ? "year" : "period";
@@ -378,7 +380,8 @@ export function scenarioEditor(scenario: Json, options: { extras?: EditorExtra[]
         byPath.set(formatPath(x.segments), { element: x.element, label: `${section.title} › ${x.label}` });
       }
       for (const [k, v] of Object.entries(base)) {
-        if (!known.has(k) && k !== "$schema" && leafCount(v) > 0) walkValue(v, [k], k, base, g.fields, section.title);
+        // correlations: edited by src/components/correlation-input.ts (addExtra).
+        if (!known.has(k) && k !== "$schema" && k !== "correlations" && leafCount(v) > 0) walkValue(v, [k], k, base, g.fields, section.title);
       }
     } else if (section.key === "outcomes" && Array.isArray(base.outcomes)) {
       (base.outcomes as unknown[]).forEach((o, i) => {
@@ -426,6 +429,10 @@ export function scenarioEditor(scenario: Json, options: { extras?: EditorExtra[]
     enumerable: true,
   });
   Object.defineProperty(root, "inputCount", { get: () => leaves.length });
+  root.addExtra = (x) => {
+    extras.push(x);
+    byPath.set(formatPath(x.segments), { element: x.element, label: x.label });
+  };
 
   function locate(path: string): { path: string; rest: string } | null {
     if (byPath.has(path)) return { path, rest: "" };
