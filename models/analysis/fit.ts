@@ -18,10 +18,10 @@
  * accept it as any scenario.
  */
 import { z } from "zod";
-import { compile } from "../compile.js";
+import { compile, type Model } from "../compile.js";
 import { Stream } from "../random/stream.js";
 import type { Scenario } from "../scenario/schema.js";
-import { simulateOutcomes } from "../simulate.js";
+import { simulateOutcomes, type OutcomeTable } from "../simulate.js";
 
 export const observationSchema = z.discriminatedUnion("kind", [
   z
@@ -126,7 +126,8 @@ export function systematicResample(weights: Float64Array, count: number, u0: num
   return out;
 }
 
-function meanSd(x: Float64Array, w: Float64Array | null): { mean: number; sd: number } {
+/** Mean and sd of a column, weighted by `w` (normalised or not) or unweighted. */
+export function meanSd(x: Float64Array, w: Float64Array | null): { mean: number; sd: number } {
   let m = 0, n = 0;
   for (let t = 0; t < x.length; t++) {
     const wt = w ? w[t]! : 1;
@@ -155,28 +156,53 @@ export function fitScenario(scenario: Scenario, data: FitData, options: FitOptio
     if (kind !== o.kind) throw new FitError(where, `${JSON.stringify(o.outcome)} is a ${kind} outcome; this observation is ${o.kind}`);
     return { o, path: o.kind === "binary" ? `outcomes[${oi}].baseline` : `outcomes[${oi}].baselineRate` };
   });
-  let trials = options.trials ?? scenario.simulation.trials;
-  for (;;) {
-    const table = simulateOutcomes(model, { trials, seed });
-    const logLik = new Float64Array(trials);
+  const { table, weights, ess, trials, essMet } = weighEnsemble(model, { trials: options.trials ?? scenario.simulation.trials, seed, essFloor, maxTrials }, (table) => {
+    const logLik = new Float64Array(table.trials);
     for (const { o, path } of terms) {
       const column = table.params.get(path);
       const slot = model.params.findIndex((p) => p.path === path);
       const fixed = slot >= 0 && !model.params[slot]!.uncertain ? (model.params[slot]!.spec as number | { value: number }) : null;
       const value = (t: number) => (column ? column[t]! : typeof fixed === "number" ? fixed : fixed!.value);
-      for (let t = 0; t < trials; t++) logLik[t]! += o.kind === "binary" ? logBinomial(value(t), o.n, o.successes) : logPoisson(value(t) * o.exposure, o.events);
+      for (let t = 0; t < table.trials; t++) logLik[t]! += o.kind === "binary" ? logBinomial(value(t), o.n, o.successes) : logPoisson(value(t) * o.exposure, o.events);
     }
-    const { weights, ess } = importanceWeights(logLik);
-    if (ess >= essFloor || trials * 2 > maxTrials) {
-      const paths = [...table.params.keys()];
-      const inputs = paths.map((path) => {
-        const x = table.params.get(path)!;
-        return { path, prior: meanSd(x, null), posterior: meanSd(x, weights) };
-      });
-      const keep = systematicResample(weights, rowsWanted, new Stream().reset(0x5eed, 0, 96).next());
-      const rows = Array.from(keep, (t) => paths.map((p) => table.params.get(p)![t]!));
-      return { trials, seed, ess, essFloor, essMet: ess >= essFloor, inputs, fitted: { paths, rows, ess, trials } };
-    }
+    return logLik;
+  });
+  const paths = [...table.params.keys()];
+  const inputs = paths.map((path) => {
+    const x = table.params.get(path)!;
+    return { path, prior: meanSd(x, null), posterior: meanSd(x, weights) };
+  });
+  const keep = systematicResample(weights, rowsWanted, new Stream().reset(0x5eed, 0, 96).next());
+  const rows = Array.from(keep, (t) => paths.map((p) => table.params.get(p)![t]!));
+  return { trials, seed, ess, essFloor, essMet, inputs, fitted: { paths, rows, ess, trials } };
+}
+
+/** A prior ensemble weighted by a likelihood (shared by fitScenario and models/analysis/followUp.ts). */
+export interface WeightedEnsemble {
+  readonly table: OutcomeTable;
+  /** Normalised importance weights, one per trial. */
+  readonly weights: Float64Array;
+  readonly ess: number;
+  readonly trials: number;
+  /** Whether the effective sample size reached the floor within the most trials allowed. */
+  readonly essMet: boolean;
+}
+
+/**
+ * Simulates the prior ensemble and weights each trial by exp(logLik): importance sampling with
+ * the prior as the proposal. While Kish's effective sample size is below `essFloor`, the trials
+ * are doubled (the same seed, so the first trials are the same) up to `maxTrials`.
+ */
+export function weighEnsemble(
+  model: Model,
+  options: { readonly trials: number; readonly seed: string | number; readonly essFloor: number; readonly maxTrials: number },
+  logLikOf: (table: OutcomeTable) => Float64Array,
+): WeightedEnsemble {
+  let trials = options.trials;
+  for (;;) {
+    const table = simulateOutcomes(model, { trials, seed: options.seed });
+    const { weights, ess } = importanceWeights(logLikOf(table));
+    if (ess >= options.essFloor || trials * 2 > options.maxTrials) return { table, weights, ess, trials, essMet: ess >= options.essFloor };
     trials *= 2;
   }
 }
@@ -197,4 +223,14 @@ export function withFit(raw: Record<string, unknown>, result: FitResult, data: F
       rows: result.fitted.rows,
     },
   };
+}
+
+/** The q-quantile of `x` under normalised weights `w` (the smallest value whose cumulative weight reaches q). */
+export function weightedQuantile(x: ArrayLike<number>, w: ArrayLike<number>, q: number): number {
+  const order = Array.from({ length: x.length }, (_, i) => i).sort((a, b) => x[a]! - x[b]!);
+  let total = 0;
+  for (const i of order) total += w[i]!;
+  let cum = 0;
+  for (const i of order) if ((cum += w[i]!) >= q * total) return x[i]!;
+  return x[order[order.length - 1]!]!;
 }
