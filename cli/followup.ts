@@ -111,6 +111,11 @@ export function renderFollowUp(r: FollowUpResult, scenario: Scenario, describe: 
       ),
     );
   }
+  if (r.clauses.length) {
+    lines.push("", "The same differences given only the quarters seen by then (financier NPV / payer's net PV)", "");
+    const Q = r.steps.length - 1;
+    lines.push(align([["clause", ...Array.from({ length: Q }, (_, i) => `after ${i + 1}`)], ...r.clauses.map((c) => [c.label, ...c.byQuarter.map((b) => `${n(b.financierNpv / 1e6)} / ${n(b.payerNetPV / 1e6)}`)])], 1, "  "));
+  }
   const moved = [...r.inputs].sort((a, b) => Math.abs(b.posterior.mean - b.prior.mean) / (b.prior.sd || 1) - Math.abs(a.posterior.mean - a.prior.mean) / (a.prior.sd || 1)).slice(0, 8);
   lines.push("", "Inputs the quarters moved most (prior → posterior mean, sd)", "");
   lines.push(align([["input", "prior mean", "prior sd", "posterior mean", "posterior sd"], ...moved.map((i) => [describe(i.path), n(i.prior.mean, 4), n(i.prior.sd, 4), n(i.posterior.mean, 4), n(i.posterior.sd, 4)])], 1, "  "));

@@ -410,6 +410,8 @@ export interface ClauseValue {
   readonly payerNetPV: number;
   readonly payerNet: number;
   readonly with: Money;
+  /** The same differences given only the first q quarters (q = 1 … all): when the option would have looked worth using. */
+  readonly byQuarter: readonly { readonly quarters: number; readonly financierNpv: number; readonly payerNetPV: number }[];
 }
 
 export interface FollowUpResult {
@@ -501,8 +503,13 @@ export function followUp(given: Scenario, raw: FollowUpObservations, options: Fo
     const m2 = compile(modified);
     const table2 = m2 === model ? table : simulateLike(m2, table);
     const obs2 = checkObservations(m2, raw);
-    const { weights } = weightsFor(m2, table2, obs2, Q);
-    const w = moneyOf(evaluateContract(m2, pinObservedPast(m2, table2, obs2, Q), modified.contract, { keepFlows: true }), weights, start + Q - 1);
+    const moneyAfter = (q: number) => moneyOf(evaluateContract(m2, pinObservedPast(m2, table2, obs2, q), modified.contract, { keepFlows: true }), weightsFor(m2, table2, obs2, q).weights, start + q - 1);
+    const byQuarter = Array.from({ length: Q }, (_, i) => {
+      const q = i + 1, w = q === Q ? null : moneyAfter(q), b = steps[q]!.money;
+      return w ? { quarters: q, financierNpv: w.financierNpv.mean - b.financierNpv.mean, payerNetPV: w.payerNetPV.mean - b.payerNetPV.mean } : null;
+    });
+    const w = moneyAfter(Q);
+    byQuarter[Q - 1] = { quarters: Q, financierNpv: w.financierNpv.mean - base.financierNpv.mean, payerNetPV: w.payerNetPV.mean - base.payerNetPV.mean };
     return {
       index,
       label: c.label ?? (c.kind === "extend" ? `extend the follow-up by ${c.periods} periods` : `stop after quarter ${c.afterQuarter}`),
@@ -513,6 +520,7 @@ export function followUp(given: Scenario, raw: FollowUpObservations, options: Fo
       payerNetPV: w.payerNetPV.mean - base.payerNetPV.mean,
       payerNet: w.payerNet - base.payerNet,
       with: w,
+      byQuarter: byQuarter.map((x) => x!),
     };
   });
   return { trials: ens.trials, seed, ess: ens.ess, essFloor, essMet: ens.essMet, cohortSize: obs.size, states: obs.outcome.states, steps, inputs, clauses };

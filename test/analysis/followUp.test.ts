@@ -172,3 +172,38 @@ describe("utfall followup", () => {
     expect(r.stderr).toMatch(message);
   });
 });
+
+describe("clauses", () => {
+  // contractScenario: capital 1,000 drawn in period 0, an activity payment of 500 in period 8,
+  // delivery certain, the financier's rate 0. Stopping after quarter 4 with a settlement of 200
+  // pays 200 in period 4 instead of 500 in period 8: the financier's NPV falls by 500 − 200 = 300
+  // and the payer's net rises by 300, in every trial (the same children: the streams are the same).
+  const s = scenario(
+    contractScenario(
+      {
+        capital: 1000,
+        drawdown: [{ period: 0, share: 1 }],
+        rules: [{ id: "pay", kind: "activity", amount: 500, period: 8 }],
+        clauses: [
+          { kind: "stop", afterQuarter: 4, settlement: 200, condition: { placedAtLeast: 40 } },
+          { kind: "stop", afterQuarter: 4, settlement: 200, condition: { placedAtMost: 10 } },
+          { kind: "stop", afterQuarter: 6, settlement: 200 },
+        ],
+      },
+      { simulation: { trials: 500, seed: 1 } },
+    ),
+  );
+  const quarters = trajectory(60, 1, 4, 8);
+  const r = followUp(s, parseObservations({ quarters }));
+  it("values a stop as the difference in expected money with and without it (−300 to the financier, +300 to the payer)", () => {
+    for (const c of r.clauses) {
+      expect(c.financierNpv).toBeCloseTo(-300, 6);
+      expect(c.payerNet).toBeCloseTo(300, 6);
+    }
+  });
+  it("says whether the condition holds in the deciding quarter, or that it is not yet known", () => {
+    const placed = quarters[3]!.states.inCare;
+    expect(placed).toBeGreaterThan(10); // the trajectory: 60 in care at the start, about 40 % left after three quarters
+    expect(r.clauses.map((c) => c.conditionMet)).toEqual([placed >= 40, false, null]);
+  });
+});
