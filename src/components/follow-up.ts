@@ -145,8 +145,12 @@ export function showProblem(form: HTMLElement, problem: FollowUpInvalid | null):
   }
 }
 
+/** A chart's width from the page's: at least 320 px (the page reports 0 before it is laid out), at most 900. */
+const chartWidth = (pageWidth: number) => Math.max(320, Math.min(900, pageWidth || 0));
+
 /** The placement effects' posterior mean and 90 % interval after each quarter seen (0 = the prior). */
-export function effectChart(r: FollowUpResult, width: number): SVGSVGElement | HTMLElement {
+export function effectChart(r: FollowUpResult, pageWidth: number): SVGSVGElement | HTMLElement {
+  const width = chartWidth(pageWidth);
   const rows = r.steps.flatMap((s) => s.effects.map((e) => ({ quarters: s.quarters, effect: e.label, mean: e.dist.mean, p5: e.dist.p5, p95: e.dist.p95 })));
   return Plot.plot({
     width,
@@ -163,7 +167,8 @@ export function effectChart(r: FollowUpResult, width: number): SVGSVGElement | H
 }
 
 /** The financier's expected NPV and the payer's expected net (discounted) as forecast after each quarter. */
-export function moneyChart(r: FollowUpResult, width: number): SVGSVGElement | HTMLElement {
+export function moneyChart(r: FollowUpResult, pageWidth: number): SVGSVGElement | HTMLElement {
+  const width = chartWidth(pageWidth);
   const rows = r.steps.flatMap((s) => [
     { quarters: s.quarters, who: "financier: expected NPV", value: s.money.financierNpv.mean / 1e6 },
     { quarters: s.quarters, who: "payer: expected net (PV)", value: s.money.payerNetPV.mean / 1e6 },
@@ -179,7 +184,8 @@ export function moneyChart(r: FollowUpResult, width: number): SVGSVGElement | HT
 }
 
 /** Each input's move, in prior standard deviations, and its posterior sd as a share of the prior's. */
-export function inputsChart(inputs: readonly { path: string; prior: { mean: number; sd: number }; posterior: { mean: number; sd: number } }[], labels: Record<string, string>, width: number): SVGSVGElement | HTMLElement {
+export function inputsChart(inputs: readonly { path: string; prior: { mean: number; sd: number }; posterior: { mean: number; sd: number } }[], labels: Record<string, string>, pageWidth: number): SVGSVGElement | HTMLElement {
+  const width = chartWidth(pageWidth);
   const rows = inputs
     .filter((i) => i.prior.sd > 0)
     .map((i) => ({ input: labels[i.path] ?? i.path, moved: (i.posterior.mean - i.prior.mean) / i.prior.sd, narrowed: i.posterior.sd / i.prior.sd }));
