@@ -191,10 +191,10 @@ export function inputsChart(inputs: readonly { path: string; prior: { mean: numb
     .map((i) => ({ input: labels[i.path] ?? i.path, moved: (i.posterior.mean - i.prior.mean) / i.prior.sd, narrowed: i.posterior.sd / i.prior.sd }));
   return Plot.plot({
     width,
-    marginLeft: Math.min(360, width / 2),
+    marginLeft: Math.min(330, width / 2),
     height: 24 * rows.length + 50,
     x: { label: "posterior mean − prior mean, in prior sds", grid: true },
-    y: { label: null },
+    y: { label: null, tickFormat: (t: string) => (t.length > 52 ? `${t.slice(0, 51)}…` : t) },
     marks: [Plot.ruleX([0]), Plot.barX(rows, { y: "input", x: "moved", fill: "steelblue", sort: { y: "x", reduce: (v: number[]) => -Math.abs(v[0] ?? 0) } })],
   });
 }

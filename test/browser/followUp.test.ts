@@ -55,6 +55,7 @@ test.each([
   const error = p.page.locator(`[data-path="${path}"] + .field-error`);
   await error.waitFor({timeout: 120_000});
   expect(plainSpaces(await error.innerText())).toMatch(message);
+  if (path === "quarters[2].states.hvb") await p.screenshot("follow-up-bad-data");
   expect(await p.page.locator(`[data-path="${path}"]`).getAttribute("aria-invalid")).toBe("true");
   expect(await forecast()).toBe(before);
   expect(plainSpaces(await p.page.locator("#follow-up-status").innerText())).toMatch(/last good one/);
