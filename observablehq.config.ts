@@ -13,6 +13,7 @@ export default {
     {name: "Society's view", path: "/society"},
     {name: "Negotiation", path: "/negotiation"},
     {name: "Reference cases", path: "/reference-cases"},
+    {name: "Follow-up", path: "/follow-up"}, // the quarterly forecast during the contract (issue 15 §3)
     // Left out of the English previous/next links: the Swedish page has its own navigation.
     {name: "Politikerunderlag", path: "/politiker", pager: null},
     {name: "Methods and sources", path: "/methods"}

@@ -18,6 +18,7 @@ import { DECIMAL } from "./numbers.js";
 import { designContract, DEFAULT_DESIGN_NEEDS } from "../models/analysis/designer.js";
 import { writeAnnex, AnnexUnsupported } from "./annex.js";
 import { renderFit } from "./fit.js";
+import { runFollowUp } from "./followup.js"; // follow-up (issue 15 §3)
 import { fitDataSchema, FitError, fitScenario, withFit } from "../models/analysis/fit.js";
 import { describePath } from "../models/analysis/labels.js";
 import { resolveFigureRefs } from "../models/figures/resolve.js";
@@ -34,6 +35,7 @@ const USAGE = `usage:
   utfall compare <scenario.json> [more.json …] --self-fund [--trials N] [--seed S] [--threads N] [--json]
   utfall annex <scenario.json> --out annex.xlsx [--lang sv|en]
   utfall fit <scenario.json> <data.json> [--trials N] [--seed S] [--ess-floor N] [--out fitted.json] [--json]
+  utfall followup <scenario.json> <observations.json|.csv> [--trials N] [--seed S] [--ess-floor N] [--out FILE] [--json]
   utfall design <scenario.json> --free <path>=<min>:<max>[:<steps>] [--free …] [--needs needs.json]
                 [--population N] [--generations N] [--search-seed N] [--trials N] [--seed S] [--json]
 
@@ -49,6 +51,9 @@ const USAGE = `usage:
   fit        weight the scenario's uncertain inputs by the likelihood of observed data
              (importance sampling) and print prior against posterior; --out writes the
              fitted scenario, which run, sweep and the pages take as any scenario
+  followup   condition the scenario on a running contract's quarterly observations (children
+             per care state, costs, delivery) and print, per quarter, the posterior of the
+             effect and the forecast money; and the value of the contract's clauses
   design     search the free contract terms for the contracts that meet every party's needs
              and print their Pareto front (payer's expected net, financier's expected NPV,
              chance of paying for nothing), all evaluated on one simulation; if none meets
@@ -500,6 +505,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       throw new InputError(["--free, --needs, --population, --generations and --search-seed belong to the design command"]);
     }
     if (command === "fit") return runFit(positionals.slice(1), values, out, err);
+    if (command === "followup") return runFollowUp(positionals.slice(1), values, out, err, { InputError, loadScenario, readJson, parseTrials, parseSeed, parseWhole, writeOut, writeText, writeJson, usage: USAGE }); // follow-up (issue 15 §3)
     if (values["ess-floor"] !== undefined) throw new InputError(["--ess-floor belongs to the fit command"]);
     if (command !== "annex" && values.lang !== undefined) throw new InputError(["--lang belongs to the annex command"]);
     if (command !== "run" && command !== "validate" && command !== "sweep" && command !== "design" && command !== "annex") {

@@ -11,6 +11,9 @@
  *   binomial in the outcome's baseline chance;
  * - `count`: `events` events among `exposure` participant-periods' worth of exposure (the
  *   outcome's baseline rate is per participant over the follow-up): Poisson in exposure × rate.
+ * - `placement`: of `n` children starting at home (or `from`), without the intervention, `replaced`
+ *   entered a placement within `periods` periods: binomial in the chain's chance of that, the
+ *   absorbed mass after `periods` steps with the placement states absorbing (replacementTerm).
  *
  * The fitted scenario carries the posterior as an empirical joint distribution of every
  * uncertain input (`fitted`: the paths, one row of values per kept draw, and each row's weight),
@@ -18,10 +21,12 @@
  * accept it as any scenario.
  */
 import { z } from "zod";
-import { compile } from "../compile.js";
+import { compile, type Model, type PlacementModel } from "../compile.js";
+import { Rows } from "../cohort/placement.js";
+import { centralValue } from "../scenario/param.js";
 import { Stream } from "../random/stream.js";
 import type { Scenario } from "../scenario/schema.js";
-import { simulateOutcomes } from "../simulate.js";
+import { simulateOutcomes, type OutcomeTable } from "../simulate.js";
 
 export const observationSchema = z.discriminatedUnion("kind", [
   z
@@ -42,6 +47,18 @@ export const observationSchema = z.discriminatedUnion("kind", [
       source: z.string().optional(),
     })
     .strict(),
+  z
+    .object({
+      kind: z.literal("placement"),
+      outcome: z.string().describe("the id of a placement outcome"),
+      n: z.number().int().min(1).max(10_000_000).describe("children observed without the intervention, each starting in `from`"),
+      from: z.string().optional().describe("the state they start in (default: the first state that is not a placement)"),
+      periods: z.number().int().min(1).max(400).describe("periods each child was followed"),
+      replaced: z.number().int().min(0).describe("how many of them entered a placement state within those periods"),
+      past: z.boolean().optional().describe("the historical baseline's past group: entry hazards divided by the comparator's drift"),
+      source: z.string().optional(),
+    })
+    .strict(),
 ]);
 
 export const fitDataSchema = z
@@ -53,6 +70,7 @@ export const fitDataSchema = z
   .superRefine((d, ctx) => {
     d.observations.forEach((o, i) => {
       if (o.kind === "binary" && o.successes > o.n) ctx.addIssue({ code: "custom", path: ["observations", i, "successes"], message: `must not exceed n (${o.n})` });
+      if (o.kind === "placement" && o.replaced > o.n) ctx.addIssue({ code: "custom", path: ["observations", i, "replaced"], message: `must not exceed n (${o.n})` });
     });
   });
 
@@ -101,6 +119,61 @@ export class FitError extends Error {
 const logBinomial = (p: number, n: number, k: number) => (k === 0 ? 0 : k * Math.log(p)) + (n - k === 0 ? 0 : (n - k) * Math.log1p(-p));
 const logPoisson = (lambda: number, k: number) => (k === 0 ? 0 : k * Math.log(lambda)) - lambda;
 
+/**
+ * A placement observation's log-likelihood given a trial's parameter values: of n children
+ * starting in `from`, without the intervention, `replaced` entered a placement state within T
+ * periods. With the placement states absorbing, the chance of that is the absorbed mass after T
+ * steps of the chain from `from` (exact, by the chain's T-step distribution), and the count is
+ * binomial in it. Rows as models/cohort/placement.ts's untreated arm builds them (the past group's
+ * with entry hazards divided by the drift, as in its setTrial).
+ */
+function replacementTerm(model: Model, oi: number, o: { n: number; from?: string; periods: number; replaced: number; past?: boolean }, i: number): (values: Float64Array) => number {
+  const m = model.outcomes[oi] as PlacementModel;
+  const S = m.states.length;
+  const from = o.from === undefined ? m.states.findIndex((_, s) => m.isPlacement[s] === 0) : m.states.indexOf(o.from);
+  if (from < 0 || m.isPlacement[from]) throw new FitError(`observations[${i}].from`, o.from === undefined ? "the outcome has no state outside placement to start from" : `must be a state that is not a placement (${m.states.filter((_, s) => !m.isPlacement[s]).join(", ") || "none"})`);
+  const drift = o.past ? (model.baselineCohort?.driftSlot ?? -1) : -1;
+  const entersCare = Uint8Array.from(m.from, (f, t) => (m.isPlacement[f] === 0 && m.isPlacement[m.to[t]!] === 1 ? 1 : 0));
+  const rows = new Rows(S);
+  const ratios = new Float64Array(m.from.length);
+  let x = new Float64Array(S), y = new Float64Array(S);
+  return (values) => {
+    for (let t = 0; t < ratios.length; t++) ratios[t] = drift >= 0 && entersCare[t] ? 1 / values[drift]! : 1;
+    rows.fillRatios(m, values, ratios);
+    x.fill(0);
+    x[from] = 1;
+    let absorbed = 0;
+    for (let k = 0; k < o.periods; k++) {
+      y.fill(0);
+      for (let s = 0; s < S; s++) {
+        const mass = x[s]!;
+        if (mass === 0) continue;
+        y[s]! += mass * (1 - rows.leave[s]!);
+        let prev = 0;
+        for (let j = 0; j < rows.len[s]!; j++) {
+          const c = rows.cum[s * S + j]!, d = rows.dest[s * S + j]!;
+          if (m.isPlacement[d]) absorbed += mass * (c - prev);
+          else y[d]! += mass * (c - prev);
+          prev = c;
+        }
+      }
+      [x, y] = [y, x];
+    }
+    return logBinomial(Math.min(1, Math.max(0, absorbed)), o.n, o.replaced);
+  };
+}
+
+/** Each trial's parameter values (drawn columns, or the fixed values), written into one reused array. */
+function trialValues(model: Model, table: OutcomeTable): (t: number) => Float64Array {
+  const columns = model.params.map((p) => table.params.get(p.path) ?? null);
+  const fixed = Float64Array.from(model.params, (p) => (p.uncertain ? NaN : centralValue(p.spec)));
+  const values = new Float64Array(model.params.length);
+  return (t) => {
+    for (let i = 0; i < values.length; i++) values[i] = columns[i] ? columns[i]![t]! : fixed[i]!;
+    return values;
+  };
+}
+
 /** Normalised importance weights from log-likelihoods, and Kish's effective sample size. */
 export function importanceWeights(logLik: Float64Array): { weights: Float64Array; ess: number } {
   let max = -Infinity;
@@ -126,7 +199,8 @@ export function systematicResample(weights: Float64Array, count: number, u0: num
   return out;
 }
 
-function meanSd(x: Float64Array, w: Float64Array | null): { mean: number; sd: number } {
+/** Mean and sd of a column, weighted by `w` (normalised or not) or unweighted. */
+export function meanSd(x: Float64Array, w: Float64Array | null): { mean: number; sd: number } {
   let m = 0, n = 0;
   for (let t = 0; t < x.length; t++) {
     const wt = w ? w[t]! : 1;
@@ -153,30 +227,61 @@ export function fitScenario(scenario: Scenario, data: FitData, options: FitOptio
     if (oi < 0) throw new FitError(where, `no outcome ${JSON.stringify(o.outcome)} in the scenario (it has ${scenario.outcomes.map((x) => x.id).join(", ")})`);
     const kind = scenario.outcomes[oi]!.kind;
     if (kind !== o.kind) throw new FitError(where, `${JSON.stringify(o.outcome)} is a ${kind} outcome; this observation is ${o.kind}`);
-    return { o, path: o.kind === "binary" ? `outcomes[${oi}].baseline` : `outcomes[${oi}].baselineRate` };
+    if (o.kind === "placement") return { o, path: "", replacement: replacementTerm(model, oi, o, i) };
+    return { o, path: o.kind === "binary" ? `outcomes[${oi}].baseline` : `outcomes[${oi}].baselineRate`, replacement: null };
   });
-  let trials = options.trials ?? scenario.simulation.trials;
-  for (;;) {
-    const table = simulateOutcomes(model, { trials, seed });
-    const logLik = new Float64Array(trials);
-    for (const { o, path } of terms) {
+  const { table, weights, ess, trials, essMet } = weighEnsemble(model, { trials: options.trials ?? scenario.simulation.trials, seed, essFloor, maxTrials }, (table) => {
+    const logLik = new Float64Array(table.trials);
+    for (const { o, path, replacement } of terms) {
+      if (replacement) {
+        const values = trialValues(model, table);
+        for (let t = 0; t < table.trials; t++) logLik[t]! += replacement(values(t));
+        continue;
+      }
       const column = table.params.get(path);
       const slot = model.params.findIndex((p) => p.path === path);
       const fixed = slot >= 0 && !model.params[slot]!.uncertain ? (model.params[slot]!.spec as number | { value: number }) : null;
       const value = (t: number) => (column ? column[t]! : typeof fixed === "number" ? fixed : fixed!.value);
-      for (let t = 0; t < trials; t++) logLik[t]! += o.kind === "binary" ? logBinomial(value(t), o.n, o.successes) : logPoisson(value(t) * o.exposure, o.events);
+      for (let t = 0; t < table.trials; t++) logLik[t]! += o.kind === "binary" ? logBinomial(value(t), o.n, o.successes) : logPoisson(value(t) * o.exposure, o.events);
     }
-    const { weights, ess } = importanceWeights(logLik);
-    if (ess >= essFloor || trials * 2 > maxTrials) {
-      const paths = [...table.params.keys()];
-      const inputs = paths.map((path) => {
-        const x = table.params.get(path)!;
-        return { path, prior: meanSd(x, null), posterior: meanSd(x, weights) };
-      });
-      const keep = systematicResample(weights, rowsWanted, new Stream().reset(0x5eed, 0, 96).next());
-      const rows = Array.from(keep, (t) => paths.map((p) => table.params.get(p)![t]!));
-      return { trials, seed, ess, essFloor, essMet: ess >= essFloor, inputs, fitted: { paths, rows, ess, trials } };
-    }
+    return logLik;
+  });
+  const paths = [...table.params.keys()];
+  const inputs = paths.map((path) => {
+    const x = table.params.get(path)!;
+    return { path, prior: meanSd(x, null), posterior: meanSd(x, weights) };
+  });
+  const keep = systematicResample(weights, rowsWanted, new Stream().reset(0x5eed, 0, 96).next());
+  const rows = Array.from(keep, (t) => paths.map((p) => table.params.get(p)![t]!));
+  return { trials, seed, ess, essFloor, essMet, inputs, fitted: { paths, rows, ess, trials } };
+}
+
+/** A prior ensemble weighted by a likelihood (shared by fitScenario and models/analysis/followUp.ts). */
+export interface WeightedEnsemble {
+  readonly table: OutcomeTable;
+  /** Normalised importance weights, one per trial. */
+  readonly weights: Float64Array;
+  readonly ess: number;
+  readonly trials: number;
+  /** Whether the effective sample size reached the floor within the most trials allowed. */
+  readonly essMet: boolean;
+}
+
+/**
+ * Simulates the prior ensemble and weights each trial by exp(logLik): importance sampling with
+ * the prior as the proposal. While Kish's effective sample size is below `essFloor`, the trials
+ * are doubled (the same seed, so the first trials are the same) up to `maxTrials`.
+ */
+export function weighEnsemble(
+  model: Model,
+  options: { readonly trials: number; readonly seed: string | number; readonly essFloor: number; readonly maxTrials: number },
+  logLikOf: (table: OutcomeTable) => Float64Array,
+): WeightedEnsemble {
+  let trials = options.trials;
+  for (;;) {
+    const table = simulateOutcomes(model, { trials, seed: options.seed });
+    const { weights, ess } = importanceWeights(logLikOf(table));
+    if (ess >= options.essFloor || trials * 2 > options.maxTrials) return { table, weights, ess, trials, essMet: ess >= options.essFloor };
     trials *= 2;
   }
 }
@@ -197,4 +302,14 @@ export function withFit(raw: Record<string, unknown>, result: FitResult, data: F
       rows: result.fitted.rows,
     },
   };
+}
+
+/** The q-quantile of `x` under normalised weights `w` (the smallest value whose cumulative weight reaches q). */
+export function weightedQuantile(x: ArrayLike<number>, w: ArrayLike<number>, q: number): number {
+  const order = Array.from({ length: x.length }, (_, i) => i).sort((a, b) => x[a]! - x[b]!);
+  let total = 0;
+  for (const i of order) total += w[i]!;
+  let cum = 0;
+  for (const i of order) if ((cum += w[i]!) >= q * total) return x[i]!;
+  return x[order[order.length - 1]!]!;
 }

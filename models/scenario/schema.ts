@@ -356,6 +356,34 @@ const termination = z.strictObject({
   note: z.string().optional(),
 });
 
+// --- Follow-up clauses (issue 15 §3; valued by models/analysis/followUp.ts) ---
+const clauseCondition = z
+  .strictObject({
+    placedAtLeast: count(0, 1_000_000).optional().meta({ description: "Exercised only if at least this many of the cohort's children are in placement in the deciding quarter" }),
+    placedAtMost: count(0, 1_000_000).optional().meta({ description: "Exercised only if at most this many of the cohort's children are in placement in the deciding quarter" }),
+  })
+  .meta({ description: "A condition on the observed placements in the quarter that decides the clause" });
+export const followUpClause = z.discriminatedUnion("kind", [
+  z.strictObject({
+    kind: z.literal("extend"),
+    label: z.string().optional(),
+    periods: count(1, 40).meta({ description: "Periods the follow-up is extended by, decided in its last quarter" }),
+    condition: clauseCondition.optional(),
+    source: source.optional(),
+    note: z.string().optional(),
+  }),
+  z.strictObject({
+    kind: z.literal("stop"),
+    label: z.string().optional(),
+    afterQuarter: count(1, 400).meta({ description: "The contract ends after this quarter (1 = the first): nothing drawn, spent or paid from the next, but the settlement" }),
+    settlement: money.default(0).meta({ description: "What the payer pays when it stops the contract (ofCapital: of the commitment)" }),
+    condition: clauseCondition.optional(),
+    source: source.optional(),
+    note: z.string().optional(),
+  }),
+]);
+// --- end follow-up clauses ---
+
 const contract = z.strictObject({
   description: z.string().optional(),
   startDate: z
@@ -386,6 +414,7 @@ const contract = z.strictObject({
     .optional()
     .meta({ title: "provider's share of the surplus", unit: "share", description: "Share of what the financier would receive beyond its drawn capital that goes to the provider instead" }),
   termination: termination.optional().meta({ title: "early termination", description: "The payer may end the contract early: a chance per period and a settlement" }),
+  clauses: z.array(followUpClause).max(10, { message: "at most 10 clauses" }).optional().meta({ title: "clauses", description: "Options the parties may use during the contract (extend the follow-up, stop early), valued by `utfall followup`" }), // follow-up clauses (issue 15 §3)
   source: source.optional(),
   note: z.string().optional(),
 });
