@@ -118,17 +118,21 @@ export class CappedStays {
   }
 
   /**
-   * The stay floor(Math.log(y) / logq) itself (logq = Math.log(q), 0 → Infinity), or `cap` when
-   * it reaches the cap, mostly without a logarithm: after `reaches` has said no, the stay is the
-   * d below the cap with y under q^d (1 − margin) and over q^(d+1) (1 + margin), by the same
-   * bound on rounding; a draw within a margin takes the formula.
+   * The stay floor(Math.log(y) / Math.log(q)) itself (Math.log(q) = 0 → Infinity), or `cap`
+   * when it reaches the cap, mostly without a logarithm: after `reaches` has said no, the stay is
+   * the d below the cap with y under q^d (1 − margin) and over q^(d+1) (1 + margin), by the same
+   * bound on rounding; a draw within a margin takes the formula, and only then is Math.log(q)
+   * taken (so a trial's rows need no logarithm at all unless a draw falls in a margin).
    */
-  stay(key: number, cap: number, y: number, logq: number): number {
+  stay(key: number, cap: number, y: number): number {
     if (this.reaches(key, cap, y)) return cap;
     const lo = this.lo, at = this.width * key;
     let d = 0;
     while (y < lo[at + d + 1]!) d++; // stops by d + 1 = cap: y ≥ lo[at + cap]
-    if (y <= lo[at + d + 1]! * WIDEN) return logq === 0 ? Infinity : Math.floor(Math.log(y) / logq);
+    if (y <= lo[at + d + 1]! * WIDEN) {
+      const logq = Math.log(this.q[key]!);
+      return logq === 0 ? Infinity : Math.floor(Math.log(y) / logq);
+    }
     return d;
   }
 }
@@ -142,8 +146,6 @@ export class Rows {
   readonly dest: Uint8Array;
   readonly len: Uint8Array;
   readonly leave: Float64Array;
-  /** log(1 − leave): the geometric stay's parameter (0 where nobody leaves). */
-  readonly logStay: Float64Array;
   /** Whether a stay reaches a cap, by state (set with the rows). */
   readonly capped: CappedStays;
 
@@ -152,11 +154,10 @@ export class Rows {
     this.dest = new Uint8Array(S * S);
     this.len = new Uint8Array(S);
     this.leave = new Float64Array(S);
-    this.logStay = new Float64Array(S);
     this.capped = new CappedStays(S);
   }
 
-  /** The stays' thresholds from `leave`: q = 1 − leave, the q of `logStay`. */
+  /** The stays' thresholds from `leave`: q = 1 − leave, the chance of staying a period. */
   private setCaps(): void {
     const { capped, leave } = this;
     capped.clear();
@@ -194,7 +195,6 @@ export class Rows {
       for (let j = 0; j < k; j++) cum[base + j] = acc += cum[base + j]! * scale;
       const leave = k > 0 ? Math.min(1, acc) : 0;
       this.leave[s] = leave;
-      this.logStay[s] = Math.log(1 - leave);
     }
     this.setCaps();
   }
@@ -204,7 +204,6 @@ export class Rows {
     this.dest.set(from.dest);
     this.len.set(from.len);
     this.leave.set(from.leave);
-    this.logStay.set(from.logStay);
     this.setCaps();
   }
 
@@ -251,10 +250,11 @@ export class PlacementSimulator {
   private aggregate: AggregateSampler | null = null;
   /**
    * The treated child's conditional stay, by (regime, treated state, untreated state): its
-   * log(1 − (L_a − L_b) / (1 − L_b)), computed once per trial and pair, and its capped stays.
+   * chance of staying q = 1 − (L_a − L_b) / (1 − L_b), computed once per trial and pair, and its
+   * capped stays.
    */
   private readonly pairs: CappedStays;
-  private readonly pairLog: Float64Array;
+  private readonly pairStay: Float64Array;
   /** By transition: whether it leaves care for home / enters care from home; hazard ratios by arm (setTrial). */
   private readonly exitsCare: Uint8Array;
   private readonly entersCare: Uint8Array;
@@ -276,7 +276,7 @@ export class PlacementSimulator {
     this.cost = new Float64Array(S);
     this.fullCost = new Float64Array(S);
     this.pairs = new CappedStays(2 * S * S);
-    this.pairLog = new Float64Array(2 * S * S);
+    this.pairStay = new Float64Array(2 * S * S);
     const T = m.from.length, pl = m.isPlacement;
     this.exitsCare = Uint8Array.from(m.from, (f, i) => (pl[f] === 1 && pl[m.to[i]!] === 0 ? 1 : 0));
     this.entersCare = Uint8Array.from(m.from, (f, i) => (pl[f] === 0 && pl[m.to[i]!] === 1 ? 1 : 0));
@@ -355,7 +355,7 @@ export class PlacementSimulator {
     const size = (periods + 1) * S;
     if (this.occT.length < size) (this.occT = new Int32Array(size)), (this.occC = new Int32Array(size));
     const occT = this.occT.fill(0, 0, size), occC = this.occC.fill(0, 0, size);
-    const { pairs, pairLog } = this;
+    const { pairs, pairStay } = this;
     c0.capped.reserve(periods);
     c1.capped.reserve(periods);
     pairs.reserve(periods);
@@ -386,7 +386,7 @@ export class PlacementSimulator {
         const y = 1 - (t >>> 0) / 4294967296;
         const from = k, bs = b;
         occC[k * S + b]!++;
-        const extra = rows.capped.stay(b, bound - k, y, rows.logStay[b]!);
+        const extra = rows.capped.stay(b, bound - k, y);
         // The segment [from, to) in state bs, ending in a move at u (NaN: no move).
         let to: number, u: number;
         if (k + extra >= bound) {
@@ -424,11 +424,11 @@ export class PlacementSimulator {
           const pair = ((first ? 0 : S) + a) * S + bs;
           if (!pairs.has(pair)) {
             const q = 1 - (la - lb) / (1 - lb);
-            pairLog[pair] = Math.log(q);
+            pairStay[pair] = q;
             pairs.set(pair, q);
           }
-          const lq = pairLog[pair]!;
-          if (!(lq < 0)) break; // a difference below rounding: the treated child stays too
+          // q < 1 exactly when Math.log(q) < 0 (q lies in [0, 1] here), the stay's test before.
+          if (!(pairStay[pair]! < 1)) break; // a difference below rounding: the treated child stays too
           // treated(), inlined
           let t = (((ta + tb) | 0) + td) | 0;
           td = (td + 1) | 0;
@@ -437,7 +437,7 @@ export class PlacementSimulator {
           tb = (tc + (tc << 3)) | 0;
           tc = (r + t) | 0;
           const y = 1 - (t >>> 0) / 4294967296;
-          const extra = pairs.stay(pair, stayEnd - k2, y, lq);
+          const extra = pairs.stay(pair, stayEnd - k2, y);
           if (k2 + extra >= stayEnd) break;
           const at = k2 + extra;
           t = (((ta + tb) | 0) + td) | 0; // treated(), inlined
@@ -509,7 +509,7 @@ export class PlacementSimulator {
         gb = (gc + (gc << 3)) | 0;
         gc = (r + t) | 0;
         const y = 1 - (t >>> 0) / 4294967296;
-        const extra = capped.stay(s, periods - k, y, rows.logStay[s]!); // at most the periods left (CappedStays)
+        const extra = capped.stay(s, periods - k, y); // at most the periods left (CappedStays)
         const stay = Math.min(extra + 1, periods - k);
         days = stay * daysPerPeriod;
         money += days * cost[s]!;

@@ -71,11 +71,11 @@ describe("capped geometric stays", () => {
     const rng = new Stream().reset(9, 0, 1).next;
     let n = 0;
     for (let key = 0; key < leaves.length; key++) {
-      const q = 1 - leaves[key]!, lq = Math.log(q);
+      const q = 1 - leaves[key]!;
       const check = (cap: number, y: number) => {
         if (!(y > 0 && y <= 1)) return;
         n++;
-        expect(Math.min(stays.stay(key, cap, y, lq), cap), `leave ${leaves[key]}, cap ${cap}, y ${y}`).toBe(Math.min(formula(y, q), cap));
+        expect(Math.min(stays.stay(key, cap, y), cap), `leave ${leaves[key]}, cap ${cap}, y ${y}`).toBe(Math.min(formula(y, q), cap));
       };
       for (let cap = 1; cap <= D; cap++) {
         for (let i = 0; i < 100; i++) check(cap, 1 - rng());
