@@ -1,11 +1,11 @@
 /**
- * CappedStays (models/cohort/placement.ts) decides "the geometric stay floor(log(y) / log(q))
+ * CappedStays (models/cohort/rows.ts) decides "the geometric stay floor(log(y) / log(q))
  * reaches the cap c", and finds a shorter stay, mostly without a logarithm. Its answer must be the formula's own, or the
  * simulation's numbers would move: checked here against the formula itself, at random draws
  * and at the draws nearest each threshold q^c, where rounding could decide.
  */
 import { describe, expect, test } from "vitest";
-import { CappedStays } from "../../models/cohort/placement.js";
+import { CappedStays } from "../../models/cohort/rows.js";
 import { Stream } from "../../models/random/stream.js";
 
 const formula = (y: number, q: number) => {
