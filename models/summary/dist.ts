@@ -24,8 +24,10 @@ export function sortedFinite(column: ArrayLike<number>): Float64Array {
   return sortFinite(out.subarray(0, n));
 }
 
-/** Below this length the built-in sort is as fast; above it, the radix sort is 2–3× faster. */
+/** Below this length the built-in sort is as fast; above it, the radix sort is about 2× faster (100,000 values). */
 const RADIX_FROM = 512;
+/** The radix sort reads a double's low 32-bit word first, as little-endian machines store it; others sort as before. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 /** The radix sort's second buffer (two 32-bit words a value) and its six 11-bit digit histograms, reused. */
 let radixWords = new Uint32Array(0);
 const radixCounts = new Int32Array(6 * 2048);
@@ -40,7 +42,7 @@ const radixCounts = new Int32Array(6 * 2048);
  */
 export function sortFinite(values: Float64Array): Float64Array {
   const n = values.length;
-  if (n < RADIX_FROM) return values.sort();
+  if (n < RADIX_FROM || !LITTLE_ENDIAN) return values.sort();
   const words = new Uint32Array(values.buffer, values.byteOffset, 2 * n); // little-endian: low word first
   if (radixWords.length < 2 * n) radixWords = new Uint32Array(2 * n);
   const h = radixCounts;
