@@ -14,7 +14,7 @@ import { centralValue } from "./scenario/param.js";
 import { budgetYear } from "./calendar.js";
 import { priceFactors, realToStartYear } from "./prices.js";
 import { BLOCK_SIZE } from "./constants.js";
-import { relativeImprovement } from "./contract/rules.js";
+import { relativeImprovement } from "./outcomes/improvement.js";
 import { resourceValuePerSuccess } from "./society/longRun.js";
 
 /** Per-trial columns; measure arrays are laid out [trial][cohort][measure]. */

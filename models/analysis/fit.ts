@@ -22,7 +22,7 @@
  */
 import { z } from "zod";
 import { compile, type Model, type PlacementModel } from "../compile.js";
-import { Rows } from "../cohort/placement.js";
+import { Rows } from "../cohort/rows.js";
 import { centralValue } from "../scenario/param.js";
 import { Stream } from "../random/stream.js";
 import type { Scenario } from "../scenario/schema.js";

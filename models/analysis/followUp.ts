@@ -40,7 +40,7 @@
 import { z } from "zod";
 import { compile, type Model, type PlacementModel } from "../compile.js";
 import { evaluateContract, type ContractResults } from "../contract/evaluate.js";
-import { Rows } from "../cohort/placement.js";
+import { Rows } from "../cohort/rows.js";
 import { annualize, irr } from "../finance/irr.js";
 import { priceFactors } from "../prices.js";
 import { Stream, seedKey } from "../random/stream.js";

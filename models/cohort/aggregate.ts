@@ -27,7 +27,8 @@
  */
 import type { PlacementModel } from "../compile.js";
 import type { Rng } from "../random/rng.js";
-import { addPeriod, allocate, type Rows, type WindowTotals } from "./placement.js";
+import { addPeriod, allocate, type WindowTotals } from "./placement.js";
+import type { Rows } from "./rows.js";
 
 /**
  * Cohorts (and comparison or past groups) of at least this many children are sampled in

@@ -5,6 +5,7 @@
  */
 import { MONEY_EPSILON, RELATIVE_TIE_TOLERANCE } from "../constants.js";
 import { moneyFieldsOf, type Money, type PaymentRule, type Scenario } from "../scenario/schema.js";
+import { improvement, relativeImprovement } from "../outcomes/improvement.js";
 
 /**
  * An amount for one application of a rule. `weight` is the group's share of the contract's
@@ -16,17 +17,8 @@ export function resolveAmount(m: Money, capital: number, weight = 1): number {
   return m.ofCapital * capital * (m.per === "cohort" ? 1 : weight);
 }
 
-/** Improvement of `treated` over `reference` in the measure's own units (positive = better). */
-export function improvement(treated: number, reference: number, higherIsBetter: boolean): number {
-  return higherIsBetter ? treated - reference : reference - treated;
-}
-
-/** Improvement as a fraction of the reference (a 10 % fall in reconvictions is 0.1). */
-export function relativeImprovement(treated: number, reference: number, higherIsBetter: boolean): number {
-  const imp = improvement(treated, reference, higherIsBetter);
-  if (reference !== 0) return imp / Math.abs(reference);
-  return imp > 0 ? Infinity : imp < 0 ? -Infinity : 0; // against nothing, any change is unbounded
-}
+// improvement and relativeImprovement live in models/outcomes/improvement.ts (shared with the simulation).
+export { improvement, relativeImprovement };
 
 /** `rel` reaches `threshold`, a tie within RELATIVE_TIE_TOLERANCE counting as reached. */
 export function reaches(rel: number, threshold: number): boolean {

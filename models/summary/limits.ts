@@ -66,9 +66,10 @@ function gb(bytes: number): string {
  * (models/contract/evaluate.ts) allocate, by trial, with the financier's flows and the waterfall
  * when kept, the inputs' columns the table keeps (`params`, as SimulateOptions), and the
  * summary's working columns (models/summary/summarize.ts and what it calls), counted as if none
- * were collected before the summary ends: its derived column and dist's sort buffer (2), society
+ * were collected before the summary ends: its derived column, dist's sort buffer and the radix
+ * sort's second buffer (3), society
  * by perspective (4 × 3 perspectives + 2), self-funding (4 and a sorted copy), one measure's
- * effects and correlation inputs (3): 24 columns. Per trial this bounds the run's resident
+ * effects and correlation inputs (3): 25 columns. Per trial this bounds the run's resident
  * memory (test/engine/memory.test.ts measures it); Node and the engine's code and heap come on
  * top, about 50 + 25 MB.
  */
@@ -87,7 +88,7 @@ export function estimateRunBytes(
   // evaluateContract: 14 Float64 columns, 7 flags of one byte, paymentsByYear (Y), paymentsByRule (R);
   // with keepFlows, flows and the waterfall's four columns (P each).
   const results = 8 * 14 + 7 + 8 * (shape.years + shape.rules) + (keepFlows ? 8 * 5 * shape.periods : 0);
-  const working = 8 * 24;
+  const working = 8 * 25;
   return trials * (outcomes + results + working);
 }
 

@@ -4,6 +4,8 @@
  * √(p(1−p)/n); a mean has s/√n with s the sample standard deviation (n − 1 in its denominator).
  */
 
+import { sortedFinite } from "./dist.js";
+
 /** The standard error of a chance p estimated from n independent trials: √(p(1−p)/n). */
 export function chanceError(p: number, n: number): number {
   return n > 0 && p >= 0 && p <= 1 ? Math.sqrt((p * (1 - p)) / n) : NaN;
@@ -42,7 +44,7 @@ export function shareAtOrBelow(column: ArrayLike<number>, x: number): number | n
  * there are few; otherwise evenly spaced ranks.
  */
 export function exceedancePoints(column: ArrayLike<number>, points = 200): { x: number; below: number }[] {
-  const v = Float64Array.from(Array.from(column).filter(Number.isFinite)).sort();
+  const v = sortedFinite(column);
   const n = v.length;
   if (!n) return [];
   const out: { x: number; below: number }[] = [];

@@ -56,28 +56,28 @@ describe("run --risk-split: memory of both runs (issue 12, item 3)", () => {
     expect(r.stderr).toMatch(/with --risk-split's second run of 4000000 trials would need about/);
   });
 
-  // One cohort, one binary outcome, one uncertain input, one rule: 400 bytes a trial, counted
+  // One cohort, one binary outcome, one uncertain input, one rule: 408 bytes a trial, counted
   // by hand in test/cli/bounds.test.ts from the columns allocateTable, evaluateContract and the
   // summary make (the second run's); the first run keeps only the inputs it reads ("used").
   const small = () => scenario(binaryScenario({ n: 100, p: 0.5, rules: [{ kind: "rateCard", measure: "success", pricePerOutcome: 100 }] }));
 
-  it("checkRiskSplitMemory adds the second run's trials: the first run's 1000 trials (used inputs only) + 50 × 20 = 1000 trials × 400 bytes", () => {
+  it("checkRiskSplitMemory adds the second run's trials: the first run's 1000 trials (used inputs only) + 50 × 20 = 1000 trials × 408 bytes", () => {
     const model = compile(small());
     const shape = contractShape(model, small().contract);
     const first = (trials: number) => estimateRunBytes(model, shape, trials, false, "used");
-    expect(estimateRunBytes(model, shape, 1000, false)).toBe(400_000); // the hand count of bounds.test.ts
+    expect(estimateRunBytes(model, shape, 1000, false)).toBe(408_000); // the hand count of bounds.test.ts
     expect(riskSplitGroups(1000, 20)).toBe(50);
-    expect(() => checkRiskSplitMemory(small(), 1000, 20, first(1000) + 400_000)).not.toThrow();
-    expect(() => checkRiskSplitMemory(small(), 1000, 20, first(1000) + 399_999)).toThrow(RunTooLarge);
-    // A tiny run still gets at least 2 draws: 1 trial + 2 × 20 = 40 trials × 400 bytes beside it.
+    expect(() => checkRiskSplitMemory(small(), 1000, 20, first(1000) + 408_000)).not.toThrow();
+    expect(() => checkRiskSplitMemory(small(), 1000, 20, first(1000) + 407_999)).toThrow(RunTooLarge);
+    // A tiny run still gets at least 2 draws: 1 trial + 2 × 20 = 40 trials × 408 bytes beside it.
     expect(riskSplitGroups(1, 20)).toBe(2);
-    expect(() => checkRiskSplitMemory(small(), 1, 20, first(1) + 16_000)).not.toThrow();
-    expect(() => checkRiskSplitMemory(small(), 1, 20, first(1) + 15_999)).toThrow(RunTooLarge);
+    expect(() => checkRiskSplitMemory(small(), 1, 20, first(1) + 16_320)).not.toThrow();
+    expect(() => checkRiskSplitMemory(small(), 1, 20, first(1) + 16_319)).toThrow(RunTooLarge);
   });
 
   it("riskSplit itself refuses K × J trials beyond its memoryLimit, before simulating", () => {
-    expect(riskSplit(small(), { groups: 50, perGroup: 20, seed: 1, memoryLimit: 400_000 }).groups).toBe(50);
-    expect(() => riskSplit(small(), { groups: 50, perGroup: 20, seed: 1, memoryLimit: 399_999 })).toThrow(RunTooLarge);
+    expect(riskSplit(small(), { groups: 50, perGroup: 20, seed: 1, memoryLimit: 408_000 }).groups).toBe(50);
+    expect(() => riskSplit(small(), { groups: 50, perGroup: 20, seed: 1, memoryLimit: 407_999 })).toThrow(RunTooLarge);
   });
 });
 

@@ -1,0 +1,187 @@
+/**
+ * The placement model's transition table for one arm and regime (`Rows`: cumulative chances by
+ * destination and the chance of leaving, filled from a trial's parameter values) and the capped
+ * geometric stays it decides by a table of powers (`CappedStays`). Used by the per-child runner
+ * (placement.ts) and the aggregate sampler (aggregate.ts).
+ */
+import type { PlacementModel } from "../compile.js";
+
+/**
+ * Relative margin of the capped-stay thresholds (see `CappedStays`): a draw within this margin
+ * of a threshold takes the logarithm, so rounding can never decide a stay.
+ */
+const CAP_MARGIN = 2 ** -20;
+
+/**
+ * Whether a geometric stay reaches a cap, without a logarithm. A stay is
+ * floor(log(y) / log(q)) periods (y = 1 − u uniform, q the chance of staying a period), and
+ * the engine only needs it exactly when it is shorter than the periods left (the cap c): it is
+ * at least c when y ≤ q^c. Math.log costs about as much as four draws, and many stays reach
+ * their cap (a child still at home at the end, a treated child who moves with the untreated
+ * one), so `reaches(key, c, y)` answers y < q^c (1 − CAP_MARGIN) from a table of q^c built by
+ * multiplication, lazily per key and trial. The answer is the formula's own: q^c by c
+ * multiplications is within c·2⁻⁵³ of the true power relative, Math.log within an ulp, so when
+ * y lies below the margin, floor(Math.log(y) / Math.log(q)) ≥ c holds for every c up to well
+ * over 10,000 periods (the margin 2⁻²⁰ ≫ c·|log q|·2⁻⁵⁰ for q ≥ 2⁻⁵³, the smallest q below 1;
+ * q^c below 2⁻³² is never compared true, y being at least 2⁻³²). Draws inside the margin or
+ * short of the cap take the formula (or `stay` finds the shorter stay in the same table, by the
+ * same bound), so the numbers are the same as without the table (test/engine/cappedStays.test.ts).
+ */
+export class CappedStays {
+  private lo = new Float64Array(0);
+  private readonly power: Float64Array;
+  private readonly q: Float64Array;
+  private readonly built: Int32Array;
+  private readonly stamp: Int32Array;
+  private width = 1;
+  private now = 1;
+
+  constructor(private readonly keys: number) {
+    this.power = new Float64Array(keys);
+    this.q = new Float64Array(keys);
+    this.built = new Int32Array(keys);
+    this.stamp = new Int32Array(keys);
+  }
+
+  /** Forgets every key's chance (a new trial). */
+  clear(): void {
+    this.now++;
+  }
+
+  /** Room for caps up to `periods` (keys keep their chances). */
+  reserve(periods: number): void {
+    if (periods + 1 <= this.width) return;
+    this.width = periods + 1;
+    this.lo = new Float64Array(this.keys * this.width);
+    this.built.fill(0);
+    this.power.fill(1);
+  }
+
+  /** Whether `key` has a chance of staying set in this trial. */
+  has(key: number): boolean {
+    return this.stamp[key] === this.now;
+  }
+
+  /** Sets `key`'s chance of staying a period, q: the same q whose Math.log the stay divides by. */
+  set(key: number, q: number): void {
+    this.stamp[key] = this.now;
+    this.q[key] = q;
+    this.power[key] = 1;
+    this.built[key] = 0;
+  }
+
+  /** True when y < q^cap (1 − CAP_MARGIN): then floor(Math.log(y) / Math.log(q)) ≥ cap. `has(key)` must hold. */
+  reaches(key: number, cap: number, y: number): boolean {
+    const w = this.width, at = key * w;
+    let b = this.built[key]!;
+    if (b < cap) {
+      const q = this.q[key]!, lo = this.lo;
+      let power = this.power[key]!;
+      while (b < cap) {
+        power *= q;
+        lo[at + ++b] = power * (1 - CAP_MARGIN);
+      }
+      this.power[key] = power;
+      this.built[key] = b;
+    }
+    return y < this.lo[at + cap]!;
+  }
+
+  /**
+   * The stay floor(Math.log(y) / Math.log(q)) itself (Math.log(q) = 0 → Infinity), or `cap`
+   * when it reaches the cap, mostly without a logarithm: after `reaches` has said no, the stay is
+   * the d below the cap with y under q^d (1 − margin) and over q^(d+1) (1 + margin), by the same
+   * bound on rounding; a draw within a margin takes the formula, and only then is Math.log(q)
+   * taken (so a trial's rows need no logarithm at all unless a draw falls in a margin).
+   */
+  stay(key: number, cap: number, y: number): number {
+    if (this.reaches(key, cap, y)) return cap;
+    const lo = this.lo, at = this.width * key;
+    let d = 0;
+    while (y < lo[at + d + 1]!) d++; // stops by d + 1 = cap: y ≥ lo[at + cap]
+    if (y <= lo[at + d + 1]! * WIDEN) {
+      const logq = Math.log(this.q[key]!);
+      return logq === 0 ? Infinity : Math.floor(Math.log(y) / logq);
+    }
+    return d;
+  }
+}
+
+/** From q^d (1 − margin) to q^d (1 + margin). */
+const WIDEN = (1 + CAP_MARGIN) / (1 - CAP_MARGIN);
+
+/** One arm's transition rows: cumulative chances by destination, and the chance of leaving. */
+export class Rows {
+  readonly cum: Float64Array;
+  readonly dest: Uint8Array;
+  readonly len: Uint8Array;
+  readonly leave: Float64Array;
+  /** Whether a stay reaches a cap, by state (set with the rows). */
+  readonly capped: CappedStays;
+
+  constructor(readonly S: number) {
+    this.cum = new Float64Array(S * S);
+    this.dest = new Uint8Array(S * S);
+    this.len = new Uint8Array(S);
+    this.leave = new Float64Array(S);
+    this.capped = new CappedStays(S);
+  }
+
+  /** The stays' thresholds from `leave`: q = 1 − leave, the chance of staying a period. */
+  private setCaps(): void {
+    const { capped, leave } = this;
+    capped.clear();
+    for (let s = 0; s < this.S; s++) capped.set(s, 1 - leave[s]!);
+  }
+
+  /**
+   * Fills the rows from a trial's chances. `ratio(i)` multiplies transition i's hazard:
+   * p' = 1 − (1 − p)^ratio, which stays in [0, 1] for any ratio ≥ 0. If a state's exits then sum
+   * above 1 they are scaled to 1.
+   */
+  fill(m: PlacementModel, values: Float64Array, ratio: (i: number) => number): void {
+    this.fillRatios(m, values, Float64Array.from(m.from, (_, i) => ratio(i)));
+  }
+
+  /** `fill` with transition i's hazard ratio in `ratios[i]`. */
+  fillRatios(m: PlacementModel, values: Float64Array, ratios: Float64Array): void {
+    const { S, cum, dest, len } = this;
+    len.fill(0);
+    for (let i = 0; i < m.from.length; i++) {
+      let p = values[m.slot[i]!]!;
+      const k = ratios[i]!;
+      if (k !== 1) p = 1 - Math.pow(1 - p, k);
+      const s = m.from[i]!;
+      const j = len[s]!++;
+      dest[s * S + j] = m.to[i]!;
+      cum[s * S + j] = p;
+    }
+    for (let s = 0; s < S; s++) {
+      const base = s * S, k = len[s]!;
+      let total = 0;
+      for (let j = 0; j < k; j++) total += cum[base + j]!;
+      const scale = total > 1 ? 1 / total : 1;
+      let acc = 0;
+      for (let j = 0; j < k; j++) cum[base + j] = acc += cum[base + j]! * scale;
+      const leave = k > 0 ? Math.min(1, acc) : 0;
+      this.leave[s] = leave;
+    }
+    this.setCaps();
+  }
+
+  copy(from: Rows): void {
+    this.cum.set(from.cum);
+    this.dest.set(from.dest);
+    this.len.set(from.len);
+    this.leave.set(from.leave);
+    this.setCaps();
+  }
+
+  /** Where a child in state s goes given the period's u: the first destination whose cumulative chance exceeds u. */
+  step(s: number, u: number): number {
+    const { S, cum, dest } = this;
+    const base = s * S, k = this.len[s]!;
+    for (let j = 0; j < k; j++) if (u < cum[base + j]!) return dest[base + j]!;
+    return s;
+  }
+}
