@@ -76,9 +76,23 @@ describe("Scenarios side by side, with files", () => {
       });
       const c = compareSummaries(summaries);
       expect(rows.length).toBe(c.rows.length);
+      // Node's V8 and Chromium's may differ in the last bit of exp, log and pow, so the engines
+      // agree to 1e-12 relative, not bit for bit (test/browser/crossEngine.test.ts); a figure at a
+      // rounding boundary may then show either neighbour: the page's text is one of the values
+      // within 1e-9 of Node's, formatted.
+      const near = (kind: Parameters<typeof formatKeyFigure>[0], v: number | null, currency: string) =>
+        [...new Set([1, 1 + 1e-9, 1 - 1e-9].map((k) => plainSpaces(formatKeyFigure(kind, v === null ? null : v * k, currency, {millions: true}))))];
+      // A per-trial IRR is a root found by iteration, and whether a trial's flows have one can turn
+      // on those last bits, so a median IRR of 600 trials may move to the neighbouring trial
+      // (Essex, seed 1: Node −44.49 %, Chromium −44.4 %): IRR figures agree to 0.2 percentage points.
+      const percent = (t: string) => Number(t.replace(/[−–]/g, "-").replace(/[^\d.-]/g, "")) / 100;
+      const check = (r: (typeof c.rows)[number], v: number | null, currency: string, shown: string, what: string) => {
+        if (/IRR/.test(r.label) && v !== null) expect(Math.abs(percent(shown) - v), `${r.label}, ${what}: ${shown}`).toBeLessThan(0.002);
+        else expect(near(r.kind, v, currency), `${r.label}, ${what}`).toContain(shown);
+      };
       c.rows.forEach((r, i) => {
-        expect(plainSpaces(rows[i]![3]!)).toBe(plainSpaces(formatKeyFigure(r.kind, r.values[0]!, c.scenarios[0]!.currency, {millions: true})));
-        expect(plainSpaces(rows[i]![4]!)).toBe(plainSpaces(formatKeyFigure(r.kind, r.values[1]!, c.scenarios[1]!.currency, {millions: true})));
+        check(r, r.values[0]!, c.scenarios[0]!.currency, plainSpaces(rows[i]![3]!), "Essex");
+        check(r, r.values[1]!, c.scenarios[1]!.currency, plainSpaces(rows[i]![4]!), "Massachusetts");
       });
 
       // A file that is not JSON, added after the table: named at the input, and the table stays.
@@ -111,11 +125,11 @@ describe("Waiting, and the zone grid", () => {
         "Who wins when": "#who-wins",
         "Is it worth knowing the effect first?": "#evppi",
         "Scenarios side by side": "#compare-table",
-        "Walk-through: an intermediary on the Norrköping terms": "ol, .note",
+        "Walk-through: an intermediary on the Norrköping terms": "#walk-through",
       };
       const check = () => p.page.evaluate((results: Record<string, string>) => {
         const heads = [...document.querySelectorAll("main > h2")];
-        const out: {head: string; ok: boolean; result: boolean}[] = [];
+        const out: {head: string; ok: boolean; result: boolean; text: string}[] = [];
         heads.forEach((h2, i) => {
           const head = h2.textContent!.trim();
           const nodes: Element[] = [];
@@ -123,7 +137,7 @@ describe("Waiting, and the zone grid", () => {
           const has = (sel: string) => nodes.some((n) => n.matches(sel) || n.querySelector(sel));
           const status = nodes.some((n) => [...(n.matches(".section-status") ? [n] : []), ...n.querySelectorAll(".section-status")].some((s) => !(s as HTMLElement).hidden && (s as HTMLElement).offsetParent !== null && s.textContent!.trim() !== ""));
           const result = results[head] ? has(results[head]) : false;
-          out.push({head, ok: status || result, result});
+          out.push({head, ok: status || result, result, text: nodes.map((n) => `<${n.tagName} ${n.className}>${(n.textContent ?? "").slice(0, 80)}`).join(" ").slice(0, 400)});
         });
         return out;
       }, results);
@@ -134,7 +148,7 @@ describe("Waiting, and the zone grid", () => {
         samples++;
         expect(now.map((s) => s.head)).toEqual(Object.keys(results));
         for (const s of now) {
-          if (!s.ok) seen.add(s.head);
+          if (!s.ok) seen.add(`${s.head} (sample ${samples}: ${s.text})`);
         }
         if (now.every((s) => s.result)) break;
         await p.page.waitForTimeout(300);

@@ -59,3 +59,18 @@ describe("acceptabilityByEffect", () => {
     expect(positive).toBeLessThan(trials);
   });
 });
+
+describe("whoWins", () => {
+  test("quadrant shares, means and medians of five trials, counted by hand", async () => {
+    const {whoWins} = await import("../../models/analysis/acceptability.js");
+    // Trials: (payer, financier) = (1, 1) both, (2, −1) payer, (−3, 4) financier, (−1, −1) neither, (0, 2) financier (0 is no gain).
+    const w = whoWins([1, 2, -3, -1, 0], [1, -1, 4, -1, 2], 3);
+    expect(w.shares).toEqual({both: 0.2, payer: 0.2, financier: 0.4, neither: 0.2});
+    // Means: (1 + 2 − 3 − 1 + 0) / 5 = −0.2 and (1 − 1 + 4 − 1 + 2) / 5 = 1; medians of the sorted −3, −1, 0, 1, 2 and −1, −1, 1, 2, 4.
+    expect(w.mean.payer).toBeCloseTo(-0.2, 12);
+    expect(w.mean.financier).toBeCloseTo(1, 12);
+    expect(w.median).toEqual({payer: 0, financier: 1});
+    // Three points of five: trials 0, 1 and 3 (floor of 0, 5/3, 10/3).
+    expect(w.points.map((q) => q.trial)).toEqual([0, 1, 3]);
+  });
+});
