@@ -168,14 +168,14 @@ describe("Waiting, and the zone grid", () => {
       expect(plainSpaces(await p.page.locator("#zone-key").innerText())).toMatch(/the zone's edge: .*binding need/);
 
       // Coloured by the chance of loss: every legend tick within 0–100 %.
-      await p.page.getByLabel("Financier: chance of loss").check();
+      await p.page.getByLabel("Financier: chance of loss", {exact: true}).check();
       await expect.poll(() => p.page.locator("#zone-chart svg[class$='-ramp']").count(), {timeout: 30_000}).toBeGreaterThan(0);
-      const ticks = (await p.page.locator("#zone-chart svg[class$='-ramp'] text").allInnerTexts()).map(plainSpaces).filter((t) => /%/.test(t));
+      const ticks = (await p.page.locator("#zone-chart svg[class$='-ramp'] text").evaluateAll((ts) => ts.map((t) => t.textContent ?? ""))).map((t) => plainSpaces(t)).filter((t) => /%/.test(t));
       const values = ticks.map((t) => Number(t.replace(/[−–]/g, "-").replace(/[^\d,.-]/g, "").replace(",", ".")));
       expect(values.length).toBeGreaterThan(2);
       expect(Math.min(...values)).toBeGreaterThanOrEqual(0);
       expect(Math.max(...values)).toBeLessThanOrEqual(100);
-      await p.page.getByLabel("Which needs are met").check();
+      await p.page.getByLabel("Which needs are met", {exact: true}).check();
 
       await p.page.waitForTimeout(500);
       await p.screenshot("negotiation");
