@@ -156,7 +156,7 @@ export function zoneChart(
     height: Math.min(520, Math.max(320, o.width * 0.6)),
     marginLeft: 64,
     marginBottom: 44,
-    x: { type: "band", label: o.xLabel, tickFormat: o.xFormat, ticks: thin(data.map((d) => d.x)) },
+    x: { type: "band", label: o.xLabel, tickFormat: o.xFormat, ticks: thin(data.map((d) => d.x), o.width < 560 ? 5 : 11) },
     y: { type: "band", label: o.yLabel, tickFormat: o.yFormat, reverse: true, ticks: thin(data.map((d) => d.y)) },
     color,
     marks: [
@@ -169,10 +169,10 @@ export function zoneChart(
   });
 }
 
-/** At most about 11 tick labels on a band axis. */
-function thin(values: number[]): number[] {
+/** At most about `count` tick labels on a band axis. */
+function thin(values: number[], count = 11): number[] {
   const distinct = [...new Set(values)].sort((a, b) => a - b);
-  const every = Math.ceil(distinct.length / 11);
+  const every = Math.ceil(distinct.length / count);
   return distinct.filter((_, i) => i % every === 0 || i === distinct.length - 1);
 }
 

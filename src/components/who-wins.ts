@@ -47,10 +47,10 @@ export function whoWinsChart(r: AcceptabilityResult, f: PageFormat, options: Plo
       Plot.dot(w.points, { x: "payer", y: "financier", r: 1.8, fill: quadrant, fillOpacity: 0.35 }),
       ...QUADRANTS.map((q) => Plot.text([q], {
         frameAnchor: `${q.y}-${q.x}`, dx: q.x === "left" ? 6 : -6, dy: q.y === "top" ? 6 : -6, fill: QUADRANT_COLORS[q.key], fontWeight: "bold",
-        text: () => `${q.text}: ${f.chance(w.shares[q.key])} of trials`,
+        text: () => `${q.text.replace(", ", ",\n")}\n${f.chance(w.shares[q.key])} of trials`, textAnchor: q.x === "left" ? "start" : "end", lineAnchor: q.y,
       })),
       Plot.dot(marks, { x: "payer", y: "financier", symbol: "symbol", r: 7, fill: "black", stroke: "white", strokeWidth: 1.5 }),
-      Plot.text(marks, { x: "payer", y: "financier", dx: 10, textAnchor: "start", fontWeight: "bold", stroke: "white", strokeWidth: 3, paintOrder: "stroke", text: (d: (typeof marks)[number]) => `${d.name}: payer ${f.mn(d.payer)}, financier ${f.mn(d.financier)}` }),
+      Plot.text(marks, { x: "payer", y: "financier", dx: 10, textAnchor: "start", fontWeight: "bold", fill: "black", stroke: "white", strokeWidth: 3, paintOrder: "stroke", text: (d: (typeof marks)[number]) => `${d.name}: payer ${f.mn(d.payer)},\nfinancier ${f.mn(d.financier)}` }),
     ],
     ...options,
   });
