@@ -16,7 +16,7 @@ export const SECTION_NAMES: Record<string, string> = {
   information: "the value of knowing the effect",
   compare: "the comparison of scenarios",
   designer: "the suggested terms",
-  acceptability: "who wins when",
+  acceptability: "the chart of who wins when",
   riskSplit: "the risk split",
 };
 
