@@ -80,3 +80,45 @@ export function acceptabilityByEffect(
     return { x: scale, probPositive: positive / npv.length, meanNpv: sum / npv.length };
   });
 }
+
+/** Who wins when: each trial's payer net and financier profit, and where they fall. */
+export interface WhoWins {
+  /** Shares of trials: both gain, only the payer, only the financier, neither (a zero counts as no gain). */
+  readonly shares: { readonly both: number; readonly payer: number; readonly financier: number; readonly neither: number };
+  readonly mean: { readonly payer: number; readonly financier: number };
+  readonly median: { readonly payer: number; readonly financier: number };
+  /** At most `maxPoints` trials, evenly spaced over the run, for a scatter. */
+  readonly points: { readonly trial: number; readonly payer: number; readonly financier: number }[];
+}
+
+const medianOf = (xs: ArrayLike<number>) => {
+  const s = Float64Array.from(xs).sort();
+  const n = s.length;
+  return n === 0 ? NaN : n % 2 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
+};
+
+/** The payer's net against the financier's profit, trial by trial (same length, same trials). */
+export function whoWins(payer: ArrayLike<number>, financier: ArrayLike<number>, maxPoints = 2000): WhoWins {
+  const n = payer.length;
+  if (financier.length !== n) throw new Error(`expected as many financier figures as payer figures (${n}), got ${financier.length}`);
+  let both = 0, p = 0, f = 0, sp = 0, sf = 0;
+  for (let t = 0; t < n; t++) {
+    const a = payer[t]! > 0, b = financier[t]! > 0;
+    if (a && b) both++;
+    else if (a) p++;
+    else if (b) f++;
+    sp += payer[t]!;
+    sf += financier[t]!;
+  }
+  const step = Math.max(1, n / maxPoints);
+  const points = Array.from({ length: Math.min(n, maxPoints) }, (_, i) => {
+    const trial = Math.floor(i * step);
+    return { trial, payer: payer[trial]!, financier: financier[trial]! };
+  });
+  return {
+    shares: { both: both / n, payer: p / n, financier: f / n, neither: (n - both - p - f) / n },
+    mean: { payer: sp / n, financier: sf / n },
+    median: { payer: medianOf(payer), financier: medianOf(financier) },
+    points,
+  };
+}

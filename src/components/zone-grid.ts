@@ -82,6 +82,7 @@ export interface SweepView {
   workers: number;
 }
 
+const cells = (n: number) => `${n} ${n === 1 ? "cell" : "cells"}`;
 const snap = (values: readonly number[], x: number) => values.reduce((best, v) => (Math.abs(v - x) < Math.abs(best - x) ? v : best), values[0]!);
 
 /** The grid as a chart, with a key to the edge's frame and the ring. */
@@ -140,8 +141,8 @@ export function zoneSummary(scenario: unknown, zone: Zone, sweep: SweepView, f: 
     agreed.length ? `: ${f.label(va!.path)} from ${range(va!.path, fa)}, ${f.label(vb!.path)} from ${range(vb!.path, fb)}.` : ".",
     " ",
     edge.size
-      ? `At the zone's edge the binding needs are ${[...edge].sort((a, b) => b[1] - a[1]).map(([id, n]) => `the ${NEED_LABELS[id]} (${n} cells)`).join(", ")}.`
-      : agreed.length ? "" : `No cell meets every need: ${NEED_IDS.filter((id) => zone.failCounts[id] > 0).map((id) => `the ${NEED_LABELS[id]} fails in ${zone.failCounts[id]} cells`).join("; ")}.${tryActivity}`,
+      ? `At the zone's edge the binding needs are ${[...edge].sort((a, b) => b[1] - a[1]).map(([id, n]) => `the ${NEED_LABELS[id]} (${cells(n)})`).join(", ")}.`
+      : agreed.length ? "" : `No cell meets every need: ${NEED_IDS.filter((id) => zone.failCounts[id] > 0).map((id) => `the ${NEED_LABELS[id]} fails in ${cells(zone.failCounts[id])}`).join("; ")}.${tryActivity}`,
     done && sweep.elapsedMs !== null ? [" ", h("small", { class: "muted", id: "sweep-speed" }, `${f.num(sweep.total)} cells on ${f.num(trials)} stored trials in ${f.num(sweep.elapsedMs / 1000, 2)} s (${sweep.workers} workers).`)] : null,
   );
 }
