@@ -15,6 +15,11 @@ import { meanOfFinite } from "../summary/dist.js";
 
 export type Party = "financier" | "payer";
 
+/** The largest effect scale searched (4 × the scenario's assumed effect), unless maxScale says otherwise. */
+export const MAX_EFFECT_SCALE = 4;
+/** The most trials a page spends on each simulation of the search (about 30 of them). */
+export const BREAK_EVEN_TRIALS = 4000;
+
 export interface BreakEven {
   readonly party: Party;
   /** The measure whose true effect is reported. */
@@ -49,7 +54,7 @@ export function breakEven(scenario: Scenario, party: Party, options: BreakEvenOp
   const measureId = options.measure ?? firstRule?.measure ?? model.measures[0]!.id;
   const measure = model.measures.findIndex((m) => m.id === measureId);
   if (measure < 0) throw new Error(`unknown measure "${measureId}"; measures are ${model.measures.map((m) => m.id).join(", ")}`);
-  const maxScale = options.maxScale ?? 4;
+  const maxScale = options.maxScale ?? MAX_EFFECT_SCALE;
 
   const at = (scale: number) => {
     const table = simulateOutcomes(model, { trials: options.trials, seed: options.seed, effectScale: scale });

@@ -20,7 +20,10 @@
  * - {kind: "designer", scenario, free, needs, trials, seed}: the contract designer's front of
  *   terms that meet every need, or what would have to give (models/analysis/designer.ts);
  * - {kind: "riskSplit", scenario, groups, perGroup, seed}: each party's risk split into the
- *   cohort's chance and ignorance of the parameters (models/analysis/riskSplit.ts).
+ *   cohort's chance and ignorance of the parameters (models/analysis/riskSplit.ts);
+ * - {kind: "acceptability", scenario, trials, effectTrials, seed}: who wins when (the payer's net
+ *   against the financier's profit, trial by trial) and the chance of a positive financier NPV
+ *   against the discount rate and the effect scale (models/analysis/acceptability.ts).
  */
 import {
   breakEven, checkCells, compareSummaries, riskSplit, describePath, evaluateCells, evpiAll, sweepOutcomes, type OutcomeTable, operatingCurves, parseScenario, prepareSweep, runScenario,
@@ -28,6 +31,7 @@ import {
 } from "../models/index.js";
 import { designContract, type DesignNeeds, type FreeTerm } from "../models/analysis/designer.js";
 import { correlatedInputs } from "../models/analysis/tornado.js";
+import { acceptabilityByEffect, acceptabilityByRate, whoWins } from "../models/analysis/acceptability.js";
 
 type Request =
   | { kind: "sweep"; scenario: unknown; vary: Vary[]; trials: number; seed: string | number; cells: number[]; fix?: boolean; outcomes?: OutcomeTable }
@@ -35,6 +39,7 @@ type Request =
   | { kind: "ensemble" | "breakEven" | "design"; scenario: unknown; trials: number; seed: string | number }
   | { kind: "information"; scenario: unknown; trials?: number; method?: "regression" | "twoLevel"; outer?: number; inner?: number; seed: string | number }
   | { kind: "riskSplit"; scenario: unknown; groups: number; perGroup: number; seed: string | number }
+  | { kind: "acceptability"; scenario: unknown; trials: number; effectTrials: number; seed: string | number }
   | { kind: "compare"; scenarios: { name: string; scenario: unknown }[]; trials: number; seed: string | number }
   | { kind: "designer"; scenario: unknown; free: FreeTerm[]; needs: DesignNeeds; trials: number; seed: string | number };
 
@@ -127,6 +132,15 @@ function handle(r: Request): unknown {
     case "riskSplit": {
       const s = parsed(r.scenario);
       return { ...riskSplit(s, { groups: r.groups, perGroup: r.perGroup, seed: r.seed, onProgress: progress }), elapsedMs: performance.now() - t0 };
+    }
+    case "acceptability": {
+      const s = parsed(r.scenario);
+      // Progress: the run counts as one step, then one per effect scale.
+      const run = runScenario(s, { trials: r.trials, seed: r.seed, keepFlows: true });
+      const x = run.results;
+      const byRate = acceptabilityByRate(x.flows!, x.trials, x.periods, x.periodsPerYear);
+      const byEffect = acceptabilityByEffect(s, { trials: r.effectTrials, seed: r.seed, onProgress: (done, total) => progress(done, total) });
+      return { whoWins: whoWins(x.payerNet, x.profit), byRate, byEffect, financierRate: x.financierRate, trials: x.trials, effectTrials: r.effectTrials, elapsedMs: performance.now() - t0 };
     }
     case "designer": {
       // The contract designer (models/analysis/designer.ts): every candidate on one simulation.

@@ -11,7 +11,9 @@
  * anything else is simulated per cell, each worker its share.
  *
  * Priorities: a sweep (what the user is waiting for) takes every core; other analyses wait until
- * no sweep runs, and then go one at a time, so they do not slow a sweep down.
+ * no sweep runs, and then go one at a time, so they do not slow a sweep down. A waiting request
+ * is told what it waits behind (`wait`: the channels running or queued before it), so its section
+ * can say "queued behind …" instead of showing only its heading.
  */
 import type { Cell, OutcomeTable, Vary } from "../models/index.js";
 import { ScenarioInvalid } from "./runner.js";
@@ -25,6 +27,21 @@ const running = new Map<string, Job>();
 const newest = new Map<string, number>();
 let requests = 0;
 
+/** What a section is told while its request waits and runs. */
+export interface AnalysisStatus {
+  /** Progress of the running request (units as the worker posts them: trials, cells, simulations). */
+  progress?: (done: number, total: number) => void;
+  /** Channels running or queued ahead of this request, in order; called again whenever that changes, with [] once it starts. */
+  wait?: (ahead: string[]) => void;
+}
+
+/** Requests not started yet, in queue order. */
+let waiting: { channel: string; id: number; wait?: (ahead: string[]) => void }[] = [];
+function tellWaiting() {
+  const now = [...running.keys()];
+  waiting.forEach((w, i) => w.wait?.([...new Set([...now, ...waiting.slice(0, i).map((x) => x.channel)])]));
+}
+
 let activeSweeps = 0;
 let idleWaiters: (() => void)[] = [];
 const whenNoSweep = () => (activeSweeps === 0 ? Promise.resolve() : new Promise<void>((ok) => idleWaiters.push(ok)));
@@ -33,6 +50,7 @@ function endJob(channel: string, job: Job) {
   running.delete(channel);
   for (const w of job.workers) w.terminate();
   if (job.sweep && --activeSweeps === 0) for (const ok of idleWaiters.splice(0)) ok();
+  tellWaiting();
 }
 
 function start(url: string, channel: string, count: number, sweep: boolean): Job {
@@ -41,6 +59,7 @@ function start(url: string, channel: string, count: number, sweep: boolean): Job
   const job = { workers: Array.from({ length: count }, () => new Worker(url, { type: "module" })), sweep };
   running.set(channel, job);
   if (sweep) activeSweeps++;
+  tellWaiting();
   return job;
 }
 
@@ -63,16 +82,21 @@ let queue: Promise<void> = Promise.resolve();
 const skip = new Map<string, () => void>();
 
 /** One analysis request on one worker, after any sweep and after the analyses asked before it. */
-export function analyse<T>(url: string, channel: string, request: Record<string, unknown>, onProgress?: (done: number, total: number) => void): Promise<T> {
+export function analyse<T>(url: string, channel: string, request: Record<string, unknown>, status?: AnalysisStatus | ((done: number, total: number) => void)): Promise<T> {
+  const { progress: onProgress, wait } = typeof status === "function" ? { progress: status, wait: undefined } : (status ?? {});
   const id = ++requests;
   newest.set(channel, id);
+  waiting = [...waiting.filter((w) => w.channel !== channel), { channel, id, wait }];
   const old = running.get(channel);
   if (old) endJob(channel, old);
   skip.get(channel)?.();
   const replaced = new Promise<void>((ok) => skip.set(channel, ok));
+  tellWaiting();
   // A short pause first lets a sweep that the same page is about to start claim the cores.
   const run = queue.then(() => new Promise((ok) => setTimeout(ok, 250))).then(whenNoSweep).then(() => {
     if (newest.get(channel) !== id) return never as Promise<T>;
+    waiting = waiting.filter((w) => w.id !== id);
+    wait?.([]);
     const job = start(url, channel, 1, false);
     const worker = job.workers[0]!;
     const result = listen<T>(worker, (m) => m.type === "progress" && onProgress?.(m.done as number, m.total as number));

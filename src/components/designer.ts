@@ -100,3 +100,33 @@ export function designVerdict(scenario: unknown, r: DesignResult, links: { close
   box.className = "designer-verdict";
   return box;
 }
+
+/** The terms the designer may move, with their bounds: the page's preset where the contract has them, else its first three terms. */
+export function designerTerms(terms: readonly { path: string; value: number }[], defaultRange: (t: { path: string; value: number }) => [number, number]): [string, number, number][] {
+  const preset: [string, number, number][] = [
+    ["contract.rules[savings].share", 0, 1],
+    ["contract.rules[return].cap.ofCapital", 0, 0.5],
+    ["contract.rules[activity].amount.ofCapital", 0, 1.5],
+  ];
+  const have = preset.filter(([path]) => terms.some((t) => t.path === path));
+  return have.length ? have : terms.slice(0, 3).map((t) => [t.path, ...defaultRange(t)]);
+}
+
+/** The free terms as the form states them (`use<k>`, `from<k>`, `to<k>`), or messages naming the term. */
+export function designerFree(list: readonly [string, number, number][], form: Record<string, unknown>, label: (path: string) => string): { free: { path: string; min: number; max: number }[]; errors: string[] } {
+  const free: { path: string; min: number; max: number }[] = [], errors: string[] = [];
+  list.forEach(([path], k) => {
+    if (!form[`use${k}`]) return;
+    const lo = form[`from${k}`], hi = form[`to${k}`];
+    if (typeof lo !== "number" || typeof hi !== "number" || !Number.isFinite(lo) || !Number.isFinite(hi)) errors.push(`${label(path)}: give a number in "from" and in "to"`);
+    else if (lo > hi) errors.push(`${label(path)}: "from" must not be above "to"`);
+    else free.push({ path, min: lo, max: hi });
+  });
+  if (!free.length && !errors.length) errors.push("Tick at least one term for the designer to move");
+  return { free, errors };
+}
+
+/** At most `n` points of a front, spread evenly along it. */
+export function spreadAlong<T>(front: readonly T[], n = 40): T[] {
+  return front.length <= n ? [...front] : Array.from({ length: n }, (_, i) => front[Math.round((i * (front.length - 1)) / (n - 1))]!);
+}

@@ -4,7 +4,9 @@
  * operating curves of measurement designs and the tornado.
  */
 import * as Plot from "@observablehq/plot";
-import type { Cell, NeedId, Zone } from "../models/index.js";
+import type { Cell, NeedId, Verdict, Zone } from "../models/index.js";
+import { describePath } from "../models/analysis/labels.js";
+import { formatChance, formatMillions, formatNumber, formatPercent, localeOf } from "../models/format.js";
 
 export interface Field {
   readonly path: string;
@@ -107,11 +109,17 @@ export const COLOUR_BY = {
 } as const;
 export type ColourBy = keyof typeof COLOUR_BY;
 
+/** Whether a colouring is a probability (its legend spans 0–100 %, never beyond). */
+export const isChance = (colourBy: ColourBy) => colourBy === "loss" || colourBy === "nothing";
+
+/** The zone's edge as drawn: a white frame with a dark line inside it, so it shows on green as on grey. */
+export const EDGE_STYLE = { outer: "white", inner: "#123d24" } as const;
+
 export function zoneChart(
   zone: Zone,
   o: {
     xPath: string; yPath: string; xLabel: string; yLabel: string; current?: { x: number; y: number } | null;
-    xFormat: (x: number) => string; yFormat: (x: number) => string; width: number; tip: (cell: Cell) => string;
+    xFormat: (x: number) => string; yFormat: (x: number) => string; width: number; tip: (cell: Cell, verdict: Verdict) => string;
     cells: readonly (Cell | undefined)[]; colourBy: ColourBy; threshold?: number; valueFormat: (x: number) => string;
   },
 ): SVGSVGElement | HTMLElement {
@@ -120,43 +128,110 @@ export function zoneChart(
     if (!v || !cell) return [];
     const spec = COLOUR_BY[o.colourBy];
     const value = "get" in spec ? spec.get(cell) : null;
-    return [{ x: v.at[o.xPath]!, y: v.at[o.yPath]!, category: zoneCategory(v.failing), value, binding: v.binding.length > 0, cell }];
+    return [{ x: v.at[o.xPath]!, y: v.at[o.yPath]!, category: zoneCategory(v.failing), value, binding: v.binding.length > 0, cell, verdict: v }];
   });
   const byValue = o.colourBy !== "agreement";
   const values = data.map((d) => d.value).filter((v): v is number => v !== null && Number.isFinite(v));
+  const chanceScale = isChance(o.colourBy);
+  const lo = values.length ? Math.min(...values) : 0, hi = values.length ? Math.max(...values) : 1;
   const color: Plot.ScaleOptions = byValue
     ? {
         type: "diverging",
-        // Diverging around the party's need: one side meets it, the other fails.
+        // Diverging around the party's need: one side meets it, the other fails. Plot makes a
+        // diverging domain symmetric around the pivot by default, which put a chance's legend
+        // at −50 % to 100 %: a chance keeps 0–100 %, any other figure its own range.
         pivot: o.threshold ?? 0,
-        scheme: o.colourBy === "loss" || o.colourBy === "nothing" ? "PiYG" : "RdYlGn",
-        reverse: o.colourBy === "loss" || o.colourBy === "nothing",
-        domain: values.length ? [Math.min(...values), Math.max(...values)] : undefined,
+        symmetric: false,
+        scheme: chanceScale ? "PiYG" : "RdYlGn",
+        reverse: chanceScale,
+        domain: chanceScale ? [0, 1] : [Math.min(lo, o.threshold ?? lo), Math.max(hi, o.threshold ?? hi)],
         legend: true,
         label: COLOUR_BY[o.colourBy].label,
         tickFormat: o.valueFormat,
       }
     : { domain: [...ZONE_CATEGORIES], range: ZONE_COLORS, legend: true };
+  const edge = data.filter((d) => d.binding);
   return Plot.plot({
     width: o.width,
     height: Math.min(520, Math.max(320, o.width * 0.6)),
     marginLeft: 64,
     marginBottom: 44,
-    x: { type: "band", label: o.xLabel, tickFormat: o.xFormat, ticks: thin(data.map((d) => d.x)) },
+    x: { type: "band", label: o.xLabel, tickFormat: o.xFormat, ticks: thin(data.map((d) => d.x), o.width < 560 ? 5 : 11) },
     y: { type: "band", label: o.yLabel, tickFormat: o.yFormat, reverse: true, ticks: thin(data.map((d) => d.y)) },
     color,
     marks: [
-      Plot.cell(data, { x: "x", y: "y", fill: byValue ? (d) => d.value ?? NaN : "category", inset: 0.5, tip: true, title: (d) => o.tip(d.cell) }),
-      // The zone's edge: cells inside it whose neighbour fails a need.
-      Plot.cell(data.filter((d) => d.binding), { x: "x", y: "y", stroke: "white", strokeWidth: 1.5, inset: 2 }),
+      Plot.cell(data, { x: "x", y: "y", fill: byValue ? (d) => d.value ?? NaN : "category", inset: 0.5, tip: true, title: (d) => o.tip(d.cell, d.verdict) }),
+      // The zone's edge: cells inside it whose neighbour fails a need (the binding need).
+      Plot.cell(edge, { x: "x", y: "y", stroke: EDGE_STYLE.outer, strokeWidth: 2.5, inset: 2 }),
+      Plot.cell(edge, { x: "x", y: "y", stroke: EDGE_STYLE.inner, strokeWidth: 1, inset: 4 }),
       o.current ? Plot.dot([o.current], { x: "x", y: "y", r: 7, stroke: "black", strokeWidth: 2.5, fill: "none" }) : null,
     ],
   });
 }
 
-/** At most about 11 tick labels on a band axis. */
-function thin(values: number[]): number[] {
+/** At most about `count` tick labels on a band axis. */
+function thin(values: number[], count = 11): number[] {
   const distinct = [...new Set(values)].sort((a, b) => a - b);
-  const every = Math.ceil(distinct.length / 11);
+  const every = Math.ceil(distinct.length / count);
   return distinct.filter((_, i) => i % every === 0 || i === distinct.length - 1);
+}
+
+/** How the page writes a scenario's figures: its currency's locale, millions, percentages, chances, labels. */
+export interface PageFormat {
+  readonly cur: string;
+  readonly loc: string;
+  /** The unit of a millions axis: "mnkr" or "million GBP". */
+  readonly unit: string;
+  readonly mn: (x: number | null | undefined) => string;
+  readonly pct: (x: number | null | undefined, digits?: number) => string;
+  readonly chance: (p: number | null | undefined) => string;
+  readonly num: (x: number | null | undefined, digits?: number) => string;
+  /** A reader's label for a path (models/analysis/labels.ts). */
+  readonly label: (path: string) => string;
+  /** How a term's values are written: shares and fractions of capital in %, money in millions. */
+  readonly term: (path: string) => (x: number) => string;
+}
+
+export function pageFormat(scenario: unknown, currency: string): PageFormat {
+  const loc = localeOf(currency);
+  const mn = (x: number | null | undefined) => formatMillions(x, currency);
+  const pct = (x: number | null | undefined, digits = 0) => formatPercent(x, loc, digits);
+  return {
+    cur: currency,
+    loc,
+    unit: currency === "SEK" ? "mnkr" : `million ${currency}`,
+    mn,
+    pct,
+    chance: (p) => formatChance(p, loc),
+    num: (x, digits = 0) => formatNumber(x, loc, digits),
+    label: (path) => describePath(scenario, path),
+    term: (path) =>
+      /share|ofCapital|threshold|minImprovement/i.test(path) ? (x) => pct(x, 0)
+      : /capital|pricePerUnit|amount|totalCap|guarantee/i.test(path) ? mn
+      : (x) => formatNumber(x, loc, 2),
+  };
+}
+
+/** A worker's refusal in words: each problem's field and message. */
+export function refusalText(e: { problems?: { path: string; message: string }[]; message?: string }): string {
+  return e.problems ? e.problems.map((p) => `${p.path}: ${p.message}`).join("; ") : String(e.message);
+}
+
+type Child = Node | string | number | null | undefined | false;
+/** An element with properties and children (no HTML is parsed: scenario text stays text). */
+export function h(tag: string, props: Record<string, string | number | boolean | null | undefined> | null = null, ...children: (Child | Child[])[]): HTMLElement {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(props ?? {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === "class") e.className = String(v);
+    else e.setAttribute(k, v === true ? "" : String(v));
+  }
+  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) e.append(typeof c === "number" ? String(c) : c);
+  return e;
+}
+
+/** Options for a select of paths: each under its reader's label, with the path only where two share a label. */
+export function labelledOptions(paths: readonly string[], f: Pick<PageFormat, "label">): Map<string, string> {
+  const labels = paths.map((p) => f.label(p));
+  return new Map(paths.map((p, i) => [labels.filter((l) => l === labels[i]).length > 1 ? `${labels[i]} (${p})` : labels[i]!, p]));
 }
