@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { BOUNDS, centralValue, count, fraction, LIMITS, param, source } from "./param.js";
+import { DEFAULT_FINANCIER_RATE, DEFAULT_SEED, DEFAULT_TRIALS, MAX_TRIALS } from "../constants.js";
 
 const id = z
   .string()
@@ -447,7 +448,7 @@ const valuation = z.strictObject({
     .meta({ description: "The year whose prices the cost figures are in; with contract.startDate, avoided costs become nominal money of each year by KPI" }),
   inflation: z.number().min(-0.1).max(0.5).default(0.02).meta({ description: "Inflation a year past the KPI table's last year" }),
   discountRate: param({ min: -0.5, max: 1 }).meta({ description: "Society's and the payer's real discount rate per year" }),
-  financierDiscountRate: z.number().min(-0.5).max(1).default(0.05),
+  financierDiscountRate: z.number().min(-0.5).max(1).default(DEFAULT_FINANCIER_RATE),
   longRun: z.array(longRunValue).max(20, { message: "at most 20 long-run values" }).default([]),
   selfFunding: selfFunding.optional(),
   source: source.optional(),
@@ -455,8 +456,8 @@ const valuation = z.strictObject({
 });
 
 const simulation = z.strictObject({
-  trials: count(1, 10_000_000).default(10_000),
-  seed: z.union([z.string(), z.number()]).default(1),
+  trials: count(1, MAX_TRIALS).default(DEFAULT_TRIALS),
+  seed: z.union([z.string(), z.number()]).default(DEFAULT_SEED),
 });
 
 /** The codes `Intl.NumberFormat` formats; every amount the CLI and the pages print goes through it. */
@@ -502,7 +503,7 @@ export const scenarioSchema = z
     measurement,
     contract,
     valuation,
-    simulation: simulation.default({ trials: 10_000, seed: 1 }),
+    simulation: simulation.default({ trials: DEFAULT_TRIALS, seed: DEFAULT_SEED }),
     fitted: fitted.optional(),
     sources: z.array(z.strictObject({ id, citation: z.string(), url: z.string().optional() })).optional(),
   })
