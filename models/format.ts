@@ -47,8 +47,9 @@ export function pageLocale(lang: Lang): string {
 /** Intl writes a hyphen-minus in English; the pages write the minus sign (U+2212) in both languages. */
 const minus = (text: string) => text.replace(/^-/, "\u2212").replace(/(\s)-/g, "$1\u2212");
 
-/** Currencies written with a symbol before the amount in English: `£7.1M`, `$7.1M`, `€7.1M`. */
+/** Currencies written with a symbol before the amount in English: `£7.1M`, `$7.1M`, `€7.1M`; also a text that is no ISO code (`kr2.5M`). */
 const PREFIXED = new Set(["GBP", "USD", "EUR"]);
+const prefixed = (currency: string) => PREFIXED.has(currency) || !formatsAsCurrency(currency);
 /** The Swedish words for a currency in millions: "mnkr", else "miljoner pund". */
 const SV_MILLIONS: Record<string, string> = { SEK: "mnkr", GBP: "miljoner pund", USD: "miljoner dollar", EUR: "miljoner euro", NOK: "miljoner norska kronor", DKK: "miljoner danska kronor" };
 
@@ -65,7 +66,7 @@ export function formatMoney(x: number | null | undefined, currency = "SEK", loca
  */
 export function millionsUnit(currency = "SEK", locale = localeOf(currency)): string {
   if (locale.startsWith("sv")) return SV_MILLIONS[currency] ?? `miljoner ${currency}`;
-  return PREFIXED.has(currency) ? `${currencySymbol(currency, locale)}M` : `M${currency}`;
+  return prefixed(currency) ? `${currencySymbol(currency, locale)}M` : `M${currency}`;
 }
 
 /**
@@ -76,7 +77,7 @@ export function formatMillions(x: number | null | undefined, currency = "SEK", l
   if (x == null || !Number.isFinite(x)) return "–";
   // signDisplay "negative" (ES2023): no sign on a figure that rounds to zero ("0.0", not "-0.0").
   const one = formatter(locale, { maximumFractionDigits: 1, minimumFractionDigits: 1, signDisplay: "negative" } as unknown as Intl.NumberFormatOptions);
-  if (locale.startsWith("sv") || !PREFIXED.has(currency)) return `${minus(one.format(x / 1e6))} ${millionsUnit(currency, locale)}`;
+  if (locale.startsWith("sv") || !prefixed(currency)) return `${minus(one.format(x / 1e6))} ${millionsUnit(currency, locale)}`;
   const abs = one.format(Math.abs(x) / 1e6);
   return `${x < 0 && one.format(x / 1e6).startsWith("-") ? "\u2212" : ""}${currencySymbol(currency, locale)}${abs}M`;
 }
