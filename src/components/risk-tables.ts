@@ -122,9 +122,10 @@ export function percentileTable(rows: PercentileRow[]): HTMLTableElement {
  * The deterministic base, upside and downside cases (models/analysis/cases.ts) beside the
  * Monte Carlo's means, one row each: the payer's net (undiscounted and discounted), the
  * financier's NPV at its hurdle rate and the IRR of its expected cash flows, society's NPV.
- * Every figure is a mean over the trials (of the cohort's chance alone in a case).
+ * Every figure is a mean over the trials (of the cohort's chance alone in a case). The table
+ * scrolls sideways inside its box on a narrow screen, not the page.
  */
-export function casesTable(cases: Cases, summary: Summary, f: Formats): HTMLTableElement {
+export function casesTable(cases: Cases, summary: Summary, f: Formats): HTMLElement {
   const table = document.createElement("table");
   table.className = "cases";
   const head = table.createTHead().insertRow();
@@ -132,7 +133,7 @@ export function casesTable(cases: Cases, summary: Summary, f: Formats): HTMLTabl
   for (const [i, h] of heads.entries()) {
     const th = document.createElement("th");
     th.textContent = h;
-    if (i) th.className = "num";
+    if (i) (th.className = "num"), (th.style.textAlign = "right");
     head.append(th);
   }
   const irr = (x: number | null) => (x == null ? "none" : f.percent(x));
@@ -160,8 +161,13 @@ export function casesTable(cases: Cases, summary: Summary, f: Formats): HTMLTabl
     for (const text of [f.millions(c.payerNet), f.millions(c.payerNetPV), f.millions(c.financierNpv), irr(c.financierIrr), f.millions(c.societyNpv)]) {
       const td = tr.insertCell();
       td.className = "num";
+      td.style.textAlign = "right";
       td.textContent = text;
     }
   }
-  return table;
+  const box = document.createElement("div");
+  box.style.overflowX = "auto";
+  box.style.maxWidth = "100%";
+  box.append(table);
+  return box;
 }
