@@ -100,9 +100,8 @@ export function formatPercent(x: number | null | undefined, locale = "sv-SE", di
  */
 export function formatChance(p: number | null | undefined, locale = "sv-SE"): string {
   if (p == null || !Number.isFinite(p)) return "–";
-  const sv = locale.startsWith("sv");
   if (p > 0 && p < 0.001) return `under ${formatPercent(0.001, locale, 1)}`;
-  if (p < 1 && p > 0.999) return `${sv ? "över" : "over"} ${formatPercent(0.999, locale, 1)}`;
+  if (p < 1 && p > 0.999) return `over ${formatPercent(0.999, locale, 1)}`;
   return formatPercent(p, locale, p < 0.1 ? 1 : 0);
 }
 
@@ -169,7 +168,8 @@ export function formatsFor(lang: Lang, currency: string): Formats {
     millionsUnit: millionsUnit(currency, locale),
     millionsTick: (x) => formatTick(x / 1e6, locale),
     percent: (x, digits = 1) => formatPercent(x, locale, digits),
-    chance: (p) => formatChance(p, locale),
+    // "under" is the same word in both languages; "over" is "över" in Swedish.
+    chance: lang === "sv" ? (p) => formatChance(p, locale).replace(/^over /, "över ") : (p) => formatChance(p, locale),
     number: (x, digits = 0) => formatNumber(x, locale, digits),
     significant: (x, significant = 3) => formatSignificant(x, locale, significant),
     millionsError: (se) => formatSignificant(se / 1e6, locale, 2),

@@ -4,7 +4,7 @@
  */
 import type { Cases, FanPoint, MoneyFlowYear, Scenario, Summary } from "../models/index.js";
 
-export type ColumnName = "irr" | "multiple" | "profit" | "financierNpv" | "payments" | "payerNet" | "payerNetPV" | "societyNpv" | "societyBenefitPV";
+export type ColumnName = "irr" | "mirr" | "multiple" | "profit" | "financierNpv" | "payments" | "paymentsPV" | "avoidedCosts" | "payerNet" | "payerNetPV" | "societyNpv" | "societyBenefitPV" | "participantsNpv" | "taxpayersNpv" | "othersNpv";
 
 export interface FlowCaseResult {
   p: number;

@@ -69,7 +69,7 @@ describe("financier's view", () => {
     const p = financier();
     await p.page.locator(".risk-split .risk-split-row").first().waitFor({timeout: 120_000});
     const card = await textOf(p, ".risk-split");
-    const m = card.match(/Financier's NPV\s*chance (\d+) %\s*ignorance (\d+) %\s*± (\d+) %/);
+    const m = card.match(/Financier's NPV\s*chance (\d+) ?%\s*ignorance (\d+) ?%\s*± (\d+) ?%/);
     expect(m, card).not.toBeNull();
     expect(Number(m![1]) + Number(m![2])).toBeGreaterThanOrEqual(99); // rounded shares of one whole
     expect(Number(m![1]) + Number(m![2])).toBeLessThanOrEqual(101);
@@ -85,8 +85,8 @@ describe("payer's view", () => {
     const p = payer();
     await p.page.locator(".risk-split .risk-split-row").first().waitFor({timeout: 120_000});
     const card = await textOf(p, ".risk-split");
-    expect(card).toMatch(/Payer's net present value\s*chance \d+ %\s*ignorance \d+ %\s*± \d+ %/);
-    expect(await textOf(p)).toMatch(/For the municipality, \d+ % \(± \d+ %\) of the spread of its net is (ignorance|the cohort's chance)/);
+    expect(card).toMatch(/Payer's net present value\s*chance \d+ ?%\s*ignorance \d+ ?%\s*± \d+ ?%/);
+    expect(await textOf(p)).toMatch(/For the municipality, \d+ ?% \(± \d+ ?%\) of the spread of its net is (ignorance|the cohort's chance)/);
     expect(p.errors).toEqual([]);
   });
 
