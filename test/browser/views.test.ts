@@ -54,7 +54,7 @@ describe("financier's view", () => {
     expect(cards).not.toMatch(/mean over trials/);
     const text = await textOf(p);
     expect(text).toMatch(/spike of total losses/);
-    expect(text).toContain("Total loss (−100 %)");
+    expect(text).toContain("Total loss (−100%)"); // English conventions
     // Histograms of IRR and multiple, a fan of cash flows and the cumulative position.
     expect(await p.page.locator("main figure svg, main svg[class^=plot]").count()).toBeGreaterThanOrEqual(4);
     // The cash waterfall of a typical and a bad trial: Norrköping draws 7.5 of its 10 MSEK.
