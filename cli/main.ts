@@ -9,6 +9,16 @@ import { dirname, extname } from "node:path";
 import { parseArgs } from "node:util";
 import { checkRiskSplitMemory, formatPath, compareSummaries, compile, csvDialect, riskSplit, riskSplitFigures, parseScenario, PathError, RunRefused, runScenarioWith, summaryCsv, sweep, SweepError, trialColumns, trialsCsv, trialsJson, type CsvDialect, type Problem, type RiskSplitOptions, type Scenario, type Vary } from "../models/index.js";
 import { localeOf } from "../models/format.js";
+import { MAX_TRIALS } from "../models/constants.js";
+import { deterministicCases, type Cases } from "../models/analysis/cases.js";
+import { formatMillions, formatPercent } from "../models/format.js";
+
+/** `run --cases` as a table: one row per case. */
+function renderCases(c: Cases, currency: string): string {
+  const m = (x: number) => formatMillions(x, currency, "en-GB").padStart(14);
+  const rows = (["base", "upside", "downside"] as const).map((k) => `${k.padEnd(10)}${m(c[k].payerNet)}${m(c[k].financierNpv)}${(c[k].financierIrr == null ? "none" : formatPercent(c[k].financierIrr, "en-GB", 1)).padStart(14)}${m(c[k].societyNpv)}`);
+  return [`Deterministic cases (${c.inputs.length} uncertain inputs fixed; means over ${c.trials} trials of the cohort's chance)`, `${"case".padEnd(10)}${"payer net".padStart(14)}${"fin. NPV".padStart(14)}${"fin. IRR".padStart(14)}${"society NPV".padStart(14)}`, ...rows].join("\n");
+}
 import { renderSweep, sweepCsv } from "./sweep.js";
 import { renderComparison, renderRiskSplit, renderSummary } from "./table.js";
 import { renderSelfFund, selfFundComparison } from "./selfFund.js";
@@ -28,7 +38,7 @@ import { MAX_THREADS, parseThreads, simulateThreaded, ThreadsError, WorkerFailed
 const RISK_SPLIT_PER_GROUP = 20;
 
 const USAGE = `usage:
-  utfall run <scenario.json> [--trials N] [--seed S] [--threads N] [--json|--csv] [--out FILE] [--locale L] [--risk-split]
+  utfall run <scenario.json> [--trials N] [--seed S] [--threads N] [--json|--csv] [--out FILE] [--locale L] [--risk-split] [--cases]
   utfall validate <scenario.json>
   utfall sweep <scenario.json> --vary <path>=<from>:<to>:<steps> [--vary …] [--trials N] [--seed S] [--json|--csv]
   utfall compare <a.json> <b.json> [more.json …] [--trials N] [--seed S] [--threads N] [--json]
@@ -73,6 +83,10 @@ const USAGE = `usage:
   --risk-split (run) also split each party's risk into the cohort's chance and ignorance of
                the parameters, from a second run of the same size and seed (trials/20
                parameter draws × 20 cohorts each); not with --csv
+  --cases      (run) also give deterministic base, upside and downside cases: every uncertain
+               input at its central value, its favourable or its unfavourable end (P90/P10 by
+               the sign of its effect on the financier's NPV); with --json a "cases" object;
+               not with --csv
   --vary P=A:B:K  (sweep) vary the field at JSON path P from A to B in K steps, e.g.
                --vary contract.rules[savings].share=0.4:0.8:5
   --free P=A:B[:K]  (design) let contract term P move from A to B (any value, or K evenly
@@ -100,7 +114,6 @@ export class InputError extends Error {
   }
 }
 
-const MAX_TRIALS = 10_000_000;
 
 /** Table or CSV text on stdout, with control characters from the input escaped. */
 function writeText(out: NodeJS.WritableStream, text: string): void {
@@ -477,6 +490,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
         locale: { type: "string" },
         "self-fund": { type: "boolean", default: false },
         "risk-split": { type: "boolean", default: false },
+        cases: { type: "boolean", default: false },
         free: { type: "string", multiple: true },
         needs: { type: "string" },
         lang: { type: "string" },
@@ -499,6 +513,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   const [command, file, ...rest] = positionals;
   try {
     if (values["risk-split"] && command !== "run") throw new InputError(["--risk-split belongs to the run command"]);
+    if (values.cases && command !== "run") throw new InputError(["--cases belongs to the run command"]);
     if (command === "compare") return await runCompare(positionals.slice(1), values, out, err);
     if (values["self-fund"]) throw new InputError(["--self-fund belongs to the compare command"]);
     if (command !== "design" && (values.free || values.needs !== undefined || values.population !== undefined || values.generations !== undefined || values["search-seed"] !== undefined)) {
@@ -536,6 +551,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     if (values.vary) throw new InputError(["--vary belongs to the sweep command"]);
     if (values.json && values.csv) throw new InputError(["run: choose --json or --csv, not both"]);
     if (values["risk-split"] && values.csv) throw new InputError(["--risk-split: goes with --json or the table, not --csv"]);
+    if (values.cases && values.csv) throw new InputError(["--cases: goes with --json or the table, not --csv"]);
     const trials = parseTrials(values.trials);
     const seed = parseSeed(values.seed);
     const threads = parseThreads(values.threads);
@@ -555,10 +571,12 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     const split = values["risk-split"]
       ? riskSplitFigures(await riskSplitThreaded(scenario, { groups: Math.max(2, Math.round(summary.trials / RISK_SPLIT_PER_GROUP)), perGroup: RISK_SPLIT_PER_GROUP, seed: summary.seed }, threads))
       : null;
-    const shown = split ? { ...summary, riskSplit: split } : summary;
+    // --cases: deterministic base, upside and downside (models/analysis/cases.ts), three more runs at the same trials and seed.
+    const cases = values.cases ? deterministicCases(scenario, { trials: summary.trials, seed: summary.seed }) : null;
+    const shown = { ...summary, ...(split ? { riskSplit: split } : {}), ...(cases ? { cases } : {}) };
     if (values.json) writeJson(out, shown);
     else if (values.csv) writeCsv(out, summaryCsv(summary, dialect));
-    else writeText(out, renderSummary(summary) + (split ? "\n\n" + renderRiskSplit(split, summary.currency) : "") + "\n");
+    else writeText(out, renderSummary(summary) + (split ? "\n\n" + renderRiskSplit(split, summary.currency) : "") + (cases ? "\n\n" + renderCases(cases, summary.currency) : "") + "\n");
     return 0;
   } catch (e) {
     if (e instanceof InputError) {

@@ -6,9 +6,15 @@
  */
 export const BLOCK_SIZE = 1000;
 
-/** Default trial count and seed when neither the scenario nor the caller gives one. */
+/** Default trial count and seed when neither the scenario nor the caller gives one (the schema's `simulation` defaults, the pages' and the CLI's). */
 export const DEFAULT_TRIALS = 10_000;
 export const DEFAULT_SEED = 1;
+
+/** The most trials a run may ask for: the schema's bound on `simulation.trials`, `--trials` and a link's trials. */
+export const MAX_TRIALS = 10_000_000;
+
+/** The financier's hurdle rate per year when the scenario gives none (`valuation.financierDiscountRate`). */
+export const DEFAULT_FINANCIER_RATE = 0.05;
 
 /** Amounts smaller than this (in the scenario's currency) count as zero: "no payment", "no loss". */
 export const MONEY_EPSILON = 1e-6;

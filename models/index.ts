@@ -20,6 +20,7 @@ export { valueOfInformation, evppiFromConditionalMeans, evpiAll, type ValueOfInf
 export { operatingCurves, standardDesigns, applyDesign, DEFAULT_SCALES, type Design, type OperatingCurve, type OperatingPoint } from "./analysis/design.js";
 export { compareSummaries, formatKeyFigure, PARTY_NAMES, KEY_FIGURES, type Comparison, type ComparisonRow, type KeyFigure, type FigureKind } from "./analysis/compare.js";
 export { describePath } from "./analysis/labels.js";
+export { deterministicCases, CASE_NAMES, type Cases, type CaseFigures, type CaseInput, type CaseName } from "./analysis/cases.js";
 export { evppiByRegression, type RegressionEvppi, type RegressionOptions } from "./analysis/evppiRegression.js";
 export { checkRiskSplitMemory, riskSplit, riskSplitFigures, riskSplitGroups, splitVariance, type RiskSplit, type RiskSplitOptions, type VarianceSplit } from "./analysis/riskSplit.js";
 export { csvDialect, csvNumber, toCsv, trialColumns, trialsCsv, trialsJson, summaryRows, summaryCsv, type CsvDialect, type TrialColumns, type SummaryRow } from "./export/index.js";

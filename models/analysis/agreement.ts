@@ -4,6 +4,7 @@
  * zone is bounded by the needs that fail in a neighbouring cell (the constraint that binds
  * there). Both are read off the sweep's figures, so the zone costs nothing beyond the sweep.
  */
+import { DEFAULT_FINANCIER_RATE } from "../constants.js";
 import type { Cell, CellFigures } from "./sweep.js";
 
 /** What each party needs before it signs. */
@@ -32,7 +33,7 @@ export type NeedId = (typeof NEED_IDS)[number];
 
 /** Default needs: a 5 % hurdle and a one-in-four loss limit; no expected net cost, a one-in-ten limit. */
 export const DEFAULT_NEEDS: Needs = {
-  financier: { minIrrOfExpectedFlows: 0.05, maxProbLoss: 0.25 },
+  financier: { minIrrOfExpectedFlows: DEFAULT_FINANCIER_RATE, maxProbLoss: 0.25 },
   payer: { minMeanNet: 0, maxProbPayForNothing: 0.1 },
 };
 

@@ -21,6 +21,7 @@
  *   delta-method error of the outer mean (it leaves the shared inner noise out).
  */
 import { compile, type Model } from "../compile.js";
+import { DEFAULT_TRIALS } from "../constants.js";
 import { evaluateContract } from "../contract/evaluate.js";
 import type { Scenario } from "../scenario/schema.js";
 import { simulateOutcomes } from "../simulate.js";
@@ -90,7 +91,7 @@ export function valueOfInformation(scenario: Scenario, options: InformationOptio
 
 /** Single loop: one run, E[net | θ] by regression on the trials. */
 function byRegression(scenario: Scenario, options: InformationOptions): ValueOfInformation {
-  const trials = options.trials ?? 10_000;
+  const trials = options.trials ?? DEFAULT_TRIALS;
   const wanted = options.inputs ?? isEffect;
   const model = compile(scenario);
   const table = simulateOutcomes(model, { trials, seed: options.seed, onProgress: options.onProgress });

@@ -42,7 +42,7 @@ export const FIGURE_TABLES: readonly FigureTable[] = [
         "unit": "SEK per person",
         "year": 2008,
         "priceBasis": null,
-        "source": "Nilsson & Wadeskog, socioeconomic accounts for Skandia Idéer för livet (as summarised in the project's domain brief)",
+        "source": "Ingvar Nilsson and Anders Wadeskog, socioeconomic accounts of exclusion (utanförskap) for Skandia Idéer för livet, e.g. Det är bättre att stämma i bäcken än i ån (Skandia, 2008); not re-checked against the report",
         "note": "UPPER BOUND: undiscounted gross sums that mix transfers and real resource costs. Publication year and price year not verified here, so it cannot be price-adjusted."
       },
       {
@@ -356,7 +356,7 @@ export const FIGURE_TABLES: readonly FigureTable[] = [
           "currency": "SEK",
           "year": 2023
         },
-        "source": "Riksrevisionen, RiR 2024:7 (audit of SiS), as summarised in the project's domain brief: 'above 13,000 SEK per person and day'",
+        "source": "Riksrevisionen (Swedish National Audit Office), audit report RiR 2024:7 on the National Board of Institutional Care (SiS), 2024, https://www.riksrevisionen.se: 'above 13,000 SEK per person and day'",
         "note": "A lower bound ('above'); not re-checked against the report itself in this session."
       },
       {
@@ -380,7 +380,7 @@ export const FIGURE_TABLES: readonly FigureTable[] = [
           "currency": "SEK",
           "year": 2014
         },
-        "source": "Helsingborgs stad, annual report (as summarised in the project's domain brief)",
+        "source": "Helsingborgs stad, årsredovisning (annual report) 2015, https://helsingborg.se",
         "note": "One municipality; not re-checked against the annual report in this session."
       },
       {
@@ -393,7 +393,7 @@ export const FIGURE_TABLES: readonly FigureTable[] = [
           "currency": "SEK",
           "year": 2015
         },
-        "source": "Helsingborgs stad, annual report (as summarised in the project's domain brief)",
+        "source": "Helsingborgs stad, årsredovisning (annual report) 2015, https://helsingborg.se",
         "note": "One municipality; not re-checked against the annual report in this session."
       },
       {
@@ -406,7 +406,7 @@ export const FIGURE_TABLES: readonly FigureTable[] = [
           "currency": "SEK",
           "year": 2023
         },
-        "source": "SKR, recommended family-home payments 2023 (as summarised in the project's domain brief)",
+        "source": "Sveriges Kommuner och Regioner (SKR), recommended payments to family homes (Ersättningar till familjehem), 2023, https://skr.se",
         "note": "Before the expense compensation and the social services' own costs."
       },
       {
@@ -420,7 +420,7 @@ export const FIGURE_TABLES: readonly FigureTable[] = [
           "currency": "SEK",
           "year": 2020
         },
-        "source": "SKR circular 20:52 (as summarised in the project's domain brief)",
+        "source": "Sveriges Kommuner och Regioner (SKR), cirkulär 20:52, payments to family homes (Ersättningar till familjehem), 2020, https://skr.se",
         "note": "Low and high are the youngest and oldest age bands, not an uncertainty interval."
       },
       {
@@ -435,7 +435,7 @@ export const FIGURE_TABLES: readonly FigureTable[] = [
           "year": 2023
         },
         "source": "derived: (11 237 + 4 363) × 12 / 365 ≈ 513 and (11 237 + 6 942) × 12 / 365 ≈ 598 SEK/day from the rows family-home-basic-fee-2023 and family-home-expenses-2020 (SKR)",
-        "note": "Before the social services' own costs (recruitment, supervision) and before any reinforcement (förstärkt familjehem); mixes 2020 and 2023 fee levels. The domain brief's rounder 520–800 SEK/day includes higher fees."
+        "note": "Before the social services' own costs (recruitment, supervision) and before any reinforcement (förstärkt familjehem); mixes 2020 and 2023 fee levels. The rounder 520–800 SEK/day of docs/domain.md includes higher fees."
       }
     ]
   },
@@ -462,7 +462,7 @@ export const FIGURE_TABLES: readonly FigureTable[] = [
         "year": 2001,
         "priceBasis": null,
         "source": "Vinnerljung, Sallnäs & Kyhle Westermark (2001), report on breakdowns of teenage placements (cited in Vinnerljung, Öman & Gunnarson 2004)",
-        "note": "About 30 % across placement types; the exact figure is from the project's domain brief, not re-checked in the report."
+        "note": "About 30 % across placement types; the exact figure is from the project's notes (docs/domain.md), not re-checked in the report."
       },
       {
         "id": "breakdown-one-county",
@@ -471,7 +471,7 @@ export const FIGURE_TABLES: readonly FigureTable[] = [
         "unit": "share",
         "year": 2019,
         "priceBasis": null,
-        "source": "Sveriges Radio P4 Kalmar (as summarised in the project's domain brief)",
+        "source": "Sveriges Radio P4 Kalmar, news report on unplanned endings of youth-home placements in Kalmar county (not re-checked; https://sverigesradio.se)",
         "note": "One county and one year; year not verified. An upper reference, not a national rate."
       }
     ]
@@ -489,7 +489,7 @@ export const FIGURE_TABLES: readonly FigureTable[] = [
         "unit": "share",
         "year": 2016,
         "priceBasis": null,
-        "source": "Socialstyrelsen, Öppna jämförelser 2017–18 (placed children's education), 2015–16 data, as summarised in the project's domain brief",
+        "source": "Socialstyrelsen (National Board of Health and Welfare), Öppna jämförelser 2017–18: social barn- och ungdomsvård (placed children's education), 2015–16 data, https://www.socialstyrelsen.se",
         "note": "Not re-checked against the report in this session."
       },
       {
@@ -499,7 +499,7 @@ export const FIGURE_TABLES: readonly FigureTable[] = [
         "unit": "share",
         "year": 2016,
         "priceBasis": null,
-        "source": "Socialstyrelsen, Öppna jämförelser 2017–18, 2015–16 data, as summarised in the project's domain brief",
+        "source": "Socialstyrelsen (National Board of Health and Welfare), Öppna jämförelser 2017–18: social barn- och ungdomsvård, 2015–16 data, https://www.socialstyrelsen.se",
         "note": "Not re-checked against the report in this session."
       },
       {
@@ -509,7 +509,7 @@ export const FIGURE_TABLES: readonly FigureTable[] = [
         "unit": "share",
         "year": 2018,
         "priceBasis": null,
-        "source": "SKR (2018 data), as summarised in the project's domain brief",
+        "source": "Sveriges Kommuner och Regioner (SKR), figures on compulsory-school completion of placed children, 2018 data (the publication not re-checked), https://skr.se",
         "note": "Not re-checked in this session."
       },
       {
@@ -519,7 +519,7 @@ export const FIGURE_TABLES: readonly FigureTable[] = [
         "unit": "share",
         "year": 2018,
         "priceBasis": null,
-        "source": "SKR (2018 data), as summarised in the project's domain brief",
+        "source": "Sveriges Kommuner och Regioner (SKR), figures on compulsory-school completion of placed children, 2018 data (the publication not re-checked), https://skr.se",
         "note": "Not re-checked in this session."
       }
     ]

@@ -1,5 +1,5 @@
 /** Validation at the edge: turns unknown JSON into a typed scenario or a list of problems. */
-import type { z } from "zod";
+import { z } from "zod";
 import { scenarioSchema, type Scenario } from "./schema.js";
 import { compile, unknownFittedPaths } from "../compile.js";
 import { correlationProblems } from "./references.js";
@@ -12,15 +12,9 @@ export interface Problem {
 
 export type ParseResult = { ok: true; scenario: Scenario } | { ok: false; problems: Problem[] };
 
-/** `["contract", "rules", 2, "share"]` → `contract.rules[2].share`; the root is `(scenario)`. */
+/** `["contract", "rules", 2, "share"]` → `contract.rules[2].share` (zod's own toDotPath, as z.prettifyError writes paths); the root is `(scenario)`. */
 export function formatPath(path: readonly PropertyKey[]): string {
-  let out = "";
-  for (const key of path) {
-    if (typeof key === "number") out += `[${key}]`;
-    else if (typeof key === "string" && /^[A-Za-z_$][\w$]*$/.test(key)) out += out ? `.${key}` : key;
-    else out += `[${JSON.stringify(String(key))}]`;
-  }
-  return out || "(scenario)";
+  return z.core.toDotPath(path) || "(scenario)";
 }
 
 function describe(issue: z.core.$ZodIssue): string {

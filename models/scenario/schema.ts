@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { BOUNDS, count, fraction, LIMITS, param, source } from "./param.js";
 import type {} from "./fieldMeta.js"; // types the reader metadata in .meta({ title, unit, … })
+import { DEFAULT_FINANCIER_RATE, DEFAULT_SEED, DEFAULT_TRIALS, MAX_TRIALS } from "../constants.js";
 // Cross-field checks live in references.ts (issue 14 item 4); re-exported for sweeps.
 import { checkReferences } from "./references.js";
 export { checkReferences };
@@ -484,7 +485,7 @@ const valuation = z.strictObject({
     .meta({ title: "price year", unit: "number", description: "The year whose prices the cost figures are in; with contract.startDate, avoided costs become nominal money of each year by KPI" }),
   inflation: z.number().min(-0.1).max(0.5).default(0.02).meta({ title: "inflation a year", unit: "share", per: "year", description: "Inflation a year past the KPI table's last year" }),
   discountRate: param({ min: -0.5, max: 1 }).meta({ title: "discount rate per year", titleSv: "diskonteringsränta per år", unit: "share", per: "year", description: "Society's and the payer's real discount rate per year" }),
-  financierDiscountRate: z.number().min(-0.5).max(1).default(0.05).meta({ title: "financier's discount rate per year", unit: "share", per: "year" }),
+  financierDiscountRate: z.number().min(-0.5).max(1).default(DEFAULT_FINANCIER_RATE).meta({ title: "financier's discount rate per year", unit: "share", per: "year" }),
   longRun: z.array(longRunValue).max(20, { message: "at most 20 long-run values" }).default([]),
   selfFunding: selfFunding.optional(),
   source: source.optional(),
@@ -492,8 +493,8 @@ const valuation = z.strictObject({
 });
 
 const simulation = z.strictObject({
-  trials: count(1, 10_000_000).default(10_000).meta({ title: "trials", unit: "count" }),
-  seed: z.union([z.string(), z.number()]).default(1).meta({ title: "seed" }),
+  trials: count(1, MAX_TRIALS).default(DEFAULT_TRIALS).meta({ title: "trials", unit: "count" }),
+  seed: z.union([z.string(), z.number()]).default(DEFAULT_SEED).meta({ title: "seed" }),
 });
 
 /** The codes `Intl.NumberFormat` formats; every amount the CLI and the pages print goes through it. */
@@ -557,7 +558,7 @@ export const scenarioSchema = z
     measurement,
     contract,
     valuation,
-    simulation: simulation.default({ trials: 10_000, seed: 1 }),
+    simulation: simulation.default({ trials: DEFAULT_TRIALS, seed: DEFAULT_SEED }),
     fitted: fitted.optional(),
     correlations: correlations.optional(),
     sources: z.array(z.strictObject({ id, citation: z.string(), url: z.string().optional() })).optional(),

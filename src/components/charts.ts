@@ -1,25 +1,22 @@
 /**
  * Shared Plot helpers for the parties' pages: a fan chart for a distribution over time and a
  * histogram of a per-trial column. Numbers go through models/format.ts, so axes read as the
- * page's text does (`12,3 mnkr`, `45 %` for SEK).
+ * page's text does: pass the page's locale (formatsFor(lang, currency).locale); without one, the
+ * currency's spreadsheet locale (`12,3 mnkr`, `45 %` for SEK).
  */
 import * as Plot from "@observablehq/plot";
-import { quantile } from "d3-array";
-import { formatNumber, formatPercent, localeOf } from "../models/format.js";
+import { nice, quantile, tickStep } from "d3-array";
+import { formatPercent, formatTick, localeOf, millionsUnit } from "../models/format.js";
 import type { FanPoint } from "../models/index.js";
 
-/** An axis for money in millions: its unit label and tick format, e.g. "mnkr" and `2,5`. */
-export function millionsAxis(currency: string): { unit: string; tickFormat: (x: number) => string } {
-  const locale = localeOf(currency);
-  const unit = currency === "SEK" ? "mnkr" : `million ${currency}`;
-  // As few decimals as the tick needs: 5, 2,5, 0,25.
-  const digits = (m: number) => [0, 1, 2].find((d) => Math.abs(Math.round(m * 10 ** d) - m * 10 ** d) < 1e-6) ?? 2;
-  return { unit, tickFormat: (x: number) => formatNumber(x / 1e6, locale, digits(x / 1e6)) };
+/** An axis for money in millions: its unit label and tick format, e.g. "MSEK" and `2.5` (English), "mnkr" and `2,5` (Swedish). */
+export function millionsAxis(currency: string, locale = localeOf(currency)): { unit: string; tickFormat: (x: number) => string } {
+  // As few decimals as the tick needs (5, 2.5, 0.25): Intl's fraction digits, formatTick.
+  return { unit: millionsUnit(currency, locale), tickFormat: (x: number) => formatTick(x / 1e6, locale) };
 }
 
-/** Percent ticks in the currency's locale: `−100 %` (SEK) or `−100%` (GBP). */
-export function percentTicks(currency: string, digits = 0): (x: number) => string {
-  const locale = localeOf(currency);
+/** Percent ticks: `−100%` (English) or `−100 %` (Swedish); without a locale, the currency's. */
+export function percentTicks(currency: string, digits = 0, locale = localeOf(currency)): (x: number) => string {
   return (x: number) => formatPercent(x, locale, digits);
 }
 
@@ -191,15 +188,18 @@ export function trimmedEdges(values: ArrayLike<number>, include: readonly number
   return binEdges(lo - pad, hi + pad, count);
 }
 
-/** Evenly spaced bin edges covering [lo, hi] with about `count` bins on round steps. */
+/**
+ * Evenly spaced bin edges covering [lo, hi] with about `count` bins on d3's round steps (1, 2
+ * or 5 × 10^k: d3-array's nice and tickStep), the last edge above `hi`.
+ */
 export function binEdges(lo: number, hi: number, count = 40): number[] {
   if (!(hi > lo)) return [lo - 0.5, lo + 0.5];
-  const raw = (hi - lo) / count;
-  const power = Math.pow(10, Math.floor(Math.log10(raw)));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= raw)!;
-  const start = Math.floor(lo / step) * step;
-  const edges: number[] = [];
-  for (let x = start; x <= hi + step * 1e-9; x += step) edges.push(Math.round(x / step) * step);
-  if (edges[edges.length - 1]! <= hi) edges.push(edges[edges.length - 1]! + step);
+  const [a, b] = nice(lo, hi, count);
+  const step = tickStep(a, b, count);
+  const n = Math.round((b - a) / step);
+  // Each edge from its index, rounded to the step's decimals, so edges do not drift (0.30000000000000004).
+  const decimals = Math.max(0, -Math.floor(Math.log10(step)) + 1);
+  const edges = Array.from({ length: n + 1 }, (_, i) => +(a + i * step).toFixed(decimals));
+  if (edges[edges.length - 1]! <= hi) edges.push(+(edges[edges.length - 1]! + step).toFixed(decimals));
   return edges;
 }

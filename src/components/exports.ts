@@ -48,7 +48,7 @@ function save(filename: string, content: string | Blob, type: string): void {
 
 /** The page's URL carrying this run's scenario, trials and seed (`#s=…`). */
 export async function linkToRun(pageRun: PageRun): Promise<string> {
-  const fragment = await encodeState({ scenario: pageRun.scenario, trials: pageRun.trials, seed: pageRun.seed });
+  const fragment = await encodeState({ scenario: pageRun.raw, trials: pageRun.trials, seed: pageRun.seed });
   return location.origin + location.pathname + "#" + fragment;
 }
 
@@ -77,7 +77,7 @@ export function exportBar(pageRun: PageRun, lang: "en" | "sv" = "en"): HTMLEleme
     button(t.summaryJson, "summary-json", () => save(`${stem}-${t.suffix.summary}.json`, JSON.stringify(s, null, 2) + "\n", json)),
     button(t.trialsCsv, "trials-csv", () => save(`${stem}-${t.suffix.trials}.csv`, trialsCsv(result.columns, dialect), csv)),
     button(t.trialsJson, "trials-json", () => save(`${stem}-${t.suffix.trials}.json`, trialsJson(result.columns, s) + "\n", json)),
-    button(t.scenario, "scenario", () => save(`${stem}.json`, scenarioBlob(pageRun.scenario), json)),
+    button(t.scenario, "scenario", () => save(`${stem}.json`, scenarioBlob(pageRun.raw), json)),
     link,
     // Words, not a ⧉ glyph: the system fonts a municipal PC has may not draw it.
     button(t.copy, "copy-link", () => {

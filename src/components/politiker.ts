@@ -4,8 +4,9 @@
  * and the page's charts with Swedish labels. Numbers go through models/format.ts.
  */
 import * as Plot from "@observablehq/plot";
-import { formatMoney, formatNumber, formatPercent } from "../models/format.js";
-import type { MoneyFlowYear } from "../models/index.js";
+import { svg } from "htl";
+import { formatMoney, formatNumber, formatPercent, formatsFor } from "../models/format.js";
+import type { MoneyFlowYear, PaymentRule, Scenario } from "../models/index.js";
 import { resolveMoney } from "../models/compile.js";
 import { millionsAxis } from "./charts.js";
 
@@ -24,13 +25,16 @@ export function valuta(currency = "SEK"): string {
   return CURRENCY_WORD[currency] ?? currency;
 }
 
-/** `12,3 miljoner kr`; below a million in whole thousands (`45 000 kr`), below ten thousand in whole units. */
+/**
+ * `12,3 mnkr` (other currencies `12,3 miljoner pund`: formatsFor("sv", …)); below a million in
+ * whole thousands (`45 000 kr`), below ten thousand in whole units.
+ */
 export function miljoner(x: number | null | undefined, currency = "SEK"): string {
   if (x == null || !Number.isFinite(x)) return "–";
   const word = valuta(currency);
   if (Math.abs(x) < 1e4) return `${formatNumber(Math.round(x), "sv-SE")} ${word}`;
   if (Math.abs(x) < 1e6) return `${formatNumber(Math.round(x / 1000) * 1000, "sv-SE")} ${word}`;
-  return `${formatNumber(x / 1e6, "sv-SE", 1)} miljoner ${word}`;
+  return formatsFor("sv", currency).millions(x);
 }
 
 
@@ -96,22 +100,23 @@ export function measureName(id: string): string {
 type Money = Parameters<typeof resolveMoney>[0];
 const yearOf = (period: number, ppy: number) => Math.floor(period / ppy) + 1;
 
-/** One sentence per payment rule, in plain Swedish. */
-export function ruleSentences(scenario: Record<string, any>, capitalBasis?: number): string[] {
-  const c = scenario.contract ?? {};
+/** One sentence per payment rule, in plain Swedish, from the parsed scenario (models/scenario/schema.ts). */
+export function ruleSentences(scenario: Scenario, capitalBasis?: number): string[] {
+  const c = scenario.contract;
   // `ofCapital` amounts are of the commitment, or of the planned draw (models/contract/waterfall.ts).
-  const capital: number = capitalBasis ?? c.capital ?? 0;
-  const cur: string = scenario.currency ?? "SEK";
-  const ppy: number = scenario.periodsPerYear ?? 4;
-  const followUp: number = scenario.measurement?.followUpPeriods ?? 0;
+  const capital = capitalBasis ?? c.capital;
+  const cur = scenario.currency;
+  const ppy = scenario.periodsPerYear;
+  const followUp = scenario.measurement.followUpPeriods;
   const money = (m: Money | undefined) => miljoner(m == null ? undefined : resolveMoney(m, capital), cur);
-  const capText = (r: Record<string, any>) => (r.cap == null ? "" : `, högst ${money(r.cap)}`);
-  const when = (r: Record<string, any>) => {
-    const lag = r.lagPeriods ?? 0;
-    return r.period != null ? ` (år ${yearOf(r.period, ppy)})` : ` (efter uppföljningen, år ${yearOf(followUp + lag, ppy)} eller senare)`;
+  const capText = (r: PaymentRule) => ("cap" in r && r.cap != null ? `, högst ${money(r.cap)}` : "");
+  const when = (r: PaymentRule) => {
+    const lag = ("lagPeriods" in r ? r.lagPeriods : undefined) ?? 0;
+    const period = "period" in r ? r.period : undefined;
+    return period != null ? ` (år ${yearOf(period, ppy)})` : ` (efter uppföljningen, år ${yearOf(followUp + lag, ppy)} eller senare)`;
   };
-  const condition = (r: Record<string, any>) => (r.condition ? `, och bara om ${measureName(r.condition.measure)} har förbättrats` : "");
-  return (c.rules ?? []).map((r: Record<string, any>) => {
+  const condition = (r: PaymentRule) => ("condition" in r && r.condition ? `, och bara om ${measureName(r.condition.measure)} har förbättrats` : "");
+  return c.rules.map((r) => {
     switch (r.kind) {
       case "activity":
         return `${money(r.amount)} om insatsen genomförs som planerat, oavsett resultat${when(r)}.`;
@@ -122,11 +127,11 @@ export function ruleSentences(scenario: Record<string, any>, capitalBasis?: numb
       case "proportional":
         return `Ett belopp per undviken händelse när ${measureName(r.measure)} förbättrats med minst ${formatPercent(r.threshold, "sv-SE", 1)} jämfört med jämförelsegruppen${capText(r)}${when(r)}.`;
       case "rateCard":
-        return `Ett fast pris, ${miljoner(r.pricePerOutcome, cur)}, per uppnått resultat på ${measureName(r.measure)}${capText(r)}${when(r)}.`;
+        return `Ett fast pris, ${money(r.pricePerOutcome)}, per uppnått resultat på ${measureName(r.measure)}${capText(r)}${when(r)}.`;
       case "stepped":
         return `Ett belopp i steg efter hur mycket ${measureName(r.measure)} förbättrats${capText(r)}${when(r)}.`;
       default:
-        return `En betalningsregel av typen ${r.kind}.`;
+        return `En betalningsregel av typen ${(r as { kind: string }).kind}.`;
     }
   });
 }
@@ -158,7 +163,6 @@ const yearSpan = (years: MoneyFlowYear[], k: keyof MoneyFlowYear) => {
 const routed = (cases: { median: FlowCase; bad: FlowCase }) =>
   [cases.median, cases.bad].some((c) => Math.abs(total(c.years, "payments") - total(c.years, "toFinancier")) > 0.5);
 
-const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 /**
  * The contract's structure: who pays whom, and how much in a typical and in a bad case. Boxes
@@ -186,17 +190,17 @@ export function flowDiagram(cases: { median: FlowCase; bad: FlowCase }, currency
   const sameCapital = Math.abs(total(m, "capital") - total(b, "capital")) < 0.5;
   const capitalLine = sameCapital ? `${mn(total(m, "capital"))}, ${yearSpan(m, "capital")}, ${drawnFixed ? "samma i alla utfall" : "samma i båda utfallen"}` : both("capital");
   const ceiling = commitment !== undefined && commitment - Math.max(total(m, "capital"), total(b, "capital")) > 0.5 ? `(av högst ${mn(commitment)} som finansiären åtagit sig)` : "";
+  // htl's svg template builds the nodes and escapes every interpolated text and attribute.
   const box = (x: number, y: number, w: number, title: string, sub: string) =>
-    `<g><rect x="${x}" y="${y}" width="${w}" height="54" rx="6" fill="var(--theme-background-alt, #f5f5f5)" stroke="currentColor" stroke-opacity="0.5"/>
-     <text x="${x + w / 2}" y="${y + 23}" text-anchor="middle" font-weight="600" font-size="14">${esc(title)}</text>
-     <text x="${x + w / 2}" y="${y + 41}" text-anchor="middle" font-size="11" fill-opacity="0.75">${esc(sub)}</text></g>`;
+    svg`<g><rect x=${x} y=${y} width=${w} height="54" rx="6" fill="var(--theme-background-alt, #f5f5f5)" stroke="currentColor" stroke-opacity="0.5"/>
+     <text x=${x + w / 2} y=${y + 23} text-anchor="middle" font-weight="600" font-size="14">${title}</text>
+     <text x=${x + w / 2} y=${y + 41} text-anchor="middle" font-size="11" fill-opacity="0.75">${sub}</text></g>`;
   const label = (x: number, y: number, lines: string[], anchor = "middle", color = "currentColor") =>
-    `<text x="${x}" y="${y}" text-anchor="${anchor}" font-size="12" fill="${color}">${lines.map((l, i) => `<tspan x="${x}" dy="${i ? 15 : 0}"${i === 0 ? ' font-weight="600"' : ""}>${esc(l)}</tspan>`).join("")}</text>`;
+    svg`<text x=${x} y=${y} text-anchor=${anchor} font-size="12" fill=${color}>${lines.map((l, i) => svg`<tspan x=${x} dy=${i ? 15 : 0} font-weight=${i === 0 ? "600" : null}>${l}</tspan>`)}</text>`;
   const arrow = (x1: number, y1: number, x2: number, y2: number, color: string, dashed = false) =>
-    `<line x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}" stroke="${color}" stroke-width="3" ${dashed ? 'stroke-dasharray="6,4"' : ""} marker-end="url(#pil-${color.slice(1)})"/>`;
+    svg`<line x1=${x1} y1=${y1} x2=${x2} y2=${y2} stroke=${color} stroke-width="3" stroke-dasharray=${dashed ? "6,4" : null} marker-end=${`url(#pil-${color.slice(1)})`}/>`;
   const markers = [...new Set([...Object.values(FLOW_COLOR), "#666666"])]
-    .map((c) => `<marker id="pil-${c.slice(1)}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="${c}"/></marker>`)
-    .join("");
+    .map((c) => svg`<marker id=${`pil-${c.slice(1)}`} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill=${c}/></marker>`);
   // The payer's payments and where they went, stacked beside arrow 4.
   const payLines = [`4. ${FLOW.payments}`, `${yearSpan(m, "payments") || "inget i typfallet"}:`, `typiskt ${mn(total(m, "payments"))}`, `dåligt utfall ${mn(total(b, "payments"))}`];
   const blocks: { lines: string[]; color: string }[] = [{ lines: payLines, color: FLOW_COLOR.payments }];
@@ -233,14 +237,12 @@ export function flowDiagram(cases: { median: FlowCase; bad: FlowCase }, currency
     return list;
   }
   let y = ceiling ? 124 : 104; // below arrow 1's label
-  const left = blocks
-    .map((bl) => {
-      const out = label(BW / 2 + 22, y, bl.lines, "start", bl.color);
-      y += bl.lines.length * 15 + 6;
-      return out;
-    })
-    .join("");
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(ariaText).replace(/"/g, "&quot;")}" style="max-width:100%;height:auto;font-family:var(--sans-serif)">
+  const left = blocks.map((bl) => {
+    const out = label(BW / 2 + 22, y, bl.lines, "start", bl.color);
+    y += bl.lines.length * 15 + 6;
+    return out;
+  });
+  return svg`<svg xmlns="http://www.w3.org/2000/svg" viewBox=${`0 0 ${W} ${H}`} width=${W} height=${H} role="img" aria-label=${ariaText} style="max-width:100%;height:auto;font-family:var(--sans-serif)">
     <defs>${markers}</defs>
     ${box(10, 20, BW, "Finansiären", "lånar ut pengarna, tar risken")}
     ${box(W - BW - 10, 20, BW, "Utföraren", "gör insatsen")}
@@ -254,10 +256,7 @@ export function flowDiagram(cases: { median: FlowCase; bad: FlowCase }, currency
     ${label(W / 2 + 30, 245, [`3. ${FLOW.avoided}`, ...avoidedLines], "middle", FLOW_COLOR.avoided)}
     ${arrow(BW / 2 + 10, 267, BW / 2 + 10, 79, FLOW_COLOR.payments)}
     ${left}
-  </svg>`;
-  const holder = document.createElement("div");
-  holder.innerHTML = svg;
-  return holder.firstElementChild as SVGSVGElement;
+  </svg>` as SVGSVGElement;
 }
 
 /** Each flow by contract year, for the typical and the bad case, on one scale. */
@@ -290,7 +289,7 @@ export function flowsByYearChart(cases: { median: FlowCase; bad: FlowCase }, cur
       Plot.ruleY([0]),
       // Each row's case named above it, in the first year's panel.
       // On a phone the unit goes on a line of its own, so the title is not cut at the panel's edge.
-      Plot.text([caseName.median, caseName.bad], { fy: (d: string) => d, fx: () => "År 1", frameAnchor: "top-left", dy: width < 500 ? -22 : -14, lineAnchor: "top", text: (d: string) => `${d}${width < 500 ? "\n" : ", "}miljoner ${CURRENCY_WORD[currency] ?? currency} per år`, fontWeight: "bold", fontSize: 12 }),
+      Plot.text([caseName.median, caseName.bad], { fy: (d: string) => d, fx: () => "År 1", frameAnchor: "top-left", dy: width < 500 ? -22 : -14, lineAnchor: "top", text: (d: string) => `${d}${width < 500 ? "\n" : ", "}${formatsFor("sv", currency).millionsUnit} per år`, fontWeight: "bold", fontSize: 12 }),
     ],
   });
 }

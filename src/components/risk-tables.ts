@@ -6,7 +6,8 @@
  */
 import * as Plot from "@observablehq/plot";
 import { quantileSorted } from "d3-array";
-import { formatPercent, formatNumber } from "../models/format.js";
+import { formatPercent, formatNumber, formatSignificant, type Formats } from "../models/format.js";
+import type { CaseFigures, Cases, Summary } from "../models/index.js";
 import { chanceError, exceedancePoints, meanError } from "../models/summary/mcError.js";
 
 /** A chance with its Monte Carlo error in percentage points: "64 % ± 0,5". */
@@ -27,11 +28,7 @@ export function meanWithError(mean: number | null | undefined, column: ArrayLike
 
 /** An amount's error in millions to two significant digits (`0,031`), so a small error does not read "0,0". */
 export function millionsError(locale: string): (se: number) => string {
-  return (se: number) => {
-    const m = se / 1e6;
-    const digits = m > 0 ? Math.min(6, Math.max(1, 1 - Math.floor(Math.log10(m)))) : 1;
-    return formatNumber(m, locale, digits);
-  };
+  return (se: number) => formatSignificant(se / 1e6, locale, 2);
 }
 
 export interface ExceedanceOptions {
@@ -119,4 +116,58 @@ export function percentileTable(rows: PercentileRow[]): HTMLTableElement {
     });
   }
   return table;
+}
+
+/**
+ * The deterministic base, upside and downside cases (models/analysis/cases.ts) beside the
+ * Monte Carlo's means, one row each: the payer's net (undiscounted and discounted), the
+ * financier's NPV at its hurdle rate and the IRR of its expected cash flows, society's NPV.
+ * Every figure is a mean over the trials (of the cohort's chance alone in a case). The table
+ * scrolls sideways inside its box on a narrow screen, not the page.
+ */
+export function casesTable(cases: Cases, summary: Summary, f: Formats): HTMLElement {
+  const table = document.createElement("table");
+  table.className = "cases";
+  const head = table.createTHead().insertRow();
+  const heads = ["Case", "Payer's net (mean)", "Payer's net, discounted (mean)", `Financier's NPV at ${f.percent(cases.hurdleRate)} (mean)`, "Financier's IRR of the expected flows", "Society's NPV (mean)"];
+  for (const [i, h] of heads.entries()) {
+    const th = document.createElement("th");
+    th.textContent = h;
+    if (i) (th.className = "num"), (th.style.textAlign = "right");
+    head.append(th);
+  }
+  const irr = (x: number | null) => (x == null ? "none" : f.percent(x));
+  const rows: [string, string, CaseFigures][] = [
+    ["Downside", `every uncertain input at its unfavourable end (P${Math.round(cases.low * 100)} or P${Math.round(cases.high * 100)})`, cases.downside],
+    ["Base", "every uncertain input at its central value", cases.base],
+    ["Upside", "every uncertain input at its favourable end", cases.upside],
+    ["Monte Carlo", `the mean over ${f.number(summary.trials)} trials, every input drawn`, {
+      payerNet: summary.payer.net?.mean ?? NaN,
+      payerNetPV: summary.payer.netPV?.mean ?? NaN,
+      financierNpv: summary.investor.expectedNpv,
+      financierIrr: summary.investor.irrOfExpectedFlows,
+      societyNpv: summary.society.npv?.mean ?? NaN,
+    }],
+  ];
+  const body = table.createTBody();
+  for (const [name, note, c] of rows) {
+    const tr = body.insertRow();
+    const first = tr.insertCell();
+    const b = document.createElement("b");
+    b.textContent = name;
+    const small = document.createElement("small");
+    small.textContent = note;
+    first.append(b, document.createElement("br"), small);
+    for (const text of [f.millions(c.payerNet), f.millions(c.payerNetPV), f.millions(c.financierNpv), irr(c.financierIrr), f.millions(c.societyNpv)]) {
+      const td = tr.insertCell();
+      td.className = "num";
+      td.style.textAlign = "right";
+      td.textContent = text;
+    }
+  }
+  const box = document.createElement("div");
+  box.style.overflowX = "auto";
+  box.style.maxWidth = "100%";
+  box.append(table);
+  return box;
 }

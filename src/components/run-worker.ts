@@ -1,15 +1,20 @@
 /**
- * Runs a scenario off the main thread. Receives {scenario (raw JSON), trials, seed}; posts
- * {type: "progress", done, total} while simulating, then {type: "result", ...RunResult} or
- * {type: "invalid", problems} (also when the run is refused: too large, or a trial not finite). The engine is the same one the CLI and the tests call, so the
- * same scenario and seed give the same numbers here.
+ * Runs a scenario off the main thread. Receives {scenario (raw JSON), trials, seed, cases?};
+ * posts {type: "progress", done, total} while simulating, then {type: "result", ...RunResult}
+ * (with `scenario`, the parsed and typed scenario: defaults filled in, references resolved, so
+ * pages read `scenario.valuation.financierDiscountRate` rather than guessing a fallback) or
+ * {type: "invalid", problems} (also when the run is refused: too large, or a trial not finite).
+ * With `cases: true` it posts {type: "cases", cases} instead: the deterministic base, upside and
+ * downside (models/analysis/cases.ts). The engine is the same one the CLI and the tests call,
+ * so the same scenario and seed give the same numbers here.
  */
-import { fan, moneyFlows, payerNetByYear, parseScenario, RunRefused, runScenario, trialColumns, trialsAtQuantiles, type Run } from "../models/index.js";
+import { deterministicCases, fan, moneyFlows, payerNetByYear, parseScenario, RunRefused, runScenario, trialColumns, trialsAtQuantiles, type Run } from "../models/index.js";
 
 export interface RunRequest {
   scenario: unknown;
   trials: number;
   seed: string | number;
+  cases?: boolean;
 }
 
 self.onmessage = (event: MessageEvent<RunRequest>) => {
@@ -17,6 +22,10 @@ self.onmessage = (event: MessageEvent<RunRequest>) => {
   const parsed = parseScenario(scenario);
   if (!parsed.ok) {
     self.postMessage({ type: "invalid", problems: parsed.problems });
+    return;
+  }
+  if (event.data.cases) {
+    self.postMessage({ type: "cases", cases: deterministicCases(parsed.scenario, { trials, seed }) });
     return;
   }
   const t0 = performance.now();
@@ -57,6 +66,7 @@ self.onmessage = (event: MessageEvent<RunRequest>) => {
   self.postMessage(
     {
       type: "result",
+      scenario: parsed.scenario,
       summary: run.summary,
       columns,
       fans,

@@ -2,9 +2,9 @@
  * Main-thread side of the scenario worker. One run at a time: starting a run cancels the one
  * in flight (its promise then never settles, so a page keeps showing the last good result).
  */
-import type { FanPoint, MoneyFlowYear, Summary } from "../models/index.js";
+import type { Cases, FanPoint, MoneyFlowYear, Scenario, Summary } from "../models/index.js";
 
-export type ColumnName = "irr" | "multiple" | "profit" | "financierNpv" | "payments" | "payerNet" | "payerNetPV" | "societyNpv" | "societyBenefitPV";
+export type ColumnName = "irr" | "mirr" | "multiple" | "profit" | "financierNpv" | "payments" | "paymentsPV" | "avoidedCosts" | "payerNet" | "payerNetPV" | "societyNpv" | "societyBenefitPV" | "participantsNpv" | "taxpayersNpv" | "othersNpv";
 
 export interface FlowCaseResult {
   p: number;
@@ -17,6 +17,8 @@ export interface FlowCaseResult {
 }
 
 export interface RunResult {
+  /** The scenario as the engine read it: parsed and typed (models/scenario/schema.ts), defaults filled in. */
+  scenario: Scenario;
   summary: Summary;
   /** One value per trial: models/export/trials.ts's columns (also paymentsYear1…N and 0/1 flags). */
   columns: Record<ColumnName, Float64Array> & Record<string, Float64Array>;
@@ -46,6 +48,28 @@ function takeWorker(url: string): Worker {
   if (spare && spare.url !== url) spare.worker.terminate();
   spare = { url, worker: new Worker(url, { type: "module" }) };
   return worker;
+}
+
+/**
+ * The deterministic base, upside and downside cases (models/analysis/cases.ts) in a worker of
+ * their own, so they never cancel or wait for a page's main run; rejects with ScenarioInvalid.
+ */
+export function casesInWorker(workerUrl: string, scenario: unknown, options: { trials: number; seed: string | number }): Promise<Cases> {
+  const worker = new Worker(workerUrl, { type: "module" });
+  return new Promise((resolve, reject) => {
+    worker.onmessage = (event) => {
+      const m = event.data;
+      if (m.type === "progress") return;
+      worker.terminate();
+      if (m.type === "cases") resolve(m.cases as Cases);
+      else reject(new ScenarioInvalid(m.problems));
+    };
+    worker.onerror = (event) => {
+      worker.terminate();
+      reject(new Error(event.message || "the cases worker failed"));
+    };
+    worker.postMessage({ scenario, trials: options.trials, seed: options.seed, cases: true });
+  });
 }
 
 /** The worker's URL; pages pass `import.meta.resolve("./components/run-worker.js")`. */

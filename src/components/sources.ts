@@ -3,6 +3,7 @@
  * lists each object with a `source` (or a `note`), with its JSON path, a readable name, the
  * figure in words ("between 2 000 kr and 4 500 kr a day (90 % range)") and the source.
  */
+import { formatPath } from "../models/scenario/parse.js";
 import { resolveFigureRefs } from "../models/figures/resolve.js";
 import { measureLabel } from "../models/analysis/labels.js";
 import { Z90 } from "../models/constants.js";
@@ -264,7 +265,3 @@ function digitsFor(x: number): number {
   return 3;
 }
 
-/** `["outcomes", 0, "states"]` → `outcomes[0].states`. */
-function formatPath(path: (string | number)[]): string {
-  return path.map((k, i) => (typeof k === "number" ? `[${k}]` : i ? `.${k}` : k)).join("");
-}

@@ -22,8 +22,8 @@ export interface KitState {
   linkProblem?: LinkProblem;
 }
 
-export const DEFAULT_TRIALS = 10_000;
-export const DEFAULT_SEED = 1;
+export { DEFAULT_SEED, DEFAULT_TRIALS } from "../models/constants.js";
+import { DEFAULT_SEED, DEFAULT_TRIALS } from "../models/constants.js";
 
 /** The largest scenario a link or a file may hold, in bytes of JSON (2 MB; the shipped scenarios are under 40 kB). */
 export const MAX_SCENARIO_BYTES = 2_000_000;

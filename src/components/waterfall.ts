@@ -29,8 +29,8 @@ const COLOR: Record<Key, string> = { capital: "#4e79a7", payments: "#c0392b", to
 const total = (years: MoneyFlowYear[], k: Key) => years.reduce((a, y) => a + y[k], 0);
 
 /** The two trials' totals, one row per step of the waterfall; rows that are zero in both are left out. */
-export function waterfallTable(cases: Cases, currency: string, commitment: number): HTMLElement {
-  const mn = (x: number) => formatMillions(x, currency);
+export function waterfallTable(cases: Cases, currency: string, commitment: number, locale?: string): HTMLElement {
+  const mn = (x: number) => formatMillions(x, currency, locale);
   const rows = ROWS.filter((r) => Math.abs(total(cases.median.years, r.key)) + Math.abs(total(cases.bad.years, r.key)) > 0.5);
   const received = (c: WaterfallCase) => total(c.years, "toFinancier") + total(c.years, "guarantee");
   const drawn = (c: WaterfallCase) => total(c.years, "capital");
@@ -50,8 +50,8 @@ export function waterfallTable(cases: Cases, currency: string, commitment: numbe
 }
 
 /** Each step by contract year for both trials: money into the contract up, out of it down. */
-export function waterfallByYearChart(cases: Cases, currency: string, width: number): SVGSVGElement | HTMLElement {
-  const axis = millionsAxis(currency);
+export function waterfallByYearChart(cases: Cases, currency: string, width: number, locale?: string): SVGSVGElement | HTMLElement {
+  const axis = millionsAxis(currency, locale);
   const name = { median: "Typical trial", bad: "Bad trial for the financier" };
   const used = ROWS.filter((r) => Math.abs(total(cases.median.years, r.key)) + Math.abs(total(cases.bad.years, r.key)) > 0.5);
   // Into the contract (capital, payments) above zero; out of it (to the parties) below.
@@ -74,7 +74,7 @@ export function waterfallByYearChart(cases: Cases, currency: string, width: numb
     y: { label: `↑ into the contract · out of it ↓ (${axis.unit})`, tickFormat: axis.tickFormat, grid: true },
     color: { domain: used.map((r) => r.label), range: used.map((r) => COLOR[r.key]), legend: true },
     marks: [
-      Plot.barY(data, { fx: "year", fy: "case", x: "step", y: "value", fill: "step", tip: { format: { y: (v: number) => formatMillions(Math.abs(v), currency), fx: true, fy: true, x: false } } }),
+      Plot.barY(data, { fx: "year", fy: "case", x: "step", y: "value", fill: "step", tip: { format: { y: (v: number) => formatMillions(Math.abs(v), currency, locale), fx: true, fy: true, x: false } } }),
       Plot.ruleY([0]),
       // Each row's trial named above it, in the first year's panel.
       Plot.text([name.median, name.bad], { fy: (d: string) => d, fx: () => "Year 1", frameAnchor: "top-left", dy: -16, text: (d: string) => d, fontWeight: "bold", fontSize: 12 }),

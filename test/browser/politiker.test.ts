@@ -40,11 +40,11 @@ test("renders in Swedish without errors, external requests or NaN", async () => 
   expect(text).not.toMatch(/\bNaN\b|undefined/);
   expect(text).toContain("Risk för att kommunen betalar utan att barnen fått det bättre");
   // Norrköping's total cap is 120 % of the capital lent (RISE/SKR final report), about 7.5 MSEK
-  // of the 10 MSEK committed (socialeinvesteringer.nu): 9,0 miljoner kr (the page writes every amount in millions).
-  expect(plainSpaces(await p.page.locator("#most").innerText())).toBe("9,0 miljoner kr");
-  expect(text).toContain("högst 9,0 miljoner kr");
+  // of the 10 MSEK committed (socialeinvesteringer.nu): 9,0 mnkr (the page writes every amount in millions, as mnkr).
+  expect(plainSpaces(await p.page.locator("#most").innerText())).toBe("9,0 mnkr");
+  expect(text).toContain("högst 9,0 mnkr");
   // The money-flow diagram shows the capital drawn beside the commitment.
-  expect(plainSpaces(await p.page.locator("figure.print-block svg").first().textContent() ?? "")).toContain("7,5 miljoner kr, år 1–2, samma i alla utfall(av högst 10,0 miljoner kr");
+  expect(plainSpaces(await p.page.locator("figure.print-block svg").first().textContent() ?? "")).toContain("7,5 mnkr, år 1–2, samma i alla utfall(av högst 10,0 mnkr");
   expect(await p.page.locator("figure svg, svg[class^=plot]").count()).toBeGreaterThanOrEqual(4);
 });
 
@@ -56,7 +56,7 @@ test("the summary CSV, read as Swedish Excel reads it, holds the numbers the pag
   const get = (figure: string, column: number) => rows.find((r) => r[0] === figure)![column] as number;
   expect(rows.find((r) => r[0] === "scenario")![2]).toBe("Norrköping 2016");
   // Written out here with toFixed, not with the page's formatter.
-  const millions = (x: number) => `${(x / 1e6).toFixed(1).replace(".", ",")} miljoner kr`;
+  const millions = (x: number) => `${(x / 1e6).toFixed(1).replace(".", ",")} mnkr`;
   const percent = (x: number) => `${Math.round(x * 100)} %`;
   expect(plainSpaces(await p.page.locator("#typical").innerText())).toBe(millions(get("payer.payments", 6)));
   expect(plainSpaces(await p.page.locator("#saves").innerText())).toBe(percent(1 - get("payer.probNetCost", 2)));
@@ -143,11 +143,11 @@ test("prints as whole A4 pages without navigation or controls", async () => {
 // That the payer's, financier's and society's pages offer the same summary file as this page is
 // checked in pages.test.ts, which loads each of them anyway.
 
-test("Att göra det själva: one table and one chart, the summary CSV's self-funding figures in miljoner kr", async () => {
+test("Att göra det själva: one table and one chart, the summary CSV's self-funding figures in mnkr", async () => {
   const file = await download("summary-csv");
   const {rows} = readAsExcel(readFileSync(file, "utf8"), "sv-SE");
   const get = (figure: string, column: number) => rows.find((r) => r[0] === figure)![column] as number;
-  const millions = (x: number) => `${x < 0 ? "−" : ""}${(Math.abs(x) / 1e6).toFixed(1).replace(".", ",")} miljoner kr`;
+  const millions = (x: number) => `${x < 0 ? "−" : ""}${(Math.abs(x) / 1e6).toFixed(1).replace(".", ",")} mnkr`;
   const cells = p.page.locator("table.self-funding tbody tr");
   expect(await cells.count()).toBe(4);
   const cell = async (row: number, col: number) => plainSpaces(await cells.nth(row).locator("td").nth(col).innerText());

@@ -45,22 +45,22 @@ describe("financier's view", () => {
     const cards = await textOf(p, ".grid >> nth=0");
     expect(cards).toMatch(new RegExp(`Chance of losing money\\s+${PERCENT.source}`));
     expect(cards).toMatch(new RegExp(`Chance of losing everything\\s+${PERCENT.source}`));
-    expect(cards).toMatch(/Value at risk \(95 %\)\s+[\d,]+ mnkr/);
+    expect(cards).toMatch(/Value at risk \(95 %\)\s+[\d.,]+ MSEK/);
     // The decision figures (issue 10 §2): expected NPV at the hurdle and the IRR of the expected flows.
-    expect(cards).toMatch(/Expected NPV at 5,0\s?%\s+−?[\d,]+ mnkr/);
+    expect(cards).toMatch(/Expected NPV at 5\.0% \(mean\)\s+−?[\d.,]+ MSEK/);
     expect(cards).toMatch(new RegExp(`IRR of the expected cash flows\\s+−?${PERCENT.source}`));
     expect(cards).toMatch(new RegExp(`Chance of missing the hurdle\\s+${PERCENT.source}`));
-    expect(cards).toMatch(/Expected shortfall \(95 %\)\s+[\d,]+ mnkr/);
+    expect(cards).toMatch(/Expected shortfall \(95 %\)\s+[\d.,]+ MSEK/);
     expect(cards).not.toMatch(/mean over trials/);
     const text = await textOf(p);
     expect(text).toMatch(/spike of total losses/);
-    expect(text).toContain("Total loss (−100 %)");
+    expect(text).toContain("Total loss (−100%)"); // English conventions
     // Histograms of IRR and multiple, a fan of cash flows and the cumulative position.
     expect(await p.page.locator("main figure svg, main svg[class^=plot]").count()).toBeGreaterThanOrEqual(4);
     // The cash waterfall of a typical and a bad trial: Norrköping draws 7.5 of its 10 MSEK.
     const waterfall = await textOf(p, "table.waterfall");
-    expect(waterfall).toMatch(/Financier → contract: capital drawn\s+7,5 mnkr\s+7,5 mnkr/);
-    expect(waterfall).toContain("of 10,0 mnkr committed");
+    expect(waterfall).toMatch(/Financier → contract: capital drawn\s+7\.5 MSEK\s+7\.5 MSEK/);
+    expect(waterfall).toContain("of 10.0 MSEK committed");
     expect(text).not.toMatch(/\bNaN\b|undefined/);
     expect(p.errors).toEqual([]);
     await p.screenshot("financier");
@@ -69,7 +69,7 @@ describe("financier's view", () => {
     const p = financier();
     await p.page.locator(".risk-split .risk-split-row").first().waitFor({timeout: 120_000});
     const card = await textOf(p, ".risk-split");
-    const m = card.match(/Financier's NPV\s*chance (\d+) %\s*ignorance (\d+) %\s*± (\d+) %/);
+    const m = card.match(/Financier's NPV\s*chance (\d+) ?%\s*ignorance (\d+) ?%\s*± (\d+) ?%/);
     expect(m, card).not.toBeNull();
     expect(Number(m![1]) + Number(m![2])).toBeGreaterThanOrEqual(99); // rounded shares of one whole
     expect(Number(m![1]) + Number(m![2])).toBeLessThanOrEqual(101);
@@ -85,8 +85,8 @@ describe("payer's view", () => {
     const p = payer();
     await p.page.locator(".risk-split .risk-split-row").first().waitFor({timeout: 120_000});
     const card = await textOf(p, ".risk-split");
-    expect(card).toMatch(/Payer's net present value\s*chance \d+ %\s*ignorance \d+ %\s*± \d+ %/);
-    expect(await textOf(p)).toMatch(/For the municipality, \d+ % \(± \d+ %\) of the spread of its net is (ignorance|the cohort's chance)/);
+    expect(card).toMatch(/Payer's net present value\s*chance \d+ ?%\s*ignorance \d+ ?%\s*± \d+ ?%/);
+    expect(await textOf(p)).toMatch(/For the municipality, \d+ ?% \(± \d+ ?%\) of the spread of its net is (ignorance|the cohort's chance)/);
     expect(p.errors).toEqual([]);
   });
 
@@ -98,15 +98,15 @@ describe("payer's view", () => {
     expect(await fans.count()).toBe(3);
     for (let i = 0; i < 3; i++) expect(await fans.nth(i).locator("g[aria-label=area] path").count()).toBe(2);
     const text = await textOf(p);
-    expect(text).toMatch(/Worst case under the caps\s+[\d,]+ mnkr/);
+    expect(text).toMatch(/Worst case under the caps\s+[\d.,]+ MSEK/);
     // 120 % of the 7.5 MSEK lent (data/scenarios/norrkoping-2016.json: ofCapitalMeans).
-    expect(text).toMatch(/the total cap is 9,0 mnkr/);
+    expect(text).toMatch(/the total cap is 9\.0 MSEK/);
     expect(text).toMatch(new RegExp(`Pays more than it avoids\\s+${PERCENT.source}`));
     // Doing it ourselves: one table (four rows, both alternatives and their difference) and one chart.
     const sf = p.page.locator("table.self-funding tbody tr");
     expect(await sf.count()).toBe(4);
-    expect((await sf.nth(3).innerText()).replace(/[\u00a0\u202f]/g, " ")).toMatch(/mean of the worst 5 %[\s\S]*−[\d,]+ mnkr[\s\S]*−[\d,]+ mnkr[\s\S]*[\d,]+ mnkr/);
-    expect(await textOf(p, "#self-funding-premium")).toMatch(/The contract costs the payer [\d,]+ mnkr (less|more) in expectation than doing it itself/);
+    expect((await sf.nth(3).innerText()).replace(/[\u00a0\u202f]/g, " ")).toMatch(/mean of the worst 5 %[\s\S]*−[\d.,]+ MSEK[\s\S]*−[\d.,]+ MSEK[\s\S]*[\d.,]+ MSEK/);
+    expect(await textOf(p, "#self-funding-premium")).toMatch(/The contract costs the payer [\d.,]+ MSEK (less|more) in expectation than doing it itself/);
     expect(await p.page.locator("figure:has(g[aria-label=bar]) g[aria-label=dot]").count()).toBe(1);
     expect(text).not.toMatch(/\bNaN\b|undefined/);
     expect(p.errors).toEqual([]);
@@ -124,13 +124,13 @@ describe("society's view", () => {
       expect(await rows.count()).toBe(6);
       const table = await textOf(p, "table.perspectives");
       for (const who of ["Participants", "Taxpayers", "of which the outcome payer", "of which other public budgets", "Others", "Society as a whole"]) expect(table).toContain(who);
-      // Society's row: resource gains, costs, no net transfers, NPV in mnkr, its range and a chance.
-      expect((await rows.nth(5).innerText()).replace(/[\u00a0\u202f]/g, " ")).toMatch(/mnkr[\s\S]*mnkr[\s\S]*0,0 mnkr[\s\S]*mnkr[\s\S]*mnkr to [\s\S]*%/);
+      // Society's row: resource gains, costs, no net transfers, NPV in MSEK (English conventions), its range and a chance.
+      expect((await rows.nth(5).innerText()).replace(/[\u00a0\u202f]/g, " ")).toMatch(/MSEK[\s\S]*MSEK[\s\S]*0\.0 MSEK[\s\S]*MSEK[\s\S]*MSEK to [\s\S]*%/);
       // The table adds up, at the stated rate: participants + taxpayers + others = society.
-      const millions = async (i: number, col: number) => Number((await rows.nth(i).locator("td").nth(col).innerText()).replace(/[^\d,−-]/g, "").replace("−", "-").replace(",", "."));
+      const millions = async (i: number, col: number) => Number((await rows.nth(i).locator("td").nth(col).innerText()).replace(/[^\d.−-]/g, "").replace("−", "-"));
       const sum = (await millions(0, 4)) + (await millions(1, 4)) + (await millions(4, 4));
-      expect(Math.abs(sum - (await millions(5, 4)))).toBeLessThanOrEqual(0.15); // three roundings to 0,1 mnkr
-      expect(await textOf(p)).toMatch(/every figure is a present value at 3,5 % a year/);
+      expect(Math.abs(sum - (await millions(5, 4)))).toBeLessThanOrEqual(0.15); // three roundings to 0.1 MSEK
+      expect(await textOf(p)).toMatch(/every figure is a present value at 3\.5% a year/);
       // The histogram of society's NPV has a rule at zero.
       expect(await p.page.locator("figure g[aria-label=rule]").count()).toBeGreaterThan(0);
       expect(await textOf(p)).not.toMatch(/\bNaN\b|undefined/);
