@@ -25,6 +25,10 @@ export default defineConfig({
           // Builds the site once per run and starts the Chromium that startSite({shared: true}) connects to.
           globalSetup: ["test/browser/globalSetup.ts"],
           fileParallelism: false, // one browser test file at a time, after the unit files
+          // Within a file, tests marked concurrent (independent pages in the file's browser
+          // context) run up to three at a time: a page's run takes one core in its worker, its
+          // rendering another, and the machine has two.
+          maxConcurrency: 3,
           testTimeout: 120_000,
           hookTimeout: 120_000
         }

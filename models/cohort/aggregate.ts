@@ -3,7 +3,7 @@
  * cohort can be simulated as counts of children per state (per pair of states, with and
  * without the intervention) instead of child by child. The law is exactly the per-child one of
  * placement.ts; only the realisations differ, so the numbers agree in distribution
- * (test/engine/aggregate.test.ts).
+ * (test/witness/aggregate.test.ts).
  *
  * Per period, with one shared uniform u per child and period (placement.ts's header):
  *

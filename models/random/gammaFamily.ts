@@ -10,7 +10,7 @@
  * each draw starts with an empty spare, exactly as a fresh d3 sampler does, and the spare is
  * shared where d3 shares it: between the two gammas of one beta, among the betas of one
  * binomial, and (separately) among the gammas of one Poisson draw, whose binomial has a spare
- * of its own. test/engine/gammaFamily.test.ts checks every value and the number of uniforms
+ * of its own. test/witness/gammaFamily.test.ts checks every value and the number of uniforms
  * used against d3-random itself.
  */
 import type { Rng } from "./rng.js";

@@ -24,7 +24,7 @@ const RELATIVE = 1e-12;
 const tmp = mkdtempSync(join(tmpdir(), "utfall-cross-engine-"));
 let site: Site;
 beforeAll(async () => {
-  site = await startSite();
+  site = await startSite({shared: true});
 });
 afterAll(async () => {
   await site?.close();

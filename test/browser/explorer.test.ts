@@ -1,6 +1,8 @@
 // The scenario explorer: edits change results, links reproduce them, bad input is caught at the
 // field while the last good figures stay, and scenarios round-trip through a file.
-import {readFile} from "node:fs/promises";
+import {mkdtemp, readFile, rm} from "node:fs/promises";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
 import type {Page} from "playwright-core";
 import {afterAll, beforeAll, expect, test} from "vitest";
 import {decodeState} from "../../src/components/state.ts";
@@ -8,7 +10,7 @@ import {plainSpaces, startSite, type OpenedPage, type Site} from "./harness.ts";
 
 let site: Site;
 beforeAll(async () => {
-  site = await startSite();
+  site = await startSite({shared: true});
 });
 afterAll(async () => {
   await site?.close();
@@ -207,7 +209,11 @@ test("a saved scenario loads back with the same numbers; a bad file is refused w
 
     const [download] = await Promise.all([page.waitForEvent("download"), page.locator("a.explorer-save").click()]);
     expect(download.suggestedFilename()).toBe("norrkoping-2016.json");
-    const text = await readFile((await download.path())!, "utf8");
+    // saveAs, not download.path(): the shared Chromium is a connected browser (harness.ts).
+    const dir = await mkdtemp(join(tmpdir(), "utfall-explorer-"));
+    await download.saveAs(join(dir, "saved.json"));
+    const text = await readFile(join(dir, "saved.json"), "utf8");
+    await rm(dir, {recursive: true, force: true});
     const saved = JSON.parse(text);
     expect(saved.contract.rules[1].share).toBe(0.8);
     expect(saved.simulation).toEqual({trials: 10000, seed: 1});

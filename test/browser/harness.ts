@@ -15,15 +15,17 @@
 // globalSetup, or startSite() without the option, launches its own Chromium. A connected
 // browser's downloads can only be saved with saveAs(), not read at download.path().
 //
+// The build is skipped when dist/ was built from the sources as they are now (buildSite).
 // Env: UTFALL_REUSE_DIST=1 skips `npm run build` when dist/index.html exists.
 //      UTFALL_CHROMIUM overrides the browser path (default /usr/bin/chromium).
 import {execFileSync} from "node:child_process";
-import {createReadStream, existsSync, statSync} from "node:fs";
+import {createHash} from "node:crypto";
+import {createReadStream, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from "node:fs";
 import {mkdir, mkdtemp, rm} from "node:fs/promises";
 import {createServer, type Server} from "node:http";
 import type {AddressInfo} from "node:net";
 import {tmpdir} from "node:os";
-import {extname, join, normalize, resolve, sep} from "node:path";
+import {dirname, extname, join, normalize, resolve, sep} from "node:path";
 import {fileURLToPath} from "node:url";
 import {chromium, type Browser, type BrowserContext, type BrowserServer, type Page} from "playwright-core";
 import {inject} from "vitest";
@@ -40,11 +42,60 @@ export const DIST = join(ROOT, "dist");
 export const SCREENSHOTS = join(ROOT, "test", "screenshots");
 export const CHROMIUM = process.env.UTFALL_CHROMIUM ?? "/usr/bin/chromium";
 
-/** Runs `npm run build` (unless UTFALL_REUSE_DIST=1 and dist/ exists). Called once, from globalSetup. */
+/** What the built site is made of: the pages, the engine they import, the data, the config and the locked packages. */
+const SITE_SOURCES = ["src", "models", "data", "observablehq.config.ts", "package-lock.json"];
+const BUILD_STAMP = join(ROOT, "node_modules/.cache/utfall/site-build.json");
+
+/** Every source file's path, size and modification time (Framework's own cache under src/.observablehq left out). */
+function sourceFiles(): {path: string; size: number; mtimeMs: number}[] {
+  const out: {path: string; size: number; mtimeMs: number}[] = [];
+  const walk = (path: string) => {
+    if (!existsSync(path) || path === join(ROOT, "src/.observablehq")) return;
+    // src/models and src/scenarios link to ../models and ../data/scenarios, walked on their own.
+    if (lstatSync(path).isSymbolicLink() && path !== ROOT) return;
+    const st = statSync(path);
+    if (st.isDirectory()) for (const name of readdirSync(path).sort()) walk(join(path, name));
+    else out.push({path: path.slice(ROOT.length + 1), size: st.size, mtimeMs: st.mtimeMs});
+  };
+  for (const s of SITE_SOURCES) walk(join(ROOT, s));
+  return out;
+}
+
+/**
+ * Runs `npm run build`, once per test run (from globalSetup), unless dist/ was built by this
+ * function from exactly the sources there are now (same files, sizes and times: a stamp in
+ * node_modules/.cache/utfall), or UTFALL_REUSE_DIST=1 and dist/ exists. A clean clone always builds.
+ *
+ * Framework caches a data loader's output until the loader file itself changes, not the engine
+ * it imports; so a loader output older than any file under models/ or data/ is removed first,
+ * and the build runs the loader again.
+ */
 export function buildSite(): void {
-  if (process.env.UTFALL_REUSE_DIST === "1" && existsSync(join(DIST, "index.html"))) return;
+  const index = join(DIST, "index.html");
+  if (process.env.UTFALL_REUSE_DIST === "1" && existsSync(index)) return;
+  const files = sourceFiles();
+  const fingerprint = createHash("sha256").update(JSON.stringify(files)).digest("hex");
+  try {
+    const stamp = JSON.parse(readFileSync(BUILD_STAMP, "utf8")) as {fingerprint: string; indexMtimeMs: number};
+    if (stamp.fingerprint === fingerprint && existsSync(index) && statSync(index).mtimeMs === stamp.indexMtimeMs) {
+      console.log("dist/ was built from these sources; not building again");
+      return;
+    }
+  } catch {
+    // no stamp yet
+  }
+  const engineTime = Math.max(0, ...files.filter((f) => /^(models|data)\//.test(f.path)).map((f) => f.mtimeMs));
+  const loaderCache = join(ROOT, "src/.observablehq/cache/data");
+  if (existsSync(loaderCache)) {
+    for (const name of readdirSync(loaderCache)) {
+      const cached = join(loaderCache, name);
+      if (statSync(cached).isFile() && statSync(cached).mtimeMs < engineTime) rmSync(cached);
+    }
+  }
   // stdio inherit so build errors show up in the test output.
   execFileSync("npm", ["run", "build"], {cwd: ROOT, stdio: ["ignore", "inherit", "inherit"]});
+  mkdirSync(dirname(BUILD_STAMP), {recursive: true});
+  writeFileSync(BUILD_STAMP, JSON.stringify({fingerprint, indexMtimeMs: statSync(index).mtimeMs}));
 }
 
 const CHROMIUM_ARGS = [
@@ -106,7 +157,12 @@ export async function serveDist(dir: string = DIST): Promise<{server: Server; ba
     const candidates = pathname.endsWith("/") ? [join(base, "index.html")] : [base, `${base}.html`];
     const file = candidates.find((f) => existsSync(f) && statSync(f).isFile());
     if (!file) return void res.writeHead(404, {"content-type": "text/plain"}).end("not found");
-    res.writeHead(200, {"content-type": MIME[extname(file)] ?? "application/octet-stream", "cache-control": "no-store"});
+    // Framework names every asset by its content's hash (foo.1a2b3c4d.js), so a browser context
+    // may keep it for the run: a file's page loads after its first compile the modules once
+    // (Chromium's code cache) instead of fetching and compiling d3, Plot and zod on each load.
+    // The pages themselves (.html) are never cached.
+    const hashed = /\.[0-9a-f]{8}\.[a-z0-9]+$/.test(file);
+    res.writeHead(200, {"content-type": MIME[extname(file)] ?? "application/octet-stream", "cache-control": hashed ? "max-age=3600, immutable" : "no-store"});
     createReadStream(file).pipe(res);
   });
   await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok)); // port 0 = random free port

@@ -4,7 +4,7 @@
 // here in Node with the same deflate-raw and base64url as src/components/state.ts.
 import {readFileSync} from "node:fs";
 import {join} from "node:path";
-import {afterAll, beforeAll, describe, expect, test} from "vitest";
+import {afterAll, beforeAll, describe, expect as globalExpect, test, type ExpectStatic} from "vitest";
 import {plainSpaces, ROOT, startSite, type OpenedPage, type Site} from "./harness.ts";
 
 const norrkoping = JSON.parse(readFileSync(join(ROOT, "data/scenarios/norrkoping-2016.json"), "utf8"));
@@ -61,15 +61,19 @@ afterAll(async () => {
   await site?.close();
 });
 
-async function checkClean(p: OpenedPage): Promise<void> {
+/** A concurrent test passes its own `expect` (vitest: expect.poll and failures belong to one test). */
+async function checkClean(p: OpenedPage, expect: ExpectStatic = globalExpect): Promise<void> {
   expect(p.errors, "console/page errors").toEqual([]);
   expect(await p.page.locator(".observablehq--error").count(), "Framework error cells").toBe(0);
   const body = await p.page.locator("body").innerText();
   expect(body).not.toMatch(/Maximum call stack|Invalid typed array|\bNaN\b/);
 }
 
-describe("a refused link", () => {
-  test.each(cases)("%s with a %s fragment: the built-in scenario and a notice", async (path, kind) => {
+// The loads are independent (each its own page in the file's browser context), so they run a few
+// at a time (the browser project's maxConcurrency, vitest.config.ts): each page's run takes one
+// core in its worker, and the machine has two. The limit is generous as several share the machine.
+describe.concurrent("a refused link", {timeout: 300_000}, () => {
+  test.for(cases)("%s with a %s fragment: the built-in scenario and a notice", async ([path, kind], {expect}) => {
     const p = await site.openPage(path + hostile[kind], {settleTimeoutMs: 90_000});
     try {
       const notice = p.page.locator(".link-problem");
@@ -83,7 +87,7 @@ describe("a refused link", () => {
         await expect.poll(() => p.page.locator(".explorer-status").innerText(), {timeout: 90_000}).toMatch(/simulated contracts/);
       }
       if (path === "/payer") await p.screenshot("hostile-link-payer");
-      await checkClean(p);
+      await checkClean(p, expect);
     } finally {
       await p.close();
     }
@@ -93,15 +97,15 @@ describe("a refused link", () => {
 test("the explorer's file input refuses a 10,000-deep file and a 3 MB one with a message, and keeps running", async () => {
   const p = await site.openPage("/explorer", {settleTimeoutMs: 90_000});
   try {
-    await expect.poll(() => p.page.locator(".explorer-status").innerText(), {timeout: 90_000}).toMatch(/simulated contracts/);
+    await globalExpect.poll(() => p.page.locator(".explorer-status").innerText(), {timeout: 90_000}).toMatch(/simulated contracts/);
     const input = p.page.locator('input[type="file"][name="scenario-file"]');
     const message = p.page.locator(".explorer-file-message");
     await input.setInputFiles({name: "deep.json", mimeType: "application/json", buffer: Buffer.from(`{"name":"x","note":${nested(10_000)}}`)});
-    await expect.poll(() => message.innerText(), {timeout: 60_000}).toMatch(/^deep\.json nests objects and arrays more than 64 levels deep .*Nothing was changed\.$/);
+    await globalExpect.poll(() => message.innerText(), {timeout: 60_000}).toMatch(/^deep\.json nests objects and arrays more than 64 levels deep .*Nothing was changed\.$/);
     await input.setInputFiles({name: "big.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify({...norrkoping, note: "a".repeat(3_000_000)}))});
-    await expect.poll(() => message.innerText(), {timeout: 60_000}).toMatch(/^big\.json is larger than 2 MB/);
-    expect(await p.page.locator(".explorer-origin").innerText()).toMatch(/Norrköping 2016/);
-    expect(await p.page.locator(".explorer-status").innerText()).toMatch(/simulated contracts/);
+    await globalExpect.poll(() => message.innerText(), {timeout: 60_000}).toMatch(/^big\.json is larger than 2 MB/);
+    globalExpect(await p.page.locator(".explorer-origin").innerText()).toMatch(/Norrköping 2016/);
+    globalExpect(await p.page.locator(".explorer-status").innerText()).toMatch(/simulated contracts/);
     await checkClean(p);
   } finally {
     await p.close();
@@ -123,9 +127,9 @@ const htmlScenario = withHtml(norrkoping) as Record<string, unknown>;
 
 const hostileRuns: Record<string, string> = {
   // HTML in every text field and the seed: a valid scenario, so the page runs it.
-  html: await fragmentOf(JSON.stringify({scenario: htmlScenario, trials: 2000, seed: `seed ${HTML}`})),
+  html: await fragmentOf(JSON.stringify({scenario: htmlScenario, trials: 500, seed: `seed ${HTML}`})),
   // The same with a currency that is not an ISO 4217 code: the scenario is refused, with a message.
-  htmlCurrency: await fragmentOf(JSON.stringify({scenario: {...htmlScenario, currency: "kr"}, trials: 2000, seed: 1})),
+  htmlCurrency: await fragmentOf(JSON.stringify({scenario: {...htmlScenario, currency: "kr"}, trials: 500, seed: 1})),
   // Everything at once: HTML, an invalid currency, a 10,000-deep note and trials 2^53 - 1; the
   // link itself is refused (at the first limit it breaks).
   combined: await fragmentOf(`{"scenario":${JSON.stringify({...htmlScenario, currency: "kr"}).slice(0, -1)},"note":${nested(10_000)}},"trials":${2 ** 53 - 1},"seed":${JSON.stringify(HTML)}}`),
@@ -148,14 +152,14 @@ const MESSAGE_SV: Record<string, RegExp | null> = {
   tooLarge: /Länken kunde inte läsas \(7 000 000 utfall skulle behöva ungefär [\d,]+ GiB minne, mer än gränsen 4 GiB; högst [\d ]+ utfall\); här visas det inbyggda scenariot\./
 };
 
-async function notRun(p: OpenedPage): Promise<void> {
+async function notRun(p: OpenedPage, expect: ExpectStatic): Promise<void> {
   expect(await p.page.evaluate(() => (window as unknown as {__pwned?: number}).__pwned), "a script from the scenario ran").toBeUndefined();
   expect(await p.page.locator('img[src="x"]').count(), "an <img> from the scenario").toBe(0);
 }
 
-describe.each([...pages, "/", "/reference-cases"])("%s with a hostile scenario", (path) => {
+describe.concurrent.each([...pages, "/", "/reference-cases"])("%s with a hostile scenario", {timeout: 300_000}, (path) => {
   const reads = pages.includes(path); // "/" and /reference-cases ignore the fragment
-  test.each(Object.keys(hostileRuns))("%s: a message where one is due, and no error cell", async (kind) => {
+  test.for(Object.keys(hostileRuns))("%s: a message where one is due, and no error cell", async (kind, {expect}) => {
     // The explorer with an invalid scenario shows its problems at the inputs and runs nothing, so
     // its result cells stay pending: do not wait for them.
     const invalidInExplorer = path === "/explorer" && kind === "htmlCurrency";
@@ -166,8 +170,8 @@ describe.each([...pages, "/", "/reference-cases"])("%s with a hostile scenario",
       if (reads && message) await expect.poll(async () => plainSpaces(await p.page.locator("main").innerText()), {timeout: 60_000}).toMatch(message);
       if (reads && kind === "html" && path !== "/methods") expect(await p.page.locator("main").innerText()).toContain(`Norrköping 2016 ${HTML}`);
       if (path === "/financier" || path === "/explorer") await p.screenshot(`hostile-${kind}-${path.slice(1)}`);
-      await notRun(p);
-      await checkClean(p);
+      await notRun(p, expect);
+      await checkClean(p, expect);
     } finally {
       await p.close();
     }

@@ -3,20 +3,22 @@
 // every cell the page shows equals the engine's `sweep` in Node (as the page formats it), every
 // section renders, and a bad entry is named next to the inputs while the last grid stays. The
 // page's default grid (21 × 21 on 10,000 trials) is checked in Node only, along the page's own
-// path (one simulation handed to workers by structured clone, cells split between them).
+// path (one simulation handed to workers by structured clone, cells split between them), in
+// test/analysis/negotiationGrid.test.ts, which runs with the unit files rather than in the
+// browser files' one-at-a-time queue.
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
 import {readdirSync, readFileSync} from "node:fs";
 import {join} from "node:path";
 import {DIST, ROOT, startSite, type Site} from "./harness.ts";
 import {
-  checkCells, DEFAULT_NEEDS, evaluateCells, NEED_LABELS, prepareSweep, sweep, sweepOutcomes, zoneOfAgreement, type Cell, type Vary,
+  DEFAULT_NEEDS, NEED_LABELS, sweep, zoneOfAgreement, type Vary,
 } from "../../models/index.js";
 import {describePath} from "../../models/analysis/labels.js";
 import {formatChance, formatMillions, formatPercent} from "../../models/format.js";
 
 let site: Site;
 beforeAll(async () => {
-  site = await startSite();
+  site = await startSite({shared: true});
 });
 afterAll(async () => {
   await site?.close();
@@ -130,30 +132,4 @@ describe("negotiation page", () => {
       await p.close();
     }
   }, 240_000);
-});
-
-describe("the page's default grid, in Node", () => {
-  test("21 × 21 on 10 000 trials: one simulation handed to workers gives the sweep's cells; no combination meets the default needs", () => {
-    // The page's defaults: savings share 0–1 and return cap 0–1 of capital, 21 steps each.
-    const vary: Vary[] = [
-      {path: "contract.rules[savings].share", values: values(0, 1, 21)},
-      {path: "contract.rules[return].cap.ofCapital", values: values(0, 1, 21)},
-    ];
-    const opts = {trials: 10_000, seed: 1};
-    const whole = sweep(norrkoping, vary, opts);
-    // The page's path (src/components/analysis.ts): one worker checks the cells and simulates,
-    // each worker gets a structured clone of the table (as postMessage makes) and its cells.
-    const prep = prepareSweep(norrkoping, vary, opts);
-    checkCells(prep);
-    const table = sweepOutcomes(prep);
-    const got: Cell[] = new Array(441);
-    for (let w = 0; w < 3; w++) {
-      const mine = Array.from({length: 441}, (_, i) => i).filter((i) => i % 3 === w);
-      evaluateCells(prep, mine, (i, c) => (got[i] = c), structuredClone(table));
-    }
-    expect(got).toEqual(whole.cells);
-    // README, Negotiation analytics: "No combination of savings share (0–100 %) and return cap
-    // (0–100 % of capital) meets the default needs".
-    expect(zoneOfAgreement(whole.cells, [21, 21], DEFAULT_NEEDS).shareAgreed).toBe(0);
-  }, 900_000);
 });

@@ -20,8 +20,10 @@ afterAll(async () => {
   await site?.close();
 });
 
-describe.each(pages)("page %s", (path) => {
-  test("renders without errors, external requests, error blocks or NaN", async () => {
+// The pages load independently, a few at a time (the browser project's maxConcurrency); the last
+// test, which compares what they saved, runs after all of them.
+describe.concurrent.each(pages)("page %s", {timeout: 300_000}, (path) => {
+  test("renders without errors, external requests, error blocks or NaN", async ({expect}) => {
     const p = await site.openPage(path);
     try {
       // Plot renders <svg class="plot-xxxx">, or a <figure> wrapping one when it has a legend/title.

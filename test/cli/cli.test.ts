@@ -562,7 +562,10 @@ describe.concurrent("utfall on every reference scenario in data/scenarios", { ti
     expect(table.stdout).not.toMatch(/NaN/);
     const json = JSON.parse((await utfall("run", `data/scenarios/${f}`, "--trials", "200", "--seed", "1", "--json")).stdout);
     expect(json.scenario).toBe(name);
-    expect(json.investor.probLoss).toBeGreaterThanOrEqual(0);
+    expect([json.trials, json.seed]).toEqual([200, 1]);
+    // A chance counted over the 200 trials run: a whole number of 200ths.
+    const losses = json.investor.probLoss * 200;
+    expect(Math.abs(losses - Math.round(losses))).toBeLessThan(1e-9);
     expect(Number.isFinite(json.payer.payments.mean)).toBe(true);
   });
 });

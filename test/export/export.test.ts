@@ -4,7 +4,7 @@
  * decimal comma) for kronor and British Excel's for pounds.
  */
 import { readFileSync } from "node:fs";
-import { mean, quantile } from "d3-array";
+import { HyperFormula } from "hyperformula";
 import { describe, expect, test } from "vitest";
 import { formatChance, formatMillions, formatMoney, formatNumber, formatPercent } from "../../models/format.js";
 import { csvDialect, csvNumber, parseScenario, runScenario, summaryCsv, summaryRows, toCsv, trialColumns, trialsCsv, trialsJson } from "../../models/index.js";
@@ -122,16 +122,29 @@ describe.each([
     expect(table.map((r) => r.trial)).toEqual(Array.from({ length: 2000 }, (_, i) => i + 1));
   });
 
-  test("the columns read back give the summary's figures (d3's mean and R-7 quantiles)", () => {
-    const table = records(readAsExcel(trialsCsv(columns, dialect), locale).rows);
-    const col = (id: string) => table.map((r) => r[id]).filter((v): v is number => typeof v === "number");
+  test("the columns read back give the summary's figures, as Excel's AVERAGE, PERCENTILE.INC and MAX compute them", () => {
+    // Witness: HyperFormula (an independent formula engine, not our code nor d3) evaluating the
+    // Excel functions on the sheet as read back; PERCENTILE.INC is R-7 (test/witness/quantiles.test.ts).
+    // HyperFormula rounds results to 10 significant digits (its precisionRounding), hence 9 decimals for a rate.
+    const rows = readAsExcel(trialsCsv(columns, dialect), locale).rows;
+    const table = records(rows);
+    const hf = HyperFormula.buildFromArray(rows, { licenseKey: "gpl-v3" });
+    const excel = (formula: string, id: string) => {
+      const c = rows[0]!.indexOf(id);
+      const letter = c < 26 ? String.fromCharCode(65 + c) : String.fromCharCode(64 + Math.floor(c / 26)) + String.fromCharCode(65 + (c % 26));
+      return hf.calculateFormula(formula.replace("{}", `${letter}2:${letter}${rows.length}`), 0) as number;
+    };
     const s = run.summary;
-    expect(mean(col("payments"))).toBeCloseTo(s.payer.payments!.mean, 4);
-    expect(quantile(col("payments"), 0.95)).toBeCloseTo(s.payer.payments!.p95, 4);
-    expect(Math.max(...col("payments"))).toBeCloseTo(s.payer.maxPayments, 4);
-    expect(quantile(col("irr"), 0.5)).toBeCloseTo(s.investor.irr!.p50, 12);
-    expect(mean(col("loss"))).toBe(s.investor.probLoss);
-    expect(mean(col("payForNothing"))).toBe(s.contract.probPayForNothing);
+    expect(excel("=AVERAGE({})", "payments")).toBeCloseTo(s.payer.payments!.mean, 4);
+    expect(excel("=PERCENTILE.INC({}, 0.95)", "payments")).toBeCloseTo(s.payer.payments!.p95, 4);
+    expect(excel("=PERCENTILE.INC({}, 0.05)", "payments")).toBeCloseTo(s.payer.payments!.p5, 4);
+    expect(excel("=MAX({})", "payments")).toBeCloseTo(s.payer.maxPayments, 4);
+    expect(excel("=MEDIAN({})", "irr")).toBeCloseTo(s.investor.irr!.p50, 9);
+    expect(excel("=PERCENTILE.INC({}, 0.25)", "irr")).toBeCloseTo(s.investor.irr!.p25, 9);
+    // A chance is the count of 1s over the trials: COUNTIF / ROWS.
+    expect(excel("=COUNTIF({}, 1)", "loss") / 2000).toBe(s.investor.probLoss);
+    expect(excel("=COUNTIF({}, 1)", "payForNothing") / 2000).toBe(s.contract.probPayForNothing);
+    hf.destroy();
     // Payments by budget year add up to each trial's payments.
     const years = Object.keys(columns).filter((k) => k.startsWith("paymentsYear"));
     for (const r of table.slice(0, 200)) expect(years.reduce((a, k) => a + (r[k] as number), 0)).toBeCloseTo(r.payments as number, 4);

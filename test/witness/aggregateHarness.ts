@@ -1,5 +1,5 @@
 /**
- * Test support for test/engine/aggregate.test.ts: one placement model's cohort run many times
+ * Test support for test/witness/aggregate.test.ts: one placement model's cohort run many times
  * at fixed parameters (pure cohort chance), by the per-child and by the aggregate sampler.
  */
 import { readFileSync } from "node:fs";
