@@ -29,7 +29,7 @@ const RISK_SPLIT_PER_GROUP = 20;
 const USAGE = `usage:
   utfall run <scenario.json> [--trials N] [--seed S] [--threads N] [--json|--csv] [--out FILE] [--locale L] [--risk-split]
   utfall validate <scenario.json>
-  utfall sweep <scenario.json> --vary <path>=<from>:<to>:<steps> [--vary …] [--trials N] [--seed S] [--json|--csv]
+  utfall sweep <scenario.json> --vary <path>=<from>:<to>:<steps> [--vary …] [--trials N] [--seed S] [--json|--csv] [--locale L]
   utfall compare <a.json> <b.json> [more.json …] [--trials N] [--seed S] [--threads N] [--json]
   utfall compare <scenario.json> [more.json …] --self-fund [--trials N] [--seed S] [--threads N] [--json]
   utfall annex <scenario.json> --out annex.xlsx [--lang sv|en]
@@ -62,7 +62,7 @@ const USAGE = `usage:
   --csv        (run) print the summary as CSV for a spreadsheet, one figure per row;
                (sweep) print the grid as CSV, one row per cell
   --out FILE   (run) also write every trial's results to FILE: .csv or .json
-  --locale L   (run) the spreadsheet locale of --csv and --out CSV, e.g. sv-SE (semicolons,
+  --locale L   (run, sweep) the spreadsheet locale of --csv and --out CSV, e.g. sv-SE (semicolons,
                decimal comma) or en-GB (commas, decimal point); default: the scenario's
                currency's (SEK → sv-SE, GBP → en-GB)
   --risk-split (run) also split each party's risk into the cohort's chance and ignorance of
@@ -158,13 +158,15 @@ export function parseVary(spec: string): Vary {
   return { path: path!, values: values.map((v) => +v.toPrecision(12)) };
 }
 
-function runSweep(file: string, values: { vary?: string[]; trials?: string; seed?: string; json?: boolean; csv?: boolean }, out: NodeJS.WritableStream, err: NodeJS.WriteStream): number {
+function runSweep(file: string, values: { vary?: string[]; trials?: string; seed?: string; json?: boolean; csv?: boolean; locale?: string }, out: NodeJS.WritableStream, err: NodeJS.WriteStream): number {
   if (!values.vary?.length) throw new InputError(["sweep: give one or two --vary <path>=<from>:<to>:<steps>"]);
   if (values.vary.length > 2) throw new InputError(["sweep: at most two --vary at a time"]);
   if (values.json && values.csv) throw new InputError(["sweep: choose --json or --csv, not both"]);
   const vary = values.vary.map(parseVary);
   const trials = parseTrials(values.trials);
   const seed = parseSeed(values.seed);
+  // A bad --locale is refused before anything is simulated; by default, the scenario's currency's.
+  const locale = values.locale === undefined ? null : parseLocale(values.locale, "");
   const { json } = readJson(file);
   let result;
   try {
@@ -175,7 +177,7 @@ function runSweep(file: string, values: { vary?: string[]; trials?: string; seed
     throw e;
   }
   if (values.json) writeJson(out, result);
-  else if (values.csv) writeCsv(out, sweepCsv(result) + "\n");
+  else if (values.csv) writeCsv(out, sweepCsv(result, locale ?? parseLocale(undefined, result.currency)));
   else writeText(out, renderSweep(result) + "\n");
   return 0;
 }
@@ -523,7 +525,8 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     }
     if (command === "annex") return await runAnnex(file, values, out);
     if (command === "sweep") {
-      if (values.out !== undefined || values.locale !== undefined) throw new InputError(["--out and --locale belong to the run command"]);
+      if (values.out !== undefined) throw new InputError(["--out belongs to the run command"]);
+      if (values.locale !== undefined && !values.csv) throw new InputError(["sweep: --locale goes with --csv"]);
       if (values.threads !== undefined) throw new InputError(["--threads belongs to the run and compare commands"]);
       return runSweep(file, values, out, err);
     }

@@ -1,5 +1,5 @@
 /** Output of `utfall sweep`: a readable grid, or CSV with one row per cell. */
-import { csvFormat } from "d3-dsv";
+import { toCsv, type CsvDialect } from "../models/export/csv.js";
 import { formatMoney, formatNumber, formatPercent, localeOf } from "../models/format.js";
 import type { Cell, SweepResult } from "../models/index.js";
 import { align } from "./table.js";
@@ -13,9 +13,14 @@ function flat(cell: Cell): Record<string, number | null> {
   return row;
 }
 
-/** CSV with a header row; numbers in full precision, missing values empty. */
-export function sweepCsv(r: SweepResult): string {
-  return csvFormat(r.cells.map(flat).map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v === null ? "" : String(v)]))));
+/**
+ * CSV with a header row, in the project's dialect (models/export/csv.ts: the locale's delimiter
+ * and decimal mark, 15 significant digits, a byte-order mark, CRLF); missing values empty.
+ */
+export function sweepCsv(r: SweepResult, dialect: CsvDialect): string {
+  const rows = r.cells.map(flat);
+  const header = Object.keys(rows[0] ?? {});
+  return toCsv(header, rows.map((row) => header.map((k) => row[k])), dialect);
 }
 
 export function renderSweep(r: SweepResult): string {

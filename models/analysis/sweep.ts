@@ -14,6 +14,7 @@ import { parseScenario, type Problem } from "../scenario/parse.js";
 import { checkReferences, scenarioSchema, type Scenario } from "../scenario/schema.js";
 import { simulateOutcomes, type OutcomeTable } from "../simulate.js";
 import { PathError, setPath, parsePath, type PathKey } from "./path.js";
+import { touchesSimulation } from "../contract/simulatedFields.js";
 
 export interface Vary {
   /** JSON path of a scenario field, e.g. `contract.rules[1].share` or `contract.rules[savings].share`. */
@@ -211,7 +212,9 @@ export function prepareSweep(raw: unknown, vary: readonly Vary[], options: { tri
     seed: options.seed ?? base.scenario.simulation.seed,
     grid: grid(vary),
     shape: vary.map((v) => v.values.length),
-    commonOutcomes: keys.every((k) => k[0] === "contract"),
+    // A contract field the simulation reads (delivery.volume, …) makes cells simulate again too:
+    // evaluated on the base's outcomes, its cells would all show the base's draws.
+    commonOutcomes: !keys.some(touchesSimulation),
   };
 }
 
@@ -220,8 +223,11 @@ export function sweepOutcomes(prep: PreparedSweep, onProgress?: (done: number, t
   return simulateOutcomes(compile(prep.base), { trials: prep.trials, seed: prep.seed, onProgress });
 }
 
-/** Contract fields that change the compiled model (the calendar, extra parameters), not only the terms. */
-export const touchesModel = (keys: readonly PathKey[]) => keys[1] === "startDate" || keys[1] === "termination" || (keys[1] === "delivery" && keys[2] === "volume");
+/**
+ * Whether a varied path changes what is simulated (a field outside `contract`, or one of the
+ * contract fields the simulation reads: models/contract/simulatedFields.ts), not only the terms.
+ */
+export const touchesModel = (keys: readonly PathKey[]): boolean => touchesSimulation(keys);
 const contractSchema = scenarioSchema.shape.contract;
 
 /**
@@ -267,7 +273,7 @@ interface CheckedCell {
 
 function checkedCells(prep: PreparedSweep, indices: readonly number[]): { base: Model | null; cells: CheckedCell[] } {
   const base = prep.commonOutcomes ? compile(prep.base) : null;
-  const fast = base !== null && !prep.keys.some(touchesModel);
+  const fast = base !== null;
   const input = prep.input as Record<string, unknown>;
   const cells = indices.map((index): CheckedCell => {
     const at = prep.grid[index]!;

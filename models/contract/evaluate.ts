@@ -3,7 +3,8 @@
  * derives every party's money. Re-running it with other terms re-uses the same outcomes
  * (common random numbers), so differences between terms are not drowned in noise.
  */
-import { paymentEvents, resolveMoney, type Model } from "../compile.js";
+import type { Model } from "../compile.js";
+import { paymentEvents, resolveMoney } from "./payments.js";
 import { budgetYear, budgetYearCount } from "../calendar.js";
 import { priceFactors } from "../prices.js";
 import { MONEY_EPSILON } from "../constants.js";
