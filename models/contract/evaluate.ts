@@ -236,7 +236,7 @@ function resultColumns(T: number, P: number, Y: number, R: number, capital: numb
 // What the waterfall makes of one trial's payments, kept per distinct input (FlowMemo).
 /** The most memory a FlowMemo takes (16 MB): 8,000 entries of 20 periods with keepFlows. */
 export const MEMO_BYTES = 16 * 2 ** 20;
-const V_IRR = 0, V_NPV = 1, V_MIRR = 2, V_RECEIVED = 3, V_DRAWN = 4, V_GUARANTEE = 5, V_FEES = 6, V_SURPLUS = 7, V_UNFUNDED = 8, V_INVESTED_PV = 9, V_FLOWS = 10;
+const V_IRR = 0, V_NPV = 1, V_MIRR = 2, V_RECEIVED = 3, V_DRAWN = 4, V_GUARANTEE = 5, V_FEES = 6, V_SURPLUS = 7, V_UNFUNDED = 8, V_INVESTED_PV = 9, V_NONZERO = 10, V_FLOWS = 11;
 
 /**
  * Many trials pay the same (no outcome payment, or only the activity payment): their cash flows,
@@ -249,7 +249,10 @@ const V_IRR = 0, V_NPV = 1, V_MIRR = 2, V_RECEIVED = 3, V_DRAWN = 4, V_GUARANTEE
 class FlowMemo {
   /** Key: [n, volume, stopAt, rate, period₀, amount₀, …]; K numbers an entry. */
   readonly K: number;
-  /** Values an entry: V_* then the flows, the flows ÷ T and, with keepFlows, the waterfall's four columns. */
+  /**
+   * Values an entry: V_*, then the periods whose flow is not zero (V_NONZERO of them), the flows
+   * ÷ T and, with keepFlows, the flows and the waterfall's four columns.
+   */
   readonly V: number;
   readonly key: Float64Array;
   private readonly bits: Int32Array;
@@ -265,7 +268,7 @@ class FlowMemo {
 
   constructor(maxRecords: number, readonly P: number, readonly keepFlows: boolean, readonly trials: number) {
     this.K = 4 + 2 * maxRecords;
-    this.V = V_FLOWS + P * (keepFlows ? 6 : 2);
+    this.V = V_FLOWS + P * (keepFlows ? 7 : 2);
     // At most MEMO_BYTES of entries; trials beyond are computed as they come.
     this.limit = Math.max(1, Math.min(trials, Math.floor(MEMO_BYTES / (8 * (this.K + this.V)))));
     this.key = new Float64Array(this.K);
@@ -630,24 +633,36 @@ export function evaluateContract(
       vals[at + V_INVESTED_PV] = flowInvestedPV;
       moneySum += received + invested + totals.guarantee + totals.fees + totals.providerSurplus + totals.unfunded + flowInvestedPV + (pvBack - pvOut);
       const f0 = at + V_FLOWS;
-      for (let p = 0; p < P; p++) (vals[f0 + p] = flows[p]!), (vals[f0 + P + p] = flows[p]! / T), (moneySum += flows[p]!);
+      // The mean flows add only the periods with a flow: adding a zero leaves a sum as it is
+      // (the sum starts at +0 and so is never −0), so the mean is the same bit for bit.
+      let nonzero = 0;
+      for (let p = 0; p < P; p++) {
+        vals[f0 + P + p] = flows[p]! / T;
+        moneySum += flows[p]!;
+        if (flows[p] !== 0) vals[f0 + nonzero++] = p;
+      }
+      vals[at + V_NONZERO] = nonzero;
       if (keepFlows) {
-        vals.set(wf.draws, f0 + 2 * P);
-        vals.set(wf.toProvider, f0 + 3 * P);
-        vals.set(wf.toIntermediary, f0 + 4 * P);
-        vals.set(wf.guarantee, f0 + 5 * P);
+        vals.set(flows.subarray(0, P), f0 + 2 * P);
+        vals.set(wf.draws, f0 + 3 * P);
+        vals.set(wf.toProvider, f0 + 4 * P);
+        vals.set(wf.toIntermediary, f0 + 5 * P);
+        vals.set(wf.guarantee, f0 + 6 * P);
       }
     }
     const f0 = at + V_FLOWS;
     if (keepFlows) {
-      out.flows!.set(vals.subarray(f0, f0 + P), t * P);
+      out.flows!.set(vals.subarray(f0 + 2 * P, f0 + 3 * P), t * P);
       const w = out.waterfall!;
-      w.draws.set(vals.subarray(f0 + 2 * P, f0 + 3 * P), t * P);
-      w.toProvider.set(vals.subarray(f0 + 3 * P, f0 + 4 * P), t * P);
-      w.toIntermediary.set(vals.subarray(f0 + 4 * P, f0 + 5 * P), t * P);
-      w.guarantee.set(vals.subarray(f0 + 5 * P, f0 + 6 * P), t * P);
+      w.draws.set(vals.subarray(f0 + 3 * P, f0 + 4 * P), t * P);
+      w.toProvider.set(vals.subarray(f0 + 4 * P, f0 + 5 * P), t * P);
+      w.toIntermediary.set(vals.subarray(f0 + 5 * P, f0 + 6 * P), t * P);
+      w.guarantee.set(vals.subarray(f0 + 6 * P, f0 + 7 * P), t * P);
     }
-    for (let p = 0; p < P; p++) meanFlows[p]! += vals[f0 + P + p]!;
+    for (let k = 0, n = vals[at + V_NONZERO]!, fT = f0 + P; k < n; k++) {
+      const p = vals[f0 + k]!;
+      meanFlows[p]! += vals[fT + p]!;
+    }
     const received = vals[at + V_RECEIVED]!, invested = vals[at + V_DRAWN]!;
     for (let k = 0; k < R; k++) paymentsByRule[t * R + k] = paidMeasured[k]!;
     drawn[t] = invested;
