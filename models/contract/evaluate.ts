@@ -449,9 +449,8 @@ export function evaluateContract(
   const drawOf = paramOf(model, table, model.terminationDrawSlot, 1);
   const termination = contract.termination;
   const settlement = termination ? resolveMoney(termination.settlement, capital) : 0;
-  // Paid so far by rule (all cohorts), and by rule and cohort, for `offsetBy`.
-  const paidMeasured = new Float64Array(R), paidTrue = new Float64Array(R);
-  const cohortPaid = new Float64Array(R * C), cohortPaidTrue = new Float64Array(R * C);
+  // What a trial has paid so far on the measured effect (what the payer pays) and on the true one.
+  const measured = new Ledger(R, C, anyOffsets), truly = new Ledger(R, C, anyOffsets);
   const payerDiscount = new Float64Array(P);
   const financierDiscount = Float64Array.from({ length: P }, (_, p) => Math.pow(1 + financierRate, -p / ppy));
   const toStart = priceFactors(model.priceBasis, model, P).toStart;
@@ -467,12 +466,8 @@ export function evaluateContract(
   for (let t = 0; t < T; t++) {
     const delivered = table.delivered[t] === 1;
     const r = table.discountRate[t]!;
-    for (let k = 0; k < R; k++) paidMeasured[k] = 0;
-    if (anyOffsets) {
-      paidTrue.fill(0);
-      cohortPaid.fill(0);
-      cohortPaidTrue.fill(0);
-    }
+    measured.reset();
+    truly.reset();
     if (r !== discountFor) {
       investedPV = 0;
       for (let p = 0; p < P; p++) {
@@ -482,7 +477,7 @@ export function evaluateContract(
       }
       discountFor = r;
     }
-    let total = 0, totalTrue = 0, paidPV = 0, forNothing = 0, missed = 0, nRec = 0;
+    let paidPV = 0, forNothing = 0, missed = 0, nRec = 0;
     // Early termination: from period stopAt no payment is due; the payer pays the settlement then.
     const stopAt = termination ? terminationPeriod(drawOf(t), hazardOf(t), termination.fromPeriod, lastEvent) : Infinity;
 
@@ -538,29 +533,8 @@ export function evaluateContract(
       // A rule that would pay on the true effect but not on the measured one, judged on the
       // rule's own trigger (before offsets and the total cap, which are not measurement errors).
       if (rule.outcomeBased && payTrue > MONEY_EPSILON && !(pay > MONEY_EPSILON)) missed = 1;
-      // A pooled rule is offset by everything the named rules paid; a per-cohort rule by what
-      // they paid for the same cohort.
-      if (anyOffsets) {
-        for (const o of rule.offsetBy) {
-          pay -= c >= 0 ? cohortPaid[o * C + c]! : paidMeasured[o]!;
-          payTrue -= c >= 0 ? cohortPaidTrue[o * C + c]! : paidTrue[o]!;
-        }
-      }
-      // Offsets can leave rounding crumbs (1e-9): below MONEY_EPSILON nothing is paid.
-      pay = Math.min(pay, totalCap - total);
-      payTrue = Math.min(payTrue, totalCap - totalTrue);
-      if (!(pay > MONEY_EPSILON)) pay = 0;
-      if (!(payTrue > MONEY_EPSILON)) payTrue = 0;
-      paidMeasured[index]! += pay;
-      if (anyOffsets) {
-        paidTrue[index]! += payTrue;
-        if (c >= 0) {
-          cohortPaid[index * C + c]! += pay;
-          cohortPaidTrue[index * C + c]! += payTrue;
-        }
-      }
-      total += pay;
-      totalTrue += payTrue;
+      pay = measured.pay(rule.offsetBy, index, c, pay, totalCap);
+      truly.pay(rule.offsetBy, index, c, payTrue, totalCap);
       if (rule.outcomeBased) {
         if (pay > MONEY_EPSILON && noGain) forNothing = 1;
       }
@@ -574,7 +548,7 @@ export function evaluateContract(
     if (stopAt < Infinity && settlement > 0) {
       recPeriod[nRec] = stopAt;
       recAmount[nRec++] = settlement;
-      total += settlement;
+      measured.total += settlement;
       paymentsByYear[t * Y + budgetYear(model, stopAt)]! += settlement;
       paidPV += settlement * payerDiscount[stopAt]!;
     }
@@ -664,7 +638,7 @@ export function evaluateContract(
       meanFlows[p]! += vals[fT + p]!;
     }
     const received = vals[at + V_RECEIVED]!, invested = vals[at + V_DRAWN]!;
-    for (let k = 0; k < R; k++) paymentsByRule[t * R + k] = paidMeasured[k]!;
+    for (let k = 0; k < R; k++) paymentsByRule[t * R + k] = measured.byRule[k]!;
     drawn[t] = invested;
     intermediaryFees[t] = vals[at + V_FEES]!;
     providerSurplus[t] = vals[at + V_SURPLUS]!;
@@ -672,6 +646,7 @@ export function evaluateContract(
     terminated[t] = stopAt < Infinity ? 1 : 0;
     if (!terms.simple) investedPV = vals[at + V_INVESTED_PV]!;
 
+    const total = measured.total;
     payments[t] = total;
     guarantee[t] = vals[at + V_GUARANTEE]!;
     anyPayment[t] = total > MONEY_EPSILON ? 1 : 0;
@@ -700,6 +675,50 @@ export function evaluateContract(
   // Every trial has filled its events' columns: other contracts may read them now.
   for (const [key, value, bytes] of toStore) cache!.set(key, value, bytes);
   return out;
+}
+
+/**
+ * What one trial has paid so far under one reading of the outcomes: evaluateContract keeps one
+ * for the measured effect (what the payer pays) and one for the true effect (what it would pay
+ * if the effect were measured without error), and puts every payment event through each.
+ */
+class Ledger {
+  /** Paid so far by rule, all cohorts together. */
+  readonly byRule: Float64Array;
+  /** Paid so far by rule and cohort [rule][cohort], kept only when a rule has offsets. */
+  readonly byCohort: Float64Array;
+  /** Paid so far, all rules (the total cap's measure; the settlement is added to the measured one). */
+  total = 0;
+
+  constructor(rules: number, private readonly cohorts: number, private readonly offsets: boolean) {
+    this.byRule = new Float64Array(rules);
+    this.byCohort = new Float64Array(offsets ? rules * cohorts : 0);
+  }
+
+  /** Empties the ledger for the next trial. */
+  reset(): void {
+    this.byRule.fill(0);
+    if (this.offsets) this.byCohort.fill(0);
+    this.total = 0;
+  }
+
+  /**
+   * Pays `amount` (what rule `index` gives for cohort `c`, −1 pooled, before offsets and the
+   * cap): less what the rules in `offsetBy` paid (a pooled rule: everything they paid; a
+   * per-cohort rule: what they paid for the same cohort), at most what the total cap leaves,
+   * nothing below MONEY_EPSILON (offsets can leave rounding crumbs of 1e-9). Records and
+   * returns what is paid.
+   */
+  pay(offsetBy: readonly number[], index: number, c: number, amount: number, totalCap: number): number {
+    const C = this.cohorts;
+    if (this.offsets) for (const o of offsetBy) amount -= c >= 0 ? this.byCohort[o * C + c]! : this.byRule[o]!;
+    amount = Math.min(amount, totalCap - this.total);
+    if (!(amount > MONEY_EPSILON)) amount = 0;
+    this.byRule[index]! += amount;
+    if (this.offsets && c >= 0) this.byCohort[index * C + c]! += amount;
+    this.total += amount;
+    return amount;
+  }
 }
 
 let scratch = new Float64Array(0);
