@@ -326,12 +326,14 @@ export function evaluateCells(
     const cache = new EvaluationCache(table);
     let reuse: ContractResults | undefined;
     for (const { index, at, contract } of cells) {
-      const results = evaluateContract(base, table, contract, { reuse, cache });
+      // Only the columns the cell's figures read (figuresOnly: the same figures, bit for bit).
+      const results = evaluateContract(base, table, contract, { reuse, cache, figuresOnly: true });
       reuse = results;
       const { figures } = figuresOf(results);
       // A trial whose money is not finite stops the sweep, as it stops a run (models/summary/limits.ts);
-      // checkFinite looks only when evaluateContract's own sums were not finite.
-      if (!(moneyIsFinite(results) && outcomesFinite)) checkFinite(base, table, results);
+      // checkFinite looks (at every column, so evaluated in full) only when evaluateContract's own
+      // sums were not finite.
+      if (!(moneyIsFinite(results) && outcomesFinite)) checkFinite(base, table, evaluateContract(base, table, contract));
       onCell(index, { at, ...figures });
     }
     return;

@@ -93,6 +93,15 @@ export interface EvaluateOptions {
    * and the payer's avoided costs. Must be made for this table (`new EvaluationCache(table)`).
    */
   readonly cache?: EvaluationCache;
+  /**
+   * Fill only the columns a sweep cell's figures read (models/analysis/sweep.ts cellFigures:
+   * irr, financierNpv, multiple, profit, loss, totalLoss, payments, payerNet, payerNetCost,
+   * payForNothing, anyPayment, missedSuccess, societyNpv, meanFlows, and payerNetPV and
+   * guarantee); paymentsByYear, paymentsByRule, mirr, drawn, intermediaryFees, providerSurplus,
+   * unfunded and terminated are left as they were (zeros, or `reuse`'s). Those figures are the
+   * full evaluation's bit for bit. Ignored with keepFlows.
+   */
+  readonly figuresOnly?: boolean;
 }
 
 /** A column of a payment event's amounts before offsets and the total cap, as ruleAmount gives them. */
@@ -394,6 +403,8 @@ export function evaluateContract(
   const totalCap = contract.totalCap === undefined ? Infinity : resolveMoney(contract.totalCap, capital);
   const financierRate = model.scenario.valuation.financierDiscountRate;
   const keepFlows = options.keepFlows ?? false;
+  // Only what a sweep cell's figures read (EvaluateOptions.figuresOnly).
+  const full = !options.figuresOnly || keepFlows;
   const out = resultColumns(T, P, Y, R, capital, financierRate, ppy, keepFlows, options.reuse);
   const { payments, paymentsByYear, paymentsByRule, guarantee, irr: irrs, multiple, profit, financierNpv, mirr, meanFlows, payerNet, payerNetPV, societyNpv } = out;
   const { anyPayment, loss, totalLoss, payerNetCost, payForNothing, missedSuccess, drawn, intermediaryFees, providerSurplus, unfunded, terminated } = out;
@@ -541,7 +552,7 @@ export function evaluateContract(
       if (pay > 0) {
         recPeriod[nRec] = period;
         recAmount[nRec++] = pay;
-        paymentsByYear[t * Y + evYear[e]!]! += pay;
+        if (full) paymentsByYear[t * Y + evYear[e]!]! += pay;
         paidPV += pay * payerDiscount[period]!;
       }
     }
@@ -587,7 +598,7 @@ export function evaluateContract(
       }
       // MIRR = (FV(back) / PV(out))^(1/(P − 1)) − 1 per period, FV(back) = PV(back) / v^(P−1): per year,
       // (PV(back) / PV(out) / v^(P−1))^(ppy/(P − 1)) − 1.
-      const trialMirr = pvOut > 0 && P > 1 ? Math.pow(pvBack / pvOut / financierDiscount[P - 1]!, ppy / (P - 1)) - 1 : NaN;
+      const trialMirr = full && pvOut > 0 && P > 1 ? Math.pow(pvBack / pvOut / financierDiscount[P - 1]!, ppy / (P - 1)) - 1 : NaN;
       if (entry >= 0) {
         vals = memo.values();
         at = memo.valueAt(entry);
@@ -638,12 +649,14 @@ export function evaluateContract(
       meanFlows[p]! += vals[fT + p]!;
     }
     const received = vals[at + V_RECEIVED]!, invested = vals[at + V_DRAWN]!;
-    for (let k = 0; k < R; k++) paymentsByRule[t * R + k] = measured.byRule[k]!;
-    drawn[t] = invested;
-    intermediaryFees[t] = vals[at + V_FEES]!;
-    providerSurplus[t] = vals[at + V_SURPLUS]!;
-    unfunded[t] = vals[at + V_UNFUNDED]!;
-    terminated[t] = stopAt < Infinity ? 1 : 0;
+    if (full) {
+      for (let k = 0; k < R; k++) paymentsByRule[t * R + k] = measured.byRule[k]!;
+      drawn[t] = invested;
+      intermediaryFees[t] = vals[at + V_FEES]!;
+      providerSurplus[t] = vals[at + V_SURPLUS]!;
+      unfunded[t] = vals[at + V_UNFUNDED]!;
+      terminated[t] = stopAt < Infinity ? 1 : 0;
+      }
     if (!terms.simple) investedPV = vals[at + V_INVESTED_PV]!;
 
     const total = measured.total;
