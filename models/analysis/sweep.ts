@@ -99,7 +99,8 @@ function figuresOf(r: ContractResults): { figures: CellFigures } {
       irrOfExpectedFlows: finiteOrNull(annualize(irr(r.meanFlows), r.periodsPerYear)),
       expectedNpv: T ? fnpv / T : 0,
       hurdleRate: r.financierRate,
-      medianIrr: irrN ? median(irrs, irrN) : null, // as dist() does: quantileSorted(sorted, 0.5)
+      // As dist() does: quantileSorted(sorted, 0.5); with figuresOnly, found without solving every IRR.
+      medianIrr: r.medianIrr !== undefined ? r.medianIrr : irrN ? median(irrs, irrN) : null,
       meanMultiple: multN ? mult / multN : null,
       probLoss: loss / T,
       probNpvBelowZero: npvBelow / T,

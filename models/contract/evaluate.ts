@@ -9,6 +9,7 @@ import { budgetYear, budgetYearCount } from "../calendar.js";
 import { priceFactors } from "../prices.js";
 import { MONEY_EPSILON } from "../constants.js";
 import { annualize, irr } from "../finance/irr.js";
+import { medianIrr, monotoneSign } from "../finance/medianIrr.js";
 import type { Scenario } from "../scenario/schema.js";
 import { cohortValue, paramOf, type OutcomeTable } from "../simulate.js";
 import { compileRule, improvement, repaidSaving, ruleAmount, type CompiledRule } from "./rules.js";
@@ -30,8 +31,14 @@ export interface ContractResults {
   readonly paymentsByRule: Float64Array;
   /** Paid by a third-party guarantor to the financier. */
   readonly guarantee: Float64Array;
-  /** Financier's IRR per year; NaN where the cash flows have no (unique) IRR. */
+  /** Financier's IRR per year; NaN where the cash flows have no (unique) IRR (and, with figuresOnly, where it was not solved). */
   readonly irr: Float64Array;
+  /**
+   * With figuresOnly: the median of the per-trial IRRs (null when no trial has one), found
+   * without solving every trial's (models/finance/medianIrr.ts), the same number as the median
+   * of them all. Undefined otherwise.
+   */
+  readonly medianIrr?: number | null;
   readonly multiple: Float64Array;
   readonly profit: Float64Array;
   /** Financier's NPV at the scenario's financier discount rate. */
@@ -143,13 +150,13 @@ export class EvaluationCache {
   private flowMemo: FlowMemo | null = null;
 
   /** An empty FlowMemo of these sizes, the last one's memory reused. */
-  memo(maxRecords: number, P: number, keepFlows: boolean, trials: number): FlowMemo {
+  memo(maxRecords: number, P: number, keepFlows: boolean, trials: number, rawFlows: boolean): FlowMemo {
     const m = this.flowMemo;
-    if (m && m.K === 4 + 2 * maxRecords && m.P === P && m.keepFlows === keepFlows && m.trials === trials) {
+    if (m && m.K === 4 + 2 * maxRecords && m.P === P && m.keepFlows === keepFlows && m.trials === trials && m.rawFlows === rawFlows) {
       m.reset();
       return m;
     }
-    return (this.flowMemo = new FlowMemo(maxRecords, P, keepFlows, trials));
+    return (this.flowMemo = new FlowMemo(maxRecords, P, keepFlows, trials, rawFlows));
   }
 
   /** The payer's avoided costs over the horizon per trial, summed by year as evaluateContract sums them. */
@@ -202,7 +209,7 @@ function resultColumns(T: number, P: number, Y: number, R: number, capital: numb
   if (reuse && reuse.trials === T && reuse.periods === P && reuse.years === Y && reuse.paymentsByRule.length === T * R && (reuse.flows !== null) === keepFlows) {
     reuse.paymentsByYear.fill(0);
     reuse.meanFlows.fill(0);
-    return { ...reuse, capital, financierRate, periodsPerYear: ppy };
+    return { ...reuse, capital, financierRate, periodsPerYear: ppy, medianIrr: undefined };
   }
   return {
     trials: T,
@@ -245,7 +252,9 @@ function resultColumns(T: number, P: number, Y: number, R: number, capital: numb
 // What the waterfall makes of one trial's payments, kept per distinct input (FlowMemo).
 /** The most memory a FlowMemo takes (16 MB): 8,000 entries of 20 periods with keepFlows. */
 export const MEMO_BYTES = 16 * 2 ** 20;
-const V_IRR = 0, V_NPV = 1, V_MIRR = 2, V_RECEIVED = 3, V_DRAWN = 4, V_GUARANTEE = 5, V_FEES = 6, V_SURPLUS = 7, V_UNFUNDED = 8, V_INVESTED_PV = 9, V_NONZERO = 10, V_FLOWS = 11;
+const V_IRR = 0, V_NPV = 1, V_MIRR = 2, V_RECEIVED = 3, V_DRAWN = 4, V_GUARANTEE = 5, V_FEES = 6, V_SURPLUS = 7, V_UNFUNDED = 8, V_INVESTED_PV = 9, V_NONZERO = 10;
+/** s₀ of monotoneSign (models/finance/medianIrr.ts) when the entry's IRR is left unsolved (figuresOnly), else 0. */
+const V_DEFERRED = 11, V_FLOWS = 12;
 
 /**
  * Many trials pay the same (no outcome payment, or only the activity payment): their cash flows,
@@ -260,7 +269,7 @@ class FlowMemo {
   readonly K: number;
   /**
    * Values an entry: V_*, then the periods whose flow is not zero (V_NONZERO of them), the flows
-   * ÷ T and, with keepFlows, the flows and the waterfall's four columns.
+   * ÷ T and, with keepFlows or rawFlows, the flows; with keepFlows the waterfall's four columns.
    */
   readonly V: number;
   readonly key: Float64Array;
@@ -275,9 +284,9 @@ class FlowMemo {
 
   private readonly limit: number;
 
-  constructor(maxRecords: number, readonly P: number, readonly keepFlows: boolean, readonly trials: number) {
+  constructor(maxRecords: number, readonly P: number, readonly keepFlows: boolean, readonly trials: number, readonly rawFlows = keepFlows) {
     this.K = 4 + 2 * maxRecords;
-    this.V = V_FLOWS + P * (keepFlows ? 7 : 2);
+    this.V = V_FLOWS + P * (keepFlows ? 7 : rawFlows ? 3 : 2);
     // At most MEMO_BYTES of entries; trials beyond are computed as they come.
     this.limit = Math.max(1, Math.min(trials, Math.floor(MEMO_BYTES / (8 * (this.K + this.V)))));
     this.key = new Float64Array(this.K);
@@ -324,6 +333,11 @@ class FlowMemo {
     this.slots.fill(0);
     this.size = this.lookups = this.hits = 0;
     this.active = true;
+  }
+
+  /** The most entries it keeps. */
+  capacity(): number {
+    return this.limit;
   }
 
   /** After a miss: whether to keep looking (enough trials repeat) and room for one more entry. */
@@ -467,7 +481,11 @@ export function evaluateContract(
   const toStart = priceFactors(model.priceBasis, model, P).toStart;
   let discountFor = NaN; // the rate payerDiscount was last filled for: usually fixed across trials
   let investedPV = 0;
-  const memo = cache ? cache.memo(E + 1, P, keepFlows, T) : new FlowMemo(E + 1, P, keepFlows, T);
+  // figuresOnly: the IRR of a distinct flow that changes sign once is left unsolved, and the
+  // median found by the NPV's sign (models/finance/medianIrr.ts); the memo keeps its flows.
+  const deferIrr = !full;
+  const memo = cache ? cache.memo(E + 1, P, keepFlows, T, keepFlows || deferIrr) : new FlowMemo(E + 1, P, keepFlows, T, keepFlows || deferIrr);
+  const deferredWeight = deferIrr ? new Int32Array(Math.min(T, memo.capacity())) : null;
   // Whether every money figure checkFinite checks is finite: the sum of them all, per trial and
   // per waterfall result (a sum that overflows only says "look").
   let moneySum = 0;
@@ -588,7 +606,11 @@ export function evaluateContract(
         // The work's real cost to society: what was spent on delivery and fees, when it was spent.
         for (let p = 0; p < P; p++) flowInvestedPV += wf.spent[p]! * payerDiscount[p]!;
       }
-      const trialIrr = received <= MONEY_EPSILON ? (invested > 0 ? -1 : NaN) : annualize(irr(flows, P), ppy);
+      let deferred = 0;
+      const trialIrr =
+        received <= MONEY_EPSILON ? (invested > 0 ? -1 : NaN)
+        : deferIrr && entry >= 0 && (deferred = monotoneSign(flows, P)) !== 0 ? NaN
+        : annualize(irr(flows, P), ppy);
       // NPV and MIRR from one pass over the flows.
       let pvOut = 0, pvBack = 0;
       for (let p = 0; p < P; p++) {
@@ -627,8 +649,9 @@ export function evaluateContract(
         if (flows[p] !== 0) vals[f0 + nonzero++] = p;
       }
       vals[at + V_NONZERO] = nonzero;
+      vals[at + V_DEFERRED] = deferred;
+      if (memo.rawFlows) vals.set(flows.subarray(0, P), f0 + 2 * P);
       if (keepFlows) {
-        vals.set(flows.subarray(0, P), f0 + 2 * P);
         vals.set(wf.draws, f0 + 3 * P);
         vals.set(wf.toProvider, f0 + 4 * P);
         vals.set(wf.toIntermediary, f0 + 5 * P);
@@ -670,6 +693,7 @@ export function evaluateContract(
     totalLoss[t] = invested > 0 && received <= MONEY_EPSILON ? 1 : 0;
     multiple[t] = invested > 0 ? received / invested : NaN;
     irrs[t] = vals[at + V_IRR]!;
+    if (deferredWeight && vals[at + V_DEFERRED] !== 0) deferredWeight[entry]!++;
     financierNpv[t] = vals[at + V_NPV]!;
     mirr[t] = vals[at + V_MIRR]!;
     let avoided = 0;
@@ -683,11 +707,30 @@ export function evaluateContract(
     // they are finite when the total is.
     moneySum += total + payerNet[t]! + payerNetPV[t]! + societyNpv[t]! + profit[t]!;
   }
-  if (Number.isFinite(moneySum)) finiteMoney.add(out);
-  else finiteMoney.delete(out);
+  const result: ContractResults = deferredWeight ? { ...out, medianIrr: medianOfDeferred(irrs, deferredWeight, memo, P, ppy) } : out;
+  if (Number.isFinite(moneySum)) finiteMoney.add(result);
+  else finiteMoney.delete(result);
   // Every trial has filled its events' columns: other contracts may read them now.
   for (const [key, value, bytes] of toStore) cache!.set(key, value, bytes);
-  return out;
+  return result;
+}
+
+/** The median of the per-trial IRRs when figuresOnly left the memo's deferred entries unsolved. */
+function medianOfDeferred(irrs: Float64Array, weight: Int32Array, memo: FlowMemo, P: number, ppy: number): number | null {
+  const known = new Float64Array(irrs.length);
+  let nKnown = 0;
+  for (let t = 0; t < irrs.length; t++) if (!Number.isNaN(irrs[t]!)) known[nKnown++] = irrs[t]!;
+  const entries: number[] = [];
+  for (let e = 0; e < weight.length; e++) if (weight[e]! > 0) entries.push(e);
+  const flows = new Float64Array(entries.length * P), w = new Int32Array(entries.length), sign = new Int8Array(entries.length);
+  const vals = memo.values();
+  entries.forEach((e, j) => {
+    const at = memo.valueAt(e);
+    flows.set(vals.subarray(at + V_FLOWS + 2 * P, at + V_FLOWS + 3 * P), j * P);
+    w[j] = weight[e]!;
+    sign[j] = vals[at + V_DEFERRED]!;
+  });
+  return medianIrr(known, nKnown, { flows, weight: w, sign, count: entries.length, periods: P }, ppy);
 }
 
 /**

@@ -1,0 +1,136 @@
+/**
+ * The median of per-trial IRRs without solving every trial's IRR: what a sweep cell reports
+ * (models/analysis/sweep.ts), the same number as solving them all and taking the median.
+ *
+ * Why the sign of the NPV decides the order. If a trial's flows f₀ … f_{n−1} change sign exactly
+ * once, say at period k, then for r > −1
+ *   g(r) = NPV(r)·(1 + r)^k = Σ_t f_t (1 + r)^{k−t}
+ * has every term moving the same way as r grows: the flows before k (one sign) are multiplied by
+ * growing powers, those from k on (the other sign) by shrinking ones. So g, and with it the
+ * sign of the NPV, is strictly monotonic: there is exactly one root (Descartes' rule, as
+ * models/finance/irr.ts uses), and for any rate ρ
+ *   root < ρ  ⟺  sign NPV(ρ) = s₀,   root > ρ  ⟺  sign NPV(ρ) = −s₀,
+ * where s₀ is the sign of the first non-zero flow. One NPV (n multiplications) thus tells on which
+ * side of ρ a trial's IRR lies, where solving it takes several NPV-and-derivative passes. Only
+ * under this monotonicity is "the rate where the median NPV crosses zero" the median IRR; with
+ * several sign changes it need not be, so such trials are solved as they come (the caller).
+ *
+ * The order statistics are found by selection (Hoare's FIND, weighted by how many trials share a
+ * flow): solve one candidate's IRR as the pivot ρ, sort the other candidates to either side of
+ * [ρ − δ, ρ + δ] by the NPV's sign at the two ends (δ = 1e-7·(1 + |ρ|), far above the solver's
+ * error of 1e-12·(1 + |r|) and the NPV's rounding, so no candidate lands on the wrong side), solve
+ * only those inside, and keep the side that holds the rank asked for. What is finally reported
+ * is each chosen trial's solved IRR, annualised, exactly as solving every trial would give it.
+ */
+import { annualize, irr, npv, LOWEST } from "./irr.js";
+
+/** Roots above this per-period rate are solved as they come (irr()'s bracket search ends near 1e9). */
+const HIGHEST = 1e6;
+/** Candidate sets this small are solved outright. */
+const SMALL = 24;
+
+/**
+ * s₀ (±1), the sign of the first non-zero flow, when `flows[0..n)` change sign exactly once and
+ * their one IRR lies in (LOWEST, HIGHEST), where irr() is sure to find it; 0 otherwise (solve it).
+ */
+export function monotoneSign(flows: ArrayLike<number>, n: number): number {
+  let first = 0, sign = 0, changes = 0;
+  for (let t = 0; t < n; t++) {
+    const s = Math.sign(flows[t]!);
+    if (s !== 0 && s === s) {
+      if (sign !== 0 && s !== sign) changes++;
+      else if (sign === 0) first = s;
+      sign = s;
+    } else if (s !== s) return 0; // NaN
+  }
+  if (changes !== 1) return 0;
+  // The root is above LOWEST when NPV(LOWEST) has the sign of "root above": −s₀; below HIGHEST when NPV(HIGHEST) has s₀.
+  return Math.sign(npv(flows, LOWEST, n)) === -first && Math.sign(npv(flows, HIGHEST, n)) === first ? first : 0;
+}
+
+/** The trials whose IRR is not solved yet: distinct flows, each with its weight (trials) and s₀. */
+export interface DeferredIrrs {
+  /** Flows of entry e at [e·P, (e + 1)·P). */
+  readonly flows: Float64Array;
+  readonly weight: Int32Array;
+  readonly sign: Int8Array;
+  readonly count: number;
+  readonly periods: number;
+}
+
+/**
+ * The median (d3's quantileSorted(sorted, 0.5), as models/analysis/sweep.ts's `median`) of
+ * `known[0..nKnown)` (annualised IRRs, no NaN, never −0) together with every trial of `deferred`
+ * at annualize(irr(flows), periodsPerYear); null when there are none.
+ */
+export function medianIrr(known: Float64Array, nKnown: number, deferred: DeferredIrrs, periodsPerYear: number): number | null {
+  let n = nKnown;
+  for (let e = 0; e < deferred.count; e++) n += deferred.weight[e]!;
+  if (n === 0) return null;
+  const solved = new Map<number, number>();
+  const value = (e: number): number => {
+    let v = solved.get(e);
+    if (v === undefined) {
+      const P = deferred.periods;
+      v = annualize(irr(deferred.flows.subarray(e * P, (e + 1) * P), P), periodsPerYear);
+      solved.set(e, v);
+    }
+    return v;
+  };
+  const all = Array.from({ length: deferred.count }, (_, e) => e).filter((e) => deferred.weight[e]! > 0);
+  const knownList = Array.from(known.subarray(0, nKnown));
+  if (n < 2) return +(knownList[0] ?? value(all[0]!));
+  const i = (n - 1) * 0.5, i0 = Math.floor(i);
+  const v0 = orderStatistic(i0, all, knownList, deferred, periodsPerYear, value);
+  const v1 = orderStatistic(i0 + 1, all, knownList, deferred, periodsPerYear, value);
+  return v0 + (v1 - v0) * (i - i0);
+}
+
+/** The k-th smallest (0-based, trials weighted) of the known values and the deferred entries' IRRs. */
+function orderStatistic(k: number, entries: number[], known: number[], d: DeferredIrrs, ppy: number, value: (e: number) => number): number {
+  const P = d.periods;
+  const spread = (list: number[]) => list.flatMap((e) => Array<number>(d.weight[e]!).fill(value(e)));
+  for (;;) {
+    if (entries.length <= SMALL) {
+      // Solve the rest; walk the sorted values with their weights to rank k.
+      const pairs: [number, number][] = known.map((v) => [v, 1]);
+      for (const e of entries) pairs.push([value(e), d.weight[e]!]);
+      pairs.sort((a, b) => a[0] - b[0]);
+      for (const [v, w] of pairs) {
+        if (k < w) return v;
+        k -= w;
+      }
+      throw new Error("medianIrr: rank beyond the values");
+    }
+    const pivot = entries[entries.length >> 1]!;
+    const x = value(pivot);
+    const rho = irr(d.flows.subarray(pivot * P, (pivot + 1) * P), P); // the pivot's per-period IRR
+    const delta = 1e-7 * (1 + Math.abs(rho));
+    const lo = rho - delta, hi = rho + delta;
+    const alo = annualize(lo, ppy), ahi = annualize(hi, ppy);
+    // Too close to −100 % for the margins to be told apart once annualised: solve them all.
+    if (!(alo < x && x < ahi && lo > LOWEST)) return orderStatistic(k, [], known.concat(spread(entries)), d, ppy, value);
+    const below: number[] = [], inside: number[] = [], above: number[] = [];
+    let wBelow = 0, wInside = 0;
+    for (const e of entries) {
+      const f = d.flows.subarray(e * P, (e + 1) * P), s = d.sign[e]!;
+      if (Math.sign(npv(f, lo, P)) === s) below.push(e), (wBelow += d.weight[e]!);
+      else if (Math.sign(npv(f, hi, P)) === -s) above.push(e);
+      else inside.push(e), (wInside += d.weight[e]!);
+    }
+    const kBelow: number[] = [], kInside: number[] = [], kAbove: number[] = [];
+    for (const v of known) (v < alo ? kBelow : v > ahi ? kAbove : kInside).push(v);
+    const nBelow = wBelow + kBelow.length, nInside = wInside + kInside.length;
+    if (k < nBelow) {
+      entries = below;
+      known = kBelow;
+    } else if (k < nBelow + nInside) {
+      // Solve the few inside the margins (the pivot, and any within δ of it) and rank among them.
+      return orderStatistic(k - nBelow, [], kInside.concat(spread(inside)), d, ppy, value);
+    } else {
+      entries = above;
+      known = kAbove;
+      k -= nBelow + nInside;
+    }
+  }
+}
