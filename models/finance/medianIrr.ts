@@ -121,6 +121,9 @@ function orderStatistic(k: number, entries: number[], known: number[], d: Deferr
     const kBelow: number[] = [], kInside: number[] = [], kAbove: number[] = [];
     for (const v of known) (v < alo ? kBelow : v > ahi ? kAbove : kInside).push(v);
     const nBelow = wBelow + kBelow.length, nInside = wInside + kInside.length;
+    // The pivot itself lies inside; should rounding ever put it outside, the side kept would not
+    // shrink: solve what is left instead of looping.
+    if (!inside.includes(pivot)) return orderStatistic(k, [], known.concat(spread(entries)), d, ppy, value);
     if (k < nBelow) {
       entries = below;
       known = kBelow;
