@@ -67,73 +67,112 @@ export function medianIrr(known: Float64Array, nKnown: number, deferred: Deferre
   let n = nKnown;
   for (let e = 0; e < deferred.count; e++) n += deferred.weight[e]!;
   if (n === 0) return null;
-  const solved = new Map<number, number>();
+  const P = deferred.periods;
+  const solved = new Float64Array(deferred.count).fill(NaN);
   const value = (e: number): number => {
-    let v = solved.get(e);
-    if (v === undefined) {
-      const P = deferred.periods;
-      v = annualize(irr(deferred.flows.subarray(e * P, (e + 1) * P), P), periodsPerYear);
-      solved.set(e, v);
-    }
+    let v = solved[e]!;
+    if (v !== v) v = solved[e] = annualize(irr(deferred.flows.subarray(e * P, (e + 1) * P), P), periodsPerYear);
     return v;
   };
-  const all = Array.from({ length: deferred.count }, (_, e) => e).filter((e) => deferred.weight[e]! > 0);
-  const knownList = Array.from(known.subarray(0, nKnown));
-  if (n < 2) return +(knownList[0] ?? value(all[0]!));
+  const sorted = known.slice(0, nKnown).sort();
+  const ids = new Int32Array(deferred.count);
+  let m = 0;
+  for (let e = 0; e < deferred.count; e++) if (deferred.weight[e]! > 0) ids[m++] = e;
+  if (n < 2) return +(nKnown ? sorted[0]! : value(ids[0]!));
   const i = (n - 1) * 0.5, i0 = Math.floor(i);
-  const v0 = orderStatistic(i0, all, knownList, deferred, periodsPerYear, value);
-  const v1 = orderStatistic(i0 + 1, all, knownList, deferred, periodsPerYear, value);
+  const v0 = orderStatistic(i0, ids.slice(0, m), sorted, deferred, periodsPerYear, value);
+  // With n odd the weight of v1 is 0: v0 + (v1 − v0)·0 is v0 when v1 is finite (no value is −0).
+  if (i === i0 && Number.isFinite(sorted[0] ?? 0) && Number.isFinite(sorted[nKnown - 1] ?? 0)) return v0;
+  const v1 = orderStatistic(i0 + 1, ids.slice(0, m), sorted, deferred, periodsPerYear, value);
   return v0 + (v1 - v0) * (i - i0);
 }
 
-/** The k-th smallest (0-based, trials weighted) of the known values and the deferred entries' IRRs. */
-function orderStatistic(k: number, entries: number[], known: number[], d: DeferredIrrs, ppy: number, value: (e: number) => number): number {
+/** The first index in sorted[from..to) whose value is ≥ x (`strict`: > x). */
+function bound(sorted: Float64Array, from: number, to: number, x: number, strict: boolean): number {
+  while (from < to) {
+    const mid = (from + to) >> 1;
+    if (strict ? sorted[mid]! <= x : sorted[mid]! < x) from = mid + 1;
+    else to = mid;
+  }
+  return from;
+}
+
+/**
+ * The k-th smallest (0-based, trials weighted) of the known values (sorted) and the deferred
+ * entries' IRRs. Reorders `ids`.
+ */
+function orderStatistic(k: number, ids: Int32Array, sorted: Float64Array, d: DeferredIrrs, ppy: number, value: (e: number) => number): number {
   const P = d.periods;
-  const spread = (list: number[]) => list.flatMap((e) => Array<number>(d.weight[e]!).fill(value(e)));
+  let from = 0, to = ids.length, ka = 0, kb = sorted.length;
   for (;;) {
-    if (entries.length <= SMALL) {
-      // Solve the rest; walk the sorted values with their weights to rank k.
-      const pairs: [number, number][] = known.map((v) => [v, 1]);
-      for (const e of entries) pairs.push([value(e), d.weight[e]!]);
-      pairs.sort((a, b) => a[0] - b[0]);
-      for (const [v, w] of pairs) {
-        if (k < w) return v;
-        k -= w;
-      }
-      throw new Error("medianIrr: rank beyond the values");
+    if (to - from <= SMALL) {
+      return solveAll(k, ids, from, to, sorted, ka, kb, d, value); // few left: solve and rank them
     }
-    const pivot = entries[entries.length >> 1]!;
+    const pivot = ids[(from + to) >> 1]!;
     const x = value(pivot);
     const rho = irr(d.flows.subarray(pivot * P, (pivot + 1) * P), P); // the pivot's per-period IRR
     const delta = 1e-7 * (1 + Math.abs(rho));
     const lo = rho - delta, hi = rho + delta;
     const alo = annualize(lo, ppy), ahi = annualize(hi, ppy);
     // Too close to −100 % for the margins to be told apart once annualised: solve them all.
-    if (!(alo < x && x < ahi && lo > LOWEST)) return orderStatistic(k, [], known.concat(spread(entries)), d, ppy, value);
-    const below: number[] = [], inside: number[] = [], above: number[] = [];
-    let wBelow = 0, wInside = 0;
-    for (const e of entries) {
-      const f = d.flows.subarray(e * P, (e + 1) * P), s = d.sign[e]!;
-      if (Math.sign(npv(f, lo, P)) === s) below.push(e), (wBelow += d.weight[e]!);
-      else if (Math.sign(npv(f, hi, P)) === -s) above.push(e);
-      else inside.push(e), (wInside += d.weight[e]!);
+    if (!(alo < x && x < ahi && lo > LOWEST)) return solveAll(k, ids, from, to, sorted, ka, kb, d, value);
+    // Three-way partition of ids[from..to): below [from, b), inside [b, c), above [c, to).
+    let b = from, j = from, c = to, wBelow = 0, wInside = 0, pivotInside = false;
+    while (j < c) {
+      const e = ids[j]!, f = d.flows.subarray(e * P, (e + 1) * P), s = d.sign[e]!;
+      if (Math.sign(npv(f, lo, P)) === s) {
+        wBelow += d.weight[e]!;
+        ids[j++] = ids[b]!;
+        ids[b++] = e;
+      } else if (Math.sign(npv(f, hi, P)) === -s) {
+        ids[j] = ids[--c]!;
+        ids[c] = e;
+      } else {
+        wInside += d.weight[e]!;
+        if (e === pivot) pivotInside = true;
+        j++;
+      }
     }
-    const kBelow: number[] = [], kInside: number[] = [], kAbove: number[] = [];
-    for (const v of known) (v < alo ? kBelow : v > ahi ? kAbove : kInside).push(v);
-    const nBelow = wBelow + kBelow.length, nInside = wInside + kInside.length;
-    // The pivot itself lies inside; should rounding ever put it outside, the side kept would not
+    // The pivot itself lies inside; should rounding ever put it outside, the side kept might not
     // shrink: solve what is left instead of looping.
-    if (!inside.includes(pivot)) return orderStatistic(k, [], known.concat(spread(entries)), d, ppy, value);
+    if (!pivotInside) return solveAll(k, ids, from, to, sorted, ka, kb, d, value);
+    const kLo = bound(sorted, ka, kb, alo, false), kHi = bound(sorted, kLo, kb, ahi, true);
+    const nBelow = wBelow + (kLo - ka), nInside = wInside + (kHi - kLo);
     if (k < nBelow) {
-      entries = below;
-      known = kBelow;
+      to = b;
+      kb = kLo;
     } else if (k < nBelow + nInside) {
-      // Solve the few inside the margins (the pivot, and any within δ of it) and rank among them.
-      return orderStatistic(k - nBelow, [], kInside.concat(spread(inside)), d, ppy, value);
+      // The few inside the margins (the pivot, and any within δ of it): solve and rank them.
+      k -= nBelow;
+      from = b;
+      to = c;
+      ka = kLo;
+      kb = kHi;
+      return solveAll(k, ids, from, to, sorted, ka, kb, d, value);
     } else {
-      entries = above;
-      known = kAbove;
+      from = c;
+      ka = kHi;
       k -= nBelow + nInside;
     }
+  }
+}
+
+/** The k-th smallest of sorted[ka..kb) and the entries ids[from..to), every entry solved: a merge of the two in order. */
+function solveAll(k: number, ids: Int32Array, from: number, to: number, sorted: Float64Array, ka: number, kb: number, d: DeferredIrrs, value: (e: number) => number): number {
+  const pairs: [number, number][] = [];
+  for (let j = from; j < to; j++) pairs.push([value(ids[j]!), d.weight[ids[j]!]!]);
+  pairs.sort((a, b) => a[0] - b[0]);
+  let q = 0;
+  for (;;) {
+    const next = pairs[q];
+    if (ka < kb && (!next || sorted[ka]! <= next[0])) {
+      if (k === 0) return sorted[ka]!;
+      k--;
+      ka++;
+    } else if (next) {
+      if (k < next[1]) return next[0];
+      k -= next[1];
+      q++;
+    } else throw new Error("medianIrr: rank beyond the values");
   }
 }
