@@ -106,11 +106,13 @@ describe("evaluateContract's shortcuts", () => {
       const cache = new EvaluationCache(table);
       let reuse: ContractResults | undefined;
       // The reference terms, then the capital scaled (every ofCapital amount moves), then the reference again.
-      for (const scale of [1, 0.7, 1]) {
+      // With and without the median by the NPV's sign (models/finance/medianIrr.ts).
+      for (const [scale, medianBySign] of [[1, false], [0.7, true], [1, true], [0.7, false]] as const) {
         const variant = structuredClone(raw) as { contract: { capital: number } };
         variant.contract.capital *= scale;
         const contract = parsed(variant).contract;
-        const fast = evaluateContract(model, table, contract, { cache, reuse, figuresOnly: true });
+        const fast = evaluateContract(model, table, contract, { cache, reuse, figuresOnly: true, medianBySign });
+        if (medianBySign) expect(fast.medianIrr).toBeDefined();
         reuse = fast;
         const want = leaves(cellFigures(evaluateContract(model, table, contract)));
         const got = leaves(cellFigures(fast));
