@@ -10,17 +10,9 @@ import { parseArgs } from "node:util";
 import { checkRiskSplitMemory, formatPath, compareSummaries, compile, csvDialect, riskSplit, riskSplitFigures, parseScenario, PathError, RunRefused, runScenarioWith, summaryCsv, sweep, SweepError, trialColumns, trialsCsv, trialsJson, type CsvDialect, type Problem, type RiskSplitOptions, type Scenario, type Vary } from "../models/index.js";
 import { localeOf } from "../models/format.js";
 import { MAX_TRIALS } from "../models/constants.js";
-import { deterministicCases, type Cases } from "../models/analysis/cases.js";
-import { formatMillions, formatPercent } from "../models/format.js";
-
-/** `run --cases` as a table: one row per case. */
-function renderCases(c: Cases, currency: string): string {
-  const m = (x: number) => formatMillions(x, currency, "en-GB").padStart(14);
-  const rows = (["base", "upside", "downside"] as const).map((k) => `${k.padEnd(10)}${m(c[k].payerNet)}${m(c[k].financierNpv)}${(c[k].financierIrr == null ? "none" : formatPercent(c[k].financierIrr, "en-GB", 1)).padStart(14)}${m(c[k].societyNpv)}`);
-  return [`Deterministic cases (${c.inputs.length} uncertain inputs fixed; means over ${c.trials} trials of the cohort's chance)`, `${"case".padEnd(10)}${"payer net".padStart(14)}${"fin. NPV".padStart(14)}${"fin. IRR".padStart(14)}${"society NPV".padStart(14)}`, ...rows].join("\n");
-}
-import { renderSweep, sweepCsv } from "./sweep.js";
-import { renderComparison, renderRiskSplit, renderSummary } from "./table.js";
+import { deterministicCases } from "../models/analysis/cases.js";
+import { renderSweep, sweepCsv, sweepThreaded } from "./sweep.js";
+import { renderCases, renderComparison, renderRiskSplit, renderSummary } from "./table.js";
 import { renderSelfFund, selfFundComparison } from "./selfFund.js";
 import { printable, printableCsv, printableJson } from "./printable.js";
 import { parseFree, parseNeeds, renderDesign } from "./design.js";
@@ -40,7 +32,7 @@ const RISK_SPLIT_PER_GROUP = 20;
 const USAGE = `usage:
   utfall run <scenario.json> [--trials N] [--seed S] [--threads N] [--json|--csv] [--out FILE] [--locale L] [--risk-split] [--cases]
   utfall validate <scenario.json>
-  utfall sweep <scenario.json> --vary <path>=<from>:<to>:<steps> [--vary …] [--trials N] [--seed S] [--json|--csv]
+  utfall sweep <scenario.json> --vary <path>=<from>:<to>:<steps> [--vary …] [--trials N] [--seed S] [--threads N] [--json|--csv] [--locale L]
   utfall compare <a.json> <b.json> [more.json …] [--trials N] [--seed S] [--threads N] [--json]
   utfall compare <scenario.json> [more.json …] --self-fund [--trials N] [--seed S] [--threads N] [--json]
   utfall annex <scenario.json> --out annex.xlsx [--lang sv|en]
@@ -71,13 +63,13 @@ const USAGE = `usage:
 
   --trials N   number of Monte Carlo trials, 1 to 10000000 (default: the scenario's)
   --seed S     seed for the random numbers, a number or a word (default: the scenario's)
-  --threads N  (run, compare) simulate on N threads, 1 to ${MAX_THREADS} (default: the number of
-               cores; --risk-split's second run too); the results are the same for any N
+  --threads N  (run, compare, sweep) simulate on N threads, 1 to ${MAX_THREADS} (default: the number of
+               cores; --risk-split's second run too; a sweep's cells too); the results are the same for any N
   --json       print exactly one JSON object on stdout
   --csv        (run) print the summary as CSV for a spreadsheet, one figure per row;
                (sweep) print the grid as CSV, one row per cell
   --out FILE   (run) also write every trial's results to FILE: .csv or .json
-  --locale L   (run) the spreadsheet locale of --csv and --out CSV, e.g. sv-SE (semicolons,
+  --locale L   (run, sweep) the spreadsheet locale of --csv and --out CSV, e.g. sv-SE (semicolons,
                decimal comma) or en-GB (commas, decimal point); default: the scenario's
                currency's (SEK → sv-SE, GBP → en-GB)
   --risk-split (run) also split each party's risk into the cohort's chance and ignorance of
@@ -176,24 +168,27 @@ export function parseVary(spec: string): Vary {
   return { path: path!, values: values.map((v) => +v.toPrecision(12)) };
 }
 
-function runSweep(file: string, values: { vary?: string[]; trials?: string; seed?: string; json?: boolean; csv?: boolean }, out: NodeJS.WritableStream, err: NodeJS.WriteStream): number {
+async function runSweep(file: string, values: { vary?: string[]; trials?: string; seed?: string; threads?: string; json?: boolean; csv?: boolean; locale?: string }, out: NodeJS.WritableStream, err: NodeJS.WriteStream): Promise<number> {
   if (!values.vary?.length) throw new InputError(["sweep: give one or two --vary <path>=<from>:<to>:<steps>"]);
   if (values.vary.length > 2) throw new InputError(["sweep: at most two --vary at a time"]);
   if (values.json && values.csv) throw new InputError(["sweep: choose --json or --csv, not both"]);
   const vary = values.vary.map(parseVary);
   const trials = parseTrials(values.trials);
   const seed = parseSeed(values.seed);
+  const threads = parseThreads(values.threads);
+  // A bad --locale is refused before anything is simulated; by default, the scenario's currency's.
+  const locale = values.locale === undefined ? null : parseLocale(values.locale, "");
   const { json } = readJson(file);
   let result;
   try {
-    result = sweep(json, vary, { trials, seed, onProgress: progressReporter(err) });
+    result = await sweepThreaded(json, vary, { trials, seed, threads, onProgress: progressReporter(err) });
   } catch (e) {
     if (e instanceof SweepError) throw new InputError(e.problems.map((p) => `${file}: ${p.path}: ${p.message}`));
     if (e instanceof PathError) throw new InputError([`--vary ${e.problem.path}: ${e.problem.message}`]);
     throw e;
   }
   if (values.json) writeJson(out, result);
-  else if (values.csv) writeCsv(out, sweepCsv(result) + "\n");
+  else if (values.csv) writeCsv(out, sweepCsv(result, locale ?? parseLocale(undefined, result.currency)));
   else writeText(out, renderSweep(result) + "\n");
   return 0;
 }
@@ -544,9 +539,9 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     }
     if (command === "annex") return await runAnnex(file, values, out);
     if (command === "sweep") {
-      if (values.out !== undefined || values.locale !== undefined) throw new InputError(["--out and --locale belong to the run command"]);
-      if (values.threads !== undefined) throw new InputError(["--threads belongs to the run and compare commands"]);
-      return runSweep(file, values, out, err);
+      if (values.out !== undefined) throw new InputError(["--out belongs to the run command"]);
+      if (values.locale !== undefined && !values.csv) throw new InputError(["sweep: --locale goes with --csv"]);
+      return await runSweep(file, values, out, err);
     }
     if (values.vary) throw new InputError(["--vary belongs to the sweep command"]);
     if (values.json && values.csv) throw new InputError(["run: choose --json or --csv, not both"]);

@@ -1,6 +1,7 @@
 /** The readable summary `utfall run` prints without --json. */
-import { formatMoney, formatNumber, formatPercent, localeOf } from "../models/format.js";
+import { formatMillions, formatMoney, formatNumber, formatPercent, localeOf } from "../models/format.js";
 import { formatKeyFigure, PARTY_NAMES, riskSplitFigures, type Comparison, type Dist, type Summary } from "../models/index.js";
+import type { Cases } from "../models/analysis/cases.js";
 
 type Cell = (x: number | null | undefined) => string;
 
@@ -102,4 +103,11 @@ export function renderRiskSplit(r: ReturnType<typeof riskSplitFigures>, currency
       line("Paying for nothing", r.payForNothing),
     ]),
   ].join("\n");
+}
+
+/** `run --cases` as a table: one row per case. */
+export function renderCases(c: Cases, currency: string): string {
+  const m = (x: number) => formatMillions(x, currency, "en-GB").padStart(14);
+  const rows = (["base", "upside", "downside"] as const).map((k) => `${k.padEnd(10)}${m(c[k].payerNet)}${m(c[k].financierNpv)}${(c[k].financierIrr == null ? "none" : formatPercent(c[k].financierIrr, "en-GB", 1)).padStart(14)}${m(c[k].societyNpv)}`);
+  return [`Deterministic cases (${c.inputs.length} uncertain inputs fixed; means over ${c.trials} trials of the cohort's chance)`, `${"case".padEnd(10)}${"payer net".padStart(14)}${"fin. NPV".padStart(14)}${"fin. IRR".padStart(14)}${"society NPV".padStart(14)}`, ...rows].join("\n");
 }

@@ -147,8 +147,8 @@ export async function simulateThreaded(scenario: Scenario, model: Model, simulat
   return table;
 }
 
-/** The worker's script: the running bundle itself, or cli/worker.ts through tsx's loader. */
-function workerScript(): { url: URL; execArgv?: string[] } {
+/** The worker's script: the running bundle itself, or cli/worker.ts through tsx's loader (also the sweep's: cli/sweep.ts). */
+export function workerScript(): { url: URL; execArgv?: string[] } {
   const here = import.meta.url;
   if (!here.endsWith(".ts")) return { url: new URL(here) };
   // From the sources: tsx's module API loads the TypeScript worker (a data: URL is an ES module).

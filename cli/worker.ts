@@ -7,6 +7,7 @@
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import { BLOCK_SIZE, compile, simulateBlock } from "../models/index.js";
 import type { WorkerJob, WorkerMessage } from "./threads.js";
+import { serveSweep, type SweepJob } from "./sweep.js";
 
 function serve(job: WorkerJob): void {
   const post = (m: WorkerMessage) => parentPort!.postMessage(m);
@@ -29,3 +30,5 @@ function serve(job: WorkerJob): void {
 }
 
 if (!isMainThread && (workerData as WorkerJob | null)?.utfallWorker) serve(workerData as WorkerJob);
+// A sweep's worker (cli/sweep.ts): cells of the grid instead of trial blocks.
+if (!isMainThread && (workerData as SweepJob | null)?.utfallSweepWorker) serveSweep(workerData as SweepJob, (m) => parentPort!.postMessage(m));

@@ -3,13 +3,14 @@
  * number becomes a numbered parameter slot, drawn once per trial.
  */
 import { BOUNDS, type Bounds, type ParamSpec } from "./scenario/param.js";
-import { measuresOf, type Money, type PaymentRule, type Scenario } from "./scenario/schema.js";
+import { measuresOf, type Scenario } from "./scenario/schema.js";
 import { isUncertain } from "./random/sampler.js";
 import { resolveFigureRef } from "./figures/resolve.js";
 import { budgetYearCount, startMonthOf } from "./calendar.js";
 import type { PriceBasis } from "./prices.js";
 import { compileLongRun, type LongRunModel } from "./society/longRun.js";
 import { correlationGroups, type CorrelationGroup } from "./random/copula.js";
+import { paymentEvents, type PaymentEvent } from "./contract/payments.js";
 
 export interface ParamSlot {
   /** JSON path of the figure in the scenario, e.g. `outcomes[0].states[1].costPerDay`. */
@@ -65,12 +66,9 @@ export interface CountModel {
 
 export type OutcomeModel = PlacementModel | BinaryModel | CountModel;
 
-/** One application of a payment rule: to one cohort, or pooled over all cohorts (cohort −1). */
-export interface PaymentEvent {
-  readonly rule: number;
-  readonly cohort: number;
-  readonly period: number;
-}
+// A rule's applications and amounts of money are the contract's (models/contract/payments.ts);
+// re-exported for the modules that import them from here.
+export { paymentEvents, resolveMoney, type PaymentEvent } from "./contract/payments.js";
 
 /** The historical baseline's past group and what can make it differ from the contract period. */
 export interface BaselineCohort {
@@ -300,23 +298,6 @@ function compileFitted(scenario: Scenario, params: readonly ParamSlot[]): Model[
   const rows = new Float64Array(f.rows.length * f.paths.length);
   f.rows.forEach((r, i) => rows.set(r, i * f.paths.length));
   return { slots, rows, count: f.rows.length };
-}
-
-/** Every application of every rule, in the order payments are made (period, then rule order). */
-export function paymentEvents(rules: readonly PaymentRule[], starts: Int32Array, followUp: number): PaymentEvent[] {
-  const lastStart = Math.max(...starts);
-  const events: PaymentEvent[] = [];
-  rules.forEach((r, i) => {
-    const offset = r.kind === "activity" ? r.period : followUp;
-    if (r.scope === "pooled") events.push({ rule: i, cohort: -1, period: lastStart + offset + r.lagPeriods });
-    else starts.forEach((s, c) => events.push({ rule: i, cohort: c, period: s + offset + r.lagPeriods }));
-  });
-  return events.sort((a, b) => a.period - b.period || a.rule - b.rule || a.cohort - b.cohort);
-}
-
-/** Resolves an amount given absolutely or as a fraction of capital. */
-export function resolveMoney(m: Money, capital: number): number {
-  return typeof m === "number" ? m : m.ofCapital * capital;
 }
 
 /**

@@ -225,8 +225,8 @@ function checkFree(free: readonly FreeTerm[], input: unknown): PathKey[][] {
   const seen = new Set<string>();
   return free.map((f) => {
     const keys = parsePath(f.path, input);
-    if (keys[0] !== "contract" || touchesModel(keys)) {
-      throw new PathError({ path: f.path, message: "only contract terms that leave the simulation as it is can be free (not startDate, delivery.volume or termination): every candidate is evaluated on one simulation of the outcomes" });
+    if (touchesModel(keys)) {
+      throw new PathError({ path: f.path, message: "only contract terms that leave the simulation as it is can be free (not startDate, delivery.volume or termination.chancePerPeriod): every candidate is evaluated on one simulation of the outcomes" });
     }
     const field = JSON.stringify(keys[keys.length - 1] === "value" ? keys.slice(0, -1) : keys);
     if (seen.has(field)) throw new PathError({ path: f.path, message: "names a field already free; free it once" });

@@ -14,6 +14,7 @@ import { parseScenario, type Problem } from "../scenario/parse.js";
 import { checkReferences, scenarioSchema, type Scenario } from "../scenario/schema.js";
 import { simulateOutcomes, type OutcomeTable } from "../simulate.js";
 import { PathError, setPath, parsePath, type PathKey } from "./path.js";
+import { touchesSimulation } from "../contract/simulatedFields.js";
 
 export interface Vary {
   /** JSON path of a scenario field, e.g. `contract.rules[1].share` or `contract.rules[savings].share`. */
@@ -98,7 +99,8 @@ function figuresOf(r: ContractResults): { figures: CellFigures } {
       irrOfExpectedFlows: finiteOrNull(annualize(irr(r.meanFlows), r.periodsPerYear)),
       expectedNpv: T ? fnpv / T : 0,
       hurdleRate: r.financierRate,
-      medianIrr: irrN ? median(irrs, irrN) : null, // as dist() does: quantileSorted(sorted, 0.5)
+      // As dist() does: quantileSorted(sorted, 0.5); with figuresOnly, found without solving every IRR.
+      medianIrr: r.medianIrr !== undefined ? r.medianIrr : irrN ? median(irrs, irrN) : null,
       meanMultiple: multN ? mult / multN : null,
       probLoss: loss / T,
       probNpvBelowZero: npvBelow / T,
@@ -211,7 +213,9 @@ export function prepareSweep(raw: unknown, vary: readonly Vary[], options: { tri
     seed: options.seed ?? base.scenario.simulation.seed,
     grid: grid(vary),
     shape: vary.map((v) => v.values.length),
-    commonOutcomes: keys.every((k) => k[0] === "contract"),
+    // A contract field the simulation reads (delivery.volume, …) makes cells simulate again too:
+    // evaluated on the base's outcomes, its cells would all show the base's draws.
+    commonOutcomes: !keys.some(touchesSimulation),
   };
 }
 
@@ -220,8 +224,11 @@ export function sweepOutcomes(prep: PreparedSweep, onProgress?: (done: number, t
   return simulateOutcomes(compile(prep.base), { trials: prep.trials, seed: prep.seed, onProgress });
 }
 
-/** Contract fields that change the compiled model (the calendar, extra parameters), not only the terms. */
-export const touchesModel = (keys: readonly PathKey[]) => keys[1] === "startDate" || keys[1] === "termination" || (keys[1] === "delivery" && keys[2] === "volume");
+/**
+ * Whether a varied path changes what is simulated (a field outside `contract`, or one of the
+ * contract fields the simulation reads: models/contract/simulatedFields.ts), not only the terms.
+ */
+export const touchesModel = (keys: readonly PathKey[]): boolean => touchesSimulation(keys);
 const contractSchema = scenarioSchema.shape.contract;
 
 /**
@@ -267,7 +274,7 @@ interface CheckedCell {
 
 function checkedCells(prep: PreparedSweep, indices: readonly number[]): { base: Model | null; cells: CheckedCell[] } {
   const base = prep.commonOutcomes ? compile(prep.base) : null;
-  const fast = base !== null && !prep.keys.some(touchesModel);
+  const fast = base !== null;
   const input = prep.input as Record<string, unknown>;
   const cells = indices.map((index): CheckedCell => {
     const at = prep.grid[index]!;
@@ -320,12 +327,14 @@ export function evaluateCells(
     const cache = new EvaluationCache(table);
     let reuse: ContractResults | undefined;
     for (const { index, at, contract } of cells) {
-      const results = evaluateContract(base, table, contract, { reuse, cache });
+      // Only the columns the cell's figures read (figuresOnly: the same figures, bit for bit).
+      const results = evaluateContract(base, table, contract, { reuse, cache, figuresOnly: true });
       reuse = results;
       const { figures } = figuresOf(results);
       // A trial whose money is not finite stops the sweep, as it stops a run (models/summary/limits.ts);
-      // checkFinite looks only when evaluateContract's own sums were not finite.
-      if (!(moneyIsFinite(results) && outcomesFinite)) checkFinite(base, table, results);
+      // checkFinite looks (at every column, so evaluated in full) only when evaluateContract's own
+      // sums were not finite.
+      if (!(moneyIsFinite(results) && outcomesFinite)) checkFinite(base, table, evaluateContract(base, table, contract));
       onCell(index, { at, ...figures });
     }
     return;

@@ -22,7 +22,7 @@
  *   Without `delivery`, capital is drawn on the schedule and goes to the provider less any
  *   fixed fee; the rest of the steps are the same.
  */
-import { resolveMoney } from "../compile.js";
+import { resolveMoney } from "./payments.js";
 import { MONEY_EPSILON } from "../constants.js";
 import type { Scenario } from "../scenario/schema.js";
 

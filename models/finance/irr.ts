@@ -20,7 +20,7 @@ export function npv(flows: ArrayLike<number>, r: number, n = flows.length): numb
 }
 
 /** Lowest per-period rate searched; keeps (1 + r)^−t finite for a few hundred periods. */
-const LOWEST = -0.9999;
+export const LOWEST = -0.9999;
 const TOLERANCE = 1e-12;
 
 export function irr(flows: ArrayLike<number>, n = flows.length): number {

@@ -4,27 +4,17 @@
  * contract evaluated again on the stored table (src/components/explorer-worker.ts).
  *
  * The simulation reads the compiled model (models/compile.ts), which takes from the scenario
- * everything except `contract`, and from `contract` only:
- * - `startDate`: the budget years (`model.years`, `model.startMonth`) and the price basis
- *   (`model.priceBasis`), which lay out and price the avoided costs;
- * - `delivery.volume` and `termination.chancePerPeriod` (and whether there is a termination):
- *   uncertain parameters whose draws the table stores (`table.params`), with the termination's
- *   own uniform draw.
- * The payment rules, capital, caps, guarantees, fees and delivery spending only enter
- * `evaluateContract`. test/pages/explorerEngine.test.ts checks that a table is the same whatever
- * the rest of the contract is.
+ * everything except `contract`, and from `contract` only the fields listed, once for the whole
+ * kit, in models/contract/simulatedFields.ts (the start date, the delivery volume, the
+ * termination's chance per period and whether there is one). test/pages/explorerEngine.test.ts
+ * checks that a table is the same whatever the rest of the contract is.
  *
- * No engine import: the page's main thread uses it to choose the debounce.
+ * No engine import (simulatedFields.ts imports nothing): the page's main thread uses it to
+ * choose the debounce.
  */
+import { simulatedPart } from "../models/contract/simulatedFields.js";
+
 export function simulationKey(scenario: unknown, trials: number, seed: string | number): string {
   const s = (scenario && typeof scenario === "object" ? scenario : {}) as Record<string, unknown>;
-  const c = (s.contract && typeof s.contract === "object" ? s.contract : {}) as Record<string, unknown>;
-  const delivery = (c.delivery && typeof c.delivery === "object" ? c.delivery : {}) as Record<string, unknown>;
-  const termination = c.termination && typeof c.termination === "object" ? (c.termination as Record<string, unknown>) : null;
-  const simulated = {
-    startDate: c.startDate ?? null,
-    volume: delivery.volume ?? null,
-    termination: termination ? { chancePerPeriod: termination.chancePerPeriod ?? null } : null,
-  };
-  return JSON.stringify({ scenario: { ...s, contract: simulated }, trials, seed });
+  return JSON.stringify({ scenario: { ...s, contract: simulatedPart(s.contract) }, trials, seed });
 }

@@ -5,7 +5,7 @@
 import { describe, expect, test } from "vitest";
 import { quantileSorted } from "d3-array";
 import {
-  allocateTable, checkCells, compile, evaluateCells, evaluateContract, parseScenario, prepareSweep, simulateOutcomes, sweep, sweepOutcomes,
+  allocateTable, cellFigures, checkCells, compile, evaluateCells, evaluateContract, parseScenario, prepareSweep, simulateOutcomes, sweep, sweepOutcomes,
   type Cell, type ContractResults, type OutcomeTable, type Scenario,
 } from "../../models/index.js";
 import { EvaluationCache } from "../../models/contract/evaluate.js";
@@ -91,6 +91,34 @@ describe("evaluateContract's shortcuts", () => {
       const fresh = evaluateContract(model, table, contract);
       for (const [k, column] of columns(fresh)) sameBits(`contract ${i} ${k}`, column, (shared as unknown as Record<string, ArrayLike<number>>)[k]!);
       reuse = shared;
+    }
+  });
+
+  test("figuresOnly (what a sweep cell evaluates) gives the full evaluation's cell figures bit for bit, on every reference case", () => {
+    // The witness is cellFigures of a fresh full evaluation of the same contract alone.
+    const leaves = (x: unknown, path = ""): [string, unknown][] =>
+      x !== null && typeof x === "object" ? Object.entries(x).flatMap(([k, v]) => leaves(v, `${path}.${k}`)) : [[path, x]];
+    for (const name of ["norrkoping-2016.json", "essex-2013.json", "peterborough-2010.json", "rikers-2012.json", "chicago-cpc-2014.json", "massachusetts-jj-2014.json"]) {
+      const raw = loadScenario(name);
+      const scenario = parsed(raw);
+      const model = compile(scenario);
+      const table = simulateOutcomes(model, { trials: name.startsWith("massachusetts") ? 200 : 800, seed: 6 });
+      const cache = new EvaluationCache(table);
+      let reuse: ContractResults | undefined;
+      // The reference terms, then the capital scaled (every ofCapital amount moves), then the reference again.
+      // With and without the median by the NPV's sign (models/finance/medianIrr.ts).
+      for (const [scale, medianBySign] of [[1, false], [0.7, true], [1, true], [0.7, false]] as const) {
+        const variant = structuredClone(raw) as { contract: { capital: number } };
+        variant.contract.capital *= scale;
+        const contract = parsed(variant).contract;
+        const fast = evaluateContract(model, table, contract, { cache, reuse, figuresOnly: true, medianBySign });
+        if (medianBySign) expect(fast.medianIrr).toBeDefined();
+        reuse = fast;
+        const want = leaves(cellFigures(evaluateContract(model, table, contract)));
+        const got = leaves(cellFigures(fast));
+        expect(got.map(([k]) => k)).toEqual(want.map(([k]) => k));
+        for (const [i, [k, v]] of want.entries()) if (!Object.is(got[i]![1], v)) expect(`${name} ×${scale} ${k} = ${got[i]![1]}`).toBe(`${name} ×${scale} ${k} = ${v}`);
+      }
     }
   });
 
