@@ -2,14 +2,13 @@
  * Turns a scenario number (fixed or a distribution) into a zero-argument sampler bound to a
  * generator, as d3-random's factories do: parameters are checked once, not per draw.
  */
+import { Z90 } from "../constants.js";
 import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
 import { betaDraw } from "./gammaFamily.js";
 import { betaQuantile } from "./copula.js";
 import type { Bounds, ParamSpec } from "../scenario/param.js";
 import type { Rng } from "./rng.js";
 
-/** z such that Φ(z) = 0.95; the {p5, p95} range form spans ±Z95 standard deviations. */
-export const Z95 = 1.6448536269514722;
 
 /** True when the number is uncertain (a distribution rather than a fixed value). */
 export function isUncertain(p: ParamSpec): boolean {
@@ -41,10 +40,10 @@ function unclipped(p: ParamSpec): (rng: Rng) => number {
     const { p5, p95 } = p as { p5: number; p95: number };
     if (p5 > 0) {
       const lo = Math.log(p5), hi = Math.log(p95);
-      const mu = (lo + hi) / 2, sigma = (hi - lo) / (2 * Z95);
+      const mu = (lo + hi) / 2, sigma = (hi - lo) / (2 * Z90);
       return (rng) => Math.exp(mu + sigma * standardNormal(rng));
     }
-    const mu = (p5 + p95) / 2, sigma = (p95 - p5) / (2 * Z95);
+    const mu = (p5 + p95) / 2, sigma = (p95 - p5) / (2 * Z90);
     return (rng) => mu + sigma * standardNormal(rng);
   }
   switch (p.dist) {
@@ -112,10 +111,10 @@ function unclippedQuantile(p: ParamSpec): (z: number) => number {
     const { p5, p95 } = p as { p5: number; p95: number };
     if (p5 > 0) {
       const lo = Math.log(p5), hi = Math.log(p95);
-      const mu = (lo + hi) / 2, sigma = (hi - lo) / (2 * Z95);
+      const mu = (lo + hi) / 2, sigma = (hi - lo) / (2 * Z90);
       return (z) => Math.exp(mu + sigma * z);
     }
-    const mu = (p5 + p95) / 2, sigma = (p95 - p5) / (2 * Z95);
+    const mu = (p5 + p95) / 2, sigma = (p95 - p5) / (2 * Z90);
     return (z) => mu + sigma * z;
   }
   switch (p.dist) {

@@ -6,6 +6,7 @@
  * Fixed values and a distribution's central value must lie in that range; sampled values are
  * clipped to it, so a wide normal on a probability cannot produce −0.1.
  */
+import { Z90 } from "../constants.js";
 import { z } from "zod";
 import { resolveFigureRef, type FigureRef } from "../figures/resolve.js";
 
@@ -121,9 +122,6 @@ export const BOUNDS = {
   volume: { min: 0, max: 100 },
 } as const satisfies Record<string, Bounds>;
 
-/** 1.6449: the standard normal's 95th percentile, as models/random/sampler.ts reads {p5, p95}. */
-const Z95 = 1.6448536269514722;
-
 export type ParamSpec = number | z.infer<typeof uncertain>;
 export type DistSpec = Exclude<ParamSpec, number>;
 
@@ -180,8 +178,8 @@ function shapeProblem(p: DistSpec): string | undefined {
   }
   if ("dist" in p && p.dist === "lognormal" && p.sigma > LIMITS.sigma) return `sigma must be at most ${LIMITS.sigma} (a spread of e^${LIMITS.sigma} per standard deviation), got ${p.sigma}`;
   if ("p5" in p && p.p5 > 0 && p.p95 > p.p5) {
-    const sigma = Math.log(p.p95 / p.p5) / (2 * Z95);
-    if (sigma > LIMITS.sigma) return `p95 ÷ p5 must be at most ${Math.exp(2 * Z95 * LIMITS.sigma).toPrecision(3)} (a lognormal's sigma at most ${LIMITS.sigma}), got ${Number.isFinite(p.p95 / p.p5) ? (p.p95 / p.p5).toPrecision(3) : `${p.p95} ÷ ${p.p5}, beyond 1e308`}`;
+    const sigma = Math.log(p.p95 / p.p5) / (2 * Z90);
+    if (sigma > LIMITS.sigma) return `p95 ÷ p5 must be at most ${Math.exp(2 * Z90 * LIMITS.sigma).toPrecision(3)} (a lognormal's sigma at most ${LIMITS.sigma}), got ${Number.isFinite(p.p95 / p.p5) ? (p.p95 / p.p5).toPrecision(3) : `${p.p95} ÷ ${p.p5}, beyond 1e308`}`;
   }
   if (!("dist" in p) || p.dist === "range") {
     if ("p5" in p && !(p.p5 < p.p95)) return "p5 must be less than p95";
