@@ -36,45 +36,69 @@ export function standardNormal(rng: Rng): number {
 function unclipped(p: ParamSpec): (rng: Rng) => number {
   if (typeof p === "number") return () => p;
   if ("value" in p) return () => p.value;
+  const normal = ofStandardNormal(p);
+  if (normal) return (rng) => normal(standardNormal(rng));
+  switch (p.dist) {
+    case "beta": {
+      const { alpha, beta } = p;
+      return (rng) => betaDraw(rng, alpha, beta);
+    }
+    case "uniform":
+    case "triangular": {
+      const q = ofUniform(p);
+      return (rng) => q(rng());
+    }
+    case "pert": {
+      const { min, w, a, b } = pertShape(p);
+      return (rng) => min + w * betaDraw(rng, a, b);
+    }
+  }
+  // ofStandardNormal took the range, normal and lognormal; the schema admits no other family.
+  throw new Error(`no sampler for the distribution ${JSON.stringify(p)}`);
+}
+
+/**
+ * A {p5, p95} range, a normal or a lognormal as a function of a standard normal z (null for the
+ * other families): the sampler feeds it Box–Muller's z, the copula a correlated one.
+ */
+function ofStandardNormal(p: Exclude<ParamSpec, number>): ((z: number) => number) | null {
+  if ("value" in p) return null;
   if (!("dist" in p) || p.dist === undefined || p.dist === "range") {
     const { p5, p95 } = p as { p5: number; p95: number };
     if (p5 > 0) {
       const lo = Math.log(p5), hi = Math.log(p95);
       const mu = (lo + hi) / 2, sigma = (hi - lo) / (2 * Z90);
-      return (rng) => Math.exp(mu + sigma * standardNormal(rng));
+      return (z) => Math.exp(mu + sigma * z);
     }
     const mu = (p5 + p95) / 2, sigma = (p95 - p5) / (2 * Z90);
-    return (rng) => mu + sigma * standardNormal(rng);
+    return (z) => mu + sigma * z;
   }
-  switch (p.dist) {
-    case "normal": {
-      const { mean, sd } = p;
-      return (rng) => mean + sd * standardNormal(rng);
-    }
-    case "lognormal": {
-      const { mu, sigma } = p;
-      return (rng) => Math.exp(mu + sigma * standardNormal(rng));
-    }
-    case "beta": {
-      const { alpha, beta } = p;
-      return (rng) => betaDraw(rng, alpha, beta);
-    }
-    case "uniform": {
-      const { min, max } = p;
-      return (rng) => min + (max - min) * rng();
-    }
-    case "triangular": {
-      const { min, mode, max } = p;
-      return (rng) => triangularQuantile(rng(), min, mode, max);
-    }
-    case "pert": {
-      // PERT as a beta scaled to [min, max] with shape weight 4 (Vose, Risk Analysis, 2008).
-      const { min, mode, max } = p;
-      const w = max - min;
-      const a = 1 + (4 * (mode - min)) / w, b = 1 + (4 * (max - mode)) / w;
-      return (rng) => min + w * betaDraw(rng, a, b);
-    }
+  if (p.dist === "normal") {
+    const { mean, sd } = p;
+    return (z) => mean + sd * z;
   }
+  if (p.dist === "lognormal") {
+    const { mu, sigma } = p;
+    return (z) => Math.exp(mu + sigma * z);
+  }
+  return null;
+}
+
+/** A uniform or triangular input as its inverse CDF at u in [0, 1). */
+function ofUniform(p: { dist: "uniform"; min: number; max: number } | { dist: "triangular"; min: number; mode: number; max: number }): (u: number) => number {
+  if (p.dist === "uniform") {
+    const { min, max } = p;
+    return (u) => min + (max - min) * u;
+  }
+  const { min, mode, max } = p;
+  return (u) => triangularQuantile(u, min, mode, max);
+}
+
+/** PERT as a beta scaled to [min, max] with shape weight 4 (Vose, Risk Analysis, 2008). */
+function pertShape(p: { min: number; mode: number; max: number }): { min: number; w: number; a: number; b: number } {
+  const { min, mode, max } = p;
+  const w = max - min;
+  return { min, w, a: 1 + (4 * (mode - min)) / w, b: 1 + (4 * (max - mode)) / w };
 }
 
 /** A sampler for `p`, clipped to the field's bounds; it draws from the generator it is given. */
@@ -107,42 +131,22 @@ export function quantileAtNormal(p: ParamSpec, bounds: Bounds): (z: number) => n
 function unclippedQuantile(p: ParamSpec): (z: number) => number {
   if (typeof p === "number") return () => p;
   if ("value" in p) return () => p.value;
-  if (!("dist" in p) || p.dist === undefined || p.dist === "range") {
-    const { p5, p95 } = p as { p5: number; p95: number };
-    if (p5 > 0) {
-      const lo = Math.log(p5), hi = Math.log(p95);
-      const mu = (lo + hi) / 2, sigma = (hi - lo) / (2 * Z90);
-      return (z) => Math.exp(mu + sigma * z);
-    }
-    const mu = (p5 + p95) / 2, sigma = (p95 - p5) / (2 * Z90);
-    return (z) => mu + sigma * z;
-  }
+  const normal = ofStandardNormal(p);
+  if (normal) return normal;
   switch (p.dist) {
-    case "normal": {
-      const { mean, sd } = p;
-      return (z) => mean + sd * z;
-    }
-    case "lognormal": {
-      const { mu, sigma } = p;
-      return (z) => Math.exp(mu + sigma * z);
-    }
     case "beta": {
       const { alpha, beta } = p;
       return (z) => betaQuantile(phi(z), alpha, beta);
     }
-    case "uniform": {
-      const { min, max } = p;
-      return (z) => min + (max - min) * phi(z);
-    }
+    case "uniform":
     case "triangular": {
-      const { min, mode, max } = p;
-      return (z) => triangularQuantile(phi(z), min, mode, max);
+      const q = ofUniform(p);
+      return (z) => q(phi(z));
     }
     case "pert": {
-      const { min, mode, max } = p;
-      const w = max - min;
-      const a = 1 + (4 * (mode - min)) / w, b = 1 + (4 * (max - mode)) / w;
+      const { min, w, a, b } = pertShape(p);
       return (z) => min + w * betaQuantile(phi(z), a, b);
     }
   }
+  throw new Error(`no quantile for the distribution ${JSON.stringify(p)}`);
 }
