@@ -5,6 +5,7 @@ import type {Page} from "playwright-core";
 import {afterAll, beforeAll, expect, test} from "vitest";
 import {join} from "node:path";
 import {SCREENSHOTS, startSite, type Site} from "./harness.ts";
+import {idle, phase, runId, RUN_TIMEOUT} from "./explorerPage.ts";
 
 let site: Site;
 beforeAll(async () => {
@@ -14,10 +15,6 @@ afterAll(async () => {
   await site?.close();
 });
 
-const RUN_TIMEOUT = 60_000;
-const runId = async (page: Page) => Number(await page.locator(".explorer-figures").getAttribute("data-run"));
-const phase = (page: Page) => page.locator(".explorer-status").getAttribute("data-phase");
-const idle = (page: Page) => expect.poll(() => phase(page), {timeout: RUN_TIMEOUT}).toBe("idle");
 const row = (page: Page, i: number) => page.locator(".correlation-input .correlation-row").nth(i);
 
 const HVB = "outcomes[0].states[0].costPerDay";

@@ -7,6 +7,7 @@ import type {Page} from "playwright-core";
 import {afterAll, beforeAll, expect, test} from "vitest";
 import {decodeState} from "../../src/components/state.ts";
 import {plainSpaces, startSite, type OpenedPage, type Site} from "./harness.ts";
+import {field, idle, phase, runId, RUN_TIMEOUT} from "./explorerPage.ts";
 
 let site: Site;
 beforeAll(async () => {
@@ -16,20 +17,12 @@ afterAll(async () => {
   await site?.close();
 });
 
-const RUN_TIMEOUT = 60_000;
 
-/** The number input of the scenario number at a JSON path (`key` is the parameter: value, p5, …). */
-const field = (page: Page, path: string, key = "value") => page.locator(`[data-path="${path}"] input[name="${key}"]`);
-const runId = async (page: Page) => Number(await page.locator(".explorer-figures").getAttribute("data-run"));
-const phase = (page: Page) => page.locator(".explorer-status").getAttribute("data-phase");
 const figure = (page: Page, key: string) => page.locator(`[data-figure="${key}"] .explorer-big`).innerText();
 const figures = (page: Page) => page.locator(".explorer-figures").innerText();
 /** "64 %" → 64 (Swedish or English style). */
 const percent = (text: string) => Number(text.replace(/\s|%/g, "").replace(",", ".").replace("−", "-"));
 
-async function idle(page: Page): Promise<void> {
-  await expect.poll(() => phase(page), {timeout: RUN_TIMEOUT}).toBe("idle");
-}
 
 /** Changes a field and waits until a new result is on screen. */
 async function edit(page: Page, path: string, value: string, key = "value"): Promise<void> {

@@ -7,6 +7,7 @@ import type {Page} from "playwright-core";
 import {afterAll, beforeAll, expect, test} from "vitest";
 import {decodeState} from "../../src/components/state.ts";
 import {SCREENSHOTS, plainSpaces, startSite, type OpenedPage, type Site} from "./harness.ts";
+import {field, idle, phase, RUN_TIMEOUT} from "./explorerPage.ts";
 
 let site: Site;
 beforeAll(async () => {
@@ -16,11 +17,7 @@ afterAll(async () => {
   await site?.close();
 });
 
-const RUN_TIMEOUT = 60_000;
-const field = (page: Page, path: string, key = "value") => page.locator(`[data-path="${path}"] input[name="${key}"]`);
 const problemAt = (page: Page, path: string) => page.locator(`[data-path="${path}"] .param-problem`);
-const phase = (page: Page) => page.locator(".explorer-status").getAttribute("data-phase");
-const idle = (page: Page) => expect.poll(() => phase(page), {timeout: RUN_TIMEOUT}).toBe("idle");
 /** The scenario the page's link carries, once the URL has caught up with the last edit. */
 async function linked(page: Page): Promise<Record<string, any>> {
   const state = await decodeState(new URL(page.url()).hash);

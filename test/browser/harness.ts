@@ -28,7 +28,7 @@ import {tmpdir} from "node:os";
 import {dirname, extname, join, normalize, resolve, sep} from "node:path";
 import {fileURLToPath} from "node:url";
 import {chromium, type Browser, type BrowserContext, type BrowserServer, type Page} from "playwright-core";
-import {inject} from "vitest";
+import {expect, inject} from "vitest";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -276,3 +276,29 @@ export const plainSpaces = (s: string) => s.replace(/[\u00a0\u202f]/g, " ");
 
 /** A page's text (or an element's), with plain spaces. */
 export const textOf = async (p: {page: import("playwright-core").Page}, selector = "main") => plainSpaces(await p.page.locator(selector).innerText());
+
+/**
+ * A link to the Negotiation page with this state and grid (`&vary=` entries, as `utfall sweep
+ * --vary`), encoded by the built page's own state module so the test and the page agree.
+ */
+export async function negotiationLink(site: Site, state: {scenario: unknown; trials: number; seed: number}, grid: string[] = []): Promise<string> {
+  const stateModule = readdirSync(join(DIST, "_import/components")).find((f) => /^state\.[0-9a-f]+\.js$/.test(f));
+  const start = await site.openPage("/methods");
+  try {
+    const fragment = await start.page.evaluate(`import("/_import/components/${stateModule}").then((m) => m.encodeState(${JSON.stringify(state)}))`);
+    return `/negotiation#${fragment}${grid.map((g) => "&vary=" + encodeURIComponent(g)).join("")}`;
+  } finally {
+    await start.close();
+  }
+}
+
+/**
+ * What every finished page must show: no page error, no request to another host, no Framework
+ * cell in error, and no NaN, undefined or Infinity in its text.
+ */
+export async function expectCleanPage(p: OpenedPage): Promise<void> {
+  expect(p.errors).toEqual([]);
+  expect(p.externalRequests).toEqual([]);
+  expect(await p.page.locator(".observablehq--error").count()).toBe(0);
+  expect(await p.page.locator("body").innerText()).not.toMatch(/\bNaN\b|undefined|Infinity/);
+}
