@@ -4,8 +4,11 @@
  * Each takes the run (components/runner.ts), the page's formatters (models/format.ts) and a width.
  */
 import * as Plot from "@observablehq/plot";
-import { max, quantile, rollups } from "d3-array";
+import { html } from "htl";
+import { max, min, quantile, rollups } from "d3-array";
 import type { Formats } from "../models/format.js";
+import { chanceError, meanError } from "../models/summary/mcError.js";
+import { exceedanceChart, percentileTable, type ExceedanceOptions } from "./risk-tables.js";
 import type { FanPoint } from "../models/index.js";
 import { binEdges, fanChart, histogram, millionsAxis, percentTicks } from "./charts.js";
 import type { RunResult } from "./runner.js";
@@ -115,4 +118,62 @@ export function positionChart(run: RunResult, f: Formats, width: number): SVGSVG
       Plot.tip(cumulative, Plot.pointerX({ x: "x", y: "y", title: (d: { x: number; y: number }) => `${Period} ${d.x}\nexpected position ${f.millions(d.y)}` })),
     ],
   });
+}
+
+/** The unit of money in words, for "money back per krona". */
+export function unitName(currency: string): string {
+  return ({ SEK: "krona", GBP: "pound", USD: "dollar", EUR: "euro", NOK: "krone", DKK: "krone" } as Record<string, string>)[currency] ?? "unit of money";
+}
+
+/**
+ * The nine headline cards: expected NPV at the hurdle (mean ± its Monte Carlo error), the IRR of
+ * the expected flows, the median IRR, the chances of a loss, of missing the hurdle and of a total
+ * loss, value at risk, expected shortfall and the mean multiple. ¹ marks a Monte Carlo error.
+ */
+export function financierCards(run: RunResult, trials: number, f: Formats): HTMLElement {
+  const inv = run.summary.investor, mn = f.millions, pct = f.percent, chance = f.chance;
+  const hurdle = pct(inv.hurdleRate), period = periodName(run.meta.periodsPerYear);
+  const chanceErr = (p: number | null) => html`<span class="mc-error"> ± ${f.number(100 * chanceError(p ?? 0, trials), 1)}¹</span>`;
+  return html`<div class="grid grid-cols-3">
+  <div class="card"><h2>Expected NPV at ${hurdle} (mean)</h2><span class="big" id="expected-npv">${mn(inv.expectedNpv)}</span><span class="mc-error" id="expected-npv-error"> ± ${f.millionsError(meanError(run.columns.financierNpv) ?? 0)}¹</span><p>the mean net present value of lending, discounted at the financier's hurdle rate of ${hurdle} a year: above zero, lending clears the hurdle on average</p></div>
+  <div class="card"><h2>IRR of the expected cash flows</h2><span class="big" id="irr-expected">${inv.irrOfExpectedFlows == null ? "none" : pct(inv.irrOfExpectedFlows)}</span><p>per year: the return of the average ${period}-by-${period} cash flows, to hold against the hurdle of ${hurdle}</p></div>
+  <div class="card"><h2>Median return (IRR)</h2><span class="big">${pct(inv.irr?.p50)}</span><p>IRR per year: half the trials do better, half worse</p></div>
+  <div class="card"><h2>Chance of losing money</h2><span class="big" id="prob-loss">${chance(inv.probLoss)}</span>${chanceErr(inv.probLoss)}<p>of trials pay back less than the ${mn(run.meta.capital)} lent</p></div>
+  <div class="card"><h2>Chance of missing the hurdle</h2><span class="big" id="prob-npv-below">${chance(inv.probNpvBelowZero)}</span>${chanceErr(inv.probNpvBelowZero)}<p>of trials have a negative NPV at ${hurdle}: they pay back less than the capital and ${hurdle} a year on it</p></div>
+  <div class="card"><h2>Chance of losing everything</h2><span class="big">${chance(inv.probTotalLoss)}</span><p>of trials pay nothing back at all</p></div>
+  <div class="card"><h2>Value at risk (95 %)</h2><span class="big">${mn(inv.valueAtRisk95)}</span><p>a loss at least this large in 1 trial in 20 (the 5th percentile of profit)</p></div>
+  <div class="card"><h2>Expected shortfall (95 %)</h2><span class="big" id="expected-shortfall">${mn(inv.expectedShortfall95)}</span><p>the mean loss in the worst 1 trial in 20: how bad the bad cases are, not only where they start</p></div>
+  <div class="card"><h2>Money back per ${unitName(f.currency)} (mean)</h2><span class="big">${f.number(inv.multiple?.mean, 2)}</span><p>the expected multiple; expected profit ${mn(inv.profit?.mean)}, undiscounted</p></div>
+</div>`;
+}
+
+/** The chance the financier's modified IRR is below x, break-even and the hurdle marked; other exceedanceChart options pass through. */
+export function returnBelowChart(run: RunResult, f: Formats, options: Partial<ExceedanceOptions> = {}): SVGSVGElement | HTMLElement {
+  const hurdleRate = run.summary.investor.hurdleRate;
+  const finite = Array.from(run.columns.mirr).filter(Number.isFinite);
+  return exceedanceChart(run.columns.mirr, {
+    title: "Chance the financier's return is below x",
+    subtitle: `Share of ${f.number(finite.length)} trials whose modified IRR (reinvesting and borrowing at the hurdle rate of ${f.percent(hurdleRate)}; every trial that lends has one) is x or less. At the hurdle the curve's height is the chance of missing it, the same as a negative NPV.`,
+    xLabel: "Modified IRR per year, x →",
+    mode: "below",
+    xTickFormat: percentTicks(f.currency, 0, f.locale),
+    format: (x) => f.percent(x),
+    locale: f.locale,
+    marks: [{ x: 0, label: "break-even" }, { x: hurdleRate, label: "hurdle" }],
+    xDomain: [Math.max(-1, min(finite) ?? -1), Math.max(hurdleRate + 0.05, quantile(finite, 0.999) ?? 0.1)],
+    ...options,
+  });
+}
+
+/** P10, P50, P90 (and the mean ± its error where it is a decision figure) of the financier's return, multiple, profit and NPV. */
+export function financierPercentiles(run: RunResult, f: Formats): HTMLTableElement {
+  const c = run.columns, pct = (x: number) => f.percent(x), unit = millionsAxis(f.currency, f.locale).unit;
+  const err = (x: number) => `${f.millionsError(x)} ${unit}`;
+  return percentileTable([
+    { label: "IRR per year (trials with one)", column: c.irr, format: pct, mean: false },
+    { label: `Modified IRR per year (at ${f.percent(run.summary.investor.hurdleRate)})`, column: c.mirr, format: pct, mean: false },
+    { label: "Multiple (money back ÷ capital)", column: c.multiple, format: (x) => f.number(x, 2) },
+    { label: "Profit, undiscounted", column: c.profit, format: f.millions, errorFormat: err },
+    { label: `NPV at ${f.percent(run.summary.investor.hurdleRate)}`, column: c.financierNpv, format: f.millions, errorFormat: err },
+  ]);
 }

@@ -11,6 +11,7 @@ import type { Dist, Scenario } from "../models/index.js";
 import type { ParamSpec } from "../models/scenario/param.js";
 import { share } from "../models/summary/dist.js";
 import type { RunResult } from "./runner.js";
+import { histogram, millionsAxis, percentTicks, trimmedEdges, type HistogramOptions } from "./charts.js";
 
 /** Society's expected benefits and costs (discounted) and the benefit–cost ratio, null where it means nothing. */
 export function societyTotals(run: RunResult): { benefits: number; costs: number; ratio: number | null; noBenefits: boolean } {
@@ -92,4 +93,42 @@ export function benefitsList(run: RunResult, scenario: Scenario, f: Formats): HT
     : html`each extra success is worth ${v.valuePerSuccess == null ? "an uncertain amount (see methods)" : value(v.valuePerSuccess)}, counted under others (the scenario does not say who gains it)`}; ${f.percent(v.countedShare, 0)} is counted, from ${f.number(v.delayYears ?? 0)} years after the follow-up, discounted.</li>`)}
   <li><b>Costs</b>: the capital spent on the intervention, discounted as it is drawn. The payments by results are a transfer between the payer and the financier and are not a cost to society.</li>
 </ul>`;
+}
+
+/** The three headline cards: the chance benefits exceed costs, society's NPV (mean, with its median and range), the benefit–cost ratio. */
+export function societyCards(run: RunResult, f: Formats, discount: number | null): HTMLElement {
+  const s = run.summary, mn = f.millions;
+  const { ratio, noBenefits } = societyTotals(run);
+  return html`<div class="grid grid-cols-3">
+  <div class="card"><h2>Chance benefits exceed costs</h2><span class="big" id="chance-benefits">${f.chance(s.society.chanceBenefitsExceedCosts)}</span><p>for society as a whole: the share of trials with a positive net present value</p></div>
+  <div class="card"><h2>Net present value to society (mean)</h2><span class="big">${mn(s.society.npv?.mean)}</span><p>expected, at ${discount == null ? "the scenario's uncertain rate" : `${f.percent(discount, 1)} a year`}; median ${mn(s.society.npv?.p50)}; 90 % of trials between ${mn(s.society.npv?.p5)} and ${mn(s.society.npv?.p95)}</p></div>
+  <div class="card"><h2>Benefit–cost ratio</h2><span class="big">${ratio == null ? "–" : f.number(ratio, 2)}</span><p>${noBenefits ? "not meaningful here: the scenario counts no benefits" : ratio == null ? "not meaningful here: benefits are not positive on average" : "expected benefits ÷ expected costs, both discounted (society as a whole)"}</p></div>
+</div>`;
+}
+
+/**
+ * Society's net present value over the trials, gains green and losses red, with the chance of a
+ * gain and the bar of trials in which nothing changed named in the subtitle. Further histogram
+ * options (width, height, …) pass through.
+ */
+export function societyNpvHistogram(run: RunResult, f: Formats, discount: number | null, options: Partial<HistogramOptions> = {}): SVGSVGElement | HTMLElement {
+  const s = run.summary, c = run.columns, npv = c.societyNpv;
+  const axis = millionsAxis(s.currency, f.locale);
+  const { costs, noBenefits } = societyTotals(run);
+  const noEffect = share(c.societyBenefitPV.length, (i) => c.societyBenefitPV[i] === 0);
+  const GAIN = "Benefits exceed costs", LOSS = "Costs exceed benefits";
+  return histogram(npv, {
+    title: "Society's net present value over the simulated programmes",
+    subtitle: noBenefits
+      ? `${axis.unit}; share of trials. This scenario counts no benefits for society (no cost per event is published), so its net present value is minus the capital in every trial.`
+      : `${axis.unit}, discounted at ${discount == null ? "the scenario's rate" : f.percent(discount, 1)} a year; share of trials. Right of the line at zero the benefits exceed the costs: ${f.chance(s.society.chanceBenefitsExceedCosts)} of trials. The spread is the uncertainty in effects, costs and chance in a small cohort.${noEffect > 0.01 ? ` The tall bar near ${f.millions(-costs)} holds the ${f.chance(noEffect)} of trials in which nothing changed (the work was not delivered): society bears the capital for nothing.` : ""}`,
+    xLabel: `Net present value to society (${axis.unit}) →`,
+    thresholds: trimmedEdges(npv, [0], 50),
+    xTickFormat: axis.tickFormat,
+    yTickFormat: percentTicks(s.currency, 0, f.locale),
+    group: (x) => (x > 0 ? GAIN : LOSS),
+    groups: { domain: [GAIN, LOSS], range: ["seagreen", "#c0392b"] },
+    rules: [{ x: 0, label: "benefits = costs" }],
+    ...options,
+  });
 }
