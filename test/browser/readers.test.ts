@@ -88,7 +88,7 @@ describe.concurrent("an edited scenario is flagged (item 5)", {timeout: 300_000}
       try {
         expect(await textOf(p, "p.scenario-line")).toContain("edited from Norrköping 2016");
         // Norrköping's cohort is "Team Nystart 2016" of 60 children (the shipped scenario file).
-        expect(await textOf(p, "p.edited-note")).toContain("population › Team Nystart 2016 › size: 60 → 200");
+        expect(await textOf(p, "p.edited-note")).toContain("Team Nystart 2016: participants: 60 → 200");
         expect(p.errors).toEqual([]);
       } finally {
         await p.close();
@@ -142,10 +142,11 @@ describe.concurrent("exceedance curves, percentiles and Monte Carlo errors (item
   test("financier: the chance of beating the hurdle ± its binomial error, an exceedance curve, P10/P50/P90", async ({expect}) => {
     const p = await open(`/financier#${await fragmentFor(scenario("norrkoping-2016"), 4000, 3)}`, "#beat-hurdle");
     try {
-      // "55 % ± 0,8": the error is √(p(1−p)/n) in percentage points, here recomputed from the
-      // page's own chance of missing the hurdle and n = 4 000 trials.
+      // "30% ± 0.7" (English conventions on the English page): the error is √(p(1−p)/n) in
+      // percentage points, here recomputed from the page's own chance of missing the hurdle and
+      // n = 4,000 trials.
       const beat = await textOf(p, "#beat-hurdle");
-      const m = /^([\d,]+) % ± ([\d,]+)$/.exec(beat);
+      const m = /^([\d.]+)% ± ([\d.]+)$/.exec(beat);
       expect(m, beat).not.toBeNull();
       const missed = number((await textOf(p, "#prob-npv-below")).replace("%", "")) / 100;
       expect(number(m![1]!)).toBeCloseTo(100 * (1 - missed), 0);
@@ -153,7 +154,7 @@ describe.concurrent("exceedance curves, percentiles and Monte Carlo errors (item
       expect(number(m![2]!)).toBeCloseTo(100 * Math.sqrt((pHat * (1 - pHat)) / 4000), 1);
       const label = await p.page.locator("svg[aria-label^=\"Chance the financier's return is below x\"]").getAttribute("aria-label");
       // At the hurdle, the curve's height is the chance of a negative NPV (the MIRR ranks as the NPV).
-      const atHurdle = /hurdle \(([\d,]+) %\): (\d+) %/.exec(plain(label ?? ""));
+      const atHurdle = /hurdle \(([\d.]+)%\): (\d+)%/.exec(plain(label ?? ""));
       expect(atHurdle, label ?? "").not.toBeNull();
       expect(Number(atHurdle![2])).toBeCloseTo(100 * missed, -0.5);
       const rows = await p.page.locator("table.percentiles tbody tr").count();
