@@ -148,7 +148,7 @@ export function showProblem(form: HTMLElement, problem: FollowUpInvalid | null):
 /** A chart's width from the page's: at least 320 px (the page reports 0 before it is laid out), at most 900. */
 const chartWidth = (pageWidth: number) => Math.max(320, Math.min(900, pageWidth || 0));
 
-/** The placement effects' posterior mean and 90 % interval after each quarter seen (0 = the prior). */
+/** The placement effects' posterior mean and 90% interval after each quarter seen (0 = the prior). */
 export function effectChart(r: FollowUpResult, pageWidth: number): SVGSVGElement | HTMLElement {
   const width = chartWidth(pageWidth);
   const rows = r.steps.flatMap((s) => s.effects.map((e) => ({ quarters: s.quarters, effect: e.label, mean: e.dist.mean, p5: e.dist.p5, p95: e.dist.p95 })));

@@ -1,7 +1,7 @@
 /**
  * Every figure in a scenario that says where it comes from: walks the raw scenario JSON and
  * lists each object with a `source` (or a `note`), with its JSON path, a readable name, the
- * figure in words ("between 2 000 kr and 4 500 kr a day (90 % range)") and the source.
+ * figure in words ("between 2 000 kr and 4 500 kr a day (90% range)") and the source.
  */
 import { formatPath } from "../models/scenario/parse.js";
 import { resolveFigureRefs } from "../models/figures/resolve.js";
@@ -59,7 +59,7 @@ export function sourcedFigures(raw: Json): SourcedFigure[] {
   const percent = (x: number) => formatPercent(x, locale, digitsFor(x * 100));
   const plain = (x: number) => formatNumber(x, locale, digitsFor(x));
   const formatterFor = (meta: FieldMeta) => (meta.unit === "money" ? money : meta.unit === "share" ? percent : plain);
-  /** For computed values (a 90 % range from a mean and sd): two significant digits are honest. */
+  /** For computed values (a 90% range from a mean and sd): two significant digits are honest. */
   const rounded = (f: (x: number) => string) => (x: number) => f(Number(x.toPrecision(2)));
   const PER: Record<NonNullable<FieldMeta["per"]>, string> = { day: " a day", period: ` per ${period}`, year: " a year", success: " per success", event: " per event", unit: " per unit", outcome: " per outcome", participant: " per participant" };
   const unitFor = (meta: FieldMeta) => (meta.per ? PER[meta.per] : "");
@@ -73,9 +73,9 @@ export function sourcedFigures(raw: Json): SourcedFigure[] {
     const n = (k: string) => p[k] as number;
     switch (p.dist) {
       case "normal":
-        return `normal, mean ${f(n("mean"))}, sd ${f(n("sd"))}${unit}: 90 % range ${r(n("mean") - Z90 * n("sd"))} to ${r(n("mean") + Z90 * n("sd"))}`;
+        return `normal, mean ${f(n("mean"))}, sd ${f(n("sd"))}${unit}: 90% range ${r(n("mean") - Z90 * n("sd"))} to ${r(n("mean") + Z90 * n("sd"))}`;
       case "lognormal":
-        return `lognormal, median ${r(Math.exp(n("mu")))}${unit}: 90 % range ${r(Math.exp(n("mu") - Z90 * n("sigma")))} to ${r(Math.exp(n("mu") + Z90 * n("sigma")))}`;
+        return `lognormal, median ${r(Math.exp(n("mu")))}${unit}: 90% range ${r(Math.exp(n("mu") - Z90 * n("sigma")))} to ${r(Math.exp(n("mu") + Z90 * n("sigma")))}`;
       case "beta":
         return `beta (α = ${plain(n("alpha"))}, β = ${plain(n("beta"))}): mean ${r(n("alpha") / (n("alpha") + n("beta")))}${unit}`;
       case "uniform":
@@ -85,7 +85,7 @@ export function sourcedFigures(raw: Json): SourcedFigure[] {
       case "pert":
         return `between ${f(n("min"))} and ${f(n("max"))}${unit}, most likely ${f(n("mode"))} (PERT)`;
     }
-    if (typeof p.p5 === "number" && typeof p.p95 === "number") return `between ${f(n("p5"))} and ${f(n("p95"))}${unit} (90 % range)`;
+    if (typeof p.p5 === "number" && typeof p.p95 === "number") return `between ${f(n("p5"))} and ${f(n("p95"))}${unit} (90% range)`;
     return "";
   }
 

@@ -13,10 +13,10 @@ export const BINDING_NEED =
 
 /**
  * The grid the page opens on: the activity payment down the side (0–1.5 × capital) and the
- * savings share across (0–100 %) where the contract has both. Found with the engine in Node
+ * savings share across (0–100%) where the contract has both. Found with the engine in Node
  * (`sweep` and `zoneOfAgreement` of models/, Norrköping 2016, 10,000 trials, seed 1, the default
  * needs): no savings share and no return cap gives a zone (0 of 441 cells), while an activity
- * payment from 1.2 × capital gives one at every savings share (105 of 441 cells, 24 %). The
+ * payment from 1.2 × capital gives one at every savings share (105 of 441 cells, 24%). The
  * grid thus opens on a zone, and shows at once that it exists only when the payment for
  * delivering the work approaches the whole capital. Other contracts open on their first two terms.
  */
@@ -62,7 +62,7 @@ export interface NeedsForm {
 export function needsFrom(form: NeedsForm): Needs | { error: string } {
   const { irr, loss, net, nothing } = form;
   if (![irr, loss, net, nothing].every((v) => v !== null && Number.isFinite(v))) return { error: "Every need must be a number" };
-  if (!(loss! >= 0 && loss! <= 100 && nothing! >= 0 && nothing! <= 100)) return { error: "Chances must be between 0 and 100 %" };
+  if (!(loss! >= 0 && loss! <= 100 && nothing! >= 0 && nothing! <= 100)) return { error: "Chances must be between 0 and 100%" };
   return { financier: { minIrrOfExpectedFlows: irr! / 100, maxProbLoss: loss! / 100 }, payer: { minMeanNet: net! * 1e6, maxProbPayForNothing: nothing! / 100 } };
 }
 
@@ -115,7 +115,7 @@ function zoneKey(ring: boolean, colourBy: ColourBy): HTMLElement {
   return h("p", { class: "zone-key", id: "zone-key" },
     frame, " the zone's edge: a cell that meets every need next to one that fails; the need that fails next door is the ", h("b", null, "binding need"), " there (hover a cell). ",
     ring ? [circle, " the scenario's own terms. "] : "The scenario's own terms lie outside this grid. ",
-    colourBy !== "agreement" && isChance(colourBy) ? "A chance runs from 0 to 100 %; the colours turn at the need." : colourBy !== "agreement" ? "The colours turn at the need." : "",
+    colourBy !== "agreement" && isChance(colourBy) ? "A chance runs from 0 to 100%; the colours turn at the need." : colourBy !== "agreement" ? "The colours turn at the need." : "",
   );
 }
 

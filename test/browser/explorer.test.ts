@@ -172,7 +172,7 @@ test("an invalid input is named at its field, runs nothing and keeps the last go
     await field(page, "contract.rules[1].share").fill("150");
     const share = page.locator('[data-path="contract.rules[1].share"] .param-problem');
     await expect.poll(() => share.isVisible()).toBe(true);
-    expect(await share.innerText()).toMatch(/must be a percentage from 0 % to 100 %/);
+    expect(await share.innerText()).toMatch(/must be a percentage from 0% to 100%/);
     expect(await page.locator(".explorer-problems li").count()).toBe(2);
 
     // A distribution whose ends are the wrong way round.
