@@ -8,7 +8,10 @@ import { formatNumber, formatsFor, pageLocale } from "../models/format.js";
 import type { ExplorerFigures } from "./explorer-engine.js";
 import type { EditorExtra, ScenarioEditor } from "./explorer-form.js";
 import { readScenarioFile, scenarioBlob, scenarioFileName } from "./explorer-files.js";
-import { DEFAULT_SEED, DEFAULT_TRIALS, describeLinkProblem, type LinkProblem } from "./state.js";
+import { DEFAULT_SEED, DEFAULT_TRIALS, describeLinkProblem, type KitState, type LinkProblem } from "./state.js";
+import type { ExplorerResult, ExplorerRunner } from "./explorer-run.js";
+import { resolveFigureRefs } from "../models/figures/resolve.js";
+import { parseScenario } from "../models/index.js";
 
 type Child = Node | string;
 export interface ExplorerSource {
@@ -32,6 +35,44 @@ export function simulationOf(json: unknown, fallback = { trials: DEFAULT_TRIALS,
     trials: Number.isSafeInteger(sim.trials) && (sim.trials as number) > 0 ? (sim.trials as number) : fallback.trials,
     seed: typeof sim.seed === "number" || typeof sim.seed === "string" ? sim.seed : fallback.seed,
   };
+}
+
+/**
+ * The built-in scenarios, by name, with their references to the parameter tables ({"ref": …})
+ * resolved to the numbers and sources they name: the form shows and edits figures, and a saved
+ * scenario is self-contained. `files` are the pages' FileAttachments (named literally there).
+ */
+export async function builtInScenarios(files: Record<string, { json(): Promise<unknown> }>): Promise<Record<string, unknown>> {
+  const entries = await Promise.all(Object.entries(files).map(async ([name, file]) => [name, resolveFigureRefs(await file.json())] as const));
+  return Object.fromEntries(entries);
+}
+
+/** Where editing starts: the link's state if it carried one, else `fallback` (its name in `origin`). */
+export function startingPoint(initial: KitState, fallback: unknown, fallbackName: string): KitState & ExplorerSource {
+  const fromLink = /(?:^#?|&)s=/.test(location.hash) && initial.scenario !== fallback;
+  return { ...initial, origin: fromLink ? "the link" : `the built-in ${fallbackName} scenario` };
+}
+
+/**
+ * One edit of the form: validated, its problems put next to their inputs, handed to the run
+ * loop (it debounces), and written to the URL, valid or not (the last write wins, urlWriter).
+ */
+export function applyEdit(edited: ExplorerSource["scenario"] & { simulation: { trials: number; seed: string | number } }, editor: ScenarioEditor, runner: ExplorerRunner, writeUrl: (state: unknown) => Promise<void>) {
+  const state = { scenario: edited, trials: edited.simulation.trials, seed: edited.simulation.seed };
+  const parsed = parseScenario(edited);
+  editor.showProblems(parsed.ok ? [] : parsed.problems);
+  runner.update(state, parsed);
+  return { parsed, written: writeUrl(state) };
+}
+
+/** The results: the key figures and both charts, each drawn at `resize`'s width and tagged with the run they show. */
+export function explorerOutput(latest: ExplorerResult, resize: (draw: (width: number) => Node) => Node): HTMLElement {
+  const chart = (draw: (o: { width: number }) => Element) => {
+    const box = el("div", { class: "explorer-chart", "data-run": String(latest.runId) });
+    box.append(resize((width) => draw({ width })));
+    return box;
+  };
+  return el("div", { class: "explorer-output" }, explorerFigures(latest.result, latest.runId), chart((o) => irrChart(latest.result, o)), chart((o) => payerNetChart(latest.result, o)));
 }
 
 /** Load a scenario file, or start again from a built-in one; `message` says what happened. */

@@ -184,6 +184,8 @@ export interface PageFormat {
   /** The unit of a millions axis: "MSEK", "£M". */
   readonly unit: string;
   readonly mn: (x: number | null | undefined) => string;
+  /** Whole units of money: `SEK 10,000,000`, `£3,100,000`. */
+  readonly money: (x: number | null | undefined) => string;
   readonly pct: (x: number | null | undefined, digits?: number) => string;
   readonly chance: (p: number | null | undefined) => string;
   readonly num: (x: number | null | undefined, digits?: number) => string;
@@ -204,6 +206,7 @@ export function pageFormat(scenario: unknown, currency: string): PageFormat {
     loc: en.locale,
     unit: en.millionsUnit,
     mn: en.millions,
+    money: en.money,
     pct,
     chance: en.chance,
     num: en.number,

@@ -5,7 +5,8 @@
  */
 import type { Cell, Needs, NeedId, Verdict, Vary, Zone } from "../models/index.js";
 import { NEED_IDS, NEED_LABELS } from "../models/analysis/agreement.js";
-import { COLOUR_BY, EDGE_STYLE, defaultRange, h, isChance, numericFields, termValues, zoneChart, type ColourBy, type Field, type PageFormat, type TermSpec } from "./negotiation.js";
+import { COLOUR_BY, EDGE_STYLE, defaultRange, fragmentWithGrid, h, isChance, numericFields, refusalText, termValues, zoneChart, type ColourBy, type Field, type PageFormat, type TermSpec } from "./negotiation.js";
+import { sweepInWorkers } from "./analysis.js";
 
 /** What "binding need" means, for the legend and the tooltips. */
 export const BINDING_NEED =
@@ -168,3 +169,58 @@ export function zoneTable(zone: Zone, sweep: SweepView, f: PageFormat): HTMLElem
 }
 
 export { COLOUR_BY };
+
+/** A sweep as the page keeps it: the view, the trials simulated before the first cell, a refusal. */
+export interface SweepState extends SweepView {
+  simulated: { done: number; total: number } | null;
+  error: string | null;
+}
+
+/**
+ * Runs the grid's sweep on the page's workers: `set` gets the cells as they arrive (at most
+ * every half second), the progress, and at the end every cell, the time taken and the workers,
+ * or a refusal in words. The link gets the grid (fragmentWithGrid), so it reproduces the page.
+ */
+export function runZoneSweep(
+  worker: string,
+  vary: Vary[],
+  run: { scenario: unknown; trials: number; seed: string | number; terms: readonly TermSpec[] },
+  set: (patch: Partial<SweepState>) => void,
+): void {
+  const total = vary.reduce((n, v) => n * v.values.length, 1);
+  const cells: (Cell | undefined)[] = new Array(total);
+  let pending: ReturnType<typeof setTimeout> | null = null;
+  const flush = () => { pending = null; set({ cells: cells.slice() }); };
+  set({ cells: [], vary, done: 0, total, simulated: null, elapsedMs: null, error: null });
+  history.replaceState(null, "", fragmentWithGrid(location.hash, run.terms));
+  sweepInWorkers(worker, "zone", {
+    scenario: run.scenario, vary, trials: run.trials, seed: run.seed,
+    onCell: (i, c) => { cells[i] = c; pending ??= setTimeout(flush, 500); },
+    onProgress: (done) => set({ done }),
+    onSimulate: (done, of) => set({ simulated: { done, total: of } }),
+  }).then(
+    (r) => { if (pending) clearTimeout(pending); set({ cells: r.cells, done: total, elapsedMs: r.elapsedMs, workers: r.workers }); },
+    (e) => set({ error: refusalText(e) }),
+  );
+}
+
+/** Before the first cell: the trials every cell is evaluated on are simulated once; an empty span after. */
+export function zoneProgress(s: SweepState, f: PageFormat, trials: number): HTMLElement {
+  if (s.cells.some(Boolean) || s.error) return h("span");
+  return h("p", { id: "zone-progress", class: "section-status" }, ...(s.simulated
+    ? [h("progress", { value: s.simulated.done, max: s.simulated.total }), ` simulating ${f.num(s.simulated.done)} of ${f.num(s.simulated.total)} trials, then ${f.num(s.total)} combinations of terms…`]
+    : [`starting: ${f.num(s.total)} combinations of terms on ${f.num(trials)} trials…`]));
+}
+
+/** Problems with the grid, the needs or the sweep, at the inputs; the grid below is the last good one. */
+export function gridProblems(problems: readonly string[]): HTMLElement {
+  if (!problems.length) return h("div");
+  return h("div", { class: "input-error", role: "alert" }, problems.map((p) => h("div", null, p)), h("div", null, h("small", null, "The grid below is the last one that could be computed.")));
+}
+
+/** The zone's summary, the grid (drawn at `width` by the page's resize) and, once every cell is in, the table behind it. */
+export function zoneView(scenario: unknown, zone: Zone, s: SweepState, needs: Needs, colourBy: ColourBy, f: PageFormat, trials: number, resize: (draw: (width: number) => Node) => Node): HTMLElement {
+  return h("div", null, zoneSummary(scenario, zone, s, f, trials), h("div", { class: "card", id: "zone-chart" }, resize((width) => zoneGrid(scenario, zone, s, needs, colourBy, f, width))),
+    // The numbers behind the chart, cell by cell (also what the browser test checks against the engine).
+    s.done === s.total ? zoneTable(zone, s, f) : null);
+}
