@@ -19,6 +19,9 @@ function keyFigure(kind: FigureKind, v: number | null, currency: string): string
   return kind === "money" ? en.millions(v) : kind === "multiple" ? en.number(v, 2) : kind === "rate" ? en.percent(v, 1) : en.chance(v);
 }
 
+/** The compared figures' names are shared with the CLI ("value at risk (95 %)"); this page writes "95%". */
+const englishPercent = (label: string) => label.replace(/(\d) %/g, "$1%");
+
 export interface Named {
   name: string;
   scenario: unknown;
@@ -53,7 +56,7 @@ export function compareTable(c: Comparison, f: PageFormat): HTMLElement {
   return h("div", null,
     h("table", { class: "wide", id: "compare-table" },
       h("thead", null, h("tr", null, h("th", null, "Figure"), c.scenarios.map((s) => h("th", { class: "num" }, s.name)))),
-      h("tbody", null, c.rows.map((r) => h("tr", null, h("td", null, `${PARTY_NAMES[r.party]}: ${r.label}`),
+      h("tbody", null, c.rows.map((r) => h("tr", null, h("td", null, `${PARTY_NAMES[r.party]}: ${englishPercent(r.label)}`),
         r.values.map((v, i) => h("td", { class: "num" }, keyFigure(r.kind, v, c.scenarios[i]!.currency))))))),
     h("p", { class: "caption" }, `${f.num(c.scenarios[0]?.trials)} trials each, seed ${c.scenarios[0]?.seed}; money in each scenario's own currency, undiscounted.`));
 }

@@ -60,11 +60,11 @@ test("every number of the scenario gets an input, grouped as the scenario is", a
       expect(await page.locator(`[data-path="${path}"].param-input`).count(), path).toBe(1);
     }
     // Norrköping's fractions of capital are of the 7.5 MSEK planned draw (ofCapitalMeans): 40 % is 3 MSEK.
-    expect(plainSpaces(await page.locator('[data-path="contract.rules[0].amount.ofCapital"]').innerText())).toContain("40 % of capital (3 000 000 kr)");
+    expect(plainSpaces(await page.locator('[data-path="contract.rules[0].amount.ofCapital"]').innerText())).toContain("40% of capital (SEK 3,000,000)");
     // A distribution is shown as its form and parameters, with its meaning and source.
     const effect = page.locator('[data-path="intervention.effects[0].rateRatio"]');
     expect(await effect.locator("select").inputValue()).toBe("range");
-    expect(await effect.locator(".param-meaning").innerText()).toMatch(/90 % sure it lies between 0,55 and 1,2/);
+    expect(await effect.locator(".param-meaning").innerText()).toMatch(/90% sure it lies between 0.55 and 1.2/);
     expect(await effect.locator(".param-source").innerText()).toMatch(/^Source: assumption/);
     expect(p.errors).toEqual([]);
   } finally {
@@ -82,7 +82,7 @@ test("a number's form can change (range → pert → fixed) and the run follows"
     // Started from the range's ends, with the most likely value at its centre.
     expect(await effect.locator('input[name="min"]').inputValue()).toBe("0.55");
     expect(await effect.locator('input[name="max"]').inputValue()).toBe("1.2");
-    expect(await effect.locator(".param-meaning").innerText()).toMatch(/^between 0,55 and 1,2, most likely 0,81/);
+    expect(await effect.locator(".param-meaning").innerText()).toMatch(/^between 0.55 and 1.2, most likely 0.81/);
     await expect.poll(() => runId(page), {timeout: RUN_TIMEOUT}).toBeGreaterThan(run);
     run = await runId(page);
     const lossWithEffect = percent(await figure(page, "probLoss"));

@@ -163,7 +163,7 @@ describe("Waiting, and the zone grid", () => {
       expect(zone.shareAgreed).toBeGreaterThan(0);
       await p.page.locator("#sweep-speed").waitFor({timeout: 120_000});
       const summary = plainSpaces(await p.page.locator("#zone-summary").innerText());
-      expect(summary).toMatch(new RegExp(`^${Math.round(zone.shareAgreed * 100)} % of the 441 combinations meet every need: `));
+      expect(summary).toMatch(new RegExp(`^${Math.round(zone.shareAgreed * 100)}% of the 441 combinations meet every need: `));
       // The edge's frame and the binding need are in the legend.
       expect(plainSpaces(await p.page.locator("#zone-key").innerText())).toMatch(/the zone's edge: .*binding need/);
 
