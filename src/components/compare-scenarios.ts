@@ -14,7 +14,7 @@ import { h, type PageFormat } from "./negotiation.js";
  * (`−1.9 MSEK`, `−£1.1M`, `5.9%`, `0.93`), as models/analysis/compare.ts formatKeyFigure writes
  * them for the CLI in the currency's own locale.
  */
-function keyFigure(kind: FigureKind, v: number | null, currency: string): string {
+export function keyFigure(kind: FigureKind, v: number | null, currency: string): string {
   const en = formatsFor("en", currency);
   return kind === "money" ? en.millions(v) : kind === "multiple" ? en.number(v, 2) : kind === "rate" ? en.percent(v, 1) : en.chance(v);
 }

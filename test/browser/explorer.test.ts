@@ -134,7 +134,7 @@ test("a shared link reproduces the scenario, trials, seed and every key figure",
     // Trials and seed are Observable Inputs in the editor's simulation section.
     await page.getByLabel("Trials", {exact: true}).selectOption({label: "5\u00a0000"});
     await page.getByLabel("Seed").fill("42");
-    await expect.poll(() => page.locator(".explorer-status").innerText(), {timeout: RUN_TIMEOUT}).toMatch(/^5\s000 simulated contracts, seed 42/);
+    await expect.poll(() => page.locator(".explorer-status").innerText(), {timeout: RUN_TIMEOUT}).toMatch(/^5,000 simulated contracts, seed 42/);
     await idle(page);
     const shown = await figures(page);
     await expect.poll(() => page.url()).not.toBe(urlBefore);
@@ -143,7 +143,7 @@ test("a shared link reproduces the scenario, trials, seed and every key figure",
 
     q = await open("/explorer" + url.hash);
     expect(await figures(q.page)).toBe(shown);
-    expect(await q.page.locator(".explorer-status").innerText()).toMatch(/^5\s000 simulated contracts, seed 42/);
+    expect(await q.page.locator(".explorer-status").innerText()).toMatch(/^5,000 simulated contracts, seed 42/);
     expect(await field(q.page, "intervention.effects[2].standardizedMeanDifference", "mean").inputValue()).toBe("0.3");
     // Links to the other pages carry the same state.
     const financier = await q.page.locator('.explorer-footer a[href^="./financier"]').getAttribute("href");

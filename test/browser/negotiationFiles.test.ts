@@ -13,9 +13,10 @@ import {mkdtempSync, readdirSync, readFileSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {DIST, ROOT, plainSpaces, startSite, type Site} from "./harness.ts";
-import {compareSummaries, DEFAULT_NEEDS, formatKeyFigure, parseScenario, runScenario, sweep, zoneOfAgreement, type Vary} from "../../models/index.js";
+import {compareSummaries, DEFAULT_NEEDS, parseScenario, runScenario, sweep, zoneOfAgreement, type Vary} from "../../models/index.js";
 import {resolveFigureRefs} from "../../models/figures/resolve.js";
 import {OPENING_TERMS} from "../../src/components/zone-grid.ts";
+import {keyFigure} from "../../src/components/compare-scenarios.ts";
 
 let site: Site;
 beforeAll(async () => {
@@ -79,9 +80,10 @@ describe("Scenarios side by side, with files", () => {
       // Node's V8 and Chromium's may differ in the last bit of exp, log and pow, so the engines
       // agree to 1e-12 relative, not bit for bit (test/browser/crossEngine.test.ts); a figure at a
       // rounding boundary may then show either neighbour: the page's text is one of the values
-      // within 1e-9 of Node's, formatted.
-      const near = (kind: Parameters<typeof formatKeyFigure>[0], v: number | null, currency: string) =>
-        [...new Set([1, 1 + 1e-9, 1 - 1e-9].map((k) => plainSpaces(formatKeyFigure(kind, v === null ? null : v * k, currency, {millions: true}))))];
+      // within 1e-9 of Node's, formatted as this English page writes them (keyFigure: English
+      // conventions in each scenario's currency, e.g. US$ for dollars in en-GB).
+      const near = (kind: Parameters<typeof keyFigure>[0], v: number | null, currency: string) =>
+        [...new Set([1, 1 + 1e-9, 1 - 1e-9].map((k) => plainSpaces(keyFigure(kind, v === null ? null : v * k, currency))))];
       // A per-trial IRR is a root found by iteration, and whether a trial's flows have one can turn
       // on those last bits, so a median IRR of 600 trials may move to the neighbouring trial
       // (Essex, seed 1: Node −44.49 %, Chromium −44.4 %): IRR figures agree to 0.2 percentage points.
