@@ -132,7 +132,7 @@ test("a shared link reproduces the scenario, trials, seed and every key figure",
     const urlBefore = page.url();
     await edit(page, "intervention.effects[2].standardizedMeanDifference", "0.3", "mean");
     // Trials and seed are Observable Inputs in the editor's simulation section.
-    await page.getByLabel("Trials", {exact: true}).selectOption({label: "5\u00a0000"});
+    await page.getByLabel("Trials", {exact: true}).selectOption({label: "5,000"});
     await page.getByLabel("Seed").fill("42");
     await expect.poll(() => page.locator(".explorer-status").innerText(), {timeout: RUN_TIMEOUT}).toMatch(/^5,000 simulated contracts, seed 42/);
     await idle(page);
