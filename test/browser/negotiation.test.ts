@@ -71,7 +71,7 @@ describe("negotiation page", () => {
       // Reported, not asserted: speed is measured by the benchmark. Printed for the test log.
       console.log(`negotiation sweep: ${speed}`);
       expect(speed).toMatch(/^15 cells on 2,000 stored trials in \d+\.\d\d s \(\d+ workers\)\.$/);
-      expect(await p.page.locator("#zone-summary").innerText()).toMatch(new RegExp(`^${Math.round(zone.shareAgreed * 100)}\\s%\\s+of the 15 combinations meet every need`));
+      expect(await p.page.locator("#zone-summary").innerText()).toMatch(new RegExp(`^${Math.round(zone.shareAgreed * 100)}%\\s+of the 15 combinations meet every need`));
       // The grid's figures, cell by cell, in the order of the engine's cells (first term slowest).
       const rows = await p.page.locator("#zone-table tbody tr").evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent!.trim())));
       expect(rows).toEqual(expected);
