@@ -175,3 +175,19 @@ export function formatsFor(lang: Lang, currency: string): Formats {
     millionsError: (se) => formatSignificant(se / 1e6, locale, 2),
   };
 }
+
+/**
+ * A number with as few decimals as it needs, at most `maxDigits` (Intl's fraction digits, not
+ * rounding by hand): 0.5 → `0.5`, 2 → `2`, 0.12345 → `0.123` with 3. How a figure typed into a
+ * scenario is shown back.
+ */
+export function formatUpTo(x: number | null | undefined, locale = "sv-SE", maxDigits = 2): string {
+  if (x == null || !Number.isFinite(x)) return "–";
+  return minus(formatter(locale, { maximumFractionDigits: maxDigits, minimumFractionDigits: 0 }).format(x));
+}
+
+/** A fraction as a percentage with as few decimals as it needs, at most `maxDigits`: 0.6 → `60%`, 0.125 → `12.5%`. */
+export function formatPercentUpTo(x: number | null | undefined, locale = "sv-SE", maxDigits = 2): string {
+  if (x == null || !Number.isFinite(x)) return "–";
+  return minus(formatter(locale, { style: "percent", maximumFractionDigits: maxDigits, minimumFractionDigits: 0 }).format(x));
+}

@@ -87,7 +87,8 @@ function itemName(scenario: unknown, listKey: string, node: unknown, i: number, 
 
 /**
  * A reader's label for a parameter or contract term path: "HVB → home: chance each quarter",
- * "Share of savings to break-even: share of measured savings", "Capital". Accepts the path forms
+ * "Share of savings to break-even: share of measured savings", "Activity compensation (share of
+ * capital)", "Total cap on payments (share of capital)", "Capital". Accepts the path forms
  * of models/analysis/path.ts (`contract.rules[savings].share`); a path it cannot follow is
  * returned as it is.
  */
@@ -123,13 +124,15 @@ export function labelOf(scenario: unknown, path: string, options: LabelOptions =
     const meta = fieldMetaAt(scenario, metaKeys);
     const title = (lang === "sv" ? meta.titleSv ?? meta.title : meta.title) ?? words(String(metaKeys[metaKeys.length - 1]));
     field = title.replace("{period}", periodName(scenario, lang));
-    if (last === "ofCapital") field += lang === "sv" ? ", andel av kapitalet" : ", share of capital";
+    // A payment rule's amount is the rule itself: "Activity compensation (share of capital)".
+    if (last === "ofCapital" && metaKeys[metaKeys.length - 1] === "amount" && keys[keys.length - 4] === "rules") field = "";
+    if (last === "ofCapital") field = `${field}${field ? " " : ""}(${lang === "sv" ? "andel av kapitalet" : "share of capital"})`;
     // A key of a record: a state's share at intake, a measure's published baseline.
     const recordKey = keys[keys.length - 2];
     if (recordKey === "initial") field = `${stateName(outcome, last)}, share at intake`;
     else if (recordKey === "baseline" && keys.includes("comparator")) field = `baseline per participant: ${measureLabel(scenario, String(last))}`;
   }
-  const label = context.length && field ? `${context.join(" › ")}: ${field}` : context.join(" › ") || field;
+  const label = !context.length ? field : !field ? context.join(" › ") : field.startsWith("(") ? `${context.join(" › ")} ${field}` : `${context.join(" › ")}: ${field}`;
   return options.lower ? label : capitalize(label);
 }
 

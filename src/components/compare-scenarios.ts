@@ -3,10 +3,24 @@
  * page (so a bad file is named at the input at once, before any run), and the key figures table.
  */
 import type { Comparison } from "../models/index.js";
-import { formatKeyFigure, PARTY_NAMES } from "../models/analysis/compare.js";
+import { PARTY_NAMES, type FigureKind } from "../models/analysis/compare.js";
+import { formatsFor } from "../models/format.js";
 import { parseScenario } from "../models/scenario/parse.js";
 import { readScenarioFile } from "./explorer-files.js";
 import { h, type PageFormat } from "./negotiation.js";
+
+/**
+ * A key figure on this English page: English conventions in each scenario's own currency
+ * (`−1.9 MSEK`, `−£1.1M`, `5.9%`, `0.93`), as models/analysis/compare.ts formatKeyFigure writes
+ * them for the CLI in the currency's own locale.
+ */
+export function keyFigure(kind: FigureKind, v: number | null, currency: string): string {
+  const en = formatsFor("en", currency);
+  return kind === "money" ? en.millions(v) : kind === "multiple" ? en.number(v, 2) : kind === "rate" ? en.percent(v, 1) : en.chance(v);
+}
+
+/** The compared figures' names are shared with the CLI ("value at risk (95 %)"); this page writes "95%". */
+const englishPercent = (label: string) => label.replace(/(\d) %/g, "$1%");
 
 export interface Named {
   name: string;
@@ -42,7 +56,7 @@ export function compareTable(c: Comparison, f: PageFormat): HTMLElement {
   return h("div", null,
     h("table", { class: "wide", id: "compare-table" },
       h("thead", null, h("tr", null, h("th", null, "Figure"), c.scenarios.map((s) => h("th", { class: "num" }, s.name)))),
-      h("tbody", null, c.rows.map((r) => h("tr", null, h("td", null, `${PARTY_NAMES[r.party]}: ${r.label}`),
-        r.values.map((v, i) => h("td", { class: "num" }, formatKeyFigure(r.kind, v, c.scenarios[i]!.currency, { millions: true }))))))),
+      h("tbody", null, c.rows.map((r) => h("tr", null, h("td", null, `${PARTY_NAMES[r.party]}: ${englishPercent(r.label)}`),
+        r.values.map((v, i) => h("td", { class: "num" }, keyFigure(r.kind, v, c.scenarios[i]!.currency))))))),
     h("p", { class: "caption" }, `${f.num(c.scenarios[0]?.trials)} trials each, seed ${c.scenarios[0]?.seed}; money in each scenario's own currency, undiscounted.`));
 }

@@ -14,7 +14,7 @@ export function designChart(curves: readonly OperatingCurve[], f: PageFormat, op
     subtitle: "0 = no effect, 1 = the scenario's assumed effect; one line per measurement design",
     height: 320, marginLeft: 56,
     x: { label: "Strength of the true effect (× the assumed) →", tickFormat: (x: number) => f.num(x, 2).replace(/[.,]?0+$/, "") },
-    y: { label: "↑ Chance of an outcome payment", domain: [0, 1], tickFormat: percentTicks(f.cur) },
+    y: { label: "↑ Chance of an outcome payment", domain: [0, 1], tickFormat: percentTicks(f.cur, 0, f.loc) },
     color: { legend: true },
     marks: [
       Plot.ruleY([0]), Plot.ruleX([0, 1], { stroke: "#ccc" }),
@@ -42,7 +42,7 @@ export interface BreakEvenView {
 
 /** Each party's break-even effect and the chance the effect reaches it; `maxScale` is the search's limit (× the assumed effect). */
 export function breakEvenTable(be: { financier: BreakEvenView; payer: BreakEvenView }, f: PageFormat, maxScale: number): HTMLElement {
-  const row = (who: string, b: BreakEvenView) => h("tr", null, h("td", null, who), h("td", null, b.measure),
+  const row = (who: string, b: BreakEvenView) => h("tr", null, h("td", null, who), h("td", null, f.measure(b.measure)),
     h("td", { class: "num" }, b.trueEffect === null ? `not within ${f.num(maxScale)} × the assumed effect` : f.pct(b.trueEffect, 1)),
     h("td", { class: "num" }, b.probReach === null ? "–" : f.chance(b.probReach)));
   return h("table", { class: "wide", id: "break-even-table" },

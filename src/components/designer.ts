@@ -8,7 +8,7 @@ import * as Plot from "@observablehq/plot";
 import { DESIGN_NEED_LABELS, DESIGN_NEED_UNITS, type Candidate, type DesignResult } from "../models/analysis/designer.js";
 import { parsePath, setPath } from "../models/analysis/path.js";
 import { describePath } from "../models/analysis/labels.js";
-import { formatMillions, formatMoney, formatNumber, formatPercent, localeOf } from "../models/format.js";
+import { formatMillions, formatMoney, formatNumber, formatPercent, millionsUnit, pageLocale } from "../models/format.js";
 import { encodeState } from "./state.js";
 
 /** The scenario with a candidate's terms written in. */
@@ -28,9 +28,9 @@ const termText = (scenario: unknown, r: DesignResult, c: Candidate, locale: stri
 
 /** The front as a scatter: payer's expected net (x) against the financier's expected NPV (y); a ring for the scenario's own terms. */
 export function designFrontChart(scenario: unknown, r: DesignResult, links: readonly string[], options: { width?: number } = {}): SVGSVGElement | HTMLElement {
-  const locale = localeOf(r.currency);
+  const locale = pageLocale("en");
   const m = (x: number) => x / 1e6;
-  const unit = r.currency === "SEK" ? "mnkr" : `million ${r.currency}`;
+  const unit = millionsUnit(r.currency, locale);
   const points = r.front.map((c, i) => ({
     x: m(c.figures.payer.meanNet),
     y: m(c.figures.financier.expectedNpv),
@@ -70,7 +70,7 @@ function el(tag: string, ...children: (Node | string | null | undefined | false)
 
 /** What would have to give when no contract meets every need: a sentence per need, the closest contract. */
 export function designVerdict(scenario: unknown, r: DesignResult, links: { closest?: string } = {}, shown = r.front.length): HTMLElement {
-  const locale = localeOf(r.currency);
+  const locale = pageLocale("en");
   const value = (id: keyof typeof DESIGN_NEED_UNITS, x: number) => (DESIGN_NEED_UNITS[id] === "money" ? formatMoney(x, r.currency, locale) : formatPercent(x, locale, 1));
   if (r.front.length) {
     return el(

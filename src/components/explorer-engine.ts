@@ -37,7 +37,7 @@ export interface ExplorerFigures {
 
 /**
  * The financier's IRR per trial as the explorer's histogram draws it: bins of 2.5 points from
- * −100 % to `hi` (the 99.5th percentile rounded up to 5 points, from 20 % to 200 %), the trials
+ * −100% to `hi` (the 99.5th percentile rounded up to 5 points, from 20% to 200%), the trials
  * above `hi` counted in the last bin; `share` is of all trials (those without an IRR included).
  */
 export interface IrrHistogram {

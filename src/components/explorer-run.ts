@@ -47,7 +47,7 @@ export const DEBOUNCE_MS = 250;
 /** The pause after a contract-only change: re-evaluating takes a few tens of milliseconds, so little is saved by waiting long. */
 export const CONTRACT_DEBOUNCE_MS = 100;
 
-export function explorerRunner(workerUrl: string, onResult: (r: ExplorerResult) => void, locale = "sv-SE", pool: ExplorerPool = explorerPool(workerUrl)): ExplorerRunner {
+export function explorerRunner(workerUrl: string, onResult: (r: ExplorerResult) => void, locale = "en-GB", pool: ExplorerPool = explorerPool(workerUrl)): ExplorerRunner {
   const element = document.createElement("div");
   element.className = "explorer-status";
   element.setAttribute("aria-live", "polite");

@@ -4,11 +4,14 @@
  * key figures, the financier's return histogram and the payer's net by budget year.
  */
 import * as Plot from "@observablehq/plot";
-import { formatChance, formatMillions, formatNumber, formatPercent, localeOf } from "../models/format.js";
+import { formatNumber, formatsFor, pageLocale } from "../models/format.js";
 import type { ExplorerFigures } from "./explorer-engine.js";
 import type { EditorExtra, ScenarioEditor } from "./explorer-form.js";
 import { readScenarioFile, scenarioBlob, scenarioFileName } from "./explorer-files.js";
-import { DEFAULT_SEED, DEFAULT_TRIALS, describeLinkProblem, type LinkProblem } from "./state.js";
+import { DEFAULT_SEED, DEFAULT_TRIALS, describeLinkProblem, type KitState, type LinkProblem } from "./state.js";
+import type { ExplorerResult, ExplorerRunner } from "./explorer-run.js";
+import { resolveFigureRefs } from "../models/figures/resolve.js";
+import { parseScenario } from "../models/index.js";
 
 type Child = Node | string;
 export interface ExplorerSource {
@@ -32,6 +35,44 @@ export function simulationOf(json: unknown, fallback = { trials: DEFAULT_TRIALS,
     trials: Number.isSafeInteger(sim.trials) && (sim.trials as number) > 0 ? (sim.trials as number) : fallback.trials,
     seed: typeof sim.seed === "number" || typeof sim.seed === "string" ? sim.seed : fallback.seed,
   };
+}
+
+/**
+ * The built-in scenarios, by name, with their references to the parameter tables ({"ref": …})
+ * resolved to the numbers and sources they name: the form shows and edits figures, and a saved
+ * scenario is self-contained. `files` are the pages' FileAttachments (named literally there).
+ */
+export async function builtInScenarios(files: Record<string, { json(): Promise<unknown> }>): Promise<Record<string, unknown>> {
+  const entries = await Promise.all(Object.entries(files).map(async ([name, file]) => [name, resolveFigureRefs(await file.json())] as const));
+  return Object.fromEntries(entries);
+}
+
+/** Where editing starts: the link's state if it carried one, else `fallback` (its name in `origin`). */
+export function startingPoint(initial: KitState, fallback: unknown, fallbackName: string): KitState & ExplorerSource {
+  const fromLink = /(?:^#?|&)s=/.test(location.hash) && initial.scenario !== fallback;
+  return { ...initial, origin: fromLink ? "the link" : `the built-in ${fallbackName} scenario` };
+}
+
+/**
+ * One edit of the form: validated, its problems put next to their inputs, handed to the run
+ * loop (it debounces), and written to the URL, valid or not (the last write wins, urlWriter).
+ */
+export function applyEdit(edited: ExplorerSource["scenario"] & { simulation: { trials: number; seed: string | number } }, editor: ScenarioEditor, runner: ExplorerRunner, writeUrl: (state: unknown) => Promise<void>) {
+  const state = { scenario: edited, trials: edited.simulation.trials, seed: edited.simulation.seed };
+  const parsed = parseScenario(edited);
+  editor.showProblems(parsed.ok ? [] : parsed.problems);
+  runner.update(state, parsed);
+  return { parsed, written: writeUrl(state) };
+}
+
+/** The results: the key figures and both charts, each drawn at `resize`'s width and tagged with the run they show. */
+export function explorerOutput(latest: ExplorerResult, resize: (draw: (width: number) => Node) => Node): HTMLElement {
+  const chart = (draw: (o: { width: number }) => Element) => {
+    const box = el("div", { class: "explorer-chart", "data-run": String(latest.runId) });
+    box.append(resize((width) => draw({ width })));
+    return box;
+  };
+  return el("div", { class: "explorer-output" }, explorerFigures(latest.result, latest.runId), chart((o) => irrChart(latest.result, o)), chart((o) => payerNetChart(latest.result, o)));
 }
 
 /** Load a scenario file, or start again from a built-in one; `message` says what happened. */
@@ -95,19 +136,19 @@ export function problemList(parsed: { ok: true } | { ok: false; problems: readon
   return el("div", { class: "explorer-problems", role: "alert" }, el("strong", {}, n === 1 ? "One problem" : `${n} problems`, " to fix"), el("ul", {}, ...items));
 }
 
-/** Formatting for a result: money the scenario's way (Swedish for SEK), chances and percentages. */
+/** Formatting for a result: English conventions whatever the currency (formatsFor("en", …)). */
 function formats(R: ExplorerFigures) {
   const cur = R.meta.currency;
-  const loc = localeOf(cur);
+  const en = formatsFor("en", cur);
   return {
     cur,
-    loc,
-    money: (x: number | null | undefined) => formatMillions(x, cur),
-    chance: (p: number | null | undefined) => formatChance(p, loc),
-    P: (x: number) => formatPercent(x, loc, 0),
-    pct1: (x: number | null | undefined) => formatPercent(x, loc, 1),
-    years: (n: number) => `${formatNumber(n, loc, n % 1 ? 1 : 0)} year${n === 1 ? "" : "s"}`,
-    unitM: cur === "SEK" ? "mnkr" : `million ${cur}`,
+    loc: en.locale,
+    money: en.millions,
+    chance: en.chance,
+    P: (x: number) => en.percent(x, 0),
+    pct1: (x: number | null | undefined) => en.percent(x, 1),
+    years: (n: number) => `${en.number(n, n % 1 ? 1 : 0)} year${n === 1 ? "" : "s"}`,
+    unitM: en.millionsUnit,
   };
 }
 
@@ -178,7 +219,7 @@ export function irrChart(R: ExplorerFigures, { width }: { width: number }): Elem
   });
 }
 
-/** The payer's net by budget year (avoided costs − payments): the median and bands of 50 % and 90 % of trials. */
+/** The payer's net by budget year (avoided costs − payments): the median and bands of 50% and 90% of trials. */
 export function payerNetChart(R: ExplorerFigures, { width }: { width: number }): Element {
   const S = R.summary;
   const { loc, money, P, unitM } = formats(R);
@@ -215,7 +256,7 @@ export function payerNetChart(R: ExplorerFigures, { width }: { width: number }):
       Plot.areaY(net, { x: "year", y1: "p25", y2: "p75", fill: "steelblue", fillOpacity: 0.35 }),
       Plot.ruleY([0], { stroke: "currentColor" }),
       Plot.line(net, { x: "year", y: "p50", stroke: "steelblue", strokeWidth: 2, marker: "circle" }),
-      Plot.tip(net, Plot.pointerX({ x: "year", y: "p50", title: (d: (typeof net)[number]) => `Budget year ${yearLabel(d.year)}\nmedian ${money(d.p50)}\nmean ${money(d.mean)}\n90 % between ${money(d.p5)} and ${money(d.p95)}` })),
+      Plot.tip(net, Plot.pointerX({ x: "year", y: "p50", title: (d: (typeof net)[number]) => `Budget year ${yearLabel(d.year)}\nmedian ${money(d.p50)}\nmean ${money(d.mean)}\n90% between ${money(d.p5)} and ${money(d.p95)}` })),
     ],
   });
 }
@@ -258,9 +299,8 @@ interface InputsLike {
 /** Trials and seed as inputs of the editor's Simulation section; an empty seed is the default, digits a number. */
 export function simulationInputs(Inputs: InputsLike, source: { scenario: unknown; trials: number; seed: string | number }): EditorExtra[] {
   const s = source.scenario;
-  const currency = s && typeof s === "object" && "currency" in s && typeof s.currency === "string" ? s.currency : "SEK";
   const choices = [...new Set([1000, 2000, 5000, 10000, 20000, 50000, 100000, source.trials])].sort((a, b) => a - b);
-  const trials = Inputs.select(choices, { label: "Trials", value: source.trials, format: (n) => formatNumber(n, localeOf(currency), 0) });
+  const trials = Inputs.select(choices, { label: "Trials", value: source.trials, format: (n) => formatNumber(n, pageLocale("en"), 0) });
   const seed = Inputs.text({ label: "Seed", value: String(source.seed), placeholder: "a number or a word" });
   const toSeed = (x: unknown) => {
     const t = String(x).trim();

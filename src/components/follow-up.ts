@@ -1,19 +1,52 @@
 /**
  * The Follow-up page's parts (src/follow-up.md): the form of quarterly rows, the worker call
  * (follow-up-worker.ts), the messages at the field, and the charts and tables of the forecast.
- * English number conventions throughout (en-GB); money in MSEK.
+ * English number conventions throughout (en-GB, formatsFor("en", …)); money in millions of the
+ * scenario's currency.
  */
 import * as Plot from "@observablehq/plot";
 import { csvParse } from "d3-dsv";
 import type { FollowUpResult, FollowUpObservations, Quarter } from "../models/analysis/followUp.js";
 import { parseObservationsCsv } from "../models/analysis/followUp.js";
 import type { InputFit } from "../models/analysis/fit.js";
-import { formatNumber, formatPercent } from "../models/format.js";
+import { formatNumber, formatPercent, formatsFor } from "../models/format.js";
 
 const LOCALE = "en-GB";
 export const num = (x: number | null | undefined, digits = 0) => formatNumber(x, LOCALE, digits);
 export const pct = (x: number | null | undefined, digits = 1) => formatPercent(x, LOCALE, digits);
 export const msek = (x: number | null | undefined) => (x == null || !Number.isFinite(x) ? "–" : `${formatNumber(x / 1e6, LOCALE, 2)} MSEK`);
+
+/**
+ * Money in millions to two decimals, English conventions: `1.23 MSEK`, `−£0.45M` (a quarter's
+ * news moves a forecast by less than a tenth of a million). `unit` names it once for a header.
+ */
+export function millionsOf(currency: unknown): { unit: string; money: (x: number | null | undefined) => string } {
+  const unit = formatsFor("en", typeof currency === "string" ? currency : "SEK").millionsUnit;
+  const prefix = !unit.startsWith("M");
+  const money = (x: number | null | undefined) => {
+    if (x == null || !Number.isFinite(x)) return "–";
+    if (!prefix) return `${formatNumber(x / 1e6, LOCALE, 2)} ${unit}`;
+    const abs = formatNumber(Math.abs(x) / 1e6, LOCALE, 2);
+    return `${x < 0 && abs !== formatNumber(0, LOCALE, 2) ? "\u2212" : ""}${unit.slice(0, -1)}${abs}M`;
+  };
+  return { unit, money };
+}
+
+/** The forecast after each quarter seen: children placed, the effects, the financier's and the payer's money (means). */
+export function forecastTable(r: FollowUpResult, money: (x: number | null | undefined) => string): HTMLElement {
+  const last = r.steps[r.steps.length - 1];
+  const head = ["quarters seen", "children placed", ...(r.steps[0]?.effects ?? []).map((e) => `${e.label}: mean [5th–95th]`),
+    `financier's NPV at ${pct(last?.money.financierRate)} (mean)`, "IRR of the expected cash flows", "chance the financier loses", "still to come to the financier (mean)", "payer's net, discounted (mean)"];
+  const row = (s: FollowUpResult["steps"][number]) => el("tr", {}, ...[
+    s.quarters === 0 ? "none (prior)" : String(s.quarters), s.placed == null ? "–" : String(s.placed),
+    ...s.effects.map((e) => `${num(e.dist.mean, 3)} [${num(e.dist.p5, 2)}–${num(e.dist.p95, 2)}]`),
+    money(s.money.financierNpv.mean), s.money.irrOfExpectedFlows == null ? "none" : pct(s.money.irrOfExpectedFlows),
+    pct(s.money.lossChance, 0), money(s.money.toCome.mean), money(s.money.payerNetPV.mean),
+  ].map((x) => el("td", {}, x)));
+  return el("div", {},
+    el("table", { id: "forecast" }, el("thead", {}, el("tr", {}, ...head.map((x) => el("th", {}, x)))), el("tbody", {}, ...r.steps.map(row))),
+    el("p", { class: "muted" }, `“Still to come” is what the financier receives after the last quarter seen (outcome payments and any guarantee), nominal; its 5th–95th percentile after the last quarter is ${money(last?.money.toCome.p5)} to ${money(last?.money.toCome.p95)}. Means over the weighted trials; the IRR is that of the expected (mean) cash flows, never a mean of IRRs.`));
+}
 
 export interface FollowUpAnswer {
   result: FollowUpResult;
@@ -148,7 +181,7 @@ export function showProblem(form: HTMLElement, problem: FollowUpInvalid | null):
 /** A chart's width from the page's: at least 320 px (the page reports 0 before it is laid out), at most 900. */
 const chartWidth = (pageWidth: number) => Math.max(320, Math.min(900, pageWidth || 0));
 
-/** The placement effects' posterior mean and 90 % interval after each quarter seen (0 = the prior). */
+/** The placement effects' posterior mean and 90% interval after each quarter seen (0 = the prior). */
 export function effectChart(r: FollowUpResult, pageWidth: number): SVGSVGElement | HTMLElement {
   const width = chartWidth(pageWidth);
   const rows = r.steps.flatMap((s) => s.effects.map((e) => ({ quarters: s.quarters, effect: e.label, mean: e.dist.mean, p5: e.dist.p5, p95: e.dist.p95 })));
@@ -167,7 +200,7 @@ export function effectChart(r: FollowUpResult, pageWidth: number): SVGSVGElement
 }
 
 /** The financier's expected NPV and the payer's expected net (discounted) as forecast after each quarter. */
-export function moneyChart(r: FollowUpResult, pageWidth: number): SVGSVGElement | HTMLElement {
+export function moneyChart(r: FollowUpResult, pageWidth: number, unit = "MSEK"): SVGSVGElement | HTMLElement {
   const width = chartWidth(pageWidth);
   const rows = r.steps.flatMap((s) => [
     { quarters: s.quarters, who: "financier: expected NPV", value: s.money.financierNpv.mean / 1e6 },
@@ -177,7 +210,7 @@ export function moneyChart(r: FollowUpResult, pageWidth: number): SVGSVGElement 
     width,
     height: 240,
     x: { label: "quarters seen (0 = the prior)", ticks: r.steps.length, tickFormat: "d" },
-    y: { label: "MSEK (means over the weighted trials)", grid: true },
+    y: { label: `${unit} (means over the weighted trials)`, grid: true },
     color: { legend: true },
     marks: [Plot.ruleY([0]), Plot.line(rows, { x: "quarters", y: "value", stroke: "who", marker: "circle" })],
   });

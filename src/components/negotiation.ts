@@ -5,8 +5,8 @@
  */
 import * as Plot from "@observablehq/plot";
 import type { Cell, NeedId, Verdict, Zone } from "../models/index.js";
-import { describePath } from "../models/analysis/labels.js";
-import { formatChance, formatMillions, formatNumber, formatPercent, localeOf } from "../models/format.js";
+import { describePath, measureLabel } from "../models/analysis/labels.js";
+import { formatsFor } from "../models/format.js";
 
 export interface Field {
   readonly path: string;
@@ -109,7 +109,7 @@ export const COLOUR_BY = {
 } as const;
 export type ColourBy = keyof typeof COLOUR_BY;
 
-/** Whether a colouring is a probability (its legend spans 0–100 %, never beyond). */
+/** Whether a colouring is a probability (its legend spans 0–100%, never beyond). */
 export const isChance = (colourBy: ColourBy) => colourBy === "loss" || colourBy === "nothing";
 
 /** The zone's edge as drawn: a white frame with a dark line inside it, so it shows on green as on grey. */
@@ -139,7 +139,7 @@ export function zoneChart(
         type: "diverging",
         // Diverging around the party's need: one side meets it, the other fails. Plot makes a
         // diverging domain symmetric around the pivot by default, which put a chance's legend
-        // at −50 % to 100 %: a chance keeps 0–100 %, any other figure its own range.
+        // at −50% to 100%: a chance keeps 0–100%, any other figure its own range.
         pivot: o.threshold ?? 0,
         symmetric: false,
         scheme: chanceScale ? "PiYG" : "RdYlGn",
@@ -179,36 +179,43 @@ function thin(values: number[], count = 11): number[] {
 /** How the page writes a scenario's figures: its currency's locale, millions, percentages, chances, labels. */
 export interface PageFormat {
   readonly cur: string;
+  /** The page's locale: en-GB (an English page, whatever the currency). */
   readonly loc: string;
-  /** The unit of a millions axis: "mnkr" or "million GBP". */
+  /** The unit of a millions axis: "MSEK", "£M". */
   readonly unit: string;
   readonly mn: (x: number | null | undefined) => string;
+  /** Whole units of money: `SEK 10,000,000`, `£3,100,000`. */
+  readonly money: (x: number | null | undefined) => string;
   readonly pct: (x: number | null | undefined, digits?: number) => string;
   readonly chance: (p: number | null | undefined) => string;
   readonly num: (x: number | null | undefined, digits?: number) => string;
   /** A reader's label for a path (models/analysis/labels.ts). */
   readonly label: (path: string) => string;
+  /** A reader's label for a measure id ("placement.cost" → "Placement: cost"). */
+  readonly measure: (id: string) => string;
   /** How a term's values are written: shares and fractions of capital in %, money in millions. */
   readonly term: (path: string) => (x: number) => string;
 }
 
+/** The Negotiation page's formatters: English conventions (formatsFor("en", …)) whatever the currency. */
 export function pageFormat(scenario: unknown, currency: string): PageFormat {
-  const loc = localeOf(currency);
-  const mn = (x: number | null | undefined) => formatMillions(x, currency);
-  const pct = (x: number | null | undefined, digits = 0) => formatPercent(x, loc, digits);
+  const en = formatsFor("en", currency);
+  const pct = (x: number | null | undefined, digits = 0) => en.percent(x, digits);
   return {
     cur: currency,
-    loc,
-    unit: currency === "SEK" ? "mnkr" : `million ${currency}`,
-    mn,
+    loc: en.locale,
+    unit: en.millionsUnit,
+    mn: en.millions,
+    money: en.money,
     pct,
-    chance: (p) => formatChance(p, loc),
-    num: (x, digits = 0) => formatNumber(x, loc, digits),
+    chance: en.chance,
+    num: en.number,
     label: (path) => describePath(scenario, path),
+    measure: (id) => measureLabel(scenario, id),
     term: (path) =>
       /share|ofCapital|threshold|minImprovement/i.test(path) ? (x) => pct(x, 0)
-      : /capital|pricePerUnit|amount|totalCap|guarantee/i.test(path) ? mn
-      : (x) => formatNumber(x, loc, 2),
+      : /capital|pricePerUnit|amount|totalCap|guarantee/i.test(path) ? en.millions
+      : (x) => en.number(x, 2),
   };
 }
 

@@ -12,7 +12,7 @@
  * wrong with it, next to it.
  */
 import { Z90 } from "../models/constants.js";
-import { formatMoney, formatNumber, formatPercent, localeOf } from "../models/format.js";
+import { formatMoney, formatNumber, formatPercentUpTo, formatUpTo, pageLocale } from "../models/format.js";
 import { specSparkline } from "./spec-sparkline.js";
 
 /** How a number reads: money, a fraction shown as a percentage, a count of periods, … */
@@ -43,7 +43,7 @@ type Form = "fixed" | "range" | "pert" | "normal" | "lognormal" | "beta" | "unif
 /** The parameters of each form, in the order they are typed, with the words around them. */
 const FORMS: Record<Exclude<Form, "asis">, { keys: string[]; words: string[]; option: string }> = {
   fixed: { keys: ["value"], words: [""], option: "fixed value" },
-  range: { keys: ["p5", "p95"], words: ["between", "and"], option: "between A and B (90 % sure)" },
+  range: { keys: ["p5", "p95"], words: ["between", "and"], option: "between A and B (90% sure)" },
   pert: { keys: ["min", "max", "mode"], words: ["between", "and", "most likely"], option: "between min and max, most likely M" },
   normal: { keys: ["mean", "sd"], words: ["mean", "sd"], option: "normal (mean, sd)" },
   lognormal: { keys: ["mu", "sigma"], words: ["log-mean μ", "log-sd σ"], option: "lognormal (μ, σ of the log), as given" },
@@ -82,7 +82,7 @@ export function parseTyped(text: string): number | null {
   return Number(t);
 }
 
-/** Kinds whose fraction is typed and shown as a percentage (60 means 60 %). */
+/** Kinds whose fraction is typed and shown as a percentage (60 means 60%). */
 const inPercent = (kind: ParamKind) => kind === "percent" || kind === "ofCapital";
 /** Parameters in the number's own units; a beta's α, β and a lognormal's μ, σ (of the log) are not. */
 const inUnits = (key: string) => key !== "alpha" && key !== "beta" && key !== "mu" && key !== "sigma";
@@ -92,7 +92,7 @@ function exampleFor(kind: ParamKind): string {
   switch (kind) {
     case "percent":
     case "ofCapital":
-      return "60 (for 60 %)";
+      return "60 (for 60%)";
     case "count":
     case "periods":
       return "12";
@@ -112,13 +112,13 @@ export function readerMessage(message: string, kind: ParamKind): string {
   if (/p5 must be less than p95|min must be less than max/.test(message)) return "The low end must be below the high end";
   if (/mode must lie between min and max/.test(message)) return "The most likely value must lie between the low and high ends";
   if (!inPercent(kind)) return message;
-  const pct = (x: string) => `${+(Number(x) * 100).toPrecision(6)} %`;
+  const pct = (x: string) => `${+(Number(x) * 100).toPrecision(6)}%`;
   return message
     .replace(/a (?:fraction|number) from (-?[\d.]+(?:e[-+]?\d+)?) to (-?[\d.]+(?:e[-+]?\d+)?)/, (_, a: string, b: string) => `a percentage from ${pct(a)} to ${pct(b)}`)
     .replace(/(got|centred on) (-?[\d.]+(?:e[-+]?\d+)?)/, (_, w: string, x: string) => `${w} ${pct(x)}`);
 }
 
-/** A central value and a plausible 90 % interval of a spec, to start another form from. */
+/** A central value and a plausible 90% interval of a spec, to start another form from. */
 function centreAndSpread(spec: Spec, form: Form): { c: number; lo: number; hi: number } {
   if (typeof spec === "number") return { c: spec, lo: NaN, hi: NaN };
   const s = spec;
@@ -180,40 +180,35 @@ function convert(spec: Spec, from: Form, to: Form, kind: ParamKind): Record<stri
 
 // --- Reading a number in words --------------------------------------------------------------
 
-/** The fewest decimals (up to `max`) that show x exactly. */
-function digitsFor(x: number, max: number): number {
-  for (let d = 0; d < max; d++) if (Math.abs(x * 10 ** d - Math.round(x * 10 ** d)) < 1e-9) return d;
-  return max;
-}
-
 export function makeFormatter(kind: ParamKind, opts: { currency?: string; periodsPerYear?: number; capital?: () => number }): (x: number) => string {
   const currency = opts.currency ?? "SEK";
-  const locale = localeOf(currency);
+  // The explorer is an English page: English conventions whatever the currency.
+  const locale = pageLocale("en");
   const ppy = opts.periodsPerYear ?? 4;
   const periodName = ppy === 4 ? "quarter" : ppy === 12 ? "month" : ppy === 1 ? "year" : ppy === 52 ? "week" : "period";
   return (x: number) => {
     if (!Number.isFinite(x)) return "–";
     switch (kind) {
       case "money":
-        return formatMoney(x, currency);
+        return formatMoney(x, currency, locale);
       case "percent":
-        return formatPercent(x, locale, digitsFor(x * 100, 2));
+        return formatPercentUpTo(x, locale, 2);
       case "ofCapital": {
         const cap = opts.capital?.();
-        const pct = formatPercent(x, locale, digitsFor(x * 100, 1));
-        return cap != null && Number.isFinite(cap) ? `${pct} of capital (${formatMoney(x * cap, currency)})` : `${pct} of capital`;
+        const pct = formatPercentUpTo(x, locale, 1);
+        return cap != null && Number.isFinite(cap) ? `${pct} of capital (${formatMoney(x * cap, currency, locale)})` : `${pct} of capital`;
       }
       case "periods": {
-        const n = formatNumber(x, locale, digitsFor(x, 2));
+        const n = formatUpTo(x, locale, 2);
         const unit = `${periodName}${x === 1 ? "" : "s"}`;
         return ppy > 1 && ppy !== 52 && Number.isInteger(x) && x > 0
-          ? `${n} ${unit} (${formatNumber(x / ppy, locale, digitsFor(x / ppy, 2))} year${x === ppy ? "" : "s"})`
+          ? `${n} ${unit} (${formatUpTo(x / ppy, locale, 2)} year${x === ppy ? "" : "s"})`
           : `${n} ${unit}`;
       }
       case "years":
-        return `${formatNumber(x, locale, digitsFor(x, 2))} year${x === 1 ? "" : "s"}`;
+        return `${formatUpTo(x, locale, 2)} year${x === 1 ? "" : "s"}`;
       default:
-        return formatNumber(x, locale, digitsFor(x, 3));
+        return formatUpTo(x, locale, 3);
     }
   };
 }
@@ -221,7 +216,7 @@ export function makeFormatter(kind: ParamKind, opts: { currency?: string; period
 /** Two significant digits, for numbers the reader did not type (a normal's 5th percentile). */
 const approx = (fmt: (x: number) => string) => (x: number) => fmt(Number.isFinite(x) && x !== 0 ? +x.toPrecision(2) : x);
 
-/** What a spec means, in words: "90 % sure between 2 000 kr and 4 500 kr". */
+/** What a spec means, in words: "90% sure between 2 000 kr and 4 500 kr". */
 export function describeSpec(spec: unknown, fmt: (x: number) => string): string {
   const rough = approx(fmt);
   const form = formOf(spec);
@@ -234,7 +229,7 @@ export function describeSpec(spec: unknown, fmt: (x: number) => string): string 
     case "fixed":
       return fmt(v("value"));
     case "range":
-      return `90 % sure it lies between ${fmt(v("p5"))} and ${fmt(v("p95"))}${v("p5") > 0 && v("p95") > 0 ? " (lognormal)" : " (normal)"}`;
+      return `90% sure it lies between ${fmt(v("p5"))} and ${fmt(v("p95"))}${v("p5") > 0 && v("p95") > 0 ? " (lognormal)" : " (normal)"}`;
     case "pert":
       return `between ${fmt(v("min"))} and ${fmt(v("max"))}, most likely ${fmt(v("mode"))}`;
     case "triangular":
@@ -242,12 +237,12 @@ export function describeSpec(spec: unknown, fmt: (x: number) => string): string 
     case "uniform":
       return `equally likely anywhere between ${fmt(v("min"))} and ${fmt(v("max"))}`;
     case "normal":
-      return `around ${fmt(v("mean"))}; 90 % sure between ${rough(v("mean") - Z90 * v("sd"))} and ${rough(v("mean") + Z90 * v("sd"))}`;
+      return `around ${fmt(v("mean"))}; 90% sure between ${rough(v("mean") - Z90 * v("sd"))} and ${rough(v("mean") + Z90 * v("sd"))}`;
     case "lognormal":
-      return `median ${rough(Math.exp(v("mu")))}; 90 % sure between ${rough(Math.exp(v("mu") - Z90 * v("sigma")))} and ${rough(Math.exp(v("mu") + Z90 * v("sigma")))}`;
+      return `median ${rough(Math.exp(v("mu")))}; 90% sure between ${rough(Math.exp(v("mu") - Z90 * v("sigma")))} and ${rough(Math.exp(v("mu") + Z90 * v("sigma")))}`;
     case "beta": {
       const { c, lo, hi } = centreAndSpread(s as Spec, "beta");
-      return `mean ${rough(c)}; roughly 90 % sure between ${rough(lo)} and ${rough(hi)}`;
+      return `mean ${rough(c)}; roughly 90% sure between ${rough(lo)} and ${rough(hi)}`;
     }
   }
 }

@@ -2,7 +2,7 @@
  * Named scenarios kept in the browser (localStorage): save as…, list, load, delete. Nothing
  * leaves the machine. The explorer shows the panel beside its file bar (src/explorer.md).
  */
-import { el } from "./explorer-view.js";
+import { el, simulationOf, type ExplorerSource } from "./explorer-view.js";
 
 export const SAVED_KEY = "utfall.explorer.saved";
 
@@ -118,4 +118,12 @@ export function savedScenariosPanel(options: {
   }
   render();
   return panel;
+}
+
+/** The explorer's panel of scenarios kept in this browser: it keeps what `editor` holds, and loads a kept one into `setSource`. */
+export function keptScenarios(editor: { value: unknown }, setSource: (s: ExplorerSource) => void): HTMLElement {
+  return savedScenariosPanel({
+    current: () => ({ scenario: editor.value, ...simulationOf(editor.value) }),
+    onLoad: (s) => setSource({ scenario: s.scenario, ...simulationOf(s.scenario), origin: `“${s.name}”, kept in this browser` }),
+  });
 }

@@ -1,13 +1,13 @@
 /**
  * Every figure in a scenario that says where it comes from: walks the raw scenario JSON and
  * lists each object with a `source` (or a `note`), with its JSON path, a readable name, the
- * figure in words ("between 2 000 kr and 4 500 kr a day (90 % range)") and the source.
+ * figure in words ("between 2 000 kr and 4 500 kr a day (90% range)") and the source.
  */
 import { formatPath } from "../models/scenario/parse.js";
 import { resolveFigureRefs } from "../models/figures/resolve.js";
 import { measureLabel } from "../models/analysis/labels.js";
 import { Z90 } from "../models/constants.js";
-import { formatMoney, formatNumber, formatPercent, localeOf } from "../models/format.js";
+import { formatMoney, formatPercentUpTo, formatUpTo, pageLocale } from "../models/format.js";
 import type { FieldMeta } from "../models/scenario/fieldMeta.js";
 import { fieldMetaAt } from "../models/scenario/fields.js";
 
@@ -50,16 +50,17 @@ export function sourcedFigures(raw: Json): SourcedFigure[] {
   const scenario = resolveFigureRefs(raw) as Json;
   const currency = typeof scenario.currency === "string" ? scenario.currency : "SEK";
   const ppy = typeof scenario.periodsPerYear === "number" ? scenario.periodsPerYear : 4;
-  const locale = localeOf(currency);
+  // Methods and Reference cases are English pages: English conventions whatever the currency.
+  const locale = pageLocale("en");
   const capital = typeof (scenario.contract as Json | undefined)?.capital === "number" ? ((scenario.contract as Json).capital as number) : NaN;
   const period = ({ 1: "year", 2: "half-year", 4: "quarter", 12: "month", 52: "week" } as Record<number, string>)[ppy] ?? "period";
   const out: SourcedFigure[] = [];
 
-  const money = (x: number) => formatMoney(x, currency);
-  const percent = (x: number) => formatPercent(x, locale, digitsFor(x * 100));
-  const plain = (x: number) => formatNumber(x, locale, digitsFor(x));
+  const money = (x: number) => formatMoney(x, currency, locale);
+  const percent = (x: number) => formatPercentUpTo(x, locale, 3);
+  const plain = (x: number) => formatUpTo(x, locale, 3);
   const formatterFor = (meta: FieldMeta) => (meta.unit === "money" ? money : meta.unit === "share" ? percent : plain);
-  /** For computed values (a 90 % range from a mean and sd): two significant digits are honest. */
+  /** For computed values (a 90% range from a mean and sd): two significant digits are honest. */
   const rounded = (f: (x: number) => string) => (x: number) => f(Number(x.toPrecision(2)));
   const PER: Record<NonNullable<FieldMeta["per"]>, string> = { day: " a day", period: ` per ${period}`, year: " a year", success: " per success", event: " per event", unit: " per unit", outcome: " per outcome", participant: " per participant" };
   const unitFor = (meta: FieldMeta) => (meta.per ? PER[meta.per] : "");
@@ -73,9 +74,9 @@ export function sourcedFigures(raw: Json): SourcedFigure[] {
     const n = (k: string) => p[k] as number;
     switch (p.dist) {
       case "normal":
-        return `normal, mean ${f(n("mean"))}, sd ${f(n("sd"))}${unit}: 90 % range ${r(n("mean") - Z90 * n("sd"))} to ${r(n("mean") + Z90 * n("sd"))}`;
+        return `normal, mean ${f(n("mean"))}, sd ${f(n("sd"))}${unit}: 90% range ${r(n("mean") - Z90 * n("sd"))} to ${r(n("mean") + Z90 * n("sd"))}`;
       case "lognormal":
-        return `lognormal, median ${r(Math.exp(n("mu")))}${unit}: 90 % range ${r(Math.exp(n("mu") - Z90 * n("sigma")))} to ${r(Math.exp(n("mu") + Z90 * n("sigma")))}`;
+        return `lognormal, median ${r(Math.exp(n("mu")))}${unit}: 90% range ${r(Math.exp(n("mu") - Z90 * n("sigma")))} to ${r(Math.exp(n("mu") + Z90 * n("sigma")))}`;
       case "beta":
         return `beta (α = ${plain(n("alpha"))}, β = ${plain(n("beta"))}): mean ${r(n("alpha") / (n("alpha") + n("beta")))}${unit}`;
       case "uniform":
@@ -85,7 +86,7 @@ export function sourcedFigures(raw: Json): SourcedFigure[] {
       case "pert":
         return `between ${f(n("min"))} and ${f(n("max"))}${unit}, most likely ${f(n("mode"))} (PERT)`;
     }
-    if (typeof p.p5 === "number" && typeof p.p95 === "number") return `between ${f(n("p5"))} and ${f(n("p95"))}${unit} (90 % range)`;
+    if (typeof p.p5 === "number" && typeof p.p95 === "number") return `between ${f(n("p5"))} and ${f(n("p95"))}${unit} (90% range)`;
     return "";
   }
 
@@ -162,7 +163,7 @@ export function sourcedFigures(raw: Json): SourcedFigure[] {
       node.forEach((child, i) => {
         const parentKey = String(path[path.length - 1]);
         const label = isObject(child) ? stepName(parentKey, child, scenario, [...path, i]) : "";
-        visit(child, [...path, i], [...names, label || `${parentKey}[${i}]`]);
+        visit(child, [...path, i], [...names, label || itemFallback(parentKey, child, i)]);
       });
       return;
     }
@@ -196,7 +197,7 @@ export function sourcedFigures(raw: Json): SourcedFigure[] {
     for (const [k, v] of Object.entries(node)) {
       if (k === "source" || k === "note" || k === "description" || k === "$schema") continue;
       const title = fieldMetaAt(scenario, [...path, k]).title;
-      const name = title ? title.replace("{period}", period) : (OBJECT_NAMES[k] ?? k);
+      const name = title ? title.replace("{period}", period) : (OBJECT_NAMES[k] ?? words(k));
       if (typeof v === "object" && v !== null) visit(v, [...path, k], [...names, Array.isArray(v) ? "" : name]);
     }
   }
@@ -212,13 +213,13 @@ export function sourcedFigures(raw: Json): SourcedFigure[] {
  */
 export function unsourcedNumbers(raw: Json): { path: string; value: string; note: string }[] {
   const scenario = resolveFigureRefs(raw) as Json;
-  const locale = localeOf(typeof scenario.currency === "string" ? scenario.currency : "SEK");
+  const locale = pageLocale("en");
   const out: { path: string; value: string; note: string }[] = [];
   const visit = (node: unknown, path: (string | number)[], note: string): void => {
     if (typeof node === "number") {
       const key = String(path[path.length - 1]);
       const share = fieldMetaAt(scenario, path).unit === "share" || path.includes("initial") || key === "share";
-      out.push({ path: formatPath(path), value: share ? formatPercent(node, locale, digitsFor(node * 100)) : formatNumber(node, locale, digitsFor(node)), note });
+      out.push({ path: formatPath(path), value: share ? formatPercentUpTo(node, locale, 3) : /Year$/.test(key) && Number.isInteger(node) ? String(node) : formatUpTo(node, locale, 3), note });
       return;
     }
     if (typeof node !== "object" || node === null) return;
@@ -248,6 +249,15 @@ function sectionRank(section: string): number {
 }
 
 
+/** "regressionToMean" → "regression to mean": a key without a title, in words. */
+const words = (key: string) => key.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+
+/** A list item no label names: a span of periods by its periods, else "tranche 2", "band 1". */
+function itemFallback(listKey: string, item: unknown, i: number): string {
+  if (isObject(item) && typeof item.from === "number" && typeof item.to === "number") return `periods ${item.from}–${item.to}`;
+  return `${listKey === "drawdown" ? "tranche" : words(listKey).replace(/s$/, "")} ${i + 1}`;
+}
+
 function isObject(x: unknown): x is Json {
   return typeof x === "object" && x !== null && !Array.isArray(x);
 }
@@ -257,11 +267,5 @@ function stateLabels(root: Json, path: (string | number)[]): Map<string, string>
   const outcome = (root.outcomes as Json[] | undefined)?.[path[1] as number];
   const states = (outcome?.states as Json[] | undefined) ?? [];
   return new Map(states.map((s) => [s.id as string, String(s.label ?? s.id)]));
-}
-
-/** Fewest decimals (up to 3) that show x without rounding it away. */
-function digitsFor(x: number): number {
-  for (let d = 0; d < 3; d++) if (Math.abs(Math.round(x * 10 ** d) - x * 10 ** d) < 1e-9 * Math.max(1, Math.abs(x * 10 ** d))) return d;
-  return 3;
 }
 

@@ -1,6 +1,6 @@
 /**
  * A small picture of an uncertain input: the density its spec states, drawn from the spec's
- * closed form (no simulation), with the 90 % range marked where the form gives it. The explorer
+ * closed form (no simulation), with the 90% range marked where the form gives it. The explorer
  * shows one beside each uncertain input (param-input.ts).
  *
  * Densities are drawn to shape only (scaled so the peak is 1): normal, lognormal, beta, PERT
@@ -13,7 +13,7 @@ export interface DensityCurve {
   /** Points from left to right; y scaled so the highest is 1. */
   x: number[];
   y: number[];
-  /** The 90 % range (5th and 95th percentiles) where the form gives it in closed form. */
+  /** The 90% range (5th and 95th percentiles) where the form gives it in closed form. */
   p5?: number;
   p95?: number;
 }

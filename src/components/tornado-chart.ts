@@ -14,7 +14,7 @@ export function tornadoChart(t: LabelledTornado, f: PageFormat, { color = "#2c6f
     title: `${t.output[0]!.toUpperCase()}${t.output.slice(1)}`,
     subtitle: `Mean ${f.mn(t.mean)}. In brackets: the share of its variance each input explains alone (noise floor ${f.pct(t.noiseFloor, 1)}).`,
     height: 50 + 30 * top.length, marginLeft: Math.min(420, width * 0.5), marginRight: 20,
-    x: { label: `${f.unit} →`, tickFormat: millionsAxis(f.cur).tickFormat, grid: true },
+    x: { label: `${f.unit} →`, tickFormat: millionsAxis(f.cur, f.loc).tickFormat, grid: true },
     y: { label: null, domain: top.map((d) => d.name) },
     marks: [
       Plot.ruleX([t.mean], { stroke: "#555", strokeDasharray: "3,3" }),
@@ -47,7 +47,7 @@ export function oneWayChart(path: string, cells: readonly OneWayCell[], f: PageF
     subtitle: "Each point fixes the input at that value for every trial; everything else keeps its uncertainty.",
     height: 300, marginLeft: 60,
     x: { label: `${f.label(path)} →`, tickFormat: fx },
-    y: { label: `↑ ${f.unit}`, tickFormat: millionsAxis(f.cur).tickFormat, grid: true },
+    y: { label: `↑ ${f.unit}`, tickFormat: millionsAxis(f.cur, f.loc).tickFormat, grid: true },
     color: { legend: true, domain: ["Financier: mean profit", "Payer: mean net saving"], range: ["#2c6fbb", "#2e8b57"] },
     marks: [Plot.ruleY([0]), Plot.line(rows, { x: "x", y: "y", stroke: "party", marker: "circle", tip: true, title: (d: (typeof rows)[number]) => `${d.party}\nat ${fx(d.x)}: ${f.mn(d.y)}` })],
     ...options,

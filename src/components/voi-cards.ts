@@ -27,7 +27,7 @@ export function voiChart(info: Information, f: PageFormat, options: Plot.PlotOpt
       ? `${info.draws.length} of ${f.num(info.trials)} trials, each at its draw of the effects (${effects}): the payer's expected net given that effect, fitted by a regression over all the trials`
       : `${info.draws.length} draws of the effects (${effects}), each simulated on ${f.num(info.trials / Math.max(1, info.draws.length))} trials`,
     height: 200, marginLeft: 20,
-    x: { label: `Payer's expected net present value if it signs (${f.unit}) →`, tickFormat: millionsAxis(f.cur).tickFormat },
+    x: { label: `Payer's expected net present value if it signs (${f.unit}) →`, tickFormat: millionsAxis(f.cur, f.loc).tickFormat },
     y: { axis: null },
     marks: [Plot.ruleX([0]), Plot.dotX(info.draws, Plot.dodgeY({ x: "expectedNet", fill: (d: Information["draws"][number]) => (d.expectedNet > 0 ? "#2e8b57" : "#c0392b"), r: 4 }))],
     ...options,

@@ -29,7 +29,7 @@ const QUADRANT_COLORS = { both: "#2e8b57", financier: "#e67e22", payer: "#2c6fbb
 /** Each trial as a dot: payer's net across, financier's profit up; `options` go to Plot.plot. */
 export function whoWinsChart(r: AcceptabilityResult, f: PageFormat, options: Plot.PlotOptions = {}): SVGSVGElement | HTMLElement {
   const w = r.whoWins;
-  const axis = millionsAxis(f.cur);
+  const axis = millionsAxis(f.cur, f.loc);
   const quadrant = (d: { payer: number; financier: number }) => (d.payer > 0 ? (d.financier > 0 ? "both" : "payer") : d.financier > 0 ? "financier" : "neither");
   const marks = [
     { name: "mean", payer: w.mean.payer, financier: w.mean.financier, symbol: "diamond" },
@@ -63,8 +63,8 @@ export function acceptabilityByRateChart(r: AcceptabilityResult, f: PageFormat, 
     title: "Chance the financier's NPV is positive, by the discount rate it asks",
     subtitle: `${f.num(r.trials)} trials; the dashed line is the scenario's financier rate, ${f.pct(r.financierRate, 1)} a year (there: ${f.chance(own.probPositive)}).`,
     height: 260, marginLeft: 56,
-    x: { label: "Financier's discount rate (a year) →", tickFormat: percentTicks(f.cur) },
-    y: { label: "↑ Chance of a positive NPV", domain: [0, 1], tickFormat: percentTicks(f.cur), grid: true },
+    x: { label: "Financier's discount rate (a year) →", tickFormat: percentTicks(f.cur, 0, f.loc) },
+    y: { label: "↑ Chance of a positive NPV", domain: [0, 1], tickFormat: percentTicks(f.cur, 0, f.loc), grid: true },
     marks: [
       Plot.ruleY([0]), Plot.ruleX([r.financierRate], { stroke: "#555", strokeDasharray: "4,3" }),
       Plot.line(r.byRate, { x: "x", y: "probPositive", stroke: "#2c6fbb", curve: "step-after" }),
@@ -82,7 +82,7 @@ export function acceptabilityByEffectChart(r: AcceptabilityResult, f: PageFormat
     subtitle: `0 = no effect, 1 = the scenario's assumed effect, up to ${f.num(max)} ×; ${f.num(r.effectTrials)} trials at each, NPV at ${f.pct(r.financierRate, 1)} a year.`,
     height: 260, marginLeft: 56,
     x: { label: "Strength of the true effect (× the assumed) →", tickFormat: (x: number) => f.num(x, 2).replace(/[.,]?0+$/, "") },
-    y: { label: "↑ Chance of a positive NPV", domain: [0, 1], tickFormat: percentTicks(f.cur), grid: true },
+    y: { label: "↑ Chance of a positive NPV", domain: [0, 1], tickFormat: percentTicks(f.cur, 0, f.loc), grid: true },
     marks: [
       Plot.ruleY([0]), Plot.ruleX([1], { stroke: "#555", strokeDasharray: "4,3" }),
       Plot.line(r.byEffect, { x: "x", y: "probPositive", stroke: "#2c6fbb", marker: "circle" }),

@@ -5,7 +5,8 @@
  */
 import type { Cell, Needs, NeedId, Verdict, Vary, Zone } from "../models/index.js";
 import { NEED_IDS, NEED_LABELS } from "../models/analysis/agreement.js";
-import { COLOUR_BY, EDGE_STYLE, defaultRange, h, isChance, numericFields, termValues, zoneChart, type ColourBy, type Field, type PageFormat, type TermSpec } from "./negotiation.js";
+import { COLOUR_BY, EDGE_STYLE, defaultRange, fragmentWithGrid, h, isChance, numericFields, refusalText, termValues, zoneChart, type ColourBy, type Field, type PageFormat, type TermSpec } from "./negotiation.js";
+import { sweepInWorkers } from "./analysis.js";
 
 /** What "binding need" means, for the legend and the tooltips. */
 export const BINDING_NEED =
@@ -13,10 +14,10 @@ export const BINDING_NEED =
 
 /**
  * The grid the page opens on: the activity payment down the side (0–1.5 × capital) and the
- * savings share across (0–100 %) where the contract has both. Found with the engine in Node
+ * savings share across (0–100%) where the contract has both. Found with the engine in Node
  * (`sweep` and `zoneOfAgreement` of models/, Norrköping 2016, 10,000 trials, seed 1, the default
  * needs): no savings share and no return cap gives a zone (0 of 441 cells), while an activity
- * payment from 1.2 × capital gives one at every savings share (105 of 441 cells, 24 %). The
+ * payment from 1.2 × capital gives one at every savings share (105 of 441 cells, 24%). The
  * grid thus opens on a zone, and shows at once that it exists only when the payment for
  * delivering the work approaches the whole capital. Other contracts open on their first two terms.
  */
@@ -62,7 +63,7 @@ export interface NeedsForm {
 export function needsFrom(form: NeedsForm): Needs | { error: string } {
   const { irr, loss, net, nothing } = form;
   if (![irr, loss, net, nothing].every((v) => v !== null && Number.isFinite(v))) return { error: "Every need must be a number" };
-  if (!(loss! >= 0 && loss! <= 100 && nothing! >= 0 && nothing! <= 100)) return { error: "Chances must be between 0 and 100 %" };
+  if (!(loss! >= 0 && loss! <= 100 && nothing! >= 0 && nothing! <= 100)) return { error: "Chances must be between 0 and 100%" };
   return { financier: { minIrrOfExpectedFlows: irr! / 100, maxProbLoss: loss! / 100 }, payer: { minMeanNet: net! * 1e6, maxProbPayForNothing: nothing! / 100 } };
 }
 
@@ -115,7 +116,7 @@ function zoneKey(ring: boolean, colourBy: ColourBy): HTMLElement {
   return h("p", { class: "zone-key", id: "zone-key" },
     frame, " the zone's edge: a cell that meets every need next to one that fails; the need that fails next door is the ", h("b", null, "binding need"), " there (hover a cell). ",
     ring ? [circle, " the scenario's own terms. "] : "The scenario's own terms lie outside this grid. ",
-    colourBy !== "agreement" && isChance(colourBy) ? "A chance runs from 0 to 100 %; the colours turn at the need." : colourBy !== "agreement" ? "The colours turn at the need." : "",
+    colourBy !== "agreement" && isChance(colourBy) ? "A chance runs from 0 to 100%; the colours turn at the need." : colourBy !== "agreement" ? "The colours turn at the need." : "",
   );
 }
 
@@ -168,3 +169,58 @@ export function zoneTable(zone: Zone, sweep: SweepView, f: PageFormat): HTMLElem
 }
 
 export { COLOUR_BY };
+
+/** A sweep as the page keeps it: the view, the trials simulated before the first cell, a refusal. */
+export interface SweepState extends SweepView {
+  simulated: { done: number; total: number } | null;
+  error: string | null;
+}
+
+/**
+ * Runs the grid's sweep on the page's workers: `set` gets the cells as they arrive (at most
+ * every half second), the progress, and at the end every cell, the time taken and the workers,
+ * or a refusal in words. The link gets the grid (fragmentWithGrid), so it reproduces the page.
+ */
+export function runZoneSweep(
+  worker: string,
+  vary: Vary[],
+  run: { scenario: unknown; trials: number; seed: string | number; terms: readonly TermSpec[] },
+  set: (patch: Partial<SweepState>) => void,
+): void {
+  const total = vary.reduce((n, v) => n * v.values.length, 1);
+  const cells: (Cell | undefined)[] = new Array(total);
+  let pending: ReturnType<typeof setTimeout> | null = null;
+  const flush = () => { pending = null; set({ cells: cells.slice() }); };
+  set({ cells: [], vary, done: 0, total, simulated: null, elapsedMs: null, error: null });
+  history.replaceState(null, "", fragmentWithGrid(location.hash, run.terms));
+  sweepInWorkers(worker, "zone", {
+    scenario: run.scenario, vary, trials: run.trials, seed: run.seed,
+    onCell: (i, c) => { cells[i] = c; pending ??= setTimeout(flush, 500); },
+    onProgress: (done) => set({ done }),
+    onSimulate: (done, of) => set({ simulated: { done, total: of } }),
+  }).then(
+    (r) => { if (pending) clearTimeout(pending); set({ cells: r.cells, done: total, elapsedMs: r.elapsedMs, workers: r.workers }); },
+    (e) => set({ error: refusalText(e) }),
+  );
+}
+
+/** Before the first cell: the trials every cell is evaluated on are simulated once; an empty span after. */
+export function zoneProgress(s: SweepState, f: PageFormat, trials: number): HTMLElement {
+  if (s.cells.some(Boolean) || s.error) return h("span");
+  return h("p", { id: "zone-progress", class: "section-status" }, ...(s.simulated
+    ? [h("progress", { value: s.simulated.done, max: s.simulated.total }), ` simulating ${f.num(s.simulated.done)} of ${f.num(s.simulated.total)} trials, then ${f.num(s.total)} combinations of terms…`]
+    : [`starting: ${f.num(s.total)} combinations of terms on ${f.num(trials)} trials…`]));
+}
+
+/** Problems with the grid, the needs or the sweep, at the inputs; the grid below is the last good one. */
+export function gridProblems(problems: readonly string[]): HTMLElement {
+  if (!problems.length) return h("div");
+  return h("div", { class: "input-error", role: "alert" }, problems.map((p) => h("div", null, p)), h("div", null, h("small", null, "The grid below is the last one that could be computed.")));
+}
+
+/** The zone's summary, the grid (drawn at `width` by the page's resize) and, once every cell is in, the table behind it. */
+export function zoneView(scenario: unknown, zone: Zone, s: SweepState, needs: Needs, colourBy: ColourBy, f: PageFormat, trials: number, resize: (draw: (width: number) => Node) => Node): HTMLElement {
+  return h("div", null, zoneSummary(scenario, zone, s, f, trials), h("div", { class: "card", id: "zone-chart" }, resize((width) => zoneGrid(scenario, zone, s, needs, colourBy, f, width))),
+    // The numbers behind the chart, cell by cell (also what the browser test checks against the engine).
+    s.done === s.total ? zoneTable(zone, s, f) : null);
+}

@@ -21,6 +21,14 @@ describe("labelOf", () => {
     expect(labelOf(norrkoping, "outcomes[0].initial.home")).toBe("Placement: At home, share at intake");
   });
 
+  test("contract terms in a reader's words (issue 13 item 8): a rule's amount is the rule, of capital in brackets", () => {
+    // The file: rules[0] is {id: "activity", label: "Activity compensation", amount: {ofCapital: 0.4}}.
+    expect(norrkoping.contract.rules[0]).toMatchObject({ id: "activity", label: "Activity compensation", amount: { ofCapital: 0.4 } });
+    expect(labelOf(norrkoping, "contract.rules[activity].amount.ofCapital")).toBe("Activity compensation (share of capital)");
+    expect(labelOf(norrkoping, "contract.rules[savings].cap.ofCapital")).toBe("Share of savings to break-even: cap (share of capital)");
+    expect(labelOf(norrkoping, "contract.totalCap.ofCapital")).toBe("Total cap on payments (share of capital)");
+  });
+
   test("the period word follows periodsPerYear; Swedish titles where the schema has them", () => {
     const monthly = { ...norrkoping, periodsPerYear: 12 };
     expect(labelOf(monthly, "outcomes[0].transitions[1].perPeriod")).toMatch(/chance each month$/);

@@ -41,7 +41,7 @@ describe("Suggest terms", () => {
         {path: "contract.rules[activity].amount.ofCapital", min: 0, max: 1.5},
       ];
       const r = designContract(norrkoping, free, DEFAULT_NEEDS, {trials, seed});
-      const n = (x: number) => formatNumber(x, "sv-SE").replace(/[\u00a0\u202f]/g, " ");
+      const n = (x: number) => formatNumber(x, "en-GB").replace(/[\u00a0\u202f]/g, " ");
       expect(shown).toContain(`${n(r.acceptable)} of the ${n(r.evaluations.distinct)} contracts evaluated meet every need`);
       expect(r.front.length).toBeGreaterThan(0); // with activity up to 150 %, contracts exist (README)
       await p.page.waitForSelector("#designer-front svg", {timeout: 60_000});

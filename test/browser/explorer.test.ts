@@ -53,11 +53,11 @@ test("every number of the scenario gets an input, grouped as the scenario is", a
       expect(await page.locator(`[data-path="${path}"].param-input`).count(), path).toBe(1);
     }
     // Norrköping's fractions of capital are of the 7.5 MSEK planned draw (ofCapitalMeans): 40 % is 3 MSEK.
-    expect(plainSpaces(await page.locator('[data-path="contract.rules[0].amount.ofCapital"]').innerText())).toContain("40 % of capital (3 000 000 kr)");
+    expect(plainSpaces(await page.locator('[data-path="contract.rules[0].amount.ofCapital"]').innerText())).toContain("40% of capital (SEK 3,000,000)");
     // A distribution is shown as its form and parameters, with its meaning and source.
     const effect = page.locator('[data-path="intervention.effects[0].rateRatio"]');
     expect(await effect.locator("select").inputValue()).toBe("range");
-    expect(await effect.locator(".param-meaning").innerText()).toMatch(/90 % sure it lies between 0,55 and 1,2/);
+    expect(await effect.locator(".param-meaning").innerText()).toMatch(/90% sure it lies between 0.55 and 1.2/);
     expect(await effect.locator(".param-source").innerText()).toMatch(/^Source: assumption/);
     expect(p.errors).toEqual([]);
   } finally {
@@ -75,7 +75,7 @@ test("a number's form can change (range → pert → fixed) and the run follows"
     // Started from the range's ends, with the most likely value at its centre.
     expect(await effect.locator('input[name="min"]').inputValue()).toBe("0.55");
     expect(await effect.locator('input[name="max"]').inputValue()).toBe("1.2");
-    expect(await effect.locator(".param-meaning").innerText()).toMatch(/^between 0,55 and 1,2, most likely 0,81/);
+    expect(await effect.locator(".param-meaning").innerText()).toMatch(/^between 0.55 and 1.2, most likely 0.81/);
     await expect.poll(() => runId(page), {timeout: RUN_TIMEOUT}).toBeGreaterThan(run);
     run = await runId(page);
     const lossWithEffect = percent(await figure(page, "probLoss"));
@@ -125,9 +125,9 @@ test("a shared link reproduces the scenario, trials, seed and every key figure",
     const urlBefore = page.url();
     await edit(page, "intervention.effects[2].standardizedMeanDifference", "0.3", "mean");
     // Trials and seed are Observable Inputs in the editor's simulation section.
-    await page.getByLabel("Trials", {exact: true}).selectOption({label: "5\u00a0000"});
+    await page.getByLabel("Trials", {exact: true}).selectOption({label: "5,000"});
     await page.getByLabel("Seed").fill("42");
-    await expect.poll(() => page.locator(".explorer-status").innerText(), {timeout: RUN_TIMEOUT}).toMatch(/^5\s000 simulated contracts, seed 42/);
+    await expect.poll(() => page.locator(".explorer-status").innerText(), {timeout: RUN_TIMEOUT}).toMatch(/^5,000 simulated contracts, seed 42/);
     await idle(page);
     const shown = await figures(page);
     await expect.poll(() => page.url()).not.toBe(urlBefore);
@@ -136,7 +136,7 @@ test("a shared link reproduces the scenario, trials, seed and every key figure",
 
     q = await open("/explorer" + url.hash);
     expect(await figures(q.page)).toBe(shown);
-    expect(await q.page.locator(".explorer-status").innerText()).toMatch(/^5\s000 simulated contracts, seed 42/);
+    expect(await q.page.locator(".explorer-status").innerText()).toMatch(/^5,000 simulated contracts, seed 42/);
     expect(await field(q.page, "intervention.effects[2].standardizedMeanDifference", "mean").inputValue()).toBe("0.3");
     // Links to the other pages carry the same state.
     const financier = await q.page.locator('.explorer-footer a[href^="./financier"]').getAttribute("href");
@@ -165,7 +165,7 @@ test("an invalid input is named at its field, runs nothing and keeps the last go
     await field(page, "contract.rules[1].share").fill("150");
     const share = page.locator('[data-path="contract.rules[1].share"] .param-problem');
     await expect.poll(() => share.isVisible()).toBe(true);
-    expect(await share.innerText()).toMatch(/must be a percentage from 0 % to 100 %/);
+    expect(await share.innerText()).toMatch(/must be a percentage from 0% to 100%/);
     expect(await page.locator(".explorer-problems li").count()).toBe(2);
 
     // A distribution whose ends are the wrong way round.

@@ -64,7 +64,7 @@ test("numbers are typed as the field shows them, and a wrong entry is said in th
 
     // A share above 100 %: the bounds in percentages.
     await share.fill("150");
-    await expect.poll(() => problemAt(page, "contract.rules[1].share").innerText()).toMatch(/from 0 % to 100 %/);
+    await expect.poll(() => problemAt(page, "contract.rules[1].share").innerText()).toMatch(/from 0% to 100%/);
     // The problem list names fields by their labels; the path is only a tooltip.
     const list = await page.locator(".explorer-problems").innerText();
     expect(list).toMatch(/Share of savings to break-even: share of measured savings/);

@@ -42,7 +42,8 @@ test("shows the Norrköping replay: the prior and eight quarters, the clauses, e
   expect(r.status, r.stderr).toBe(0);
   const last = JSON.parse(r.stdout).steps[8];
   const row = plainSpaces(await p.page.locator("#forecast tbody tr").nth(8).innerText());
-  expect(row).toContain(`${(last.money.financierNpv.mean / 1e6).toFixed(2)} MSEK`);
+  // The page writes the minus sign (U+2212) where toFixed writes a hyphen.
+  expect(row).toContain(`${(last.money.financierNpv.mean / 1e6).toFixed(2).replace("-", "\u2212")} MSEK`);
 });
 
 test.each([

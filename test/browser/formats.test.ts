@@ -1,6 +1,7 @@
 // One formatter per page language in the browser (issue 13 item 9): no English page shows a
 // decimal comma in a figure or "mnkr", and the Swedish page (Politikerunderlag) shows no "MSEK"
-// and no decimal point. Also the deterministic base/upside/downside tables on the Financier's and
+// and no decimal point. The same for the explorer, Negotiation, Follow-up, Reference cases and
+// Methods (issue 13 item 9). Also the deterministic base/upside/downside tables on the Financier's and
 // Payer's pages, and the screenshots at 1280 and 390 px that issue 13 asks for.
 import {mkdir} from "node:fs/promises";
 import {join} from "node:path";
@@ -45,6 +46,51 @@ describe.each(["/financier", "/payer", "/society", "/"])("%s: English convention
       await p.close();
     }
   });
+});
+
+// The other English pages (issue 13 item 9, second round): the explorer, Negotiation, Follow-up,
+// Reference cases and Methods write English conventions for a kronor scenario too, and
+// percentages as "95%", never "95 %". Each waits for the figures it computes before it reads.
+const READY: Record<string, string[]> = {
+  "/explorer": [".explorer-figures"],
+  "/negotiation": ["#break-even-table", "#design-table", "#tornado", "#who-wins", "#evppi", "#compare-table"],
+  "/follow-up": ["#forecast"],
+  "/reference-cases": [".reference-terms"],
+  "/methods": []
+};
+describe.each(Object.keys(READY))("%s: English conventions", (path) => {
+  test("no decimal comma, no 'mnkr'; our own figures write '95%'", async () => {
+    const p = await site.openPage(path, {settleTimeoutMs: 300_000, waitForCells: path !== "/negotiation"});
+    try {
+      for (const selector of READY[path]!) await p.page.locator(selector).first().waitFor({timeout: 900_000});
+      const text = plainSpaces(await p.page.locator("main").innerText());
+      expect(around(text, DECIMAL_COMMA)).toEqual([]);
+      expect(around(text, /mnkr|miljoner kr/g)).toEqual([]);
+      // A per cent sign after a space only in text quoted from the scenario files (their sources and notes).
+      if (path === "/negotiation" || path === "/follow-up") expect(around(text, /\d %/g)).toEqual([]);
+      if (path === "/explorer") expect(around(plainSpaces(await p.page.locator(".explorer-results").innerText()), /\d %/g)).toEqual([]);
+      if (path !== "/methods") expect(text).toMatch(/\d\.\d{1,2} MSEK/);
+      expect(p.errors).toEqual([]);
+      if (path !== "/reference-cases" && path !== "/methods") await shoot(p, path.slice(1));
+    } finally {
+      await p.close();
+    }
+  });
+});
+
+test("Negotiation: the break-even table names the measure, not its id (issue 13 item 8)", async () => {
+  const p = await site.openPage("/negotiation", {waitForCells: false});
+  try {
+    const table = p.page.locator("#break-even-table");
+    await table.waitFor({timeout: 900_000});
+    // Norrköping's break-even measure is placement.cost; measureLabel writes "Placement: cost" (the outcome's label, data/scenarios/norrkoping-2016.json).
+    const measures = await table.locator("tbody td:nth-child(2)").allInnerTexts();
+    expect(measures.length).toBe(2);
+    for (const m of measures) expect(m).not.toMatch(/^[a-z]+\.[a-zA-Z]+$/);
+    expect(measures).toContain("Placement: cost");
+  } finally {
+    await p.close();
+  }
 });
 
 test("Politikerunderlag: Swedish conventions, no 'MSEK' and no decimal point", async () => {

@@ -31,8 +31,8 @@ describe("readerMessage", () => {
     expect(readerMessage("min must be less than max", "percent")).toBe("The low end must be below the high end");
   });
   test("a field shown in % gets its bounds in %", () => {
-    expect(readerMessage("must be a fraction from 0 to 1", "percent")).toBe("must be a percentage from 0 % to 100 %");
-    expect(readerMessage("must be a number from 0 to 1, got 1.5", "percent")).toBe("must be a percentage from 0 % to 100 %, got 150 %");
+    expect(readerMessage("must be a fraction from 0 to 1", "percent")).toBe("must be a percentage from 0% to 100%");
+    expect(readerMessage("must be a number from 0 to 1, got 1.5", "percent")).toBe("must be a percentage from 0% to 100%, got 150%");
     // Other fields keep the schema's numbers.
     expect(readerMessage("must be a whole number from 1 to 100000", "count")).toBe("must be a whole number from 1 to 100000");
   });
