@@ -156,30 +156,34 @@ export function repaidSaving(
   // Nothing would be paid anyway when the rule's own condition fails.
   const cm = r.conditionMeasure;
   if (cm >= 0 && !exceeds(relativeImprovement(treated[cm]!, reference[cm]!, r.conditionHigherIsBetter), r.conditionMin)) return Infinity;
-  if (paidByEarlier(r, earlier, delivered, treated, reference, scratch, actual) < need) return Infinity;
-  if (paidByEarlier(r, earlier, delivered, treated, reference, scratch, 0) >= need) return 0;
-  const exact = linearRepaid(r, earlier, delivered, treated, reference, scratch, actual, need);
+  const q: RepaidQuery = { r, earlier, delivered, treated, reference, scratch };
+  if (paidByEarlier(q, actual) < need) return Infinity;
+  if (paidByEarlier(q, 0) >= need) return 0;
+  const exact = linearRepaid(q, actual, need);
   if (exact !== null) return exact;
   // Any other mix of rules: bisection, which steps and plateaus cannot mislead.
   let lo = 0, hi = actual;
   for (let i = 0; i < 80 && hi - lo > 1e-12 * actual; i++) {
     const mid = (lo + hi) / 2;
-    if (paidByEarlier(r, earlier, delivered, treated, reference, scratch, mid) >= need) hi = mid;
+    if (paidByEarlier(q, mid) >= need) hi = mid;
     else lo = mid;
   }
   return hi;
 }
 
+/** One `repaidSaving` question: the rule, the rules before it and the group's measures (`scratch`: one number per earlier rule). */
+interface RepaidQuery {
+  readonly r: CompiledRule;
+  readonly earlier: readonly CompiledRule[];
+  readonly delivered: boolean;
+  readonly treated: Float64Array;
+  readonly reference: Float64Array;
+  readonly scratch: Float64Array;
+}
+
 /** What the earlier rules pay together when the saving on r's measure is `saving` (scratch: each one's pay). */
-function paidByEarlier(
-  r: CompiledRule,
-  earlier: readonly CompiledRule[],
-  delivered: boolean,
-  treated: Float64Array,
-  reference: Float64Array,
-  scratch: Float64Array,
-  saving: number,
-): number {
+function paidByEarlier(q: RepaidQuery, saving: number): number {
+  const { r, earlier, delivered, treated, reference, scratch } = q;
   const m = r.measure;
   const treatedAt = r.higherIsBetter ? reference[m]! + saving : reference[m]! - saving;
   let sum = 0;
@@ -209,18 +213,10 @@ function paidByEarlier(
  * same saving (a savings share with a fixed floor), with no offsets: then the total is
  * continuous, nondecreasing and linear between the floors and the points where caps bind, and
  * S* is found on the first piece that reaches `need`. Null for any other mix. `knots` needs
- * room for two numbers per earlier rule.
+ * room for two numbers per earlier rule (the query's `scratch`).
  */
-function linearRepaid(
-  r: CompiledRule,
-  earlier: readonly CompiledRule[],
-  delivered: boolean,
-  treated: Float64Array,
-  reference: Float64Array,
-  knots: Float64Array,
-  actual: number,
-  need: number,
-): number | null {
+function linearRepaid(q: RepaidQuery, actual: number, need: number): number | null {
+  const { r, earlier, delivered, treated, reference, scratch: knots } = q;
   const m = r.measure;
   let fixed = 0, n = 0;
   for (const e of earlier) {
