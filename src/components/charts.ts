@@ -65,8 +65,8 @@ export function fanChart(points: readonly FanPoint[], o: FanOptions): SVGSVGElem
       : data;
   const name = o.xName ?? ((x: number) => String(x));
   const tip = (d: (typeof data)[number]) =>
-    `${name(d.x)}\nmedian ${o.format(d.p50)}\nmean ${o.format(d.mean)}\nmiddle half ${o.format(d.p25)} to ${o.format(d.p75)}\n90 % of trials ${o.format(d.p5)} to ${o.format(d.p95)}`;
-  const alt = o.alt ?? `${o.title ?? o.yLabel}. Median ${data.slice(0, 24).map((d) => `${name(d.x)} ${o.format(d.p50)}`).join(", ")}${data.length > 24 ? ", …" : ""}; 90 % of trials between ${o.format(Math.min(...data.map((d) => d.p5)))} and ${o.format(Math.max(...data.map((d) => d.p95)))}.`;
+    `${name(d.x)}\nmedian ${o.format(d.p50)}\nmean ${o.format(d.mean)}\nmiddle half ${o.format(d.p25)} to ${o.format(d.p75)}\n90% of trials ${o.format(d.p5)} to ${o.format(d.p95)}`;
+  const alt = o.alt ?? `${o.title ?? o.yLabel}. Median ${data.slice(0, 24).map((d) => `${name(d.x)} ${o.format(d.p50)}`).join(", ")}${data.length > 24 ? ", …" : ""}; 90% of trials between ${o.format(Math.min(...data.map((d) => d.p5)))} and ${o.format(Math.max(...data.map((d) => d.p95)))}.`;
   return Plot.plot({
     title: o.title,
     subtitle: o.subtitle,
@@ -97,7 +97,7 @@ export function fanChart(points: readonly FanPoint[], o: FanOptions): SVGSVGElem
 
 /** The legend line for a fan chart, in words. */
 export const FAN_KEY =
-  "Light band: 90 % of trials (5th to 95th percentile); dark band: the middle half (25th to 75th); line and dots: the median";
+  "Light band: 90% of trials (5th to 95th percentile); dark band: the middle half (25th to 75th); line and dots: the median";
 
 export interface HistogramOptions {
   title?: string;
@@ -137,7 +137,7 @@ export function histogram(values: ArrayLike<number>, o: HistogramOptions): SVGSV
   // Shares of all finite trials, so stacked groups add up to the whole.
   const sorted = rows.map((r) => r.v).sort((a, b) => a - b);
   const fmt = o.xTickFormat ?? ((x: number) => String(x));
-  const [trials, median, between, and] = o.altWords ?? ["trials", "median", "90 % of trials between", "and"];
+  const [trials, median, between, and] = o.altWords ?? ["trials", "median", "90% of trials between", "and"];
   const alt = o.alt ?? (sorted.length
     ? `${o.title ?? o.xLabel}. ${sorted.length} ${trials}, ${o.xLabel.replace(/\s*→$/, "")}: ${median} ${fmt(quantile(sorted, 0.5)!)}, ${between} ${fmt(quantile(sorted, 0.05)!)} ${and} ${fmt(quantile(sorted, 0.95)!)}.`
     : `${o.title ?? o.xLabel}.`);

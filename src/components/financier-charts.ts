@@ -16,7 +16,7 @@ import { periodName } from "./scenario-run.js";
 
 const WIDTH = 900;
 
-/** The share of trials by IRR per year, total losses (−100 %) in red. */
+/** The share of trials by IRR per year, total losses (−100%) in red. */
 export function irrHistogram(run: RunResult, f: Formats, width: number): SVGSVGElement | HTMLElement {
   const irr = run.columns.irr;
   const finite = Array.from(irr).filter(Number.isFinite);
@@ -91,7 +91,7 @@ export function flowFan(run: RunResult, f: Formats, width: number): SVGSVGElemen
 
 /**
  * The expected cumulative position (the sum of the mean flows: means add up over periods,
- * percentiles do not), and at the end the profit's 90 % and middle half, which are known exactly.
+ * percentiles do not), and at the end the profit's 90% and middle half, which are known exactly.
  */
 export function positionChart(run: RunResult, f: Formats, width: number): SVGSVGElement | HTMLElement {
   const Period = capitalised(periodName(run.meta.periodsPerYear));
@@ -102,7 +102,7 @@ export function positionChart(run: RunResult, f: Formats, width: number): SVGSVG
   const p = run.summary.investor.profit;
   return Plot.plot({
     title: "Where the financier stands, on average",
-    subtitle: `Expected cumulative cash position in ${axis.unit} (the sum of the mean flows; a band over time would need every trial's path, so there is none). The bars at the end are the final position, the profit: 90 % of trials (thin) and the middle half (thick).`,
+    subtitle: `Expected cumulative cash position in ${axis.unit} (the sum of the mean flows; a band over time would need every trial's path, so there is none). The bars at the end are the final position, the profit: 90% of trials (thin) and the middle half (thick).`,
     width: Math.min(width, WIDTH),
     height: 280,
     marginLeft: 56,
@@ -141,8 +141,8 @@ export function financierCards(run: RunResult, trials: number, f: Formats): HTML
   <div class="card"><h2>Chance of losing money</h2><span class="big" id="prob-loss">${chance(inv.probLoss)}</span>${chanceErr(inv.probLoss)}<p>of trials pay back less than the ${mn(run.meta.capital)} lent</p></div>
   <div class="card"><h2>Chance of missing the hurdle</h2><span class="big" id="prob-npv-below">${chance(inv.probNpvBelowZero)}</span>${chanceErr(inv.probNpvBelowZero)}<p>of trials have a negative NPV at ${hurdle}: they pay back less than the capital and ${hurdle} a year on it</p></div>
   <div class="card"><h2>Chance of losing everything</h2><span class="big">${chance(inv.probTotalLoss)}</span><p>of trials pay nothing back at all</p></div>
-  <div class="card"><h2>Value at risk (95 %)</h2><span class="big">${mn(inv.valueAtRisk95)}</span><p>a loss at least this large in 1 trial in 20 (the 5th percentile of profit)</p></div>
-  <div class="card"><h2>Expected shortfall (95 %)</h2><span class="big" id="expected-shortfall">${mn(inv.expectedShortfall95)}</span><p>the mean loss in the worst 1 trial in 20: how bad the bad cases are, not only where they start</p></div>
+  <div class="card"><h2>Value at risk (95%)</h2><span class="big">${mn(inv.valueAtRisk95)}</span><p>a loss at least this large in 1 trial in 20 (the 5th percentile of profit)</p></div>
+  <div class="card"><h2>Expected shortfall (95%)</h2><span class="big" id="expected-shortfall">${mn(inv.expectedShortfall95)}</span><p>the mean loss in the worst 1 trial in 20: how bad the bad cases are, not only where they start</p></div>
   <div class="card"><h2>Money back per ${unitName(f.currency)} (mean)</h2><span class="big">${f.number(inv.multiple?.mean, 2)}</span><p>the expected multiple; expected profit ${mn(inv.profit?.mean)}, undiscounted</p></div>
 </div>`;
 }

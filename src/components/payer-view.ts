@@ -42,7 +42,7 @@ export function payerCards(run: RunResult, scenario: Scenario, trials: number, f
   <div class="card"><h2>Expected payments</h2><span class="big" id="expected-payments">${mn(s.payer.payments?.mean)}</span><span class="mc-error"> ± ${f.millionsError(meanError(run.columns.payments) ?? 0)}¹</span><p>to the financier over the contract; median ${mn(s.payer.payments?.p50)}</p></div>
   <div class="card"><h2>Worst case under the caps</h2><span class="big">${mn(s.payer.maxPayments)}</span><p>the most paid in any trial; ${cap == null ? "the contract has no total cap" : `the total cap is ${mn(cap)}`}; 1 trial in 20 pays at least ${mn(s.payer.payments?.p95)}</p></div>
   <div class="card"><h2>Paying for nothing</h2><span class="big" id="pay-for-nothing">${f.chance(s.contract.probPayForNothing)}</span>${chanceErr(f, s.contract.probPayForNothing, trials)}<p>chance of an outcome payment although the participants were not truly better off on the measure paid for</p></div>
-  <div class="card"><h2>Costs avoided</h2><span class="big">${mn(s.payer.avoidedCosts?.mean)}</span><p>expected ${placement ? "placement " : ""}costs avoided over ${f.number(horizonYears, horizonYears % 1 ? 1 : 0)} years, undiscounted; 90 % of trials between ${mn(s.payer.avoidedCosts?.p5)} and ${mn(s.payer.avoidedCosts?.p95)}</p></div>
+  <div class="card"><h2>Costs avoided</h2><span class="big">${mn(s.payer.avoidedCosts?.mean)}</span><p>expected ${placement ? "placement " : ""}costs avoided over ${f.number(horizonYears, horizonYears % 1 ? 1 : 0)} years, undiscounted; 90% of trials between ${mn(s.payer.avoidedCosts?.p5)} and ${mn(s.payer.avoidedCosts?.p95)}</p></div>
   <div class="card"><h2>Net position</h2><span class="big">${mn(s.payer.net?.mean)}</span><p>avoided costs minus payments, expected; ${discountText}: ${mn(s.payer.netPV?.mean)}</p></div>
   <div class="card"><h2>Pays more than it avoids</h2><span class="big">${f.chance(s.payer.probNetCost)}</span>${chanceErr(f, s.payer.probNetCost, trials)}<p>chance the payments exceed the costs avoided over the horizon (undiscounted)</p></div>
 </div>`;
@@ -132,12 +132,12 @@ export function payerNpvHistogram(run: RunResult, f: Formats, options: Partial<H
   });
 }
 
-/** Doing it ourselves: the alternative, the table under the contract and self-funded, the premium and the worst 5 % (or why it is not computed). */
+/** Doing it ourselves: the alternative, the table under the contract and self-funded, the premium and the worst 5% (or why it is not computed). */
 export function selfFundingSection(run: RunResult, f: Formats, discountText: string): HTMLElement {
   const sf = run.summary.payer.selfFunding, mn = f.millions;
   if (sf == null) return html`<p>The scenario gives no lending rate for the payer (<code>valuation.selfFunding.lendingRate</code>), and the kit has a default only for Swedish municipalities, so the alternative of funding the work itself is not computed.</p>`;
   const lr = sf.lendingRate;
-  const lendingText = lr == null ? "" : lr.p5 === lr.p95 ? f.percent(lr.mean, 1) : `${f.percent(lr.p5, 1)} to ${f.percent(lr.p95, 1)} (90 % range)`;
+  const lendingText = lr == null ? "" : lr.p5 === lr.p95 ? f.percent(lr.mean, 1) : `${f.percent(lr.p5, 1)} to ${f.percent(lr.p95, 1)} (90% range)`;
   const ppy = run.meta.periodsPerYear, p = sf.repayPeriod;
   const periodLabel = ppy === 1 ? `year ${p + 1}` : `${periodName(ppy)} ${p + 1}, in year ${Math.floor(p / ppy) + 1}`;
   const diff = (a: number | null | undefined, b: number | null | undefined) => (a == null || b == null ? null : a - b);
@@ -145,7 +145,7 @@ export function selfFundingSection(run: RunResult, f: Formats, discountText: str
     { label: "Expected cost", note: "payments to the financier, or the loan repaid with interest", a: sf.contract.costPV?.mean, b: sf.selfFunded.costPV?.mean },
     { label: "Expected net", note: "costs avoided minus that cost", a: sf.contract.netPV?.mean, b: sf.selfFunded.netPV?.mean },
     { label: "Net, 5th percentile", note: "1 trial in 20 is worse", a: sf.contract.netPV?.p5, b: sf.selfFunded.netPV?.p5 },
-    { label: "Net, mean of the worst 5 %", note: "what the risk transfer protects against", a: sf.contract.netPVWorst5Mean, b: sf.selfFunded.netPVWorst5Mean },
+    { label: "Net, mean of the worst 5%", note: "what the risk transfer protects against", a: sf.contract.netPVWorst5Mean, b: sf.selfFunded.netPVWorst5Mean },
   ];
   const premium = sf.premium ?? 0, at = sf.premiumAtLendingRate;
   const worstC = sf.contract.netPVWorst5Mean ?? NaN, worstS = sf.selfFunded.netPVWorst5Mean ?? NaN;
@@ -157,7 +157,7 @@ export function selfFundingSection(run: RunResult, f: Formats, discountText: str
   <p id="self-funding-premium">${premium > 0
     ? html`The contract costs the payer <b>${mn(premium)}</b> more in expectation than doing it itself: that is the premium it pays for transferring the risk (${mn(at.atRateP95)} to ${mn(at.atRateP5)} as the lending rate goes from its 95th to its 5th percentile).`
     : html`The contract costs the payer <b>${mn(-premium)}</b> less in expectation than doing it itself (${mn(at.atRateP5 == null ? null : -at.atRateP5)} to ${mn(at.atRateP95 == null ? null : -at.atRateP95)} as the lending rate goes from its 5th to its 95th percentile): the premium for the risk transfer is negative, because in most trials the financier does not get all its capital back.`}
-  In the worst 5 % of trials the payer's net is on average ${mn(sf.contract.netPVWorst5Mean)} under the contract and ${mn(sf.selfFunded.netPVWorst5Mean)} doing it itself${worstC > worstS ? html`: the contract makes the bad cases ${mn(worstC - worstS)} less bad` : html`: the contract does not make the bad cases better`}.</p></div>`;
+  In the worst 5% of trials the payer's net is on average ${mn(sf.contract.netPVWorst5Mean)} under the contract and ${mn(sf.selfFunded.netPVWorst5Mean)} doing it itself${worstC > worstS ? html`: the contract makes the bad cases ${mn(worstC - worstS)} less bad` : html`: the contract does not make the bad cases better`}.</p></div>`;
 }
 
 /** The payer's net present value under the contract and doing it ourselves; options (width, …) pass through. Null without a lending rate. */
@@ -167,10 +167,10 @@ export function payerSelfFundingChart(run: RunResult, f: Formats, discountText: 
   return selfFundingChart(sf, {
     names: ["Under the contract", "Doing it ourselves"],
     title: "The payer's net present value: the contract against doing it ourselves",
-    subtitle: `${unit}, ${discountText}, over the same ${f.number(trials)} trials. Pale bar: 90 % of trials; dark bar: the middle half; black tick: the median; red diamond: the mean of the worst 5 %. The further right, the better for the payer.`,
+    subtitle: `${unit}, ${discountText}, over the same ${f.number(trials)} trials. Pale bar: 90% of trials; dark bar: the middle half; black tick: the median; red diamond: the mean of the worst 5%. The further right, the better for the payer.`,
     xLabel: `Net present value (${unit}) →`,
     tickFormat: millionsAxis(f.currency, f.locale).tickFormat,
-    labels: { range: "90 % of trials", middle: "middle half", median: "median", worst: "worst 5 %" },
+    labels: { range: "90% of trials", middle: "middle half", median: "median", worst: "worst 5%" },
     format: f.millions,
     ...options,
   });

@@ -79,7 +79,7 @@ export function benefitsList(run: RunResult, scenario: Scenario, f: Formats): HT
   const range = (v: ParamSpec, show: (x: number) => string, what: string) => {
     if (typeof v === "number") return show(v);
     if ("value" in v) return show(v.value);
-    if ("p5" in v) return `between ${show(v.p5)} and ${show(v.p95)} (90 % range)`;
+    if ("p5" in v) return `between ${show(v.p5)} and ${show(v.p95)} (90% range)`;
     return `an uncertain ${what} (see methods)`;
   };
   const value = (v: ParamSpec) => range(v, f.money, "amount");
@@ -101,7 +101,7 @@ export function societyCards(run: RunResult, f: Formats, discount: number | null
   const { ratio, noBenefits } = societyTotals(run);
   return html`<div class="grid grid-cols-3">
   <div class="card"><h2>Chance benefits exceed costs</h2><span class="big" id="chance-benefits">${f.chance(s.society.chanceBenefitsExceedCosts)}</span><p>for society as a whole: the share of trials with a positive net present value</p></div>
-  <div class="card"><h2>Net present value to society (mean)</h2><span class="big">${mn(s.society.npv?.mean)}</span><p>expected, at ${discount == null ? "the scenario's uncertain rate" : `${f.percent(discount, 1)} a year`}; median ${mn(s.society.npv?.p50)}; 90 % of trials between ${mn(s.society.npv?.p5)} and ${mn(s.society.npv?.p95)}</p></div>
+  <div class="card"><h2>Net present value to society (mean)</h2><span class="big">${mn(s.society.npv?.mean)}</span><p>expected, at ${discount == null ? "the scenario's uncertain rate" : `${f.percent(discount, 1)} a year`}; median ${mn(s.society.npv?.p50)}; 90% of trials between ${mn(s.society.npv?.p5)} and ${mn(s.society.npv?.p95)}</p></div>
   <div class="card"><h2>Benefit–cost ratio</h2><span class="big">${ratio == null ? "–" : f.number(ratio, 2)}</span><p>${noBenefits ? "not meaningful here: the scenario counts no benefits" : ratio == null ? "not meaningful here: benefits are not positive on average" : "expected benefits ÷ expected costs, both discounted (society as a whole)"}</p></div>
 </div>`;
 }

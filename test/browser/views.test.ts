@@ -45,12 +45,12 @@ describe("financier's view", () => {
     const cards = await textOf(p, ".grid >> nth=0");
     expect(cards).toMatch(new RegExp(`Chance of losing money\\s+${PERCENT.source}`));
     expect(cards).toMatch(new RegExp(`Chance of losing everything\\s+${PERCENT.source}`));
-    expect(cards).toMatch(/Value at risk \(95 %\)\s+[\d.,]+ MSEK/);
+    expect(cards).toMatch(/Value at risk \(95%\)\s+[\d.,]+ MSEK/);
     // The decision figures (issue 10 §2): expected NPV at the hurdle and the IRR of the expected flows.
     expect(cards).toMatch(/Expected NPV at 5\.0% \(mean\)\s+−?[\d.,]+ MSEK/);
     expect(cards).toMatch(new RegExp(`IRR of the expected cash flows\\s+−?${PERCENT.source}`));
     expect(cards).toMatch(new RegExp(`Chance of missing the hurdle\\s+${PERCENT.source}`));
-    expect(cards).toMatch(/Expected shortfall \(95 %\)\s+[\d.,]+ MSEK/);
+    expect(cards).toMatch(/Expected shortfall \(95%\)\s+[\d.,]+ MSEK/);
     expect(cards).not.toMatch(/mean over trials/);
     const text = await textOf(p);
     expect(text).toMatch(/spike of total losses/);
