@@ -148,7 +148,7 @@ describe("methods and sources", () => {
     try {
       const text = await textOf(p);
       for (const s of ["Vinnerljung", "ASEK", "Riksrevisionen", "Goulet", "Statens institutionsstyrelse", "Green Book", "Social Finance"]) expect(text).toContain(s);
-      expect(text).toContain("between 2 000 kr and 4 500 kr a day (90 % range)");
+      expect(text).toContain("between SEK 2,000 and SEK 4,500 a day (90% range)"); // an English page: English conventions for kronor
       expect(text).toContain("p′ab = 1 − (1 − pab)RR");
       // Every `source` in the Norrköping file appears as a row (JSON paths are shown).
       const norrkoping = JSON.parse(readFileSync(join(ROOT, "data/scenarios/norrkoping-2016.json"), "utf8"));
