@@ -8,12 +8,11 @@
  * the table to N − 1 worker threads on shared memory, and every thread claims the next row of
  * cells from a shared counter until none is left. The output is byte-identical for any N.
  */
-import { Worker } from "node:worker_threads";
 import { toCsv, type CsvDialect } from "../models/export/csv.js";
 import { formatMoney, formatNumber, formatPercent, localeOf } from "../models/format.js";
 import { checkCells, compile, evaluateCells, prepareSweep, sweep, type Cell, type OutcomeTable, type SweepResult, type Vary } from "../models/index.js";
 import { align } from "./table.js";
-import { simulateThreaded, WorkerFailed, workerScript } from "./threads.js";
+import { simulateThreaded, startWorkers } from "./threads.js";
 
 /**
  * Sweeps of less work than this (cells × trials) start no worker: starting one costs about
@@ -82,24 +81,9 @@ export async function sweepThreaded(
     failure ??= e;
     Atomics.store(control, 1, 1);
   };
-  const { url, execArgv } = workerScript();
-  const workers = Array.from({ length: Math.min(options.threads - 1, chunks - 1) }, () => new Worker(url, { workerData: job, execArgv }));
-  const finished = workers.map(
-    (w) =>
-      new Promise<void>((resolve) => {
-        let ok = false;
-        w.on("message", (m: SweepMessage) => {
-          if (m.type === "cell") got(m.index, m.cell);
-          else if (m.type === "done") ok = true;
-          else fail(new WorkerFailed(m.message));
-        });
-        w.on("error", (e: Error) => fail(new WorkerFailed(e.stack ?? e.message)));
-        w.on("exit", (code) => {
-          if (!ok) fail(new WorkerFailed(`stopped before its cells were done (exit code ${code})`));
-          resolve();
-        });
-      }),
-  );
+  const { workers, finished } = startWorkers<SweepMessage>(Math.min(options.threads - 1, chunks - 1), job, "cells", fail, (m) => {
+    if (m.type === "cell") got(m.index, m.cell);
+  });
   try {
     // This thread takes chunks too, yielding between them so that the workers' messages are heard.
     for (;;) {

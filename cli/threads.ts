@@ -96,7 +96,6 @@ export async function simulateThreaded(scenario: Scenario, model: Model, simulat
   const table = allocateTable(model, trials, seed, simulation.params ?? "all", true);
   const control = new Int32Array(new SharedArrayBuffer(8));
   const job: WorkerJob = { utfallWorker: true, scenario, table, control, blocks, effectScale, perGroup, fail: options.failWorkers };
-  const { url, execArgv } = workerScript();
   let done = 0;
   let failure: Error | null = null;
   const progress = (count: number) => {
@@ -108,23 +107,9 @@ export async function simulateThreaded(scenario: Scenario, model: Model, simulat
     Atomics.store(control, 1, 1);
   };
 
-  const workers = Array.from({ length: Math.min(options.threads - 1, blocks - 1) }, () => new Worker(url, { workerData: job, execArgv }));
-  const finished = workers.map(
-    (w) =>
-      new Promise<void>((resolve) => {
-        let ok = false;
-        w.on("message", (m: WorkerMessage) => {
-          if (m.type === "block") progress(m.count);
-          else if (m.type === "done") ok = true;
-          else fail(new WorkerFailed(m.message));
-        });
-        w.on("error", (e: Error) => fail(new WorkerFailed(e.stack ?? e.message)));
-        w.on("exit", (code) => {
-          if (!ok) fail(new WorkerFailed(`stopped before its blocks were done (exit code ${code})`));
-          resolve();
-        });
-      }),
-  );
+  const { workers, finished } = startWorkers<WorkerMessage>(Math.min(options.threads - 1, blocks - 1), job, "blocks", fail, (m) => {
+    if (m.type === "block") progress(m.count);
+  });
 
   try {
     // This thread takes blocks too, yielding between blocks so that the workers' messages
@@ -156,4 +141,37 @@ export function workerScript(): { url: URL; execArgv?: string[] } {
   const entry = new URL("./worker.ts", here).href;
   const code = `const { tsImport } = await import(${JSON.stringify(tsx)}); await tsImport(${JSON.stringify(entry)}, ${JSON.stringify(here)});`;
   return { url: new URL(`data:text/javascript,${encodeURIComponent(code)}`), execArgv: [] };
+}
+
+/**
+ * Starts `count` workers on `job` (workerScript()'s bundle): the workers, and a promise per worker
+ * that settles when it exits. Each worker's messages other than "done" and "error" go to `onMessage`;
+ * an error, a crash or an exit before "done" goes to `fail` (naming what it left undone: `what`).
+ * Shared by the run's blocks (simulateThreaded) and the sweep's cells (cli/sweep.ts).
+ */
+export function startWorkers<M extends { type: string }>(
+  count: number,
+  job: unknown,
+  what: string,
+  fail: (e: Error) => void,
+  onMessage: (m: M) => void,
+): { workers: Worker[]; finished: Promise<void>[] } {
+  const { url, execArgv } = workerScript();
+  const workers = Array.from({ length: count }, () => new Worker(url, { workerData: job, execArgv }));
+  const finished = workers.map((w) =>
+    new Promise<void>((resolve) => {
+      let ok = false;
+      w.on("message", (m: M | { type: "done" } | { type: "error"; message: string }) => {
+        if (m.type === "done") ok = true;
+        else if (m.type === "error") fail(new WorkerFailed((m as { message: string }).message));
+        else onMessage(m as M);
+      });
+      w.on("error", (e: Error) => fail(new WorkerFailed(e.stack ?? e.message)));
+      w.on("exit", (code) => {
+        if (!ok) fail(new WorkerFailed(`stopped before its ${what} were done (exit code ${code})`));
+        resolve();
+      });
+    }),
+  );
+  return { workers, finished };
 }
