@@ -18,12 +18,12 @@
  * (apart from clipping to a field's bounds, which ties the clipped draws).
  */
 
-import betainc from "@stdlib/math-base-special-betainc";
-import betaln from "@stdlib/math-base-special-betaln";
+import { betainc, betaln } from "./special.js";
 
 /**
  * The beta(α, β) quantile: the x in [0, 1] with I_x(α, β) = u, I the regularised incomplete beta.
- * I is @stdlib's betainc (a port of Boost's ibeta). The inverse is ours: Newton's method on
+ * I is @stdlib's betainc (a port of Boost's ibeta; bundled with betaln as ./special.js by
+ * bin/build.js). The inverse is ours: Newton's method on
  * I_x − u with the beta density as derivative, safeguarded by bisection inside a bracket that
  * always holds the root (a Newton step that leaves the bracket is replaced by its midpoint), to
  * a relative width of 1e-14. @stdlib's own beta quantile reaches for a logging package (debug)

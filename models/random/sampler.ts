@@ -3,7 +3,7 @@
  * generator, as d3-random's factories do: parameters are checked once, not per draw.
  */
 import { Z90 } from "../constants.js";
-import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
+import { normalCdf } from "./special.js";
 import { betaDraw } from "./gammaFamily.js";
 import { betaQuantile } from "./copula.js";
 import type { Bounds, ParamSpec } from "../scenario/param.js";
