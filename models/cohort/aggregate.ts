@@ -122,30 +122,34 @@ const BTPE_FROM = 30;
 export function binomial(rng: Rng, n: number, p: number): number {
   const s = streamOf(rng);
   load(s, scratch);
-  noLog[0] = NaN;
-  const x = binomialFrom(scratch, n, p, noLog, 0);
+  chance[0] = p;
+  chance[1] = NaN;
+  const x = binomialAt(scratch, n, chance, 0, chance, 1);
   store(scratch, s);
   return x;
 }
 
-/** A log cache that `binomial` clears at each call. */
-const noLog = new Float64Array(1);
+/** `binomial`'s chance and its log cache. */
+const chance = new Float64Array(2);
 
 /**
- * `binomial` drawing from the state words g. logs[at] caches inversion's ln(1 − min(p, 1 − p))
- * for this p (NaN: not yet taken), so a chance split at many sizes takes its logarithm once.
+ * `binomial` drawing from the state words g, with p = ps[at]; logs[log] caches inversion's
+ * ln(1 − min(p, 1 − p)) (NaN: not yet taken), so a chance split at many sizes takes its
+ * logarithm once. The chance is passed in an array: a number that is not a small integer would
+ * be boxed at each call that is not inlined.
  */
-function binomialFrom(g: Int32Array, n: number, p: number, logs: Float64Array, at: number): number {
+function binomialAt(g: Int32Array, n: number, ps: Float64Array, at: number, logs: Float64Array, log: number): number {
+  const p = ps[at]!;
   if (n <= 0 || !(p > 0)) return 0;
   if (p >= 1) return n;
   const flip = p > 0.5;
   const r = flip ? 1 - p : p;
   let y: number;
   if (n * r < BTPE_FROM) {
-    let lq = logs[at]!;
-    if (lq !== lq) logs[at] = lq = Math.log1p(-r);
+    let lq = logs[log]!;
+    if (lq !== lq) logs[log] = lq = Math.log1p(-r);
     y = inversion(g, n, r, lq);
-  } else y = btpe(g, n, r);
+  } else y = btpe(g, n, ps, at);
   return flip ? n - y : y;
 }
 
@@ -175,8 +179,9 @@ function inversion(g: Int32Array, n: number, r: number, lq: number): number {
   }
 }
 
-/** BTPE for r ≤ 1/2, n·r ≥ 30 (the paper's steps 1–6; its step numbers in the labels' comments). */
-function btpe(g: Int32Array, n: number, r: number): number {
+/** BTPE for r = min(p, 1 − p), p = ps[at], n·r ≥ 30 (the paper's steps 1–6; its step numbers in the labels' comments). */
+function btpe(g: Int32Array, n: number, ps: Float64Array, at: number): number {
+  const p = ps[at]!, r = p > 0.5 ? 1 - p : p;
   const q = 1 - r, nrq = n * r * q;
   const fm = n * r + r, m = Math.floor(fm);
   const p1 = Math.floor(2.195 * Math.sqrt(nrq) - 4.6 * q) + 0.5;
@@ -231,21 +236,18 @@ function btpe(g: Int32Array, n: number, r: number): number {
     if (A > t + rho) continue;
     const x1 = y + 1, f1 = m + 1, z = n + 1 - m, w = n - y + 1;
     const x2 = x1 * x1, f2 = f1 * f1, z2 = z * z, w2 = w * w;
+    // Stirling's correction terms for f1, z, x1 and w, (13860 − (462 − (132 − (99 − 140/x²)/x²)/x²)/x²)/x/166320,
+    // written out: a function for them was not inlined here, and its results were boxed.
     const bound =
       xm * Math.log(f1 / x1) +
       (n - m + 0.5) * Math.log(z / w) +
       (y - m) * Math.log((w * r) / (x1 * q)) +
-      stirlingTail(f1, f2) +
-      stirlingTail(z, z2) +
-      stirlingTail(x1, x2) +
-      stirlingTail(w, w2);
+      (13860 - (462 - (132 - (99 - 140 / f2) / f2) / f2) / f2) / f1 / 166320 +
+      (13860 - (462 - (132 - (99 - 140 / z2) / z2) / z2) / z2) / z / 166320 +
+      (13860 - (462 - (132 - (99 - 140 / x2) / x2) / x2) / x2) / x1 / 166320 +
+      (13860 - (462 - (132 - (99 - 140 / w2) / w2) / w2) / w2) / w / 166320;
     if (A <= bound) return y;
   }
-}
-
-/** The Stirling correction terms of BTPE's step 5.3, for x and x². */
-function stirlingTail(x: number, x2: number): number {
-  return (13860 - (462 - (132 - (99 - 140 / x2) / x2) / x2) / x2) / x / 166320;
 }
 
 /**
@@ -380,7 +382,7 @@ export function splitPrepared(g: Int32Array, n: number, k: number, base: number,
     return;
   }
   for (let i = 0; i < k - 1 && n > 0; i++) {
-    const x = binomialFrom(g, n, cond[base + i]!, logs, base + i);
+    const x = binomialAt(g, n, cond, base + i, logs, base + i);
     out[i] = x;
     n -= x;
   }
