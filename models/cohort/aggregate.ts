@@ -24,9 +24,15 @@
  * The samplers (binomial, hypergeometric) are exact: inversion for small means, BTPE
  * (Kachitvichyanukul & Schmeiser 1988) for large binomials, inversion from the mode for
  * hypergeometrics. Each draws only from the stream it is given.
+ *
+ * The streams' generator (sfc32, random/stream.ts) is inlined: a run copies a Stream's state
+ * words into an Int32Array, draws from them exactly as `Stream.next` does (`uniform`), and
+ * writes them back, so the stream goes on where the run left it (as placement.ts's loops do).
+ * A closure's call per draw, and the boxing of the number it returns, cost more than the draw.
  */
 import type { PlacementModel } from "../compile.js";
 import type { Rng } from "../random/rng.js";
+import { streamOf, type Stream } from "../random/stream.js";
 import { addPeriod, allocate, type WindowTotals } from "./placement.js";
 import type { Rows } from "./rows.js";
 
@@ -37,6 +43,40 @@ import type { Rows } from "./rows.js";
  * 8 periods 0.68 at 100, 0.44 at 200. The aggregate's cost hardly grows with the size.
  */
 export const AGGREGATE_FROM = 200;
+
+// ---------------------------------------------------------------------------------------------
+// The generator, inlined.
+
+/**
+ * A Stream's sfc32 state words a, b, c, d at g[0..3]. One uniform in [0, 1), exactly as
+ * `Stream.next` draws it (an Int32Array's stores wrap as `| 0` does).
+ */
+function uniform(g: Int32Array): number {
+  const a = g[0]!, b = g[1]!, c = g[2]!, d = g[3]!;
+  const t = (((a + b) | 0) + d) | 0;
+  g[3] = d + 1;
+  g[0] = b ^ (b >>> 9);
+  g[1] = c + (c << 3);
+  g[2] = ((c << 21) | (c >>> 11)) + t;
+  return (t >>> 0) / 4294967296;
+}
+
+function load(s: Stream, g: Int32Array): void {
+  g[0] = s.a;
+  g[1] = s.b;
+  g[2] = s.c;
+  g[3] = s.d;
+}
+
+function store(g: Int32Array, s: Stream): void {
+  s.a = g[0]!;
+  s.b = g[1]!;
+  s.c = g[2]!;
+  s.d = g[3]!;
+}
+
+/** The exported samplers' state words while they draw from a Stream's `next`. */
+const scratch = new Int32Array(4);
 
 // ---------------------------------------------------------------------------------------------
 // Exact samplers.
@@ -74,31 +114,63 @@ function stirling(k: number): number {
 const BTPE_FROM = 30;
 
 /**
- * One Binomial(n, p) draw from `rng`: inversion (BINV) for n · min(p, 1 − p) < 30, else BTPE
- * (Kachitvichyanukul & Schmeiser 1988, Comm. ACM 31:216; the same steps as NumPy's
- * random_binomial_btpe). Built per call at the cost of a few arithmetic operations, keeping
- * nothing between calls.
+ * One Binomial(n, p) draw from `rng` (a Stream's `next`): inversion (BINV) for
+ * n · min(p, 1 − p) < 30, else BTPE (Kachitvichyanukul & Schmeiser 1988, Comm. ACM 31:216; the
+ * same steps as NumPy's random_binomial_btpe). Built per call at the cost of a few arithmetic
+ * operations, keeping nothing between calls.
  */
 export function binomial(rng: Rng, n: number, p: number): number {
+  const s = streamOf(rng);
+  load(s, scratch);
+  chance[0] = p;
+  chance[1] = NaN;
+  const x = binomialAt(scratch, n, chance, 0, chance, 1);
+  store(scratch, s);
+  return x;
+}
+
+/** `binomial`'s chance and its log cache. */
+const chance = new Float64Array(2);
+
+/**
+ * `binomial` drawing from the state words g, with p = ps[at]; logs[log] caches inversion's
+ * ln(1 − min(p, 1 − p)) (NaN: not yet taken), so a chance split at many sizes takes its
+ * logarithm once. The chance is passed in an array: a number that is not a small integer would
+ * be boxed at each call that is not inlined.
+ */
+function binomialAt(g: Int32Array, n: number, ps: Float64Array, at: number, logs: Float64Array, log: number): number {
+  const p = ps[at]!;
   if (n <= 0 || !(p > 0)) return 0;
   if (p >= 1) return n;
   const flip = p > 0.5;
   const r = flip ? 1 - p : p;
-  const y = n * r < BTPE_FROM ? inversion(rng, n, r) : btpe(rng, n, r);
+  let y: number;
+  if (n * r < BTPE_FROM) {
+    let lq = logs[log]!;
+    if (lq !== lq) logs[log] = lq = Math.log1p(-r);
+    y = inversion(g, n, r, lq);
+  } else y = btpe(g, n, ps, at);
   return flip ? n - y : y;
 }
 
-/** BINV: search from 0 with the pmf's recursion; r ≤ 1/2, n·r < 30. */
-function inversion(rng: Rng, n: number, r: number): number {
+/** BINV: search from 0 with the pmf's recursion; r ≤ 1/2, n·r < 30, lq = ln(1 − r). */
+function inversion(g: Int32Array, n: number, r: number, lq: number): number {
   const q = 1 - r;
   const s = r / q, a = (n + 1) * s;
-  const q0 = Math.exp(n * Math.log1p(-r));
-  // The search stops far in the tail: past it the mass is below rounding, so start again.
-  const bound = Math.min(n, Math.floor(n * r + 10 * Math.sqrt(n * r * q + 1)));
+  const q0 = Math.exp(n * lq);
+  // The search stops far in the tail, at `bound`: past it the mass is below rounding, so start
+  // again. The bound is at least min(n, 10) (its square root is at least 1), so it is only
+  // worked out when the search gets that far.
+  let bound = Math.min(n, 10), exact = false;
   for (;;) {
-    let u = rng(), x = 0, f = q0;
+    let u = uniform(g), x = 0, f = q0;
     while (u >= f) {
-      if (x >= bound) break;
+      if (x >= bound) {
+        if (exact) break;
+        bound = Math.min(n, Math.floor(n * r + 10 * Math.sqrt(n * r * q + 1)));
+        exact = true;
+        if (x >= bound) break;
+      }
       u -= f;
       x++;
       f *= a / x - s;
@@ -107,8 +179,9 @@ function inversion(rng: Rng, n: number, r: number): number {
   }
 }
 
-/** BTPE for r ≤ 1/2, n·r ≥ 30 (the paper's steps 1–6; its step numbers in the labels' comments). */
-function btpe(rng: Rng, n: number, r: number): number {
+/** BTPE for r = min(p, 1 − p), p = ps[at], n·r ≥ 30 (the paper's steps 1–6; its step numbers in the labels' comments). */
+function btpe(g: Int32Array, n: number, ps: Float64Array, at: number): number {
+  const p = ps[at]!, r = p > 0.5 ? 1 - p : p;
   const q = 1 - r, nrq = n * r * q;
   const fm = n * r + r, m = Math.floor(fm);
   const p1 = Math.floor(2.195 * Math.sqrt(nrq) - 4.6 * q) + 0.5;
@@ -121,8 +194,8 @@ function btpe(rng: Rng, n: number, r: number): number {
   const p2 = p1 * (1 + 2 * c), p3 = p2 + c / laml, p4 = p3 + c / lamr;
   for (;;) {
     // Step 1: the triangular centre.
-    const u = rng() * p4;
-    let v = rng();
+    const u = uniform(g) * p4;
+    let v = uniform(g);
     if (u <= p1) return Math.floor(xm - p1 * v + u);
     let y: number;
     if (u <= p2) {
@@ -163,34 +236,41 @@ function btpe(rng: Rng, n: number, r: number): number {
     if (A > t + rho) continue;
     const x1 = y + 1, f1 = m + 1, z = n + 1 - m, w = n - y + 1;
     const x2 = x1 * x1, f2 = f1 * f1, z2 = z * z, w2 = w * w;
+    // Stirling's correction terms for f1, z, x1 and w, (13860 − (462 − (132 − (99 − 140/x²)/x²)/x²)/x²)/x/166320,
+    // written out: a function for them was not inlined here, and its results were boxed.
     const bound =
       xm * Math.log(f1 / x1) +
       (n - m + 0.5) * Math.log(z / w) +
       (y - m) * Math.log((w * r) / (x1 * q)) +
-      stirlingTail(f1, f2) +
-      stirlingTail(z, z2) +
-      stirlingTail(x1, x2) +
-      stirlingTail(w, w2);
+      (13860 - (462 - (132 - (99 - 140 / f2) / f2) / f2) / f2) / f1 / 166320 +
+      (13860 - (462 - (132 - (99 - 140 / z2) / z2) / z2) / z2) / z / 166320 +
+      (13860 - (462 - (132 - (99 - 140 / x2) / x2) / x2) / x2) / x1 / 166320 +
+      (13860 - (462 - (132 - (99 - 140 / w2) / w2) / w2) / w2) / w / 166320;
     if (A <= bound) return y;
   }
-}
-
-/** The Stirling correction terms of BTPE's step 5.3, for x and x². */
-function stirlingTail(x: number, x2: number): number {
-  return (13860 - (462 - (132 - (99 - 140 / x2) / x2) / x2) / x2) / x / 166320;
 }
 
 /**
  * One hypergeometric draw: successes among `draws` taken without replacement from `total`
  * items of which `good` are successes. Inversion from the mode: u is spent on the pmf at the
  * mode, then alternately one step up and one down (pmf by its ratio recursion), so the search
- * takes about as many steps as a few standard deviations, whatever the sizes.
+ * takes about as many steps as a few standard deviations, whatever the sizes. `rng` must be a
+ * Stream's `next`.
  */
 export function hypergeometric(rng: Rng, total: number, good: number, draws: number): number {
+  const s = streamOf(rng);
+  load(s, scratch);
+  const x = hypergeometricFrom(scratch, total, good, draws);
+  store(scratch, s);
+  return x;
+}
+
+/** `hypergeometric` drawing from the state words g. */
+function hypergeometricFrom(g: Int32Array, total: number, good: number, draws: number): number {
   const bad = total - good;
   const lo = Math.max(0, draws - bad), hi = Math.min(draws, good);
   if (lo >= hi) return lo;
-  if (lo === 0 && hi <= SMALL_HYPERGEOMETRIC) return smallHypergeometric(rng, total, good, draws, hi);
+  if (lo === 0 && hi <= SMALL_HYPERGEOMETRIC) return smallHypergeometric(g, total, good, draws, hi);
   const mode = Math.min(hi, Math.max(lo, Math.floor(((draws + 1) * (good + 1)) / (total + 2))));
   let f0: number;
   if (total < LOG_FACTORIAL_TABLE) {
@@ -202,7 +282,7 @@ export function hypergeometric(rng: Rng, total: number, good: number, draws: num
     f0 = Math.exp(lf(good) - lf(mode) - lf(good - mode) + lf(bad) - lf(draws - mode) - lf(bad - draws + mode) - lf(total) + lf(draws) + lf(total - draws));
   }
   for (;;) {
-    let u = rng() - f0;
+    let u = uniform(g) - f0;
     if (u < 0) return mode;
     let up = mode, fu = f0, down = mode, fd = f0;
     while (up < hi || down > lo) {
@@ -229,13 +309,13 @@ const SMALL_HYPERGEOMETRIC = 8;
  * certain: P(0) = C(total − draws, good) / C(total, good) = ∏_{i < hi} (total − max − i) / (total − i)
  * (by the symmetry of good and draws, max = max(good, draws)), then the pmf's ratio recursion.
  */
-function smallHypergeometric(rng: Rng, total: number, good: number, draws: number, hi: number): number {
+function smallHypergeometric(g: Int32Array, total: number, good: number, draws: number, hi: number): number {
   const other = good + draws - hi;
   let f0 = 1;
   for (let i = 0; i < hi; i++) f0 *= (total - other - i) / (total - i);
   const bad = total - good;
   for (;;) {
-    let u = rng(), x = 0, f = f0;
+    let u = uniform(g), x = 0, f = f0;
     while (u >= f && x < hi) {
       u -= f;
       f *= ((good - x) * (draws - x)) / ((x + 1) * (bad - draws + x + 1));
@@ -252,9 +332,9 @@ const ONE_BY_ONE = 8;
  * Prepares a split over k outcomes with weights w[base..base+k) (each > 0) for `splitPrepared`:
  * reorders them heaviest first (and `tag`, what each outcome means, with them), and writes each
  * one's chance given that the ones before it were not taken (cond) and the cumulative chances
- * (cum), both relative to the weights' total.
+ * (cum), both relative to the weights' total; clears the binomials' log cache (logs).
  */
-export function prepareSplit(w: Float64Array, tag: Uint8Array, k: number, base: number, cond: Float64Array, cum: Float64Array): void {
+export function prepareSplit(w: Float64Array, tag: Uint8Array, k: number, base: number, cond: Float64Array, cum: Float64Array, logs: Float64Array): void {
   for (let i = 1; i < k; i++) {
     const x = w[base + i]!, t = tag[base + i]!;
     let j = i - 1;
@@ -268,6 +348,7 @@ export function prepareSplit(w: Float64Array, tag: Uint8Array, k: number, base: 
   for (let i = 0; i < k; i++) {
     const x = w[base + i]!;
     cond[base + i] = i === k - 1 ? 1 : Math.min(1, x / left);
+    logs[base + i] = NaN;
     left -= x;
     cum[base + i] = i === k - 1 ? 1 : (acc += x) / total;
   }
@@ -277,19 +358,31 @@ export function prepareSplit(w: Float64Array, tag: Uint8Array, k: number, base: 
  * Splits n over a prepared split's k outcomes into out[0..k) (in its order): one by one when
  * few (a uniform each), else as sequential binomials, the heaviest first.
  */
-export function splitPrepared(rng: Rng, n: number, k: number, base: number, cond: Float64Array, cum: Float64Array, out: Int32Array): void {
+export function splitPrepared(g: Int32Array, n: number, k: number, base: number, cond: Float64Array, cum: Float64Array, logs: Float64Array, out: Int32Array): void {
   for (let i = 0; i < k; i++) out[i] = 0;
   if (n <= ONE_BY_ONE * (k - 1)) {
+    // uniform(g) with the state words in locals for the loop.
+    let ga = g[0]!, gb = g[1]!, gc = g[2]!, gd = g[3]!;
     for (let c = 0; c < n; c++) {
-      const u = rng();
+      const t = (((ga + gb) | 0) + gd) | 0;
+      gd = (gd + 1) | 0;
+      ga = gb ^ (gb >>> 9);
+      const r = (gc << 21) | (gc >>> 11);
+      gb = (gc + (gc << 3)) | 0;
+      gc = (r + t) | 0;
+      const u = (t >>> 0) / 4294967296;
       let i = 0;
       while (i < k - 1 && u >= cum[base + i]!) i++;
       out[i]!++;
     }
+    g[0] = ga;
+    g[1] = gb;
+    g[2] = gc;
+    g[3] = gd;
     return;
   }
   for (let i = 0; i < k - 1 && n > 0; i++) {
-    const x = binomial(rng, n, cond[base + i]!);
+    const x = binomialAt(g, n, cond, base + i, logs, base + i);
     out[i] = x;
     n -= x;
   }
@@ -325,13 +418,18 @@ export class AggregateSampler {
   private readonly partDest: Uint8Array;
   private readonly partCond: Float64Array;
   private readonly partCum: Float64Array;
+  private readonly partLog: Float64Array;
   /** Step 1's splits by regime and state (index (g·S + b)·O), as prepareSplit leaves them; rowOutcome: the row's outcome j. */
   private readonly rowCount: Uint8Array;
   private readonly rowWeight: Float64Array;
   private readonly rowOutcome: Uint8Array;
   private readonly rowCond: Float64Array;
   private readonly rowCum: Float64Array;
+  private readonly rowLog: Float64Array;
   private readonly intakeCounts = new Map<number, Int32Array>();
+  /** The untreated and the treated stream's state words while a run draws from them. */
+  private readonly genU = new Int32Array(4);
+  private readonly genT = new Int32Array(4);
 
   constructor(
     private readonly m: PlacementModel,
@@ -351,16 +449,19 @@ export class AggregateSampler {
     this.partDest = new Uint8Array(2 * S * S * O * (O + 1));
     this.partCond = new Float64Array(2 * S * S * O * (O + 1));
     this.partCum = new Float64Array(2 * S * S * O * (O + 1));
+    this.partLog = new Float64Array(2 * S * S * O * (O + 1));
     this.rowCount = new Uint8Array(3 * S);
     this.rowWeight = new Float64Array(3 * S * O);
     this.rowOutcome = new Uint8Array(3 * S * O);
     this.rowCond = new Float64Array(3 * S * O);
     this.rowCum = new Float64Array(3 * S * O);
+    this.rowLog = new Float64Array(3 * S * O);
   }
 
   /**
    * placement.ts's `runCohort` in aggregate: the same arguments and the same totals, with the
    * trial's rows (c: untreated, t: treated; 0 before `regimeEnd`, 1 after) and prices.
+   * `untreated` and `treated` must be Streams' `next`; they go on from where the cohort left them.
    */
   runCohort(
     rows: { c0: Rows; c1: Rows; t0: Rows; t1: Rows; regimeEnd: number; cost: Float64Array; fullCost: Float64Array },
@@ -376,8 +477,11 @@ export class AggregateSampler {
     avoidedFull: Float64Array,
     nominal: Float64Array,
   ): void {
-    const { S, O, daysPerPeriod, occC, occT } = this;
+    const { S, O, daysPerPeriod, occC, occT, genU, genT } = this;
     const { c0, c1, t0, t1, regimeEnd, cost, fullCost } = rows;
+    const us = streamOf(untreated), ts = streamOf(treated);
+    load(us, genU);
+    load(ts, genT);
     const isPlacement = this.m.isPlacement;
     const periods = end - start, window = windowEnd - start;
     if (regimeEnd > 0) this.overlaps(0, c0, t0), this.rowSplits(0, c0);
@@ -405,13 +509,15 @@ export class AggregateSampler {
       const rowsC = g === 0 ? c0 : c1;
       const counted = k < window;
       // 1. The untreated arm's moves, by state, from the untreated stream.
-      for (let b = 0; b < S; b++) replC += this.splitRow(untreated, g, rowsC, b, occC[b]!, counted);
+      for (let b = 0; b < S; b++) replC += this.splitRow(genU, g, rowsC, b, occC[b]!, counted);
       // 2 and 3. Which pairs made them, and the treated moves given them, from the treated stream.
       const next = this.next.fill(0);
-      for (let b = 0; b < S; b++) if (occC[b]! > 0) replT += this.pairMoves(treated, g, rowsC, b, next, counted);
+      for (let b = 0; b < S; b++) if (occC[b]! > 0) replT += this.pairMoves(genT, g, rowsC, b, next, counted);
       this.next = pairs;
       this.pairs = next;
     }
+    store(genU, us);
+    store(genT, ts);
     treatedOut.replacements += replT;
     untreatedOut.replacements += replC;
   }
@@ -419,9 +525,12 @@ export class AggregateSampler {
   /**
    * placement.ts's `runUntreated` in aggregate: n children without the intervention over
    * `periods` periods under `rows`, their cost, care days and re-placements added to `out`.
+   * `rng` must be a Stream's `next`.
    */
   runUntreated(rows: Rows, cost: Float64Array, n: number, periods: number, rng: Rng, out: WindowTotals): void {
-    const { S, O, daysPerPeriod, occC, moves } = this;
+    const { S, O, daysPerPeriod, occC, moves, genU } = this;
+    const stream = streamOf(rng);
+    load(stream, genU);
     const isPlacement = this.m.isPlacement;
     const intake = this.intakeCountsOf(n);
     for (let s = 0; s < S; s++) occC[s] = intake[s]!;
@@ -433,7 +542,7 @@ export class AggregateSampler {
         money += days * cost[s]!;
         if (isPlacement[s]) careDays += days;
       }
-      for (let b = 0; b < S; b++) repl += this.splitRow(rng, 2, rows, b, occC[b]!, true);
+      for (let b = 0; b < S; b++) repl += this.splitRow(genU, 2, rows, b, occC[b]!, true);
       occC.fill(0);
       for (let b = 0; b < S; b++) {
         const len = rows.len[b]!;
@@ -441,6 +550,7 @@ export class AggregateSampler {
         occC[b]! += moves[b * O + len]!;
       }
     }
+    store(genU, stream);
     out.cost += money;
     out.careDays += careDays;
     out.replacements += repl;
@@ -459,7 +569,7 @@ export class AggregateSampler {
         if (w > 0) (rowWeight[base + k] = w), (rowOutcome[base + k++] = j);
       }
       if (k === 0) (rowWeight[base] = 1), (rowOutcome[base + k++] = len); // rounding: all stay
-      prepareSplit(rowWeight, rowOutcome, k, base, rowCond, rowCum);
+      prepareSplit(rowWeight, rowOutcome, k, base, rowCond, rowCum, this.rowLog);
       rowCount[g * S + b] = k;
     }
   }
@@ -468,13 +578,13 @@ export class AggregateSampler {
    * Step 1: splits the `count` children in state b over b's row (outcome j < len: dest_j; len:
    * stay) into moves[b·O + j]; returns the re-placements among them when `counted`.
    */
-  private splitRow(rng: Rng, g: number, rows: Rows, b: number, count: number, counted: boolean): number {
+  private splitRow(gen: Int32Array, g: number, rows: Rows, b: number, count: number, counted: boolean): number {
     const { S, O, split, moves } = this;
     const len = rows.len[b]!, row = b * S, mb = b * O;
     for (let j = 0; j <= len; j++) moves[mb + j] = 0;
     if (count === 0) return 0;
     const k = this.rowCount[g * S + b]!, base = (g * S + b) * O;
-    splitPrepared(rng, count, k, base, this.rowCond, this.rowCum, split);
+    splitPrepared(gen, count, k, base, this.rowCond, this.rowCum, this.rowLog, split);
     let repl = 0;
     const isPlacement = this.m.isPlacement, from = isPlacement[b];
     for (let i = 0; i < k; i++) {
@@ -493,7 +603,7 @@ export class AggregateSampler {
    * children given their untreated outcomes, adding the new pairs to `next`. Returns the
    * treated re-placements when `counted`.
    */
-  private pairMoves(rng: Rng, g: number, rowsC: Rows, b: number, next: Int32Array, counted: boolean): number {
+  private pairMoves(gen: Int32Array, g: number, rowsC: Rows, b: number, next: Int32Array, counted: boolean): number {
     const { S, O, pairs, moves, table, groupLeft } = this;
     const outcomes = rowsC.len[b]! + 1, mb = b * O;
     let largest = -1, biggest = 0, pop = 0;
@@ -514,7 +624,7 @@ export class AggregateSampler {
           // A few children: drawn from the groups one by one, without replacement.
           let left = pop;
           for (let c = 0; c < kj; c++) {
-            let u = Math.floor(rng() * left), a = 0;
+            let u = Math.floor(uniform(gen) * left), a = 0;
             while (u >= groupLeft[a]!) u -= groupLeft[a++]!;
             table[a * O + j]!++;
             groupLeft[a]!--;
@@ -525,7 +635,7 @@ export class AggregateSampler {
           for (let a = 0; a < S && kj > 0; a++) {
             const size = groupLeft[a]!;
             if (size === 0 || a === largest) continue;
-            const x = hypergeometric(rng, left, size, kj);
+            const x = hypergeometricFrom(gen, left, size, kj);
             table[a * O + j] = x;
             left -= size;
             kj -= x;
@@ -541,7 +651,7 @@ export class AggregateSampler {
       for (let j = 0; j < outcomes; j++) table[largest * O + j] = moves[mb + j]!;
     }
     let repl = 0;
-    for (let a = 0; a < S; a++) if (pairs[a * S + b]! > 0) repl += this.treatedMoves(rng, g, a, b, outcomes, table, a * O, next, counted);
+    for (let a = 0; a < S; a++) if (pairs[a * S + b]! > 0) repl += this.treatedMoves(gen, g, a, b, outcomes, table, a * O, next, counted);
     return repl;
   }
 
@@ -549,7 +659,7 @@ export class AggregateSampler {
    * Step 3 for the children of pair (a, b) with untreated outcome counts[j]: their treated
    * children move by the overlaps of a's treated intervals with untreated interval j.
    */
-  private treatedMoves(rng: Rng, g: number, a: number, b: number, outcomes: number, counts: Int32Array, offset: number, next: Int32Array, counted: boolean): number {
+  private treatedMoves(gen: Int32Array, g: number, a: number, b: number, outcomes: number, counts: Int32Array, offset: number, next: Int32Array, counted: boolean): number {
     const { S, O, parts, partWeight, partDest, split } = this;
     const isPlacement = this.m.isPlacement, from = isPlacement[a];
     const cellBase = ((g * S + a) * S + b) * O;
@@ -565,7 +675,7 @@ export class AggregateSampler {
         if (counted && !from && isPlacement[to]) repl += c;
         continue;
       }
-      splitPrepared(rng, c, k, pb, this.partCond, this.partCum, split);
+      splitPrepared(gen, c, k, pb, this.partCond, this.partCum, this.partLog, split);
       for (let i = 0; i < k; i++) {
         const x = split[i]!;
         if (x === 0) continue;
@@ -603,7 +713,7 @@ export class AggregateSampler {
             }
           }
           if (k === 0) partDest[pb + k++] = a; // an interval of zero length (rounding): the treated child stays
-          else if (k > 1) prepareSplit(partWeight, partDest, k, pb, this.partCond, this.partCum);
+          else if (k > 1) prepareSplit(partWeight, partDest, k, pb, this.partCond, this.partCum, this.partLog);
           parts[ci] = k;
           partDest[pb + O] = j < lenB ? rowsC.dest[rowB + j]! : b;
         }

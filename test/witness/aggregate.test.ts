@@ -16,6 +16,9 @@ import { binomial, hypergeometric, AGGREGATE_FROM } from "../../models/cohort/ag
 import { Stream } from "../../models/random/stream.js";
 import { compile, parseScenario, simulateOutcomes } from "../../models/index.js";
 import { centralValues, loadModel, sampleCohort, sampleUntreated, type ArmSamples } from "./aggregateHarness.js";
+import type { PlacementModel } from "../../models/compile.js";
+import { PlacementSimulator, emptyTotals } from "../../models/cohort/placement.js";
+import { Purpose } from "../../models/random/stream.js";
 
 const NORRKOPING = "data/scenarios/norrkoping-2016.json";
 
@@ -284,5 +287,48 @@ describe("common random numbers in aggregate", () => {
     const none = simulateOutcomes(model, { trials: 100, seed: 5, effectScale: 0 });
     const M = none.measureCount;
     for (let t = 0; t < 100; t++) for (let m = 0; m < 3; m++) expect(none.treated[t * M + m]).toBe(none.counterfactual[t * M + m]);
+  });
+});
+
+describe("the aggregate draws from the streams as Stream.next does (its generator is inlined)", () => {
+  /** A fresh stream on the same key, advanced by `next` as many times as `s` has drawn (sfc32's d counts the draws). */
+  const replay = (s: Stream, key: [number, number, number, number]) => {
+    const r = new Stream().reset(...key);
+    while (r.d !== s.d) r.next();
+    return r;
+  };
+  const same = (s: Stream, r: Stream) => {
+    expect([s.a, s.b, s.c, s.d]).toEqual([r.a, r.b, r.c, r.d]);
+    for (let i = 0; i < 5; i++) expect(s.next()).toBe(r.next());
+  };
+  test("the samplers leave a stream where as many calls of its next would", () => {
+    const key: [number, number, number, number] = [7, 1, 3, 0];
+    const s = new Stream().reset(...key);
+    for (let i = 0; i < 200; i++) {
+      binomial(s.next, 10 + i * 37, 0.05 + (i % 9) / 10);
+      hypergeometric(s.next, 400 + i, 30 + i, 50);
+    }
+    expect(s.d).toBeGreaterThan(400);
+    same(s, replay(s, key));
+  });
+  test("a cohort and a comparison group in aggregate leave their streams where as many calls of next would", () => {
+    const model = loadModel(NORRKOPING);
+    const o = model.outcomes.find((x) => x.kind === "placement") as PlacementModel;
+    const sim = new PlacementSimulator(o, model.daysPerPeriod);
+    sim.aggregateFrom = 1;
+    sim.setTrial(centralValues(model), { delivered: true, effectScale: 1, drift: 1.1, exitRateRatio: 1.3, regimeEnd: 4 });
+    const ku: [number, number, number, number] = [5, 0, Purpose.untreated, 0], kt: [number, number, number, number] = [5, 0, Purpose.treated, 0];
+    const untreated = new Stream().reset(...ku), treated = new Stream().reset(...kt);
+    const nominal = new Float64Array(21).fill(1), avoided = new Float64Array(20), full = new Float64Array(20);
+    sim.runCohort(3000, 0, 8, 20, untreated.next, treated.next, emptyTotals(), emptyTotals(), avoided, full, nominal);
+    expect(untreated.d).toBeGreaterThan(100);
+    expect(treated.d).toBeGreaterThan(100);
+    same(untreated, replay(untreated, ku));
+    same(treated, replay(treated, kt));
+    const kc: [number, number, number, number] = [5, 0, Purpose.comparator, 0];
+    const comparator = new Stream().reset(...kc);
+    sim.runUntreated(3000, 8, false, comparator.next, emptyTotals());
+    expect(comparator.d).toBeGreaterThan(50);
+    same(comparator, replay(comparator, kc));
   });
 });
