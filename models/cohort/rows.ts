@@ -81,19 +81,31 @@ export class CappedStays {
    * Builds the table up to cap + LOOKAHEAD − 1, for `stay`.
    */
   reaches(key: number, cap: number, y: number): boolean {
-    const at = key * this.stride, need = cap + (LOOKAHEAD - 1);
-    let b = this.built[key]!;
-    if (b < need) {
-      const q = this.q[key]!, lo = this.lo;
-      let power = this.power[key]!;
-      while (b < need) {
-        power *= q;
-        lo[at + ++b] = power * (1 - CAP_MARGIN);
-      }
-      this.power[key] = power;
-      this.built[key] = b;
+    const need = cap + (LOOKAHEAD - 1);
+    if (this.built[key]! < need) this.build(key, need);
+    return y < this.lo[key * this.stride + cap]!;
+  }
+
+  /**
+   * Builds key's thresholds q^b (1 − margin) up to b = need, by multiplication. Kept out of
+   * `reaches` and `stay` (as `formula` is), so that the hot loops that inline them stay small
+   * enough for the compiler to inline every call of them (placement.ts).
+   */
+  private build(key: number, need: number): void {
+    const at = key * this.stride, q = this.q[key]!, lo = this.lo;
+    let b = this.built[key]!, power = this.power[key]!;
+    while (b < need) {
+      power *= q;
+      lo[at + ++b] = power * (1 - CAP_MARGIN);
     }
-    return y < this.lo[at + cap]!;
+    this.power[key] = power;
+    this.built[key] = b;
+  }
+
+  /** The formula floor(Math.log(y) / Math.log(q)) (Math.log(q) = 0 → Infinity), for a draw within a margin. */
+  private formula(key: number, y: number): number {
+    const logq = Math.log(this.q[key]!);
+    return logq === 0 ? Infinity : Math.floor(Math.log(y) / logq);
   }
 
   /**
@@ -117,16 +129,40 @@ export class CappedStays {
       n = +(y < lo[i + 1]!) + +(y < lo[i + 2]!) + +(y < lo[i + 3]!) + +(y < lo[i + 4]!);
       d += n;
     } while (n === 4); // below the cap while a whole chunk counts: y ≥ lo[cap] (so d + 4 ≤ cap + 3 is built)
-    if (y <= lo[at + d + 1]! * WIDEN) {
-      const logq = Math.log(this.q[key]!);
-      return logq === 0 ? Infinity : Math.floor(Math.log(y) / logq);
-    }
-    return d;
+    return y <= lo[at + d + 1]! * WIDEN ? this.formula(key, y) : d;
   }
 }
 
 /** From q^d (1 − margin) to q^d (1 + margin). */
 const WIDEN = (1 + CAP_MARGIN) / (1 - CAP_MARGIN);
+
+/**
+ * The last 1 − (1 − p)^k computed for each transition: the rows of a trial's arms and regimes
+ * often raise the same chance to the same ratio (a ratio that acts in one regime only, an effect
+ * on a transition the other regime leaves alone), and Math.pow with a fractional power costs tens
+ * of nanoseconds. Keyed by the exact (p, k); NaN never matches, so it is recomputed.
+ */
+export class PowMemo {
+  private readonly p: Float64Array;
+  private readonly k: Float64Array;
+  private readonly out: Float64Array;
+
+  constructor(transitions: number) {
+    this.p = new Float64Array(transitions).fill(NaN);
+    this.k = new Float64Array(transitions).fill(NaN);
+    this.out = new Float64Array(transitions);
+  }
+
+  /** 1 − (1 − p)^k for transition i. */
+  raised(i: number, p: number, k: number): number {
+    if (p === this.p[i] && k === this.k[i]) return this.out[i]!;
+    const out = 1 - Math.pow(1 - p, k);
+    this.p[i] = p;
+    this.k[i] = k;
+    this.out[i] = out;
+    return out;
+  }
+}
 
 /** One arm's transition rows: cumulative chances by destination, and the chance of leaving. */
 export class Rows {
@@ -166,14 +202,18 @@ export class Rows {
     this.fillRatios(m, values, Float64Array.from(m.from, (_, i) => ratio(i)));
   }
 
-  /** `fill` with transition i's hazard ratio in `ratios[i]`. */
-  fillRatios(m: PlacementModel, values: Float64Array, ratios: Float64Array): void {
+  /**
+   * `fill` with transition i's hazard ratio in `ratios[i]`. With `memo`, a chance already raised
+   * to the same ratio (by another arm's or regime's rows of the same trial) is taken from it
+   * instead of calling Math.pow again: the same number.
+   */
+  fillRatios(m: PlacementModel, values: Float64Array, ratios: Float64Array, memo?: PowMemo): void {
     const { S, cum, dest, len } = this;
     len.fill(0);
     for (let i = 0; i < m.from.length; i++) {
       let p = values[m.slot[i]!]!;
       const k = ratios[i]!;
-      if (k !== 1) p = 1 - Math.pow(1 - p, k);
+      if (k !== 1) p = memo ? memo.raised(i, p, k) : 1 - Math.pow(1 - p, k);
       const s = m.from[i]!;
       const j = len[s]!++;
       dest[s * S + j] = m.to[i]!;
