@@ -194,6 +194,11 @@ export class PlacementSimulator {
       // treated path is drawn given it as soon as it is known (the two streams are separate, so
       // each draws the same sequence as it would in two passes).
       let b = intake[i]!, a = b, k = 0;
+      // Occupancy differences: +1 where a child enters a state, −1 where it leaves. A child that
+      // stays in its state across a segment's end adds nothing there (a −1 and a +1 that cancel
+      // exactly), and row `periods` is never read, so only the intake and the moves are written.
+      occC[b]!++;
+      occT[a]!++;
       while (k < periods) {
         const first = k < regimeEnd;
         const rows = first ? c0 : c1;
@@ -209,14 +214,12 @@ export class PlacementSimulator {
         uc = (r + t) | 0;
         const y = 1 - (t >>> 0) / 4294967296;
         const from = k, bs = b;
-        occC[k * S + b]!++;
         const extra = rows.capped.stay(b, bound - k, y);
         // The segment [from, to) in state bs, ending in a move at u (NaN: no move).
         let to: number, u: number;
         if (k + extra >= bound) {
           to = bound;
           u = NaN;
-          occC[bound * S + b]!--;
           k = bound;
         } else {
           const at = k + extra; // the period at whose end the child moves
@@ -230,6 +233,7 @@ export class PlacementSimulator {
           const next = rows.step(b, u);
           to = at + 1;
           occC[(at + 1) * S + b]!--;
+          occC[(at + 1) * S + next]!++;
           if (at < window && !isPlacement[b] && isPlacement[next]) replC++;
           b = next;
           k = at + 1;
@@ -241,7 +245,6 @@ export class PlacementSimulator {
         const stayEnd = moves ? to - 1 : to;
         const lb = rows.leave[bs]!;
         let k2 = from;
-        occT[k2 * S + a]!++;
         while (k2 < stayEnd) {
           const la = rowsT.leave[a]!;
           if (la <= lb) break; // u ≥ L_b ≥ L_a: the treated child stays too
@@ -287,7 +290,6 @@ export class PlacementSimulator {
             a = next;
           }
         }
-        occT[to * S + a]!--; // the next segment adds it back at its start: the pair cancels
       }
     }
     us.a = ua, us.b = ub, us.c = uc, us.d = ud;
