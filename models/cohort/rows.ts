@@ -209,14 +209,15 @@ export class Rows {
    */
   fillRatios(m: PlacementModel, values: Float64Array, ratios: Float64Array, memo?: PowMemo): void {
     const { S, cum, dest, len } = this;
-    len.fill(0);
-    for (let i = 0; i < m.from.length; i++) {
-      let p = values[m.slot[i]!]!;
+    const { from, to, slot } = m;
+    for (let s = 0; s < S; s++) len[s] = 0;
+    for (let i = 0; i < from.length; i++) {
+      let p = values[slot[i]!]!;
       const k = ratios[i]!;
       if (k !== 1) p = memo ? memo.raised(i, p, k) : 1 - Math.pow(1 - p, k);
-      const s = m.from[i]!;
+      const s = from[i]!;
       const j = len[s]!++;
-      dest[s * S + j] = m.to[i]!;
+      dest[s * S + j] = to[i]!;
       cum[s * S + j] = p;
     }
     let ordered = true;
