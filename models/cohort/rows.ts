@@ -12,6 +12,9 @@ import type { PlacementModel } from "../compile.js";
  */
 const CAP_MARGIN = 2 ** -20;
 
+/** How many powers beyond a cap `reaches` builds, so that `stay` can count thresholds in fours. */
+const LOOKAHEAD = 4;
+
 /**
  * Whether a geometric stay reaches a cap, without a logarithm. A stay is
  * floor(log(y) / log(q)) periods (y = 1 − u uniform, q the chance of staying a period), and
@@ -34,6 +37,8 @@ export class CappedStays {
   private readonly built: Int32Array;
   private readonly stamp: Int32Array;
   private width = 1;
+  /** A key's row in `lo`: its caps, and LOOKAHEAD powers more for `stay`'s counting in fours. */
+  private stride = 1 + LOOKAHEAD;
   private now = 1;
 
   constructor(private readonly keys: number) {
@@ -52,7 +57,8 @@ export class CappedStays {
   reserve(periods: number): void {
     if (periods + 1 <= this.width) return;
     this.width = periods + 1;
-    this.lo = new Float64Array(this.keys * this.width);
+    this.stride = this.width + LOOKAHEAD;
+    this.lo = new Float64Array(this.keys * this.stride);
     this.built.fill(0);
     this.power.fill(1);
   }
@@ -70,21 +76,36 @@ export class CappedStays {
     this.built[key] = 0;
   }
 
-  /** True when y < q^cap (1 − CAP_MARGIN): then floor(Math.log(y) / Math.log(q)) ≥ cap. `has(key)` must hold. */
+  /**
+   * True when y < q^cap (1 − CAP_MARGIN): then floor(Math.log(y) / Math.log(q)) ≥ cap. `has(key)` must hold.
+   * Builds the table up to cap + LOOKAHEAD − 1, for `stay`.
+   */
   reaches(key: number, cap: number, y: number): boolean {
-    const w = this.width, at = key * w;
-    let b = this.built[key]!;
-    if (b < cap) {
-      const q = this.q[key]!, lo = this.lo;
-      let power = this.power[key]!;
-      while (b < cap) {
-        power *= q;
-        lo[at + ++b] = power * (1 - CAP_MARGIN);
-      }
-      this.power[key] = power;
-      this.built[key] = b;
+    const need = cap + (LOOKAHEAD - 1);
+    if (this.built[key]! < need) this.build(key, need);
+    return y < this.lo[key * this.stride + cap]!;
+  }
+
+  /**
+   * Builds key's thresholds q^b (1 − margin) up to b = need, by multiplication. Kept out of
+   * `reaches` and `stay` (as `formula` is), so that the hot loops that inline them stay small
+   * enough for the compiler to inline every call of them (placement.ts).
+   */
+  private build(key: number, need: number): void {
+    const at = key * this.stride, q = this.q[key]!, lo = this.lo;
+    let b = this.built[key]!, power = this.power[key]!;
+    while (b < need) {
+      power *= q;
+      lo[at + ++b] = power * (1 - CAP_MARGIN);
     }
-    return y < this.lo[at + cap]!;
+    this.power[key] = power;
+    this.built[key] = b;
+  }
+
+  /** The formula floor(Math.log(y) / Math.log(q)) (Math.log(q) = 0 → Infinity), for a draw within a margin. */
+  private formula(key: number, y: number): number {
+    const logq = Math.log(this.q[key]!);
+    return logq === 0 ? Infinity : Math.floor(Math.log(y) / logq);
   }
 
   /**
@@ -93,22 +114,55 @@ export class CappedStays {
    * the d below the cap with y under q^d (1 − margin) and over q^(d+1) (1 + margin), by the same
    * bound on rounding; a draw within a margin takes the formula, and only then is Math.log(q)
    * taken (so a trial's rows need no logarithm at all unless a draw falls in a margin).
+   *
+   * That d is the number of thresholds lo[1], lo[2], … above y: they never increase (each power
+   * is the one before times q ≤ 1, rounded), and y ≥ lo[cap] ≥ every later one, so they are
+   * counted four at a time without a branch per threshold (a chunk of four counting fewer than
+   * four ends the count; a NaN q counts none, as the scan it replaces stopped at once).
    */
   stay(key: number, cap: number, y: number): number {
     if (this.reaches(key, cap, y)) return cap;
-    const lo = this.lo, at = this.width * key;
-    let d = 0;
-    while (y < lo[at + d + 1]!) d++; // stops by d + 1 = cap: y ≥ lo[at + cap]
-    if (y <= lo[at + d + 1]! * WIDEN) {
-      const logq = Math.log(this.q[key]!);
-      return logq === 0 ? Infinity : Math.floor(Math.log(y) / logq);
-    }
-    return d;
+    const lo = this.lo, at = this.stride * key;
+    let d = 0, n: number;
+    do {
+      const i = at + d;
+      n = +(y < lo[i + 1]!) + +(y < lo[i + 2]!) + +(y < lo[i + 3]!) + +(y < lo[i + 4]!);
+      d += n;
+    } while (n === 4); // below the cap while a whole chunk counts: y ≥ lo[cap] (so d + 4 ≤ cap + 3 is built)
+    return y <= lo[at + d + 1]! * WIDEN ? this.formula(key, y) : d;
   }
 }
 
 /** From q^d (1 − margin) to q^d (1 + margin). */
 const WIDEN = (1 + CAP_MARGIN) / (1 - CAP_MARGIN);
+
+/**
+ * The last 1 − (1 − p)^k computed for each transition: the rows of a trial's arms and regimes
+ * often raise the same chance to the same ratio (a ratio that acts in one regime only, an effect
+ * on a transition the other regime leaves alone), and Math.pow with a fractional power costs tens
+ * of nanoseconds. Keyed by the exact (p, k); NaN never matches, so it is recomputed.
+ */
+export class PowMemo {
+  private readonly p: Float64Array;
+  private readonly k: Float64Array;
+  private readonly out: Float64Array;
+
+  constructor(transitions: number) {
+    this.p = new Float64Array(transitions).fill(NaN);
+    this.k = new Float64Array(transitions).fill(NaN);
+    this.out = new Float64Array(transitions);
+  }
+
+  /** 1 − (1 − p)^k for transition i. */
+  raised(i: number, p: number, k: number): number {
+    if (p === this.p[i] && k === this.k[i]) return this.out[i]!;
+    const out = 1 - Math.pow(1 - p, k);
+    this.p[i] = p;
+    this.k[i] = k;
+    this.out[i] = out;
+    return out;
+  }
+}
 
 /** One arm's transition rows: cumulative chances by destination, and the chance of leaving. */
 export class Rows {
@@ -118,6 +172,11 @@ export class Rows {
   readonly leave: Float64Array;
   /** Whether a stay reaches a cap, by state (set with the rows). */
   readonly capped: CappedStays;
+  /**
+   * Whether every state has fewer than S destinations and its cumulative chances are numbers
+   * that never decrease: then `step` counts the chances at or below u instead of scanning.
+   */
+  private ordered = false;
 
   constructor(readonly S: number) {
     this.cum = new Float64Array(S * S);
@@ -143,29 +202,43 @@ export class Rows {
     this.fillRatios(m, values, Float64Array.from(m.from, (_, i) => ratio(i)));
   }
 
-  /** `fill` with transition i's hazard ratio in `ratios[i]`. */
-  fillRatios(m: PlacementModel, values: Float64Array, ratios: Float64Array): void {
+  /**
+   * `fill` with transition i's hazard ratio in `ratios[i]`. With `memo`, a chance already raised
+   * to the same ratio (by another arm's or regime's rows of the same trial) is taken from it
+   * instead of calling Math.pow again: the same number.
+   */
+  fillRatios(m: PlacementModel, values: Float64Array, ratios: Float64Array, memo?: PowMemo): void {
     const { S, cum, dest, len } = this;
-    len.fill(0);
-    for (let i = 0; i < m.from.length; i++) {
-      let p = values[m.slot[i]!]!;
+    const { from, to, slot } = m;
+    for (let s = 0; s < S; s++) len[s] = 0;
+    for (let i = 0; i < from.length; i++) {
+      let p = values[slot[i]!]!;
       const k = ratios[i]!;
-      if (k !== 1) p = 1 - Math.pow(1 - p, k);
-      const s = m.from[i]!;
+      if (k !== 1) p = memo ? memo.raised(i, p, k) : 1 - Math.pow(1 - p, k);
+      const s = from[i]!;
       const j = len[s]!++;
-      dest[s * S + j] = m.to[i]!;
+      dest[s * S + j] = to[i]!;
       cum[s * S + j] = p;
     }
+    let ordered = true;
     for (let s = 0; s < S; s++) {
       const base = s * S, k = len[s]!;
       let total = 0;
       for (let j = 0; j < k; j++) total += cum[base + j]!;
       const scale = total > 1 ? 1 / total : 1;
       let acc = 0;
-      for (let j = 0; j < k; j++) cum[base + j] = acc += cum[base + j]! * scale;
+      for (let j = 0; j < k; j++) {
+        const x = cum[base + j]! * scale;
+        if (!(x >= 0)) ordered = false; // a NaN or a negative chance: `step` scans
+        cum[base + j] = acc += x;
+      }
+      // Past the state's own destinations (read by `step` only): +Infinity, and the state itself.
+      for (let j = k; j < S; j++) (cum[base + j] = Infinity), (dest[base + j] = s);
+      if (k >= S) ordered = false;
       const leave = k > 0 ? Math.min(1, acc) : 0;
       this.leave[s] = leave;
     }
+    this.ordered = ordered;
     this.setCaps();
   }
 
@@ -174,13 +247,26 @@ export class Rows {
     this.dest.set(from.dest);
     this.len.set(from.len);
     this.leave.set(from.leave);
+    this.ordered = from.ordered;
     this.setCaps();
   }
 
-  /** Where a child in state s goes given the period's u: the first destination whose cumulative chance exceeds u. */
+  /**
+   * Where a child in state s goes given the period's u: the first destination whose cumulative
+   * chance exceeds u (the state itself when none does). With ordered rows that is the
+   * destination after as many chances as lie at or below u, counted without a branch per
+   * destination: the row's entries past its destinations hold +Infinity and s, and a NaN u,
+   * which counts all S, stays too, as the scan does.
+   */
   step(s: number, u: number): number {
     const { S, cum, dest } = this;
-    const base = s * S, k = this.len[s]!;
+    const base = s * S;
+    if (this.ordered) {
+      let j = 0;
+      for (let i = 0; i < S; i++) j += +!(u < cum[base + i]!);
+      return dest[base + Math.min(j, S - 1)]!;
+    }
+    const k = this.len[s]!;
     for (let j = 0; j < k; j++) if (u < cum[base + j]!) return dest[base + j]!;
     return s;
   }
