@@ -15,7 +15,7 @@
 import { bisectRight, quantileSorted, range } from "d3-array";
 import type { Model } from "../models/compile.js";
 import { BLOCK_SIZE } from "../models/constants.js";
-import { contractShape, evaluateContract } from "../models/contract/evaluate.js";
+import { contractShape, evaluateContract, type EvaluationCache } from "../models/contract/evaluate.js";
 import { payerNetByYear } from "../models/contract/moneyFlows.js";
 import type { Scenario } from "../models/scenario/schema.js";
 import { allocateTable, simulateBlock, type OutcomeTable } from "../models/simulate.js";
@@ -148,9 +148,14 @@ export function mergeRows(whole: OutcomeTable, part: OutcomeTable, row: number):
   }
 }
 
-/** The contract evaluated on `table`, with the key figures, the IRR per trial and its histogram, and the payer's net by year. */
-export function explorerFigures(model: Model, table: OutcomeTable, scenario: Scenario): ExplorerFigures {
-  const results = evaluateContract(model, table, scenario.contract);
+/**
+ * The contract evaluated on `table`, with the key figures, the IRR per trial and its histogram,
+ * and the payer's net by year. `cache`: an EvaluationCache made for `table` and kept across the
+ * contract edits evaluated on it (models/contract/evaluate.ts: the columns a sweep's cells
+ * share, the same numbers as computing them again).
+ */
+export function explorerFigures(model: Model, table: OutcomeTable, scenario: Scenario, cache?: EvaluationCache): ExplorerFigures {
+  const results = evaluateContract(model, table, scenario.contract, cache ? { cache } : {});
   checkFinite(model, table, results);
   // The finite IRRs sorted once, for the summary's IRR figures and for the histogram.
   const irrSorted = sortedFinite(results.irr);
