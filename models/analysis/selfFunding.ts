@@ -18,7 +18,7 @@ import { priceFactors } from "../prices.js";
 import type { ParamSpec } from "../scenario/param.js";
 import type { Scenario } from "../scenario/schema.js";
 import { paramOf, type OutcomeTable } from "../simulate.js";
-import { dist, sortedFinite, type Dist } from "../summary/dist.js";
+import { dist, distOfSorted, sortedFinite, type Dist } from "../summary/dist.js";
 
 type Contract = Scenario["contract"];
 
@@ -63,13 +63,30 @@ export function selfFundingTerms(model: Model, contract: Contract = model.scenar
  * at period R: Σ_p d_p (1+i)^((R−p)/ppy) (1+r)^(−R/ppy). A cost spent after R is paid in cash.
  */
 export function selfFundedCostPV(delivery: ArrayLike<number>, lendingRate: number, discountRate: number, repayPeriod: number, periodsPerYear: number): number {
-  const grow = Math.pow(1 + lendingRate, 1 / periodsPerYear), shrink = Math.pow(1 + discountRate, -1 / periodsPerYear);
-  // Horner's rule for Σ_{p ≤ R} d_p grow^(R−p); a cost after R is paid in cash when it falls.
-  let owed = 0, cash = 0;
+  const at = discountedAt(delivery, discountRate, repayPeriod, periodsPerYear);
+  return owedAtRepayment(delivery, lendingRate, repayPeriod, periodsPerYear) * at.repayment + at.cash;
+}
+
+/**
+ * What selfFundedCostPV takes from the discount rate alone, so a column of trials that share it
+ * (the rate is usually the same in every trial) computes it once: the discount factor at the
+ * repayment, shrink^R, and the costs after R, paid in cash when they fall, discounted.
+ */
+function discountedAt(delivery: ArrayLike<number>, discountRate: number, repayPeriod: number, periodsPerYear: number): { repayment: number; cash: number } {
+  const shrink = Math.pow(1 + discountRate, -1 / periodsPerYear);
+  const R = Math.max(0, repayPeriod);
+  let cash = 0;
+  for (let p = R + 1; p < delivery.length; p++) if (delivery[p] !== 0) cash += delivery[p]! * shrink ** p;
+  return { repayment: shrink ** R, cash };
+}
+
+/** The loan owed at R: Horner's rule for Σ_{p ≤ R} d_p grow^(R−p). */
+function owedAtRepayment(delivery: ArrayLike<number>, lendingRate: number, repayPeriod: number, periodsPerYear: number): number {
+  const grow = Math.pow(1 + lendingRate, 1 / periodsPerYear);
+  let owed = 0;
   const R = Math.max(0, repayPeriod);
   for (let p = 0; p <= R; p++) owed = owed * grow + (p < delivery.length ? delivery[p]! : 0);
-  for (let p = R + 1; p < delivery.length; p++) if (delivery[p] !== 0) cash += delivery[p]! * shrink ** p;
-  return owed * shrink ** R + cash;
+  return owed;
 }
 
 /** The mean of the lowest ⌈share × n⌉ finite values: the mean of the worst 5 % for share 0.05. */
@@ -109,10 +126,14 @@ export function selfFundingColumns(model: Model, table: OutcomeTable, results: C
   // The repayment is nominal: in start-year kronor, as the contract's payments are (prices.ts).
   const toStart = priceFactors(model.priceBasis, model, terms.repayPeriod + 1).toStart[terms.repayPeriod]!;
   const lendingRate = new Float64Array(T), contractCostPV = new Float64Array(T), selfCost = new Float64Array(T), selfNet = new Float64Array(T);
+  for (let t = 0; t < T; t++) lendingRate[t] = rateOf(t);
+  // selfFundedCostPV per trial, its discount-rate part computed once for each run of trials at the same rate.
+  let rate = NaN, at = { repayment: NaN, cash: NaN };
   for (let t = 0; t < T; t++) {
-    lendingRate[t] = rateOf(t);
+    const r = table.discountRate[t]!;
+    if (!(r === rate)) (rate = r), (at = discountedAt(delivery, r, terms.repayPeriod, ppy));
     contractCostPV[t] = table.avoidedPV[t]! - results.payerNetPV[t]!;
-    selfCost[t] = selfFundedCostPV(delivery, lendingRate[t]!, table.discountRate[t]!, terms.repayPeriod, ppy) * toStart;
+    selfCost[t] = (owedAtRepayment(delivery, lendingRate[t]!, terms.repayPeriod, ppy) * at.repayment + at.cash) * toStart;
     selfNet[t] = table.avoidedPV[t]! - selfCost[t]!;
   }
   return { terms, lendingRate, contractCostPV, contractNetPV: results.payerNetPV, selfFundedCostPV: selfCost, selfFundedNetPV: selfNet, delivery };
@@ -142,25 +163,32 @@ export interface SelfFundingSummary {
   premiumAtLendingRate: { atRateP5: number | null; atRateP95: number | null };
 }
 
-export function summarizeSelfFunding(model: Model, table: OutcomeTable, columns: SelfFundingColumns | null): SelfFundingSummary | null {
+/**
+ * `contractNetSorted`: the finite values of `columns.contractNetPV` sorted by `sortedFinite`, when
+ * the caller has them (the run summary sorts the payer's net present value, the same column, for
+ * its own figures); else they are sorted here.
+ */
+export function summarizeSelfFunding(model: Model, table: OutcomeTable, columns: SelfFundingColumns | null, contractNetSorted?: Float64Array): SelfFundingSummary | null {
   if (!columns) return null;
-  const alt = (cost: Float64Array, net: Float64Array): SelfFundingAlternative => {
-    const sorted = sortedFinite(net);
-    return { costPV: dist(cost), netPV: dist(sorted), netPVWorst5Mean: meanOfWorstSorted(sorted, 0.05) };
+  const alt = (cost: Float64Array, net: Float64Array, sorted = sortedFinite(net)): SelfFundingAlternative => {
+    return { costPV: dist(cost), netPV: distOfSorted(sorted), netPVWorst5Mean: meanOfWorstSorted(sorted, 0.05) };
   };
-  const contract = alt(columns.contractCostPV, columns.contractNetPV);
+  const contract = alt(columns.contractCostPV, columns.contractNetPV, contractNetSorted);
   const selfFunded = alt(columns.selfFundedCostPV, columns.selfFundedNetPV);
   const rate = dist(columns.lendingRate);
   const premiumAt = (i: number | undefined) => {
     if (i === undefined || contract.costPV === null) return null;
     // The discount rate is usually the same in every trial: one cost per distinct rate.
     const byRate = new Map<number, number>();
-    let s = 0;
+    let s = 0, lastRate = NaN, last = NaN;
     for (let t = 0; t < table.trials; t++) {
       const r = table.discountRate[t]!;
-      let c = byRate.get(r);
-      if (c === undefined) byRate.set(r, (c = selfFundedCostPV(columns.delivery, i, r, columns.terms.repayPeriod, model.periodsPerYear)));
-      s += c;
+      if (!(r === lastRate)) {
+        let c = byRate.get(r);
+        if (c === undefined) byRate.set(r, (c = selfFundedCostPV(columns.delivery, i, r, columns.terms.repayPeriod, model.periodsPerYear)));
+        (lastRate = r), (last = c);
+      }
+      s += last;
     }
     return contract.costPV.mean - s / table.trials;
   };

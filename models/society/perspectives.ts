@@ -34,13 +34,25 @@ export interface PerspectiveColumns {
 
 /** A parameter slot's value in each trial: the drawn column, or the fixed value. */
 export function slotValues(model: Model, table: OutcomeTable, slot: number): (trial: number) => number {
-  const p = model.params[slot]!;
-  if (isUncertain(p.spec)) {
-    const column = table.params.get(p.path)!;
-    return (t) => column[t]!;
-  }
-  const v = typeof p.spec === "number" ? p.spec : (p.spec as { value: number }).value;
+  const column = drawnColumn(model, table, slot);
+  if (column) return (t) => column[t]!;
+  const v = fixedValue(model, slot);
   return () => v;
+}
+
+/** A parameter slot's drawn column, or null when its value is fixed (`fixedValue`). */
+function drawnColumn(model: Model, table: OutcomeTable, slot: number): Float64Array | null {
+  const p = model.params[slot]!;
+  if (!isUncertain(p.spec)) return null;
+  const column = table.params.get(p.path);
+  if (!column) throw new Error(`${p.path}: the outcome table does not hold this input's drawn values`);
+  return column;
+}
+
+/** A fixed parameter slot's value (NaN for an uncertain one: see `drawnColumn`). */
+function fixedValue(model: Model, slot: number): number {
+  const spec = model.params[slot]!.spec;
+  return isUncertain(spec) ? NaN : typeof spec === "number" ? spec : (spec as { value: number }).value;
 }
 
 /**
@@ -73,13 +85,18 @@ export function societyByPerspective(model: Model, table: OutcomeTable, results:
   const payerAvoidedPV = new Float64Array(T), payerPaymentsPV = new Float64Array(T);
   // Per entry and component, the columns it adds to, looked up once (indexed loops, no closure
   // per trial: the same additions in the same order as a forEach over the components).
+  // A component's value is its drawn column, or else its fixed value (slotValues' values, read
+  // without a closure call per trial). Each entry's cohort discounts are kept per rate, the last one at hand.
   const entries = model.longRun.map((lr) => ({
     lr,
-    value: lr.components.map((c) => slotValues(model, table, c.slot)),
+    drawn: lr.components.map((c) => drawnColumn(model, table, c.slot)),
+    fixed: lr.components.map((c) => fixedValue(model, c.slot)),
     of: lr.components.map((c) => c.of),
     gain: lr.components.map((c) => (c.transferFrom === null ? benefits[c.perspective] : transfers[c.perspective])),
     loss: lr.components.map((c) => (c.transferFrom === null ? null : transfers[c.transferFrom])),
     discounts: new Map<number, Float64Array>(),
+    lastRate: NaN,
+    lastDiscount: new Float64Array(0) as Float64Array,
   }));
   const P = PERSPECTIVES.length;
   const npvs = PERSPECTIVES.map((p) => npv[p]), gains = PERSPECTIVES.map((p) => benefits[p]), lost = PERSPECTIVES.map((p) => costs[p]), moved = PERSPECTIVES.map((p) => transfers[p]);
@@ -87,14 +104,27 @@ export function societyByPerspective(model: Model, table: OutcomeTable, results:
   for (let t = 0; t < T; t++) {
     let longRunResource = 0;
     for (let e = 0; e < entries.length; e++) {
-      const { lr, value, of, gain, loss, discounts } = entries[e]!;
+      const entry = entries[e]!;
+      const { lr, drawn, fixed, of, gain, loss, discounts } = entry;
       const r = table.discountRate[t]!;
-      let discount = discounts.get(r); // the rate is usually the same in every trial
-      if (!discount) discounts.set(r, (discount = cohortDiscounts(model, lr, r)));
+      // The rate is usually the same in every trial: the last one's discounts, else the map's.
+      let discount = entry.lastDiscount;
+      if (r !== entry.lastRate) {
+        let d = discounts.get(r);
+        if (!d) discounts.set(r, (d = cohortDiscounts(model, lr, r)));
+        entry.lastRate = r;
+        entry.lastDiscount = discount = d;
+      }
       const w = successWeight(model, table, t, lr, discount);
-      for (let k = 0; k < value.length; k++) {
+      for (let k = 0; k < drawn.length; k++) {
         const o = of[k]!;
-        const pv = w * (o >= 0 ? value[k]!(t) * value[o]!(t) : value[k]!(t));
+        const dk = drawn[k]!, vk = dk ? dk[t]! : fixed[k]!;
+        let v = vk;
+        if (o >= 0) {
+          const d = drawn[o]!;
+          v = vk * (d ? d[t]! : fixed[o]!);
+        }
+        const pv = w * v;
         const from = loss[k]!;
         gain[k]![t]! += pv; // a resource gain to its perspective, or a transfer in
         if (from === null) longRunResource += pv;

@@ -174,6 +174,38 @@ export function share(n: number, test: (i: number) => boolean): number {
   return n > 0 ? k / n : 0;
 }
 
+// The summary's shares as plain loops over their columns: `share`'s `test` is a different closure
+// at each of a summary's dozen calls, so in a one-off run its loop calls them megamorphically.
+// Each gives the count `share` gives, divided the same way.
+
+/** Share of the n trials whose 0/1 flag is 1 (`share(n, (i) => flags[i] === 1)`). */
+export function shareFlagged(flags: Uint8Array, n: number): number {
+  let k = 0;
+  for (let i = 0; i < n; i++) if (flags[i] === 1) k++;
+  return n > 0 ? k / n : 0;
+}
+
+/** Share of the n trials whose value `column[i * stride + offset]` is above `x` (`share(n, (i) => column[i * stride + offset] > x)`). */
+export function shareAbove(column: Float64Array, x: number, n: number, stride = 1, offset = 0): number {
+  let k = 0;
+  for (let i = 0; i < n; i++) if (column[i * stride + offset]! > x) k++;
+  return n > 0 ? k / n : 0;
+}
+
+/** Share of the n trials whose value is below `x` (`share(n, (i) => column[i] < x)`). */
+export function shareBelow(column: Float64Array, x: number, n: number): number {
+  let k = 0;
+  for (let i = 0; i < n; i++) if (column[i]! < x) k++;
+  return n > 0 ? k / n : 0;
+}
+
+/** Share of the n trials whose value is not NaN (`share(n, (i) => !Number.isNaN(column[i]))`). */
+export function shareNotNaN(column: Float64Array, n: number): number {
+  let k = 0;
+  for (let i = 0; i < n; i++) if (!Number.isNaN(column[i]!)) k++;
+  return n > 0 ? k / n : 0;
+}
+
 /** One point of a fan chart: the distribution of a per-trial series at x (a period or year). */
 export interface FanPoint extends Dist {
   readonly x: number;

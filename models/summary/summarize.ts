@@ -6,7 +6,7 @@ import type { ContractResults } from "../contract/evaluate.js";
 import { sampleCorrelation } from "simple-statistics";
 import { annualize, irr } from "../finance/irr.js";
 import { cohortValue, relativeEffects, type OutcomeTable } from "../simulate.js";
-import { dist, distOfSorted, expectedShortfallOfSorted, meanOfSorted, share, sortedFinite, type Dist } from "./dist.js";
+import { dist, distOfSorted, expectedShortfallOfSorted, meanOfSorted, shareAbove, shareBelow, shareFlagged, shareNotNaN, sortedFinite, type Dist } from "./dist.js";
 import { perspectiveSummary, type PerspectiveSummary } from "../society/summary.js";
 import { selfFundingColumns, summarizeSelfFunding, type SelfFundingSummary } from "../analysis/selfFunding.js";
 
@@ -80,23 +80,66 @@ export interface Summary {
   effects: { measure: string; trueEffect: Dist | null; measuredEffect: Dist | null; measuredTrueCorrelation: number | null }[];
 }
 
+/**
+ * The summary's figures that the scenario explorer shows (src/components/explorer-view.ts), each
+ * computed exactly as `summarize` computes it (summarize takes them from here): after a contract
+ * edit the explorer's worker computes only these, not the thirty-odd sorted columns of the whole
+ * summary.
+ */
+export interface KeyFigures {
+  investor: Pick<Summary["investor"], "irr" | "probLoss" | "probTotalLoss" | "irrDefined" | "irrOfExpectedFlows">;
+  payer: Pick<Summary["payer"], "payments" | "net" | "probNetCost" | "maxPayments" | "budgetYears">;
+  society: Pick<Summary["society"], "npv" | "chanceBenefitsExceedCosts">;
+  contract: Pick<Summary["contract"], "probPayForNothing" | "probMissedSuccess">;
+}
+
+/** `irrSorted`: the finite IRRs already sorted by `sortedFinite` (the explorer bins them too), else they are sorted here. */
+export function keyFigures(model: Model, table: OutcomeTable, r: ContractResults, irrSorted?: Float64Array): KeyFigures {
+  const T = table.trials;
+  return {
+    investor: {
+      irr: irrSorted ? distOfSorted(irrSorted) : dist(r.irr),
+      probLoss: shareFlagged(r.loss, T),
+      probTotalLoss: shareFlagged(r.totalLoss, T),
+      irrDefined: shareNotNaN(r.irr, T),
+      irrOfExpectedFlows: finiteOrNull(annualize(irr(r.meanFlows), r.periodsPerYear)),
+    },
+    payer: {
+      payments: dist(r.payments),
+      net: dist(r.payerNet),
+      probNetCost: shareFlagged(r.payerNetCost, T),
+      maxPayments: r.payments.reduce((a, b) => Math.max(a, b), 0),
+      budgetYears: budgetYearLabels(model, Math.max(r.years, model.years)),
+    },
+    society: {
+      npv: dist(r.societyNpv),
+      chanceBenefitsExceedCosts: shareAbove(r.societyNpv, 0, T),
+    },
+    contract: {
+      probPayForNothing: shareFlagged(r.payForNothing, T),
+      probMissedSuccess: shareFlagged(r.missedSuccess, T),
+    },
+  };
+}
+
 export function summarize(model: Model, table: OutcomeTable, r: ContractResults): Summary {
   const T = table.trials, Y = model.years;
   // --- memory (issue 11 goal 6): one reused column for the derived columns, each summarised (copied by dist) at once ---
   const scratch = new Float64Array(T);
   const pair: Float64Array[] = []; // measuredTrueCorrelation's two columns, made once
-  const column = (f: (i: number) => number) => {
-    for (let i = 0; i < T; i++) scratch[i] = f(i);
+  // Plain loops (a closure per element, called from one loop for every column, ran megamorphic).
+  const strided = (col: Float64Array, width: number, k: number) => {
+    for (let i = 0; i < T; i++) scratch[i] = col[i * width + k]!;
     return scratch;
   };
   // --- end memory ---
   const rules = model.scenario.contract.rules;
   const R = rules.length;
-  const byYear = (col: Float64Array, years: number) =>
-    Array.from({ length: years }, (_, y) => dist(column((i) => col[i * years + y]!)));
+  const byYear = (col: Float64Array, years: number) => Array.from({ length: years }, (_, y) => dist(strided(col, years, y)));
   // Columns summarized twice are sorted once (the same sorted values, so the same figures).
   const profitSorted = sortedFinite(r.profit), npvSorted = sortedFinite(r.financierNpv);
   const profit = distOfSorted(profitSorted);
+  const key = keyFigures(model, table, r);
 
   const summary: Summary = {
     scenario: model.scenario.name,
@@ -107,49 +150,49 @@ export function summarize(model: Model, table: OutcomeTable, r: ContractResults)
       ? `nominal ${model.scenario.currency} of each year (cost figures at ${model.priceBasis.priceYear} prices, by KPI); present values in ${model.priceBasis.startYear} ${model.scenario.currency}`
       : `${model.scenario.currency} as the figures state them (no price year given, so no price adjustment)`,
     investor: {
-      irr: dist(r.irr),
+      irr: key.investor.irr,
       multiple: dist(r.multiple),
       profit,
-      probLoss: share(T, (i) => r.loss[i] === 1),
-      probTotalLoss: share(T, (i) => r.totalLoss[i] === 1),
-      irrDefined: share(T, (i) => !Number.isNaN(r.irr[i]!)),
+      probLoss: key.investor.probLoss,
+      probTotalLoss: key.investor.probTotalLoss,
+      irrDefined: key.investor.irrDefined,
       valueAtRisk95: profit ? Math.max(0, -profit.p5) : null,
       npv: distOfSorted(npvSorted),
       hurdleRate: r.financierRate,
       expectedNpv: meanOfSorted(npvSorted) ?? 0,
-      irrOfExpectedFlows: finiteOrNull(annualize(irr(r.meanFlows), r.periodsPerYear)),
+      irrOfExpectedFlows: key.investor.irrOfExpectedFlows,
       mirr: dist(r.mirr),
       trialsWithoutIrr: r.irr.reduce((n, x) => n + (Number.isNaN(x) ? 1 : 0), 0),
-      probNpvBelowZero: share(T, (i) => r.financierNpv[i]! < -MONEY_EPSILON),
+      probNpvBelowZero: shareBelow(r.financierNpv, -MONEY_EPSILON, T),
       expectedShortfall95: expectedShortfallOfSorted(profitSorted, 0.05),
     },
     payer: {
-      payments: dist(r.payments),
-      avoidedCosts: dist(column((i) => r.payerNet[i]! + r.payments[i]!)),
-      net: dist(r.payerNet),
-      netPV: dist(r.payerNetPV),
-      probNetCost: share(T, (i) => r.payerNetCost[i] === 1),
-      maxPayments: r.payments.reduce((a, b) => Math.max(a, b), 0),
+      payments: key.payer.payments,
+      avoidedCosts: dist(avoidedCosts(r, scratch)),
+      net: key.payer.net,
+      netPV: null, // below, its sorted values shared with the self-funding figures
+      probNetCost: key.payer.probNetCost,
+      maxPayments: key.payer.maxPayments,
       paymentsByYear: byYear(r.paymentsByYear, r.years),
       avoidedCostsByYear: byYear(table.avoidedByYear, Y),
-      budgetYears: budgetYearLabels(model, Math.max(r.years, Y)),
+      budgetYears: key.payer.budgetYears,
       selfFunding: null,
     },
     society: {
-      npv: dist(r.societyNpv),
-      chanceBenefitsExceedCosts: share(T, (i) => r.societyNpv[i]! > 0),
+      npv: key.society.npv,
+      chanceBenefitsExceedCosts: key.society.chanceBenefitsExceedCosts,
       byPerspective: [],
     },
     contract: {
-      probAnyPayment: share(T, (i) => r.anyPayment[i] === 1),
-      probPayForNothing: share(T, (i) => r.payForNothing[i] === 1),
-      probMissedSuccess: share(T, (i) => r.missedSuccess[i] === 1),
-      probDelivered: share(T, (i) => table.delivered[i] === 1),
+      probAnyPayment: shareFlagged(r.anyPayment, T),
+      probPayForNothing: key.contract.probPayForNothing,
+      probMissedSuccess: key.contract.probMissedSuccess,
+      probDelivered: shareFlagged(table.delivered, T),
       paymentsByRule: rules.map((rule, k) => ({
         rule: rule.id ?? rule.label ?? `rules[${k}]`,
         kind: rule.kind,
-        payments: dist(column((i) => r.paymentsByRule[i * R + k]!)),
-        probPaid: share(T, (i) => r.paymentsByRule[i * R + k]! > MONEY_EPSILON),
+        payments: dist(strided(r.paymentsByRule, R, k)),
+        probPaid: shareAbove(r.paymentsByRule, MONEY_EPSILON, T, R, k),
       })),
     },
     effects: model.measures.map((m, mi) => ({
@@ -163,7 +206,12 @@ export function summarize(model: Model, table: OutcomeTable, r: ContractResults)
   pair.length = 0; // memory (issue 11 goal 6): the correlation's columns are done with
   // --- Society by perspective and the payer's self-funding alternative (issue 17 §3.10, issue 10 §4) ---
   summary.society.byPerspective = perspectiveSummary(model, table, r);
-  summary.payer.selfFunding = summarizeSelfFunding(model, table, selfFundingColumns(model, table, r));
+  const selfFunding = selfFundingColumns(model, table, r);
+  // The payer's net present value is also the contract's net in the self-funding comparison
+  // (selfFundingColumns' contractNetPV): sorted once for both, the same values either way.
+  const netPVSorted = selfFunding ? sortedFinite(r.payerNetPV) : null;
+  summary.payer.netPV = netPVSorted ? distOfSorted(netPVSorted) : dist(r.payerNetPV);
+  summary.payer.selfFunding = summarizeSelfFunding(model, table, selfFunding, netPVSorted ?? undefined);
   // --- end ---
   return summary;
 }
@@ -185,6 +233,12 @@ function measuredTrueCorrelation(model: Model, table: OutcomeTable, measure: num
   }
   const r = sampleCorrelation(measured as unknown as number[], truth as unknown as number[]);
   return Number.isFinite(r) ? r : null;
+}
+
+/** The payer's avoided costs per trial: its net plus its payments. */
+function avoidedCosts(r: ContractResults, out: Float64Array): Float64Array {
+  for (let i = 0; i < r.trials; i++) out[i] = r.payerNet[i]! + r.payments[i]!;
+  return out;
 }
 
 function finiteOrNull(x: number): number | null {

@@ -6,27 +6,29 @@
  *   such a part into the whole table: a trial's numbers depend only on (seed, trial)
  *   (docs/random-streams.md), so blocks simulated by several workers and merged are the table
  *   `simulateOutcomes` makes, byte for byte.
- * - `explorerFigures` evaluates the contract on a table and summarises it, with only what the
- *   explorer draws besides the summary (the IRR per trial and the payer's net by budget year).
- *   Run on a stored table after a contract edit, it gives the numbers of a fresh run of the edited
- *   scenario, because the table depends only on `simulationKey` (explorer-key.ts).
+ * - `explorerFigures` evaluates the contract on a table and computes what the explorer shows: the
+ *   summary's key figures (models/summary/summarize.ts keyFigures, the whole summary's numbers
+ *   for those fields), the IRR histogram and the payer's net by budget year. Run on a stored
+ *   table after a contract edit, it gives the numbers of a fresh run of the edited scenario,
+ *   because the table depends only on `simulationKey` (explorer-key.ts).
  */
 import { bisectRight, quantileSorted, range } from "d3-array";
 import type { Model } from "../models/compile.js";
 import { BLOCK_SIZE } from "../models/constants.js";
-import { contractShape, evaluateContract } from "../models/contract/evaluate.js";
+import { contractShape, evaluateContract, type EvaluationCache } from "../models/contract/evaluate.js";
 import { payerNetByYear } from "../models/contract/moneyFlows.js";
 import type { Scenario } from "../models/scenario/schema.js";
 import { allocateTable, simulateBlock, type OutcomeTable } from "../models/simulate.js";
-import { fan, type FanPoint } from "../models/summary/dist.js";
+import { fan, sortedFinite, type FanPoint } from "../models/summary/dist.js";
 import { checkFinite, checkMemory, MEMORY_LIMIT_BYTES } from "../models/summary/limits.js";
-import { summarize, type Summary } from "../models/summary/summarize.js";
+import { keyFigures, type KeyFigures } from "../models/summary/summarize.js";
 
 export { BLOCK_SIZE };
 
 /** What the explorer page draws from one run. */
 export interface ExplorerFigures {
-  summary: Summary;
+  /** The summary's figures the page shows (as `utfall run --json` gives them); the rest of the summary is not computed. */
+  summary: KeyFigures;
   /** Financier's IRR per trial (NaN where none). */
   columns: { irr: Float64Array };
   /** The payer's net (avoided costs − payments) by budget year, as fan-chart points. */
@@ -52,13 +54,15 @@ export interface IrrHistogram {
 
 export const IRR_BIN = 0.025;
 
-export function irrHistogram(irr: Float64Array): IrrHistogram {
-  const values = irr.filter(Number.isFinite).sort();
+/** `sorted`: the finite IRRs in ascending order, as `sortedFinite` gives them (the summary's IRR figures use the same). */
+export function irrHistogram(irr: Float64Array, sorted: Float64Array = sortedFinite(irr)): IrrHistogram {
+  const values = sorted;
   const hi = Math.min(2, Math.max(0.2, Math.ceil((values.length ? quantileSorted(values as unknown as number[], 0.995)! : 0.2) * 20) / 20));
   const edges = range(-1, hi + 1e-9, IRR_BIN);
   const counts = new Float64Array(edges.length);
   let above = 0;
-  for (const x of values) {
+  for (let k = 0; k < values.length; k++) {
+    const x = values[k]!;
     if (x >= hi) above++;
     const i = bisectRight(edges, Math.min(x, hi - 1e-9)) - 1;
     counts[Math.max(0, Math.min(edges.length - 1, i))]!++;
@@ -144,17 +148,24 @@ export function mergeRows(whole: OutcomeTable, part: OutcomeTable, row: number):
   }
 }
 
-/** The contract evaluated on `table` and summarised, with the IRR per trial and the payer's net by year. */
-export function explorerFigures(model: Model, table: OutcomeTable, scenario: Scenario): ExplorerFigures {
-  const results = evaluateContract(model, table, scenario.contract);
+/**
+ * The contract evaluated on `table`, with the key figures, the IRR per trial and its histogram,
+ * and the payer's net by year. `cache`: an EvaluationCache made for `table` and kept across the
+ * contract edits evaluated on it (models/contract/evaluate.ts: the columns a sweep's cells
+ * share, the same numbers as computing them again).
+ */
+export function explorerFigures(model: Model, table: OutcomeTable, scenario: Scenario, cache?: EvaluationCache): ExplorerFigures {
+  const results = evaluateContract(model, table, scenario.contract, cache ? { cache } : {});
   checkFinite(model, table, results);
-  const summary = summarize(model, table, results);
+  // The finite IRRs sorted once, for the summary's IRR figures and for the histogram.
+  const irrSorted = sortedFinite(results.irr);
+  const summary = keyFigures(model, table, results, irrSorted);
   const { net, years } = payerNetByYear(model, table, results);
   return {
     summary,
     columns: { irr: results.irr },
     fans: { netByYear: fan(net, years) },
-    irrHistogram: irrHistogram(results.irr),
+    irrHistogram: irrHistogram(results.irr, irrSorted),
     meta: { currency: scenario.currency, periodsPerYear: model.periodsPerYear, horizon: model.horizon, followUp: model.followUp, capital: results.capital },
   };
 }

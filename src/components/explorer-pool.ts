@@ -7,12 +7,14 @@
  * run's blocks are simulated half in each. `run` supersedes the run before it: that promise
  * never settles, so the page keeps showing the last good result.
  */
-import type { FanPoint, Summary } from "../models/index.js";
+import type { FanPoint } from "../models/index.js";
+import type { KeyFigures } from "../models/summary/summarize.js";
 import type { IrrHistogram } from "./explorer-engine.js";
 import { ScenarioInvalid } from "./runner.js";
 
 export interface ExplorerRunResult {
-  summary: Summary;
+  /** The summary's figures the page shows (models/summary/summarize.ts keyFigures). */
+  summary: KeyFigures;
   columns: { irr: Float64Array };
   fans: { netByYear: FanPoint[] };
   irrHistogram: IrrHistogram;

@@ -104,19 +104,29 @@ export function fileBar(builtIn: Record<string, unknown>, setSource: (s: Explore
   };
 }
 
-/** "Save as norrkoping-2016.json": the edited scenario as a file; the blob URL is freed on `invalidation`. */
+/**
+ * "Save as norrkoping-2016.json": the edited scenario as a file; the blob URL is freed on
+ * `invalidation`. The file and its URL are made when the link is first pointed at, focused or
+ * clicked, not at every edit: URL.createObjectURL is a synchronous call to the browser process,
+ * which took about 30 ms of the main thread an edit in headless Chromium on a loaded machine
+ * (a CPU profile of contract edits), in the task that starts the edit's run.
+ */
 export function saveLink(edited: unknown, invalidation: Promise<unknown>): HTMLElement {
-  const url = URL.createObjectURL(scenarioBlob(edited));
-  void invalidation.then(() => setTimeout(() => URL.revokeObjectURL(url), 60_000));
+  let url: string | null = null;
+  const made = () => (url ??= URL.createObjectURL(scenarioBlob(edited)));
+  void invalidation.then(() => setTimeout(() => url && URL.revokeObjectURL(url), 60_000));
   const name = scenarioFileName(edited);
-  const a = el("a", { class: "explorer-save", download: name, href: url, title: "A file you can load here again, or run with npx utfall run" }, `Save as ${name}`);
+  const a = el("a", { class: "explorer-save", download: name, href: "#", title: "A file you can load here again, or run with npx utfall run" }, `Save as ${name}`);
+  const arm = () => a.setAttribute("href", made());
+  a.addEventListener("pointerenter", arm);
+  a.addEventListener("focus", arm);
   // The click goes through a detached link: a page-wide handler that adds the state (#s=…) to
   // same-origin links would otherwise also rewrite this blob: URL, and the download would fail.
   a.addEventListener("click", (event) => {
     event.preventDefault();
-    a.setAttribute("href", url);
+    arm();
     const d = document.createElement("a");
-    d.href = url;
+    d.href = made();
     d.download = name;
     d.click();
   });

@@ -12,7 +12,9 @@
  * or {type: "invalid", id, problems} (a schema problem, or a run refused as too large or not finite).
  *
  * A request whose simulationKey (explorer-key.ts) is the stored table's only re-evaluates the
- * contract on that table: the numbers of a fresh run (test/pages/explorerEngine.test.ts).
+ * contract on that table: the numbers of a fresh run (test/pages/explorerEngine.test.ts). The
+ * table is kept with an EvaluationCache (models/contract/evaluate.ts, at most 64 MB), so an edit
+ * of one rule re-uses the other rules' payment amounts and the avoided costs.
  * Otherwise the blocks are split between the primary and its helpers (explorer-engine.ts's
  * splitBlocks), each simulated by the same engine code the CLI runs, and merged.
  *
@@ -21,6 +23,7 @@
  * {type: "failed", id, message}; {type: "cancel", id} stops a helper's job.
  */
 import { compile, type Model } from "../models/compile.js";
+import { EvaluationCache } from "../models/contract/evaluate.js";
 import { parseScenario } from "../models/scenario/parse.js";
 import type { Scenario } from "../models/scenario/schema.js";
 import { allocateTable, type OutcomeTable } from "../models/simulate.js";
@@ -72,7 +75,8 @@ let helpers: MessagePort[] = [];
 let newest: RunRequest | null = null; // the newest request not yet taken
 let newestId = 0;
 let pumping = false;
-let stored: { key: string; table: OutcomeTable } | null = null;
+/** The last simulated table, with what contracts evaluated on it share (a contract edit re-uses the amounts of the rules it did not change). */
+let stored: { key: string; table: OutcomeTable; cache: EvaluationCache } | null = null;
 /** Helpers' parts of the run in flight, by helper index, and blocks they have done. */
 const parts = new Map<number, { from: number; table: OutcomeTable } | { failed: string }>();
 let helperBlocks = 0;
@@ -122,12 +126,12 @@ async function handle(request: RunRequest): Promise<void> {
   if (stored?.key !== key) {
     const table = await simulate(request, model);
     if (!table) return; // superseded
-    stored = { key, table };
+    stored = { key, table, cache: new EvaluationCache(table) };
     mode = "simulate";
   }
   const t1 = performance.now();
   if (id !== newestId) return;
-  const figures = explorerFigures(model, stored.table, scenario);
+  const figures = explorerFigures(model, stored.table, scenario, stored.cache);
   const t2 = performance.now();
   post(
     { type: "result", id, ...figures, meta: { ...figures.meta, mode, simulateMs: t1 - t0, evaluateMs: t2 - t1, elapsedMs: t2 - t0, workers: 1 + helpers.length } },
