@@ -7,7 +7,7 @@
 import { annualize, irr } from "../finance/irr.js";
 import { compile, type Model } from "../compile.js";
 import { MONEY_EPSILON } from "../constants.js";
-import { contractShape, evaluateContract, EvaluationCache, moneyIsFinite, type ContractResults } from "../contract/evaluate.js";
+import { contractShape, evaluateContract, EvaluationCache, moneyIsFinite, type ContractResults, type FigureSums } from "../contract/evaluate.js";
 import { checkFinite, checkMemory } from "../summary/limits.js";
 import { resolveFigureRefs } from "../figures/resolve.js";
 import { parseScenario, type Problem } from "../scenario/parse.js";
@@ -72,6 +72,7 @@ export function cellFigures(r: ContractResults): CellFigures {
 }
 
 function figuresOf(r: ContractResults): { figures: CellFigures } {
+  if (r.sums) return { figures: figuresOfSums(r, r.sums) };
   const T = r.trials;
   let irrN = 0, fnpv = 0, npvBelow = 0, mult = 0, multN = 0, loss = 0, total = 0, profit = 0;
   let paid = 0, net = 0, netCost = 0, nothing = 0, any = 0, missed = 0, npv = 0, gain = 0;
@@ -112,6 +113,27 @@ function figuresOf(r: ContractResults): { figures: CellFigures } {
     society: { meanNpv: npv / T, chanceBenefitsExceedCosts: gain / T },
   };
   return { figures };
+}
+
+/** The figures from evaluateContract's sums (figuresOnly): the same numbers as from the columns. */
+function figuresOfSums(r: ContractResults, s: FigureSums): CellFigures {
+  const T = r.trials;
+  return {
+    financier: {
+      irrOfExpectedFlows: finiteOrNull(annualize(irr(r.meanFlows), r.periodsPerYear)),
+      expectedNpv: T ? s.npv / T : 0,
+      hurdleRate: r.financierRate,
+      medianIrr: r.medianIrr !== undefined ? r.medianIrr : s.irrN ? median(s.irrs, s.irrN) : null,
+      meanMultiple: s.multipleN ? s.multiple / s.multipleN : null,
+      probLoss: s.loss / T,
+      probNpvBelowZero: s.npvBelow / T,
+      probTotalLoss: s.totalLoss / T,
+      meanProfit: s.profit / T,
+    },
+    payer: { meanPayments: s.payments / T, meanNet: s.payerNet / T, probNetCost: s.payerNetCost / T, probPayForNothing: s.payForNothing / T },
+    contract: { probAnyPayment: s.anyPayment / T, probMissedSuccess: s.missedSuccess / T },
+    society: { meanNpv: s.societyNpv / T, chanceBenefitsExceedCosts: s.societyGain / T },
+  };
 }
 
 let scratch = new Float64Array(0);

@@ -76,6 +76,11 @@ export interface ContractResults {
   readonly unfunded: Float64Array;
   /** 1 where the payer ended the contract early. */
   readonly terminated: Uint8Array;
+  /**
+   * With figuresOnly: the sums over trials that a sweep cell's figures are made of, instead of
+   * the per-trial columns they are sums of. Undefined otherwise.
+   */
+  readonly sums?: FigureSums;
   /** The waterfall by period [trial][period], with `keepFlows`: see models/contract/waterfall.ts. */
   readonly waterfall: {
     readonly draws: Float64Array;
@@ -83,6 +88,37 @@ export interface ContractResults {
     readonly toIntermediary: Float64Array;
     readonly guarantee: Float64Array;
   } | null;
+}
+
+/**
+ * The sums of a sweep cell's figures (models/analysis/sweep.ts figuresOf), each added up over the
+ * trials in their order from the numbers the full evaluation's columns hold, so each is what
+ * summing that column gives, bit for bit.
+ */
+export interface FigureSums {
+  /** The trials' IRRs that are not NaN, in the order of trials, in irrs[0..irrN) (a scratch column: the next call overwrites it). */
+  readonly irrs: Float64Array;
+  irrN: number;
+  /** Σ financierNpv, and the trials with financierNpv < −MONEY_EPSILON. */
+  npv: number;
+  npvBelow: number;
+  /** Σ multiple over the trials where it is finite, and their number. */
+  multiple: number;
+  multipleN: number;
+  /** Σ of the loss and totalLoss flags; Σ profit, payments, payerNet. */
+  loss: number;
+  totalLoss: number;
+  profit: number;
+  payments: number;
+  payerNet: number;
+  /** Σ of the payerNetCost, payForNothing, anyPayment and missedSuccess flags. */
+  payerNetCost: number;
+  payForNothing: number;
+  anyPayment: number;
+  missedSuccess: number;
+  /** Σ societyNpv, and the trials with societyNpv > 0. */
+  societyNpv: number;
+  societyGain: number;
 }
 
 export interface EvaluateOptions {
@@ -101,12 +137,10 @@ export interface EvaluateOptions {
    */
   readonly cache?: EvaluationCache;
   /**
-   * Fill only the columns a sweep cell's figures read (models/analysis/sweep.ts cellFigures:
-   * irr, financierNpv, multiple, profit, loss, totalLoss, payments, payerNet, payerNetCost,
-   * payForNothing, anyPayment, missedSuccess, societyNpv, meanFlows, and payerNetPV and
-   * guarantee); paymentsByYear, paymentsByRule, mirr, drawn, intermediaryFees, providerSurplus,
-   * unfunded and terminated are left as they were (zeros, or `reuse`'s). Those figures are the
-   * full evaluation's bit for bit. Ignored with keepFlows.
+   * Only what a sweep cell's figures read (models/analysis/sweep.ts cellFigures): meanFlows and
+   * the sums of the other columns the figures read (`sums`); every per-trial column is left as
+   * it was (zeros, or `reuse`'s). Those figures are the full evaluation's bit for bit. Ignored
+   * with keepFlows.
    */
   readonly figuresOnly?: boolean;
   /**
@@ -142,6 +176,22 @@ export class EvaluationCache {
 
   get<T>(key: string): T | undefined {
     return this.entries.get(key)?.value as T | undefined;
+  }
+
+  /** Keys asked for once and not kept (`worthKeeping`). */
+  private readonly askedOnce = new Set<string>();
+
+  /**
+   * After a miss: whether to fill and keep the columns for `key`, that is whether a contract
+   * asked for it before. A key asked for only once (in a sweep, a rule term that changes from
+   * cell to cell) then costs no column and no memory; one asked for again is kept from its
+   * second contract on. Only what is kept changes, never a number.
+   */
+  worthKeeping(key: string): boolean {
+    if (this.askedOnce.has(key)) return true;
+    if (this.askedOnce.size >= ASKED_KEYS) this.askedOnce.clear();
+    this.askedOnce.add(key);
+    return false;
   }
 
   set(key: string, value: unknown, bytes: number): void {
@@ -193,6 +243,8 @@ export function moneyIsFinite(r: ContractResults): boolean {
 
 /** The most an EvaluationCache keeps (64 MB). */
 const CACHE_BYTES = 64 * 2 ** 20;
+/** The most keys an EvaluationCache remembers having been asked for once (then it forgets them all). */
+const ASKED_KEYS = 100_000;
 
 /** A compiled rule as a cache key: every field (non-finite numbers spelled out, as JSON would drop them). */
 function ruleKey(r: CompiledRule): string {
@@ -217,7 +269,7 @@ function resultColumns(T: number, P: number, Y: number, R: number, capital: numb
   if (reuse && reuse.trials === T && reuse.periods === P && reuse.years === Y && reuse.paymentsByRule.length === T * R && (reuse.flows !== null) === keepFlows) {
     reuse.paymentsByYear.fill(0);
     reuse.meanFlows.fill(0);
-    return { ...reuse, capital, financierRate, periodsPerYear: ppy, medianIrr: undefined };
+    return { ...reuse, capital, financierRate, periodsPerYear: ppy, medianIrr: undefined, sums: undefined };
   }
   return {
     trials: T,
@@ -454,7 +506,7 @@ export function evaluateContract(
       const key = `amounts|${c}|${ruleKey(rule)}|${earlier.join("|")}`;
       const hit = cache.get<EventAmounts>(key);
       if (hit) ready[e] = hit;
-      else {
+      else if (cache.worthKeeping(key)) {
         fill[e] = { pay: new Float64Array(T), payTrue: new Float64Array(T), noGain: new Uint8Array(T) };
         toStore.push([key, fill[e], 17 * T]);
       }
@@ -464,7 +516,7 @@ export function evaluateContract(
         const floorKey = `repaid|${c}|${JSON.stringify([measure, higherIsBetter, capitalShare, conditionMeasure, conditionHigherIsBetter, conditionMin])}|${earlier.join("|")}`;
         const floors = cache.get<Float64Array>(floorKey);
         if (floors) aboveReady[e] = floors;
-        else {
+        else if (cache.worthKeeping(floorKey)) {
           aboveFill[e] = new Float64Array(2 * T);
           toStore.push([floorKey, aboveFill[e], 16 * T]);
         }
@@ -497,6 +549,12 @@ export function evaluateContract(
   // Whether every money figure checkFinite checks is finite: the sum of them all, per trial and
   // per waterfall result (a sum that overflows only says "look").
   let moneySum = 0;
+  // figuresOnly: the sums of the cell's figures instead of their columns.
+  const sums: Omit<FigureSums, "irrs"> | null = full ? null : {
+    irrN: 0, npv: 0, npvBelow: 0, multiple: 0, multipleN: 0, loss: 0, totalLoss: 0, profit: 0,
+    payments: 0, payerNet: 0, payerNetCost: 0, payForNothing: 0, anyPayment: 0, missedSuccess: 0, societyNpv: 0, societyGain: 0,
+  };
+  const knownIrrs = sums ? irrScratch(T) : irrs;
   const memoKey = memo.key;
   const avoidedByYear = table.avoidedByYear, years = model.years;
 
@@ -691,31 +749,56 @@ export function evaluateContract(
     if (!terms.simple) investedPV = vals[at + V_INVESTED_PV]!;
 
     const total = measured.total;
-    payments[t] = total;
-    guarantee[t] = vals[at + V_GUARANTEE]!;
-    anyPayment[t] = total > MONEY_EPSILON ? 1 : 0;
-    payForNothing[t] = forNothing;
-    missedSuccess[t] = missed;
-    profit[t] = received - invested;
-    loss[t] = received - invested < -MONEY_EPSILON ? 1 : 0;
-    totalLoss[t] = invested > 0 && received <= MONEY_EPSILON ? 1 : 0;
-    multiple[t] = invested > 0 ? received / invested : NaN;
-    irrs[t] = vals[at + V_IRR]!;
+    const irrT = vals[at + V_IRR]!, npvT = vals[at + V_NPV]!, profitT = received - invested;
     if (deferredWeight && vals[at + V_DEFERRED] !== 0) deferredWeight[entry]!++;
-    financierNpv[t] = vals[at + V_NPV]!;
-    mirr[t] = vals[at + V_MIRR]!;
     let avoided = 0;
     if (avoidedSums) avoided = avoidedSums[t]!;
     else for (let y = 0; y < years; y++) avoided += avoidedByYear[t * years + y]!;
-    payerNet[t] = avoided - total;
-    payerNetCost[t] = avoided - total < -MONEY_EPSILON ? 1 : 0;
-    payerNetPV[t] = table.avoidedPV[t]! - paidPV;
-    societyNpv[t] = table.societyBenefitPV[t]! - investedPV;
+    const netT = avoided - total, netPVT = table.avoidedPV[t]! - paidPV, societyT = table.societyBenefitPV[t]! - investedPV;
+    if (sums) {
+      // The cell's sums, in the order of trials as figuresOf would add the columns up.
+      if (!Number.isNaN(irrT)) knownIrrs[sums.irrN++] = irrT;
+      sums.npv += npvT;
+      if (npvT < -MONEY_EPSILON) sums.npvBelow++;
+      if (invested > 0) {
+        const m = received / invested;
+        if (Number.isFinite(m)) (sums.multiple += m), sums.multipleN++;
+      }
+      if (profitT < -MONEY_EPSILON) sums.loss++;
+      if (invested > 0 && received <= MONEY_EPSILON) sums.totalLoss++;
+      sums.profit += profitT;
+      sums.payments += total;
+      sums.payerNet += netT;
+      if (netT < -MONEY_EPSILON) sums.payerNetCost++;
+      sums.payForNothing += forNothing;
+      if (total > MONEY_EPSILON) sums.anyPayment++;
+      sums.missedSuccess += missed;
+      sums.societyNpv += societyT;
+      if (societyT > 0) sums.societyGain++;
+    } else {
+      payments[t] = total;
+      guarantee[t] = vals[at + V_GUARANTEE]!;
+      anyPayment[t] = total > MONEY_EPSILON ? 1 : 0;
+      payForNothing[t] = forNothing;
+      missedSuccess[t] = missed;
+      profit[t] = profitT;
+      loss[t] = profitT < -MONEY_EPSILON ? 1 : 0;
+      totalLoss[t] = invested > 0 && received <= MONEY_EPSILON ? 1 : 0;
+      multiple[t] = invested > 0 ? received / invested : NaN;
+      irrs[t] = irrT;
+      financierNpv[t] = npvT;
+      mirr[t] = vals[at + V_MIRR]!;
+      payerNet[t] = netT;
+      payerNetCost[t] = netT < -MONEY_EPSILON ? 1 : 0;
+      payerNetPV[t] = netPVT;
+      societyNpv[t] = societyT;
+    }
     // Payments by year and by rule are sums of some of the same payments (none negative), so
     // they are finite when the total is.
-    moneySum += total + payerNet[t]! + payerNetPV[t]! + societyNpv[t]! + profit[t]!;
+    moneySum += total + netT + netPVT + societyT + profitT;
   }
-  const result: ContractResults = deferredWeight ? { ...out, medianIrr: medianOfDeferred(irrs, deferredWeight, memo, P, ppy) } : out;
+  const withSums: ContractResults = sums ? { ...out, sums: { ...sums, irrs: knownIrrs } } : out;
+  const result: ContractResults = deferredWeight ? { ...withSums, medianIrr: medianOfDeferred(knownIrrs, sums!.irrN, deferredWeight, memo, P, ppy) } : withSums;
   if (Number.isFinite(moneySum)) finiteMoney.add(result);
   else finiteMoney.delete(result);
   // Every trial has filled its events' columns: other contracts may read them now.
@@ -724,10 +807,7 @@ export function evaluateContract(
 }
 
 /** The median of the per-trial IRRs when figuresOnly left the memo's deferred entries unsolved. */
-function medianOfDeferred(irrs: Float64Array, weight: Int32Array, memo: FlowMemo, P: number, ppy: number): number | null {
-  const known = new Float64Array(irrs.length);
-  let nKnown = 0;
-  for (let t = 0; t < irrs.length; t++) if (!Number.isNaN(irrs[t]!)) known[nKnown++] = irrs[t]!;
+function medianOfDeferred(known: Float64Array, nKnown: number, weight: Int32Array, memo: FlowMemo, P: number, ppy: number): number | null {
   const entries: number[] = [];
   for (let e = 0; e < weight.length; e++) if (weight[e]! > 0) entries.push(e);
   const flows = new Float64Array(entries.length * P), w = new Int32Array(entries.length), sign = new Int8Array(entries.length);
@@ -783,6 +863,13 @@ class Ledger {
     this.total += amount;
     return amount;
   }
+}
+
+let knownScratch = new Float64Array(0);
+/** Room for T IRRs (FigureSums.irrs), reused from call to call. */
+function irrScratch(T: number): Float64Array {
+  if (knownScratch.length < T) knownScratch = new Float64Array(T);
+  return knownScratch;
 }
 
 let scratch = new Float64Array(0);
