@@ -11,7 +11,7 @@ import { MONEY_EPSILON } from "../constants.js";
 import { annualize, irr } from "../finance/irr.js";
 import { medianIrr, monotoneSign } from "../finance/medianIrr.js";
 import type { Scenario } from "../scenario/schema.js";
-import { cohortValue, paramOf, type OutcomeTable } from "../simulate.js";
+import { paramOf, type OutcomeTable } from "../simulate.js";
 import { compileRule, improvement, repaidSaving, ruleAmount, type CompiledRule } from "./rules.js";
 import { allocateFlows, capitalBasis, lastSpendPeriod, terminationPeriod, waterfall, waterfallTerms } from "./waterfall.js";
 
@@ -328,8 +328,9 @@ class FlowMemo {
   /** Key: [n, volume, stopAt, rate, period₀, amount₀, …]; K numbers an entry. */
   readonly K: number;
   /**
-   * Values an entry: V_*, then the periods whose flow is not zero (V_NONZERO of them), the flows
-   * ÷ T and, with keepFlows or rawFlows, the flows; with keepFlows the waterfall's four columns.
+   * Values an entry: V_*, then P numbers holding the periods whose flow is not zero (the first
+   * V_NONZERO of them), P holding those periods' flows ÷ T (in the same order), and, with
+   * keepFlows or rawFlows, the flows; with keepFlows the waterfall's four columns.
    */
   readonly V: number;
   readonly key: Float64Array;
@@ -489,9 +490,8 @@ export function evaluateContract(
   const evIndex = Int32Array.from(events, (ev) => ev.rule), evCohort = Int32Array.from(events, (ev) => ev.cohort), evPeriod = Int32Array.from(events, (ev) => ev.period);
   const evYear = Int32Array.from(events, (ev) => budgetYear(model, ev.period));
   const anyOffsets = compiled.some((g) => g[0]!.offsetBy.length > 0);
-  // Where a group's value of a measure is: [trial][cohort][measure], or the sum over cohorts.
+  // A group's value of a measure is at [trial][cohort][measure], or the sum over cohorts (pooledValue).
   const treatedCol = table.treated, truthCol = table.counterfactual, measuredCol = table.comparator;
-  const value = (column: Float64Array, t: number, c: number, m: number) => (c >= 0 ? column[(t * C + c) * M + m]! : cohortValue(column, table, t, c, m));
   // Shared with other contracts on this table (a sweep): each event's amounts under its rule's
   // terms, filled by the first contract that has them (`fill`) and read by the rest (`ready`).
   // Not with termination, whose period cuts the events a trial reaches.
@@ -534,12 +534,14 @@ export function evaluateContract(
   const drawOf = paramOf(model, table, model.terminationDrawSlot, 1);
   const termination = contract.termination;
   const settlement = termination ? resolveMoney(termination.settlement, capital) : 0;
-  // What a trial has paid so far on the measured effect (what the payer pays) and on the true one.
-  const measured = new Ledger(R, C, anyOffsets), truly = new Ledger(R, C, anyOffsets);
+  // What a trial has paid so far on the measured effect (what the payer pays).
+  const measured = new Ledger(R, C, anyOffsets);
   const payerDiscount = new Float64Array(P);
   const financierDiscount = Float64Array.from({ length: P }, (_, p) => Math.pow(1 + financierRate, -p / ppy));
   const toStart = priceFactors(model.priceBasis, model, P).toStart;
   let discountFor = NaN; // the rate payerDiscount was last filled for: usually fixed across trials
+  // The present value of what the waterfall spent, for the volume, stopAt and rate it was last summed for.
+  const spentFor = { volume: NaN, stopAt: NaN, rate: NaN, pv: 0 };
   let investedPV = 0;
   // figuresOnly: the IRR of a distinct flow that changes sign once is left unsolved, and the
   // median found by the NPV's sign (models/finance/medianIrr.ts); the memo keeps its flows.
@@ -562,7 +564,6 @@ export function evaluateContract(
     const delivered = table.delivered[t] === 1;
     const r = table.discountRate[t]!;
     measured.reset();
-    truly.reset();
     if (r !== discountFor) {
       investedPV = 0;
       for (let p = 0; p < P; p++) {
@@ -588,12 +589,14 @@ export function evaluateContract(
         noGain = shared.noGain[t] === 1;
       } else {
         const m = rule.measure, cm = rule.conditionMeasure;
-        const treated = m >= 0 ? value(treatedCol, t, c, m) : 0;
-        const truth = m >= 0 ? value(truthCol, t, c, m) : 0;
-        const measured = m >= 0 ? value(measuredCol, t, c, m) : 0;
-        const condTreated = cm >= 0 ? value(treatedCol, t, c, cm) : 0;
-        const condTruth = cm >= 0 ? value(truthCol, t, c, cm) : 0;
-        const condMeasured = cm >= 0 ? value(measuredCol, t, c, cm) : 0;
+        // The group's row of measures (a cohort's), or −1 for the sum over cohorts (pooled).
+        const row = c >= 0 ? (t * C + c) * M : -1;
+        const treated = m < 0 ? 0 : row >= 0 ? treatedCol[row + m]! : pooledValue(treatedCol, t, C, M, m);
+        const truth = m < 0 ? 0 : row >= 0 ? truthCol[row + m]! : pooledValue(truthCol, t, C, M, m);
+        const measured = m < 0 ? 0 : row >= 0 ? measuredCol[row + m]! : pooledValue(measuredCol, t, C, M, m);
+        const condTreated = cm < 0 ? 0 : row >= 0 ? treatedCol[row + cm]! : pooledValue(treatedCol, t, C, M, cm);
+        const condTruth = cm < 0 ? 0 : row >= 0 ? truthCol[row + cm]! : pooledValue(truthCol, t, C, M, cm);
+        const condMeasured = cm < 0 ? 0 : row >= 0 ? measuredCol[row + cm]! : pooledValue(measuredCol, t, C, M, cm);
         // `above: "repaid"`: the saving at which the rules before this one have repaid the capital.
         let above = rule.above, aboveTrue = rule.above;
         if (Number.isNaN(rule.above)) {
@@ -606,13 +609,13 @@ export function evaluateContract(
             // Only a positive saving can pay: skip the search otherwise (most trials).
             above = aboveTrue = Infinity;
             const saves = improvement(treated, measured, rule.higherIsBetter) > 0, savesTrue = improvement(treated, truth, rule.higherIsBetter) > 0;
-            if (saves || savesTrue) for (let k = 0; k < M; k++) groupTreated[k] = value(treatedCol, t, c, k);
+            if (saves || savesTrue) for (let k = 0; k < M; k++) groupTreated[k] = row >= 0 ? treatedCol[row + k]! : pooledValue(treatedCol, t, C, M, k);
             if (saves) {
-              for (let k = 0; k < M; k++) groupReference[k] = value(measuredCol, t, c, k);
+              for (let k = 0; k < M; k++) groupReference[k] = row >= 0 ? measuredCol[row + k]! : pooledValue(measuredCol, t, C, M, k);
               above = repaidSaving(rule, earlier, delivered, groupTreated, groupReference, repaidScratch);
             }
             if (savesTrue) {
-              for (let k = 0; k < M; k++) groupReference[k] = value(truthCol, t, c, k);
+              for (let k = 0; k < M; k++) groupReference[k] = row >= 0 ? truthCol[row + k]! : pooledValue(truthCol, t, C, M, k);
               aboveTrue = repaidSaving(rule, earlier, delivered, groupTreated, groupReference, repaidScratch);
             }
             const into = aboveFill[e];
@@ -629,7 +632,6 @@ export function evaluateContract(
       // rule's own trigger (before offsets and the total cap, which are not measurement errors).
       if (rule.outcomeBased && payTrue > MONEY_EPSILON && !(pay > MONEY_EPSILON)) missed = 1;
       pay = measured.pay(rule.offsetBy, index, c, pay, totalCap);
-      truly.pay(rule.offsetBy, index, c, payTrue, totalCap);
       if (rule.outcomeBased) {
         if (pay > MONEY_EPSILON && noGain) forNothing = 1;
       }
@@ -670,23 +672,20 @@ export function evaluateContract(
       let flowInvestedPV = 0;
       if (!terms.simple) {
         // The work's real cost to society: what was spent on delivery and fees, when it was spent.
-        for (let p = 0; p < P; p++) flowInvestedPV += wf.spent[p]! * payerDiscount[p]!;
+        // Without recycling what is spent does not depend on the payments, only on the volume
+        // and stopAt (models/contract/waterfall.ts): the last trial's sum serves while those and
+        // the payer's rate are the same.
+        if (!terms.recycling && volume === spentFor.volume && stopAt === spentFor.stopAt && discountFor === spentFor.rate) flowInvestedPV = spentFor.pv;
+        else {
+          for (let p = 0; p < P; p++) flowInvestedPV += wf.spent[p]! * payerDiscount[p]!;
+          (spentFor.volume = volume), (spentFor.stopAt = stopAt), (spentFor.rate = discountFor), (spentFor.pv = flowInvestedPV);
+        }
       }
       let deferred = 0;
       const trialIrr =
         received <= MONEY_EPSILON ? (invested > 0 ? -1 : NaN)
         : deferIrr && entry >= 0 && (deferred = monotoneSign(flows, P)) !== 0 ? NaN
         : annualize(irr(flows, P), ppy);
-      // NPV and MIRR from one pass over the flows.
-      let pvOut = 0, pvBack = 0;
-      for (let p = 0; p < P; p++) {
-        const f = flows[p]!;
-        if (f < 0) pvOut -= f * financierDiscount[p]!;
-        else pvBack += f * financierDiscount[p]!;
-      }
-      // MIRR = (FV(back) / PV(out))^(1/(P − 1)) − 1 per period, FV(back) = PV(back) / v^(P−1): per year,
-      // (PV(back) / PV(out) / v^(P−1))^(ppy/(P − 1)) − 1.
-      const trialMirr = full && pvOut > 0 && P > 1 ? Math.pow(pvBack / pvOut / financierDiscount[P - 1]!, ppy / (P - 1)) - 1 : NaN;
       if (entry >= 0) {
         vals = memo.values();
         at = memo.valueAt(entry);
@@ -694,6 +693,24 @@ export function evaluateContract(
         vals = scratchValues(memo.V);
         at = 0;
       }
+      const f0 = at + V_FLOWS;
+      // NPV and MIRR from one pass over the flows, which also lists the periods with a flow and
+      // their flow ÷ T: the mean flows add only those (adding a zero leaves a sum as it is, and
+      // the sum starts at +0 and so is never −0), so the mean is the same bit for bit.
+      let pvOut = 0, pvBack = 0, nonzero = 0;
+      for (let p = 0; p < P; p++) {
+        const f = flows[p]!;
+        if (f < 0) pvOut -= f * financierDiscount[p]!;
+        else pvBack += f * financierDiscount[p]!;
+        moneySum += f;
+        if (f !== 0) {
+          vals[f0 + nonzero] = p;
+          vals[f0 + P + nonzero++] = f / T;
+        }
+      }
+      // MIRR = (FV(back) / PV(out))^(1/(P − 1)) − 1 per period, FV(back) = PV(back) / v^(P−1): per year,
+      // (PV(back) / PV(out) / v^(P−1))^(ppy/(P − 1)) − 1.
+      const trialMirr = full && pvOut > 0 && P > 1 ? Math.pow(pvBack / pvOut / financierDiscount[P - 1]!, ppy / (P - 1)) - 1 : NaN;
       vals[at + V_IRR] = trialIrr;
       vals[at + V_NPV] = pvBack - pvOut;
       vals[at + V_MIRR] = trialMirr;
@@ -705,18 +722,9 @@ export function evaluateContract(
       vals[at + V_UNFUNDED] = totals.unfunded;
       vals[at + V_INVESTED_PV] = flowInvestedPV;
       moneySum += received + invested + totals.guarantee + totals.fees + totals.providerSurplus + totals.unfunded + flowInvestedPV + (pvBack - pvOut);
-      const f0 = at + V_FLOWS;
-      // The mean flows add only the periods with a flow: adding a zero leaves a sum as it is
-      // (the sum starts at +0 and so is never −0), so the mean is the same bit for bit.
-      let nonzero = 0;
-      for (let p = 0; p < P; p++) {
-        vals[f0 + P + p] = flows[p]! / T;
-        moneySum += flows[p]!;
-        if (flows[p] !== 0) vals[f0 + nonzero++] = p;
-      }
       vals[at + V_NONZERO] = nonzero;
       vals[at + V_DEFERRED] = deferred;
-      if (memo.rawFlows) vals.set(flows.subarray(0, P), f0 + 2 * P);
+      if (memo.rawFlows) for (let p = 0; p < P; p++) vals[f0 + 2 * P + p] = flows[p]!;
       if (keepFlows) {
         vals.set(wf.draws, f0 + 3 * P);
         vals.set(wf.toProvider, f0 + 4 * P);
@@ -733,10 +741,7 @@ export function evaluateContract(
       w.toIntermediary.set(vals.subarray(f0 + 5 * P, f0 + 6 * P), t * P);
       w.guarantee.set(vals.subarray(f0 + 6 * P, f0 + 7 * P), t * P);
     }
-    for (let k = 0, n = vals[at + V_NONZERO]!, fT = f0 + P; k < n; k++) {
-      const p = vals[f0 + k]!;
-      meanFlows[p]! += vals[fT + p]!;
-    }
+    for (let k = 0, n = vals[at + V_NONZERO]!; k < n; k++) meanFlows[vals[f0 + k]!]! += vals[f0 + P + k]!;
     const received = vals[at + V_RECEIVED]!, invested = vals[at + V_DRAWN]!;
     if (full) {
       for (let k = 0; k < R; k++) paymentsByRule[t * R + k] = measured.byRule[k]!;
@@ -822,9 +827,10 @@ function medianOfDeferred(known: Float64Array, nKnown: number, weight: Int32Arra
 }
 
 /**
- * What one trial has paid so far under one reading of the outcomes: evaluateContract keeps one
- * for the measured effect (what the payer pays) and one for the true effect (what it would pay
- * if the effect were measured without error), and puts every payment event through each.
+ * What one trial has paid so far on the measured effect (what the payer pays): evaluateContract
+ * puts every payment event through it. What the true effect would pay needs no ledger: the only
+ * figure read from it, `missedSuccess`, is judged on a rule's own trigger, before offsets and
+ * the total cap.
  */
 class Ledger {
   /** Paid so far by rule, all cohorts together. */
@@ -841,8 +847,10 @@ class Ledger {
 
   /** Empties the ledger for the next trial. */
   reset(): void {
-    this.byRule.fill(0);
-    if (this.offsets) this.byCohort.fill(0);
+    // Loops: fill() costs more than these few numbers.
+    const byRule = this.byRule, byCohort = this.byCohort;
+    for (let k = 0; k < byRule.length; k++) byRule[k] = 0;
+    for (let k = 0; k < byCohort.length; k++) byCohort[k] = 0;
     this.total = 0;
   }
 
@@ -863,6 +871,13 @@ class Ledger {
     this.total += amount;
     return amount;
   }
+}
+
+/** A measure summed over the cohorts of trial t (a pooled rule's group), as cohortValue (models/simulate.ts) sums it. */
+function pooledValue(column: Float64Array, t: number, C: number, M: number, m: number): number {
+  let s = 0;
+  for (let c = 0; c < C; c++) s += column[(t * C + c) * M + m]!;
+  return s;
 }
 
 let knownScratch = new Float64Array(0);
