@@ -6,7 +6,7 @@
  */
 import { annualize, irr } from "../finance/irr.js";
 import { compile, type Model } from "../compile.js";
-import { MONEY_EPSILON } from "../constants.js";
+import { BLOCK_SIZE, MONEY_EPSILON } from "../constants.js";
 import { contractShape, evaluateContract, EvaluationCache, moneyIsFinite, type ContractResults, type FigureSums } from "../contract/evaluate.js";
 import { checkFinite, checkMemory } from "../summary/limits.js";
 import { resolveFigureRefs } from "../figures/resolve.js";
@@ -241,9 +241,19 @@ export function prepareSweep(raw: unknown, vary: readonly Vary[], options: { tri
   };
 }
 
-/** The outcomes every cell of a contract-terms sweep is evaluated on: the base scenario simulated once. */
-export function sweepOutcomes(prep: PreparedSweep, onProgress?: (done: number, total: number) => void): OutcomeTable {
-  return simulateOutcomes(compile(prep.base), { trials: prep.trials, seed: prep.seed, onProgress });
+/**
+ * The outcomes every cell of a contract-terms sweep is evaluated on: the base scenario simulated
+ * once. With `blocks` [from, to), only those blocks of BLOCK_SIZE trials, as a table of their
+ * trials (row 0 is block `from`'s first trial): a trial's numbers depend only on the seed and
+ * the trial (docs/random-streams.md), so such parts laid end to end in block order are the
+ * whole table, byte for byte (how a page splits the simulation over its workers). `onProgress`
+ * counts the part's trials.
+ */
+export function sweepOutcomes(prep: PreparedSweep, onProgress?: (done: number, total: number) => void, blocks?: readonly [number, number]): OutcomeTable {
+  if (!blocks) return simulateOutcomes(compile(prep.base), { trials: prep.trials, seed: prep.seed, onProgress });
+  const [from, to] = blocks;
+  const trials = Math.max(0, Math.min(prep.trials, to * BLOCK_SIZE) - from * BLOCK_SIZE);
+  return simulateOutcomes(compile(prep.base), { trials, seed: prep.seed, firstBlock: from, onProgress });
 }
 
 /**
