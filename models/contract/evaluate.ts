@@ -148,7 +148,10 @@ export interface EvaluateOptions {
    * the median by the NPV's sign (models/finance/medianIrr.ts), in `medianIrr`. The same number;
    * off by default, since it measured no faster than solving each distinct flow: 21 × 21
    * Norrköping cells at 4,000 trials, four interleaved pairs on one thread at load 9–18, took
-   * 3.4–5.2 s of CPU with it and 3.6–4.6 s without.
+   * 3.4–5.2 s of CPU with it and 3.6–4.6 s without; measured again after the waterfall and
+   * irr() got faster (21 × 21 cells on 10,000 trials, three interleaved pairs in one process,
+   * load about 10), it took 1.22 × the CPU time of solving (activity × savings share) and
+   * 1.24 × (savings share × return cap).
    */
   readonly medianBySign?: boolean;
 }
@@ -328,8 +331,8 @@ class FlowMemo {
   /** Key: [n, volume, stopAt, rate, period₀, amount₀, …]; K numbers an entry. */
   readonly K: number;
   /**
-   * Values an entry: V_*, then P numbers holding the periods whose flow is not zero (the first
-   * V_NONZERO of them), P holding those periods' flows ÷ T (in the same order), and, with
+   * Values an entry: V_*, then P numbers whose first V_NONZERO are the flows ÷ T of the periods
+   * with a flow (those periods, in order, are the entry's P numbers of `periods`), and, with
    * keepFlows or rawFlows, the flows; with keepFlows the waterfall's four columns.
    */
   readonly V: number;
@@ -337,6 +340,8 @@ class FlowMemo {
   private readonly bits: Int32Array;
   private keys: Float64Array;
   private vals: Float64Array;
+  /** Entry e's periods with a flow at [e·P, e·P + V_NONZERO) (integers, for indexing). */
+  private nz: Int32Array;
   private slots: Int32Array;
   private size = 0;
   private lookups = 0;
@@ -347,7 +352,7 @@ class FlowMemo {
 
   constructor(maxRecords: number, readonly P: number, readonly keepFlows: boolean, readonly trials: number, readonly rawFlows = keepFlows) {
     this.K = 4 + 2 * maxRecords;
-    this.V = V_FLOWS + P * (keepFlows ? 7 : rawFlows ? 3 : 2);
+    this.V = V_FLOWS + P * (keepFlows ? 6 : rawFlows ? 2 : 1);
     // At most MEMO_BYTES of entries; trials beyond are computed as they come.
     this.limit = Math.max(1, Math.min(trials, Math.floor(MEMO_BYTES / (8 * (this.K + this.V)))));
     this.key = new Float64Array(this.K);
@@ -356,6 +361,7 @@ class FlowMemo {
     this.slots = new Int32Array(2 * cap);
     this.keys = new Float64Array(cap * this.K);
     this.vals = new Float64Array(cap * this.V);
+    this.nz = new Int32Array(cap * P);
   }
 
   /** The entry whose key equals `key` (its first 4 + 2n numbers), or −1 (then `slot` is where it goes). */
@@ -429,6 +435,11 @@ class FlowMemo {
     return this.vals;
   }
 
+  /** The entries' periods with a flow; entry e's start at e × P. */
+  periods(): Int32Array {
+    return this.nz;
+  }
+
   private grow(): void {
     const cap = this.slots.length; // entries double with the slots
     const keys = new Float64Array(cap * this.K);
@@ -437,6 +448,9 @@ class FlowMemo {
     const vals = new Float64Array(cap * this.V);
     vals.set(this.vals);
     this.vals = vals;
+    const nz = new Int32Array(cap * this.P);
+    nz.set(this.nz);
+    this.nz = nz;
     this.slots = new Int32Array(2 * cap);
     const saved = this.key.slice();
     for (let e = 0; e < this.size - 1; e++) {
@@ -662,10 +676,12 @@ export function evaluateContract(
       entry = memo.find();
       if (entry < 0 && memo.worthIt()) (entry = memo.add()), (fresh = true);
     }
-    let vals: Float64Array, at: number;
+    let vals: Float64Array, at: number, nz: Int32Array, nzAt: number;
     if (entry >= 0 && !fresh) {
       vals = memo.values();
       at = memo.valueAt(entry);
+      nz = memo.periods();
+      nzAt = entry * P;
     } else {
       const { net: flows, totals } = waterfall(terms, recPeriod, recAmount, nRec, volume, stopAt, wf);
       const received = totals.received, invested = terms.simple ? capital : totals.drawn;
@@ -689,9 +705,13 @@ export function evaluateContract(
       if (entry >= 0) {
         vals = memo.values();
         at = memo.valueAt(entry);
+        nz = memo.periods();
+        nzAt = entry * P;
       } else {
         vals = scratchValues(memo.V);
         at = 0;
+        nz = scratchPeriods(P);
+        nzAt = 0;
       }
       const f0 = at + V_FLOWS;
       // NPV and MIRR from one pass over the flows, which also lists the periods with a flow and
@@ -704,8 +724,8 @@ export function evaluateContract(
         else pvBack += f * financierDiscount[p]!;
         moneySum += f;
         if (f !== 0) {
-          vals[f0 + nonzero] = p;
-          vals[f0 + P + nonzero++] = f / T;
+          nz[nzAt + nonzero] = p;
+          vals[f0 + nonzero++] = f / T;
         }
       }
       // MIRR = (FV(back) / PV(out))^(1/(P − 1)) − 1 per period, FV(back) = PV(back) / v^(P−1): per year,
@@ -724,24 +744,24 @@ export function evaluateContract(
       moneySum += received + invested + totals.guarantee + totals.fees + totals.providerSurplus + totals.unfunded + flowInvestedPV + (pvBack - pvOut);
       vals[at + V_NONZERO] = nonzero;
       vals[at + V_DEFERRED] = deferred;
-      if (memo.rawFlows) for (let p = 0; p < P; p++) vals[f0 + 2 * P + p] = flows[p]!;
+      if (memo.rawFlows) for (let p = 0; p < P; p++) vals[f0 + P + p] = flows[p]!;
       if (keepFlows) {
-        vals.set(wf.draws, f0 + 3 * P);
-        vals.set(wf.toProvider, f0 + 4 * P);
-        vals.set(wf.toIntermediary, f0 + 5 * P);
-        vals.set(wf.guarantee, f0 + 6 * P);
+        vals.set(wf.draws, f0 + 2 * P);
+        vals.set(wf.toProvider, f0 + 3 * P);
+        vals.set(wf.toIntermediary, f0 + 4 * P);
+        vals.set(wf.guarantee, f0 + 5 * P);
       }
     }
     const f0 = at + V_FLOWS;
     if (keepFlows) {
-      out.flows!.set(vals.subarray(f0 + 2 * P, f0 + 3 * P), t * P);
+      out.flows!.set(vals.subarray(f0 + P, f0 + 2 * P), t * P);
       const w = out.waterfall!;
-      w.draws.set(vals.subarray(f0 + 3 * P, f0 + 4 * P), t * P);
-      w.toProvider.set(vals.subarray(f0 + 4 * P, f0 + 5 * P), t * P);
-      w.toIntermediary.set(vals.subarray(f0 + 5 * P, f0 + 6 * P), t * P);
-      w.guarantee.set(vals.subarray(f0 + 6 * P, f0 + 7 * P), t * P);
+      w.draws.set(vals.subarray(f0 + 2 * P, f0 + 3 * P), t * P);
+      w.toProvider.set(vals.subarray(f0 + 3 * P, f0 + 4 * P), t * P);
+      w.toIntermediary.set(vals.subarray(f0 + 4 * P, f0 + 5 * P), t * P);
+      w.guarantee.set(vals.subarray(f0 + 5 * P, f0 + 6 * P), t * P);
     }
-    for (let k = 0, n = vals[at + V_NONZERO]!; k < n; k++) meanFlows[vals[f0 + k]!]! += vals[f0 + P + k]!;
+    for (let k = 0, n = vals[at + V_NONZERO]!; k < n; k++) meanFlows[nz[nzAt + k]!]! += vals[f0 + k]!;
     const received = vals[at + V_RECEIVED]!, invested = vals[at + V_DRAWN]!;
     if (full) {
       for (let k = 0; k < R; k++) paymentsByRule[t * R + k] = measured.byRule[k]!;
@@ -819,7 +839,7 @@ function medianOfDeferred(known: Float64Array, nKnown: number, weight: Int32Arra
   const vals = memo.values();
   entries.forEach((e, j) => {
     const at = memo.valueAt(e);
-    flows.set(vals.subarray(at + V_FLOWS + 2 * P, at + V_FLOWS + 3 * P), j * P);
+    flows.set(vals.subarray(at + V_FLOWS + P, at + V_FLOWS + 2 * P), j * P);
     w[j] = weight[e]!;
     sign[j] = vals[at + V_DEFERRED]!;
   });
@@ -885,6 +905,13 @@ let knownScratch = new Float64Array(0);
 function irrScratch(T: number): Float64Array {
   if (knownScratch.length < T) knownScratch = new Float64Array(T);
   return knownScratch;
+}
+
+let periodScratch = new Int32Array(0);
+/** One entry's worth of periods for a trial the memo does not keep. */
+function scratchPeriods(P: number): Int32Array {
+  if (periodScratch.length < P) periodScratch = new Int32Array(P);
+  return periodScratch;
 }
 
 let scratch = new Float64Array(0);
