@@ -6,8 +6,8 @@
  */
 import { annualize, irr } from "../finance/irr.js";
 import { compile, type Model } from "../compile.js";
-import { MONEY_EPSILON } from "../constants.js";
-import { contractShape, evaluateContract, EvaluationCache, moneyIsFinite, type ContractResults } from "../contract/evaluate.js";
+import { BLOCK_SIZE, MONEY_EPSILON } from "../constants.js";
+import { contractShape, evaluateContract, EvaluationCache, moneyIsFinite, type ContractResults, type FigureSums } from "../contract/evaluate.js";
 import { checkFinite, checkMemory } from "../summary/limits.js";
 import { resolveFigureRefs } from "../figures/resolve.js";
 import { parseScenario, type Problem } from "../scenario/parse.js";
@@ -72,6 +72,7 @@ export function cellFigures(r: ContractResults): CellFigures {
 }
 
 function figuresOf(r: ContractResults): { figures: CellFigures } {
+  if (r.sums) return { figures: figuresOfSums(r, r.sums) };
   const T = r.trials;
   let irrN = 0, fnpv = 0, npvBelow = 0, mult = 0, multN = 0, loss = 0, total = 0, profit = 0;
   let paid = 0, net = 0, netCost = 0, nothing = 0, any = 0, missed = 0, npv = 0, gain = 0;
@@ -112,6 +113,27 @@ function figuresOf(r: ContractResults): { figures: CellFigures } {
     society: { meanNpv: npv / T, chanceBenefitsExceedCosts: gain / T },
   };
   return { figures };
+}
+
+/** The figures from evaluateContract's sums (figuresOnly): the same numbers as from the columns. */
+function figuresOfSums(r: ContractResults, s: FigureSums): CellFigures {
+  const T = r.trials;
+  return {
+    financier: {
+      irrOfExpectedFlows: finiteOrNull(annualize(irr(r.meanFlows), r.periodsPerYear)),
+      expectedNpv: T ? s.npv / T : 0,
+      hurdleRate: r.financierRate,
+      medianIrr: r.medianIrr !== undefined ? r.medianIrr : s.irrN ? median(s.irrs, s.irrN) : null,
+      meanMultiple: s.multipleN ? s.multiple / s.multipleN : null,
+      probLoss: s.loss / T,
+      probNpvBelowZero: s.npvBelow / T,
+      probTotalLoss: s.totalLoss / T,
+      meanProfit: s.profit / T,
+    },
+    payer: { meanPayments: s.payments / T, meanNet: s.payerNet / T, probNetCost: s.payerNetCost / T, probPayForNothing: s.payForNothing / T },
+    contract: { probAnyPayment: s.anyPayment / T, probMissedSuccess: s.missedSuccess / T },
+    society: { meanNpv: s.societyNpv / T, chanceBenefitsExceedCosts: s.societyGain / T },
+  };
 }
 
 let scratch = new Float64Array(0);
@@ -219,9 +241,19 @@ export function prepareSweep(raw: unknown, vary: readonly Vary[], options: { tri
   };
 }
 
-/** The outcomes every cell of a contract-terms sweep is evaluated on: the base scenario simulated once. */
-export function sweepOutcomes(prep: PreparedSweep, onProgress?: (done: number, total: number) => void): OutcomeTable {
-  return simulateOutcomes(compile(prep.base), { trials: prep.trials, seed: prep.seed, onProgress });
+/**
+ * The outcomes every cell of a contract-terms sweep is evaluated on: the base scenario simulated
+ * once. With `blocks` [from, to), only those blocks of BLOCK_SIZE trials, as a table of their
+ * trials (row 0 is block `from`'s first trial): a trial's numbers depend only on the seed and
+ * the trial (docs/random-streams.md), so such parts laid end to end in block order are the
+ * whole table, byte for byte (how a page splits the simulation over its workers). `onProgress`
+ * counts the part's trials.
+ */
+export function sweepOutcomes(prep: PreparedSweep, onProgress?: (done: number, total: number) => void, blocks?: readonly [number, number]): OutcomeTable {
+  if (!blocks) return simulateOutcomes(compile(prep.base), { trials: prep.trials, seed: prep.seed, onProgress });
+  const [from, to] = blocks;
+  const trials = Math.max(0, Math.min(prep.trials, to * BLOCK_SIZE) - from * BLOCK_SIZE);
+  return simulateOutcomes(compile(prep.base), { trials, seed: prep.seed, firstBlock: from, onProgress });
 }
 
 /**

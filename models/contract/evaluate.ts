@@ -11,7 +11,7 @@ import { MONEY_EPSILON } from "../constants.js";
 import { annualize, irr } from "../finance/irr.js";
 import { medianIrr, monotoneSign } from "../finance/medianIrr.js";
 import type { Scenario } from "../scenario/schema.js";
-import { cohortValue, paramOf, type OutcomeTable } from "../simulate.js";
+import { paramOf, type OutcomeTable } from "../simulate.js";
 import { compileRule, improvement, repaidSaving, ruleAmount, type CompiledRule } from "./rules.js";
 import { allocateFlows, capitalBasis, lastSpendPeriod, terminationPeriod, waterfall, waterfallTerms } from "./waterfall.js";
 
@@ -76,6 +76,11 @@ export interface ContractResults {
   readonly unfunded: Float64Array;
   /** 1 where the payer ended the contract early. */
   readonly terminated: Uint8Array;
+  /**
+   * With figuresOnly: the sums over trials that a sweep cell's figures are made of, instead of
+   * the per-trial columns they are sums of. Undefined otherwise.
+   */
+  readonly sums?: FigureSums;
   /** The waterfall by period [trial][period], with `keepFlows`: see models/contract/waterfall.ts. */
   readonly waterfall: {
     readonly draws: Float64Array;
@@ -83,6 +88,37 @@ export interface ContractResults {
     readonly toIntermediary: Float64Array;
     readonly guarantee: Float64Array;
   } | null;
+}
+
+/**
+ * The sums of a sweep cell's figures (models/analysis/sweep.ts figuresOf), each added up over the
+ * trials in their order from the numbers the full evaluation's columns hold, so each is what
+ * summing that column gives, bit for bit.
+ */
+export interface FigureSums {
+  /** The trials' IRRs that are not NaN, in the order of trials, in irrs[0..irrN) (a scratch column: the next call overwrites it). */
+  readonly irrs: Float64Array;
+  irrN: number;
+  /** Σ financierNpv, and the trials with financierNpv < −MONEY_EPSILON. */
+  npv: number;
+  npvBelow: number;
+  /** Σ multiple over the trials where it is finite, and their number. */
+  multiple: number;
+  multipleN: number;
+  /** Σ of the loss and totalLoss flags; Σ profit, payments, payerNet. */
+  loss: number;
+  totalLoss: number;
+  profit: number;
+  payments: number;
+  payerNet: number;
+  /** Σ of the payerNetCost, payForNothing, anyPayment and missedSuccess flags. */
+  payerNetCost: number;
+  payForNothing: number;
+  anyPayment: number;
+  missedSuccess: number;
+  /** Σ societyNpv, and the trials with societyNpv > 0. */
+  societyNpv: number;
+  societyGain: number;
 }
 
 export interface EvaluateOptions {
@@ -101,12 +137,10 @@ export interface EvaluateOptions {
    */
   readonly cache?: EvaluationCache;
   /**
-   * Fill only the columns a sweep cell's figures read (models/analysis/sweep.ts cellFigures:
-   * irr, financierNpv, multiple, profit, loss, totalLoss, payments, payerNet, payerNetCost,
-   * payForNothing, anyPayment, missedSuccess, societyNpv, meanFlows, and payerNetPV and
-   * guarantee); paymentsByYear, paymentsByRule, mirr, drawn, intermediaryFees, providerSurplus,
-   * unfunded and terminated are left as they were (zeros, or `reuse`'s). Those figures are the
-   * full evaluation's bit for bit. Ignored with keepFlows.
+   * Only what a sweep cell's figures read (models/analysis/sweep.ts cellFigures): meanFlows and
+   * the sums of the other columns the figures read (`sums`); every per-trial column is left as
+   * it was (zeros, or `reuse`'s). Those figures are the full evaluation's bit for bit. Ignored
+   * with keepFlows.
    */
   readonly figuresOnly?: boolean;
   /**
@@ -114,7 +148,10 @@ export interface EvaluateOptions {
    * the median by the NPV's sign (models/finance/medianIrr.ts), in `medianIrr`. The same number;
    * off by default, since it measured no faster than solving each distinct flow: 21 × 21
    * Norrköping cells at 4,000 trials, four interleaved pairs on one thread at load 9–18, took
-   * 3.4–5.2 s of CPU with it and 3.6–4.6 s without.
+   * 3.4–5.2 s of CPU with it and 3.6–4.6 s without; measured again after the waterfall and
+   * irr() got faster (21 × 21 cells on 10,000 trials, three interleaved pairs in one process,
+   * load about 10), it took 1.22 × the CPU time of solving (activity × savings share) and
+   * 1.24 × (savings share × return cap).
    */
   readonly medianBySign?: boolean;
 }
@@ -142,6 +179,22 @@ export class EvaluationCache {
 
   get<T>(key: string): T | undefined {
     return this.entries.get(key)?.value as T | undefined;
+  }
+
+  /** Keys asked for once and not kept (`worthKeeping`). */
+  private readonly askedOnce = new Set<string>();
+
+  /**
+   * After a miss: whether to fill and keep the columns for `key`, that is whether a contract
+   * asked for it before. A key asked for only once (in a sweep, a rule term that changes from
+   * cell to cell) then costs no column and no memory; one asked for again is kept from its
+   * second contract on. Only what is kept changes, never a number.
+   */
+  worthKeeping(key: string): boolean {
+    if (this.askedOnce.has(key)) return true;
+    if (this.askedOnce.size >= ASKED_KEYS) this.askedOnce.clear();
+    this.askedOnce.add(key);
+    return false;
   }
 
   set(key: string, value: unknown, bytes: number): void {
@@ -193,6 +246,8 @@ export function moneyIsFinite(r: ContractResults): boolean {
 
 /** The most an EvaluationCache keeps (64 MB). */
 const CACHE_BYTES = 64 * 2 ** 20;
+/** The most keys an EvaluationCache remembers having been asked for once (then it forgets them all). */
+const ASKED_KEYS = 100_000;
 
 /** A compiled rule as a cache key: every field (non-finite numbers spelled out, as JSON would drop them). */
 function ruleKey(r: CompiledRule): string {
@@ -217,7 +272,7 @@ function resultColumns(T: number, P: number, Y: number, R: number, capital: numb
   if (reuse && reuse.trials === T && reuse.periods === P && reuse.years === Y && reuse.paymentsByRule.length === T * R && (reuse.flows !== null) === keepFlows) {
     reuse.paymentsByYear.fill(0);
     reuse.meanFlows.fill(0);
-    return { ...reuse, capital, financierRate, periodsPerYear: ppy, medianIrr: undefined };
+    return { ...reuse, capital, financierRate, periodsPerYear: ppy, medianIrr: undefined, sums: undefined };
   }
   return {
     trials: T,
@@ -276,14 +331,17 @@ class FlowMemo {
   /** Key: [n, volume, stopAt, rate, period₀, amount₀, …]; K numbers an entry. */
   readonly K: number;
   /**
-   * Values an entry: V_*, then the periods whose flow is not zero (V_NONZERO of them), the flows
-   * ÷ T and, with keepFlows or rawFlows, the flows; with keepFlows the waterfall's four columns.
+   * Values an entry: V_*, then P numbers whose first V_NONZERO are the flows ÷ T of the periods
+   * with a flow (those periods, in order, are the entry's P numbers of `periods`), and, with
+   * keepFlows or rawFlows, the flows; with keepFlows the waterfall's four columns.
    */
   readonly V: number;
   readonly key: Float64Array;
   private readonly bits: Int32Array;
   private keys: Float64Array;
   private vals: Float64Array;
+  /** Entry e's periods with a flow at [e·P, e·P + V_NONZERO) (integers, for indexing). */
+  private nz: Int32Array;
   private slots: Int32Array;
   private size = 0;
   private lookups = 0;
@@ -294,7 +352,7 @@ class FlowMemo {
 
   constructor(maxRecords: number, readonly P: number, readonly keepFlows: boolean, readonly trials: number, readonly rawFlows = keepFlows) {
     this.K = 4 + 2 * maxRecords;
-    this.V = V_FLOWS + P * (keepFlows ? 7 : rawFlows ? 3 : 2);
+    this.V = V_FLOWS + P * (keepFlows ? 6 : rawFlows ? 2 : 1);
     // At most MEMO_BYTES of entries; trials beyond are computed as they come.
     this.limit = Math.max(1, Math.min(trials, Math.floor(MEMO_BYTES / (8 * (this.K + this.V)))));
     this.key = new Float64Array(this.K);
@@ -303,6 +361,7 @@ class FlowMemo {
     this.slots = new Int32Array(2 * cap);
     this.keys = new Float64Array(cap * this.K);
     this.vals = new Float64Array(cap * this.V);
+    this.nz = new Int32Array(cap * P);
   }
 
   /** The entry whose key equals `key` (its first 4 + 2n numbers), or −1 (then `slot` is where it goes). */
@@ -376,6 +435,11 @@ class FlowMemo {
     return this.vals;
   }
 
+  /** The entries' periods with a flow; entry e's start at e × P. */
+  periods(): Int32Array {
+    return this.nz;
+  }
+
   private grow(): void {
     const cap = this.slots.length; // entries double with the slots
     const keys = new Float64Array(cap * this.K);
@@ -384,6 +448,9 @@ class FlowMemo {
     const vals = new Float64Array(cap * this.V);
     vals.set(this.vals);
     this.vals = vals;
+    const nz = new Int32Array(cap * this.P);
+    nz.set(this.nz);
+    this.nz = nz;
     this.slots = new Int32Array(2 * cap);
     const saved = this.key.slice();
     for (let e = 0; e < this.size - 1; e++) {
@@ -437,9 +504,8 @@ export function evaluateContract(
   const evIndex = Int32Array.from(events, (ev) => ev.rule), evCohort = Int32Array.from(events, (ev) => ev.cohort), evPeriod = Int32Array.from(events, (ev) => ev.period);
   const evYear = Int32Array.from(events, (ev) => budgetYear(model, ev.period));
   const anyOffsets = compiled.some((g) => g[0]!.offsetBy.length > 0);
-  // Where a group's value of a measure is: [trial][cohort][measure], or the sum over cohorts.
+  // A group's value of a measure is at [trial][cohort][measure], or the sum over cohorts (pooledValue).
   const treatedCol = table.treated, truthCol = table.counterfactual, measuredCol = table.comparator;
-  const value = (column: Float64Array, t: number, c: number, m: number) => (c >= 0 ? column[(t * C + c) * M + m]! : cohortValue(column, table, t, c, m));
   // Shared with other contracts on this table (a sweep): each event's amounts under its rule's
   // terms, filled by the first contract that has them (`fill`) and read by the rest (`ready`).
   // Not with termination, whose period cuts the events a trial reaches.
@@ -454,7 +520,7 @@ export function evaluateContract(
       const key = `amounts|${c}|${ruleKey(rule)}|${earlier.join("|")}`;
       const hit = cache.get<EventAmounts>(key);
       if (hit) ready[e] = hit;
-      else {
+      else if (cache.worthKeeping(key)) {
         fill[e] = { pay: new Float64Array(T), payTrue: new Float64Array(T), noGain: new Uint8Array(T) };
         toStore.push([key, fill[e], 17 * T]);
       }
@@ -464,7 +530,7 @@ export function evaluateContract(
         const floorKey = `repaid|${c}|${JSON.stringify([measure, higherIsBetter, capitalShare, conditionMeasure, conditionHigherIsBetter, conditionMin])}|${earlier.join("|")}`;
         const floors = cache.get<Float64Array>(floorKey);
         if (floors) aboveReady[e] = floors;
-        else {
+        else if (cache.worthKeeping(floorKey)) {
           aboveFill[e] = new Float64Array(2 * T);
           toStore.push([floorKey, aboveFill[e], 16 * T]);
         }
@@ -482,12 +548,14 @@ export function evaluateContract(
   const drawOf = paramOf(model, table, model.terminationDrawSlot, 1);
   const termination = contract.termination;
   const settlement = termination ? resolveMoney(termination.settlement, capital) : 0;
-  // What a trial has paid so far on the measured effect (what the payer pays) and on the true one.
-  const measured = new Ledger(R, C, anyOffsets), truly = new Ledger(R, C, anyOffsets);
+  // What a trial has paid so far on the measured effect (what the payer pays).
+  const measured = new Ledger(R, C, anyOffsets);
   const payerDiscount = new Float64Array(P);
   const financierDiscount = Float64Array.from({ length: P }, (_, p) => Math.pow(1 + financierRate, -p / ppy));
   const toStart = priceFactors(model.priceBasis, model, P).toStart;
   let discountFor = NaN; // the rate payerDiscount was last filled for: usually fixed across trials
+  // The present value of what the waterfall spent, for the volume, stopAt and rate it was last summed for.
+  const spentFor = { volume: NaN, stopAt: NaN, rate: NaN, pv: 0 };
   let investedPV = 0;
   // figuresOnly: the IRR of a distinct flow that changes sign once is left unsolved, and the
   // median found by the NPV's sign (models/finance/medianIrr.ts); the memo keeps its flows.
@@ -497,6 +565,12 @@ export function evaluateContract(
   // Whether every money figure checkFinite checks is finite: the sum of them all, per trial and
   // per waterfall result (a sum that overflows only says "look").
   let moneySum = 0;
+  // figuresOnly: the sums of the cell's figures instead of their columns.
+  const sums: Omit<FigureSums, "irrs"> | null = full ? null : {
+    irrN: 0, npv: 0, npvBelow: 0, multiple: 0, multipleN: 0, loss: 0, totalLoss: 0, profit: 0,
+    payments: 0, payerNet: 0, payerNetCost: 0, payForNothing: 0, anyPayment: 0, missedSuccess: 0, societyNpv: 0, societyGain: 0,
+  };
+  const knownIrrs = sums ? irrScratch(T) : irrs;
   const memoKey = memo.key;
   const avoidedByYear = table.avoidedByYear, years = model.years;
 
@@ -504,7 +578,6 @@ export function evaluateContract(
     const delivered = table.delivered[t] === 1;
     const r = table.discountRate[t]!;
     measured.reset();
-    truly.reset();
     if (r !== discountFor) {
       investedPV = 0;
       for (let p = 0; p < P; p++) {
@@ -530,12 +603,14 @@ export function evaluateContract(
         noGain = shared.noGain[t] === 1;
       } else {
         const m = rule.measure, cm = rule.conditionMeasure;
-        const treated = m >= 0 ? value(treatedCol, t, c, m) : 0;
-        const truth = m >= 0 ? value(truthCol, t, c, m) : 0;
-        const measured = m >= 0 ? value(measuredCol, t, c, m) : 0;
-        const condTreated = cm >= 0 ? value(treatedCol, t, c, cm) : 0;
-        const condTruth = cm >= 0 ? value(truthCol, t, c, cm) : 0;
-        const condMeasured = cm >= 0 ? value(measuredCol, t, c, cm) : 0;
+        // The group's row of measures (a cohort's), or −1 for the sum over cohorts (pooled).
+        const row = c >= 0 ? (t * C + c) * M : -1;
+        const treated = m < 0 ? 0 : row >= 0 ? treatedCol[row + m]! : pooledValue(treatedCol, t, C, M, m);
+        const truth = m < 0 ? 0 : row >= 0 ? truthCol[row + m]! : pooledValue(truthCol, t, C, M, m);
+        const measured = m < 0 ? 0 : row >= 0 ? measuredCol[row + m]! : pooledValue(measuredCol, t, C, M, m);
+        const condTreated = cm < 0 ? 0 : row >= 0 ? treatedCol[row + cm]! : pooledValue(treatedCol, t, C, M, cm);
+        const condTruth = cm < 0 ? 0 : row >= 0 ? truthCol[row + cm]! : pooledValue(truthCol, t, C, M, cm);
+        const condMeasured = cm < 0 ? 0 : row >= 0 ? measuredCol[row + cm]! : pooledValue(measuredCol, t, C, M, cm);
         // `above: "repaid"`: the saving at which the rules before this one have repaid the capital.
         let above = rule.above, aboveTrue = rule.above;
         if (Number.isNaN(rule.above)) {
@@ -548,13 +623,13 @@ export function evaluateContract(
             // Only a positive saving can pay: skip the search otherwise (most trials).
             above = aboveTrue = Infinity;
             const saves = improvement(treated, measured, rule.higherIsBetter) > 0, savesTrue = improvement(treated, truth, rule.higherIsBetter) > 0;
-            if (saves || savesTrue) for (let k = 0; k < M; k++) groupTreated[k] = value(treatedCol, t, c, k);
+            if (saves || savesTrue) for (let k = 0; k < M; k++) groupTreated[k] = row >= 0 ? treatedCol[row + k]! : pooledValue(treatedCol, t, C, M, k);
             if (saves) {
-              for (let k = 0; k < M; k++) groupReference[k] = value(measuredCol, t, c, k);
+              for (let k = 0; k < M; k++) groupReference[k] = row >= 0 ? measuredCol[row + k]! : pooledValue(measuredCol, t, C, M, k);
               above = repaidSaving(rule, earlier, delivered, groupTreated, groupReference, repaidScratch);
             }
             if (savesTrue) {
-              for (let k = 0; k < M; k++) groupReference[k] = value(truthCol, t, c, k);
+              for (let k = 0; k < M; k++) groupReference[k] = row >= 0 ? truthCol[row + k]! : pooledValue(truthCol, t, C, M, k);
               aboveTrue = repaidSaving(rule, earlier, delivered, groupTreated, groupReference, repaidScratch);
             }
             const into = aboveFill[e];
@@ -571,7 +646,6 @@ export function evaluateContract(
       // rule's own trigger (before offsets and the total cap, which are not measurement errors).
       if (rule.outcomeBased && payTrue > MONEY_EPSILON && !(pay > MONEY_EPSILON)) missed = 1;
       pay = measured.pay(rule.offsetBy, index, c, pay, totalCap);
-      truly.pay(rule.offsetBy, index, c, payTrue, totalCap);
       if (rule.outcomeBased) {
         if (pay > MONEY_EPSILON && noGain) forNothing = 1;
       }
@@ -602,40 +676,61 @@ export function evaluateContract(
       entry = memo.find();
       if (entry < 0 && memo.worthIt()) (entry = memo.add()), (fresh = true);
     }
-    let vals: Float64Array, at: number;
+    let vals: Float64Array, at: number, nz: Int32Array, nzAt: number;
     if (entry >= 0 && !fresh) {
       vals = memo.values();
       at = memo.valueAt(entry);
+      nz = memo.periods();
+      nzAt = entry * P;
     } else {
       const { net: flows, totals } = waterfall(terms, recPeriod, recAmount, nRec, volume, stopAt, wf);
       const received = totals.received, invested = terms.simple ? capital : totals.drawn;
       let flowInvestedPV = 0;
       if (!terms.simple) {
         // The work's real cost to society: what was spent on delivery and fees, when it was spent.
-        for (let p = 0; p < P; p++) flowInvestedPV += wf.spent[p]! * payerDiscount[p]!;
+        // Without recycling what is spent does not depend on the payments, only on the volume
+        // and stopAt (models/contract/waterfall.ts): the last trial's sum serves while those and
+        // the payer's rate are the same.
+        if (!terms.recycling && volume === spentFor.volume && stopAt === spentFor.stopAt && discountFor === spentFor.rate) flowInvestedPV = spentFor.pv;
+        else {
+          for (let p = 0; p < P; p++) flowInvestedPV += wf.spent[p]! * payerDiscount[p]!;
+          (spentFor.volume = volume), (spentFor.stopAt = stopAt), (spentFor.rate = discountFor), (spentFor.pv = flowInvestedPV);
+        }
       }
       let deferred = 0;
       const trialIrr =
         received <= MONEY_EPSILON ? (invested > 0 ? -1 : NaN)
         : deferIrr && entry >= 0 && (deferred = monotoneSign(flows, P)) !== 0 ? NaN
         : annualize(irr(flows, P), ppy);
-      // NPV and MIRR from one pass over the flows.
-      let pvOut = 0, pvBack = 0;
+      if (entry >= 0) {
+        vals = memo.values();
+        at = memo.valueAt(entry);
+        nz = memo.periods();
+        nzAt = entry * P;
+      } else {
+        vals = scratchValues(memo.V);
+        at = 0;
+        nz = scratchPeriods(P);
+        nzAt = 0;
+      }
+      const f0 = at + V_FLOWS;
+      // NPV and MIRR from one pass over the flows, which also lists the periods with a flow and
+      // their flow ÷ T: the mean flows add only those (adding a zero leaves a sum as it is, and
+      // the sum starts at +0 and so is never −0), so the mean is the same bit for bit.
+      let pvOut = 0, pvBack = 0, nonzero = 0;
       for (let p = 0; p < P; p++) {
         const f = flows[p]!;
         if (f < 0) pvOut -= f * financierDiscount[p]!;
         else pvBack += f * financierDiscount[p]!;
+        moneySum += f;
+        if (f !== 0) {
+          nz[nzAt + nonzero] = p;
+          vals[f0 + nonzero++] = f / T;
+        }
       }
       // MIRR = (FV(back) / PV(out))^(1/(P − 1)) − 1 per period, FV(back) = PV(back) / v^(P−1): per year,
       // (PV(back) / PV(out) / v^(P−1))^(ppy/(P − 1)) − 1.
       const trialMirr = full && pvOut > 0 && P > 1 ? Math.pow(pvBack / pvOut / financierDiscount[P - 1]!, ppy / (P - 1)) - 1 : NaN;
-      if (entry >= 0) {
-        vals = memo.values();
-        at = memo.valueAt(entry);
-      } else {
-        vals = scratchValues(memo.V);
-        at = 0;
-      }
       vals[at + V_IRR] = trialIrr;
       vals[at + V_NPV] = pvBack - pvOut;
       vals[at + V_MIRR] = trialMirr;
@@ -647,38 +742,26 @@ export function evaluateContract(
       vals[at + V_UNFUNDED] = totals.unfunded;
       vals[at + V_INVESTED_PV] = flowInvestedPV;
       moneySum += received + invested + totals.guarantee + totals.fees + totals.providerSurplus + totals.unfunded + flowInvestedPV + (pvBack - pvOut);
-      const f0 = at + V_FLOWS;
-      // The mean flows add only the periods with a flow: adding a zero leaves a sum as it is
-      // (the sum starts at +0 and so is never −0), so the mean is the same bit for bit.
-      let nonzero = 0;
-      for (let p = 0; p < P; p++) {
-        vals[f0 + P + p] = flows[p]! / T;
-        moneySum += flows[p]!;
-        if (flows[p] !== 0) vals[f0 + nonzero++] = p;
-      }
       vals[at + V_NONZERO] = nonzero;
       vals[at + V_DEFERRED] = deferred;
-      if (memo.rawFlows) vals.set(flows.subarray(0, P), f0 + 2 * P);
+      if (memo.rawFlows) for (let p = 0; p < P; p++) vals[f0 + P + p] = flows[p]!;
       if (keepFlows) {
-        vals.set(wf.draws, f0 + 3 * P);
-        vals.set(wf.toProvider, f0 + 4 * P);
-        vals.set(wf.toIntermediary, f0 + 5 * P);
-        vals.set(wf.guarantee, f0 + 6 * P);
+        vals.set(wf.draws, f0 + 2 * P);
+        vals.set(wf.toProvider, f0 + 3 * P);
+        vals.set(wf.toIntermediary, f0 + 4 * P);
+        vals.set(wf.guarantee, f0 + 5 * P);
       }
     }
     const f0 = at + V_FLOWS;
     if (keepFlows) {
-      out.flows!.set(vals.subarray(f0 + 2 * P, f0 + 3 * P), t * P);
+      out.flows!.set(vals.subarray(f0 + P, f0 + 2 * P), t * P);
       const w = out.waterfall!;
-      w.draws.set(vals.subarray(f0 + 3 * P, f0 + 4 * P), t * P);
-      w.toProvider.set(vals.subarray(f0 + 4 * P, f0 + 5 * P), t * P);
-      w.toIntermediary.set(vals.subarray(f0 + 5 * P, f0 + 6 * P), t * P);
-      w.guarantee.set(vals.subarray(f0 + 6 * P, f0 + 7 * P), t * P);
+      w.draws.set(vals.subarray(f0 + 2 * P, f0 + 3 * P), t * P);
+      w.toProvider.set(vals.subarray(f0 + 3 * P, f0 + 4 * P), t * P);
+      w.toIntermediary.set(vals.subarray(f0 + 4 * P, f0 + 5 * P), t * P);
+      w.guarantee.set(vals.subarray(f0 + 5 * P, f0 + 6 * P), t * P);
     }
-    for (let k = 0, n = vals[at + V_NONZERO]!, fT = f0 + P; k < n; k++) {
-      const p = vals[f0 + k]!;
-      meanFlows[p]! += vals[fT + p]!;
-    }
+    for (let k = 0, n = vals[at + V_NONZERO]!; k < n; k++) meanFlows[nz[nzAt + k]!]! += vals[f0 + k]!;
     const received = vals[at + V_RECEIVED]!, invested = vals[at + V_DRAWN]!;
     if (full) {
       for (let k = 0; k < R; k++) paymentsByRule[t * R + k] = measured.byRule[k]!;
@@ -691,31 +774,56 @@ export function evaluateContract(
     if (!terms.simple) investedPV = vals[at + V_INVESTED_PV]!;
 
     const total = measured.total;
-    payments[t] = total;
-    guarantee[t] = vals[at + V_GUARANTEE]!;
-    anyPayment[t] = total > MONEY_EPSILON ? 1 : 0;
-    payForNothing[t] = forNothing;
-    missedSuccess[t] = missed;
-    profit[t] = received - invested;
-    loss[t] = received - invested < -MONEY_EPSILON ? 1 : 0;
-    totalLoss[t] = invested > 0 && received <= MONEY_EPSILON ? 1 : 0;
-    multiple[t] = invested > 0 ? received / invested : NaN;
-    irrs[t] = vals[at + V_IRR]!;
+    const irrT = vals[at + V_IRR]!, npvT = vals[at + V_NPV]!, profitT = received - invested;
     if (deferredWeight && vals[at + V_DEFERRED] !== 0) deferredWeight[entry]!++;
-    financierNpv[t] = vals[at + V_NPV]!;
-    mirr[t] = vals[at + V_MIRR]!;
     let avoided = 0;
     if (avoidedSums) avoided = avoidedSums[t]!;
     else for (let y = 0; y < years; y++) avoided += avoidedByYear[t * years + y]!;
-    payerNet[t] = avoided - total;
-    payerNetCost[t] = avoided - total < -MONEY_EPSILON ? 1 : 0;
-    payerNetPV[t] = table.avoidedPV[t]! - paidPV;
-    societyNpv[t] = table.societyBenefitPV[t]! - investedPV;
+    const netT = avoided - total, netPVT = table.avoidedPV[t]! - paidPV, societyT = table.societyBenefitPV[t]! - investedPV;
+    if (sums) {
+      // The cell's sums, in the order of trials as figuresOf would add the columns up.
+      if (!Number.isNaN(irrT)) knownIrrs[sums.irrN++] = irrT;
+      sums.npv += npvT;
+      if (npvT < -MONEY_EPSILON) sums.npvBelow++;
+      if (invested > 0) {
+        const m = received / invested;
+        if (Number.isFinite(m)) (sums.multiple += m), sums.multipleN++;
+      }
+      if (profitT < -MONEY_EPSILON) sums.loss++;
+      if (invested > 0 && received <= MONEY_EPSILON) sums.totalLoss++;
+      sums.profit += profitT;
+      sums.payments += total;
+      sums.payerNet += netT;
+      if (netT < -MONEY_EPSILON) sums.payerNetCost++;
+      sums.payForNothing += forNothing;
+      if (total > MONEY_EPSILON) sums.anyPayment++;
+      sums.missedSuccess += missed;
+      sums.societyNpv += societyT;
+      if (societyT > 0) sums.societyGain++;
+    } else {
+      payments[t] = total;
+      guarantee[t] = vals[at + V_GUARANTEE]!;
+      anyPayment[t] = total > MONEY_EPSILON ? 1 : 0;
+      payForNothing[t] = forNothing;
+      missedSuccess[t] = missed;
+      profit[t] = profitT;
+      loss[t] = profitT < -MONEY_EPSILON ? 1 : 0;
+      totalLoss[t] = invested > 0 && received <= MONEY_EPSILON ? 1 : 0;
+      multiple[t] = invested > 0 ? received / invested : NaN;
+      irrs[t] = irrT;
+      financierNpv[t] = npvT;
+      mirr[t] = vals[at + V_MIRR]!;
+      payerNet[t] = netT;
+      payerNetCost[t] = netT < -MONEY_EPSILON ? 1 : 0;
+      payerNetPV[t] = netPVT;
+      societyNpv[t] = societyT;
+    }
     // Payments by year and by rule are sums of some of the same payments (none negative), so
     // they are finite when the total is.
-    moneySum += total + payerNet[t]! + payerNetPV[t]! + societyNpv[t]! + profit[t]!;
+    moneySum += total + netT + netPVT + societyT + profitT;
   }
-  const result: ContractResults = deferredWeight ? { ...out, medianIrr: medianOfDeferred(irrs, deferredWeight, memo, P, ppy) } : out;
+  const withSums: ContractResults = sums ? { ...out, sums: { ...sums, irrs: knownIrrs } } : out;
+  const result: ContractResults = deferredWeight ? { ...withSums, medianIrr: medianOfDeferred(knownIrrs, sums!.irrN, deferredWeight, memo, P, ppy) } : withSums;
   if (Number.isFinite(moneySum)) finiteMoney.add(result);
   else finiteMoney.delete(result);
   // Every trial has filled its events' columns: other contracts may read them now.
@@ -724,17 +832,14 @@ export function evaluateContract(
 }
 
 /** The median of the per-trial IRRs when figuresOnly left the memo's deferred entries unsolved. */
-function medianOfDeferred(irrs: Float64Array, weight: Int32Array, memo: FlowMemo, P: number, ppy: number): number | null {
-  const known = new Float64Array(irrs.length);
-  let nKnown = 0;
-  for (let t = 0; t < irrs.length; t++) if (!Number.isNaN(irrs[t]!)) known[nKnown++] = irrs[t]!;
+function medianOfDeferred(known: Float64Array, nKnown: number, weight: Int32Array, memo: FlowMemo, P: number, ppy: number): number | null {
   const entries: number[] = [];
   for (let e = 0; e < weight.length; e++) if (weight[e]! > 0) entries.push(e);
   const flows = new Float64Array(entries.length * P), w = new Int32Array(entries.length), sign = new Int8Array(entries.length);
   const vals = memo.values();
   entries.forEach((e, j) => {
     const at = memo.valueAt(e);
-    flows.set(vals.subarray(at + V_FLOWS + 2 * P, at + V_FLOWS + 3 * P), j * P);
+    flows.set(vals.subarray(at + V_FLOWS + P, at + V_FLOWS + 2 * P), j * P);
     w[j] = weight[e]!;
     sign[j] = vals[at + V_DEFERRED]!;
   });
@@ -742,9 +847,10 @@ function medianOfDeferred(irrs: Float64Array, weight: Int32Array, memo: FlowMemo
 }
 
 /**
- * What one trial has paid so far under one reading of the outcomes: evaluateContract keeps one
- * for the measured effect (what the payer pays) and one for the true effect (what it would pay
- * if the effect were measured without error), and puts every payment event through each.
+ * What one trial has paid so far on the measured effect (what the payer pays): evaluateContract
+ * puts every payment event through it. What the true effect would pay needs no ledger: the only
+ * figure read from it, `missedSuccess`, is judged on a rule's own trigger, before offsets and
+ * the total cap.
  */
 class Ledger {
   /** Paid so far by rule, all cohorts together. */
@@ -761,8 +867,10 @@ class Ledger {
 
   /** Empties the ledger for the next trial. */
   reset(): void {
-    this.byRule.fill(0);
-    if (this.offsets) this.byCohort.fill(0);
+    // Loops: fill() costs more than these few numbers.
+    const byRule = this.byRule, byCohort = this.byCohort;
+    for (let k = 0; k < byRule.length; k++) byRule[k] = 0;
+    for (let k = 0; k < byCohort.length; k++) byCohort[k] = 0;
     this.total = 0;
   }
 
@@ -783,6 +891,27 @@ class Ledger {
     this.total += amount;
     return amount;
   }
+}
+
+/** A measure summed over the cohorts of trial t (a pooled rule's group), as cohortValue (models/simulate.ts) sums it. */
+function pooledValue(column: Float64Array, t: number, C: number, M: number, m: number): number {
+  let s = 0;
+  for (let c = 0; c < C; c++) s += column[(t * C + c) * M + m]!;
+  return s;
+}
+
+let knownScratch = new Float64Array(0);
+/** Room for T IRRs (FigureSums.irrs), reused from call to call. */
+function irrScratch(T: number): Float64Array {
+  if (knownScratch.length < T) knownScratch = new Float64Array(T);
+  return knownScratch;
+}
+
+let periodScratch = new Int32Array(0);
+/** One entry's worth of periods for a trial the memo does not keep. */
+function scratchPeriods(P: number): Int32Array {
+  if (periodScratch.length < P) periodScratch = new Int32Array(P);
+  return periodScratch;
 }
 
 let scratch = new Float64Array(0);

@@ -82,13 +82,15 @@ export interface WaterfallFlows {
   readonly spent: Float64Array;
   /** Financier's net cash flow: receipts − draws. */
   readonly net: Float64Array;
+  /** Scratch: each period's delivery costs and fixed fees due. */
+  readonly need: Float64Array;
   readonly totals: WaterfallTotals;
 }
 
 export function allocateFlows(periods: number): WaterfallFlows {
   const a = () => new Float64Array(periods);
   return {
-    draws: a(), toFinancier: a(), toProvider: a(), toIntermediary: a(), guarantee: a(), spent: a(), net: a(),
+    draws: a(), toFinancier: a(), toProvider: a(), toIntermediary: a(), guarantee: a(), spent: a(), net: a(), need: a(),
     totals: { drawn: 0, payments: 0, received: 0, guarantee: 0, fees: 0, providerCosts: 0, providerSurplus: 0, unfunded: 0 },
   };
 }
@@ -109,17 +111,14 @@ export function waterfall(
 ): WaterfallFlows {
   const P = terms.periods;
   const { draws, toFinancier, toProvider, toIntermediary, guarantee, spent, net, totals } = out;
-  draws.fill(0);
-  spent.fill(0);
-  toFinancier.fill(0);
-  toProvider.fill(0);
-  toIntermediary.fill(0);
-  guarantee.fill(0);
   totals.drawn = totals.payments = totals.received = totals.guarantee = 0;
   totals.fees = totals.providerCosts = totals.providerSurplus = totals.unfunded = 0;
   let lastPaid = 0, lastDraw = 0;
 
   if (terms.simple) {
+    toFinancier.fill(0);
+    toIntermediary.fill(0);
+    guarantee.fill(0);
     // Today's form, in today's order of additions (so results are byte-identical).
     const schedule = terms.schedule!;
     let total = 0;
@@ -153,61 +152,71 @@ export function waterfall(
   }
 
   // Structured form. Needs per period: delivery costs (× volume) and fixed fees, until stopAt.
-  const need = (p: number) => (p >= stopAt ? 0 : (terms.costs ? terms.costs[p]! * volume : 0) + (terms.fixedFees ? terms.fixedFees[p]! : 0));
+  // Every column is written once per period from locals that add up in the order the steps
+  // below describe (each starts at 0, as a cleared column would), so the numbers are those of
+  // adding into the columns themselves.
+  const costs = terms.costs, fixedFees = terms.fixedFees, schedule = terms.schedule, recycling = terms.recycling;
+  const needs = out.need;
   let future = 0; // needs after the current period, for the recycling reserve
-  for (let p = 0; p < P; p++) future += need(p);
-  let cash = 0, drawn = 0, returned = 0, i = 0;
+  for (let p = 0; p < P; p++) {
+    const n = p >= stopAt ? 0 : (costs ? costs[p]! * volume : 0) + (fixedFees ? fixedFees[p]! : 0);
+    needs[p] = n;
+    future += n;
+  }
+  let cash = 0, drawn = 0, returned = 0, i = 0, received = 0;
+  let payments = 0, fees = 0, providerCosts = 0, providerSurplus = 0, unfunded = 0;
 
   for (let p = 0; p < P; p++) {
     // 1. Outcome payments in, less the intermediary's share.
     let inflow = 0;
     while (i < n && periodOf[i] === p) inflow += amountOf[i++]!;
     if (inflow > 0) lastPaid = p;
-    totals.payments += inflow;
+    payments += inflow;
     const fee = terms.feeShare * inflow;
-    toIntermediary[p]! += fee;
+    let intermediary = 0, provider = 0, financier = 0;
+    intermediary += fee;
     let available = inflow - fee;
 
     // 2. Delivery and fixed fees: on a schedule the draw is fixed; otherwise cash first, then draws.
-    const fixedFee = p < stopAt && terms.fixedFees ? terms.fixedFees[p]! : 0;
-    if (terms.schedule) {
-      const draw = p < stopAt ? terms.schedule[p]! : 0;
+    const fixedFee = p < stopAt && fixedFees ? fixedFees[p]! : 0;
+    let draw: number;
+    if (schedule) {
+      draw = p < stopAt ? schedule[p]! : 0;
       const feePaid = Math.min(fixedFee, draw);
-      draws[p] = draw;
       spent[p] = draw;
-      toIntermediary[p]! += feePaid;
-      toProvider[p]! += draw - feePaid;
-      totals.providerCosts += draw - feePaid;
-      totals.unfunded += fixedFee - feePaid;
+      intermediary += feePaid;
+      provider += draw - feePaid;
+      providerCosts += draw - feePaid;
+      unfunded += fixedFee - feePaid;
       drawn += draw;
     } else {
-      const due = need(p);
+      const due = needs[p]!;
       future -= due;
       let fromCash = 0;
-      if (terms.recycling) {
+      if (recycling) {
         cash += available;
         available = 0;
         fromCash = Math.min(cash, due);
         cash -= fromCash;
       }
-      const draw = Math.min(due - fromCash, Math.max(0, terms.commitment - drawn));
-      draws[p] = draw;
+      draw = Math.min(due - fromCash, Math.max(0, terms.commitment - drawn));
       drawn += draw;
       const paid = fromCash + draw;
       spent[p] = paid;
       const feePaid = Math.min(fixedFee, paid);
-      toIntermediary[p]! += feePaid;
-      toProvider[p]! += paid - feePaid;
-      totals.providerCosts += paid - feePaid;
-      totals.unfunded += due - paid;
-      if (terms.recycling) {
+      intermediary += feePaid;
+      provider += paid - feePaid;
+      providerCosts += paid - feePaid;
+      unfunded += due - paid;
+      if (recycling) {
         // 3. Keep what the rest of delivery needs; the rest is distributed.
         const reserve = p === P - 1 ? 0 : future;
         available = Math.max(0, cash - reserve);
         cash -= available;
       }
     }
-    if (draws[p]! > 0) lastDraw = p;
+    draws[p] = draw;
+    if (draw > 0) lastDraw = p;
 
     // 3. Distribution: return of capital drawn so far, then surplus shared with the provider.
     if (available > 0) {
@@ -215,25 +224,34 @@ export function waterfall(
       returned += capitalBack;
       const surplus = available - capitalBack;
       const toProv = terms.providerShare * surplus;
-      toProvider[p]! += toProv;
-      totals.providerSurplus += toProv;
-      toFinancier[p]! += available - toProv;
+      provider += toProv;
+      providerSurplus += toProv;
+      financier += available - toProv;
     }
-    totals.fees += toIntermediary[p]!;
+    toIntermediary[p] = intermediary;
+    toProvider[p] = provider;
+    toFinancier[p] = financier;
+    guarantee[p] = 0;
+    net[p] = financier - draw;
+    fees += intermediary;
+    received += financier;
   }
 
-  let received = 0;
-  for (let p = 0; p < P; p++) received += toFinancier[p]!;
   // 4. The guarantor settles after the last payment was due and all capital was drawn.
   const g = guaranteePayment(terms, received, drawn);
   if (g > MONEY_EPSILON) {
     const s = Math.max(lastPaid, terms.lastDue, lastDraw);
     toFinancier[s]! += g;
     guarantee[s] = g;
+    net[s] = toFinancier[s]! - draws[s]!;
     totals.guarantee = g;
     received += g;
   }
-  for (let p = 0; p < P; p++) net[p] = toFinancier[p]! - draws[p]!;
+  totals.payments = payments;
+  totals.fees = fees;
+  totals.providerCosts = providerCosts;
+  totals.providerSurplus = providerSurplus;
+  totals.unfunded = unfunded;
   totals.drawn = drawn;
   totals.received = received;
   return out;

@@ -4,9 +4,11 @@
  * The engine is the CLI's: the same scenario and seed give the same numbers here.
  *
  * Requests:
- * - {kind: "outcomes", scenario, vary, trials, seed}: for a sweep of contract terms, checks every
- *   cell and then simulates the outcomes they all share, answered as {type: "result", outcomes}
- *   (the table's columns transferred, not copied);
+ * - {kind: "outcomes", scenario, vary, trials, seed, blocks?, check?}: for a sweep of contract
+ *   terms, checks the cells at `check` (every cell by default) and then simulates the outcomes
+ *   they all share, or with `blocks` [from, to) those blocks' part of them (sweepOutcomes in
+ *   models/analysis/sweep.ts: a pool splits the simulation), answered as
+ *   {type: "result", outcomes} (the table's columns transferred, not copied);
  * - {kind: "sweep", scenario, vary, trials, seed, cells, outcomes?}: the listed cells of a sweep,
  *   each posted as {type: "cell", index, cell} when done (a pool of these workers splits a grid);
  *   with `outcomes` (from an "outcomes" request) only the contract is evaluated per cell;
@@ -35,7 +37,7 @@ import { acceptabilityByEffect, acceptabilityByRate, whoWins } from "../models/a
 
 type Request =
   | { kind: "sweep"; scenario: unknown; vary: Vary[]; trials: number; seed: string | number; cells: number[]; fix?: boolean; outcomes?: OutcomeTable }
-  | { kind: "outcomes"; scenario: unknown; vary: Vary[]; trials: number; seed: string | number }
+  | { kind: "outcomes"; scenario: unknown; vary: Vary[]; trials: number; seed: string | number; blocks?: [number, number]; check?: number[] }
   | { kind: "ensemble" | "breakEven" | "design"; scenario: unknown; trials: number; seed: string | number }
   | { kind: "information"; scenario: unknown; trials?: number; method?: "regression" | "twoLevel"; outer?: number; inner?: number; seed: string | number }
   | { kind: "riskSplit"; scenario: unknown; groups: number; perGroup: number; seed: string | number }
@@ -80,8 +82,8 @@ function handle(r: Request): unknown {
   switch (r.kind) {
     case "outcomes": {
       const prep = prepareSweep(r.scenario, r.vary, { trials: r.trials, seed: r.seed });
-      checkCells(prep);
-      const outcomes = sweepOutcomes(prep, progress);
+      checkCells(prep, r.check);
+      const outcomes = sweepOutcomes(prep, progress, r.blocks);
       return { outcomes, elapsedMs: performance.now() - t0, transfer: buffersOf(outcomes) };
     }
     case "sweep": {

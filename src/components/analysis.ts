@@ -4,10 +4,12 @@
  * so the section keeps its last good result), without touching the other sections.
  *
  * A sweep is split by cells over a pool of workers, one per core (at most 8), so the grid equals
- * the CLI's cell for cell. A sweep of contract terms is simulated once: the first worker checks
- * every cell and simulates the outcomes, which are handed to every worker (the site is not
- * cross-origin isolated, so no SharedArrayBuffer: each worker gets a copy, the last the
- * original, transferred), and the workers only evaluate the contract per cell. A sweep of
+ * the CLI's cell for cell. A sweep of contract terms is simulated once, split over the pool: each
+ * worker checks its share of the cells and simulates its share of the trial blocks, the parts are
+ * laid end to end here (a trial's numbers depend only on the seed and the trial, so that is the
+ * table one worker would simulate, byte for byte) and the table is handed to every worker (the
+ * site is not cross-origin isolated, so no SharedArrayBuffer: each worker gets a copy, the last
+ * the original, transferred), and the workers only evaluate the contract per cell. A sweep of
  * anything else is simulated per cell, each worker its share.
  *
  * Priorities: a sweep (what the user is waiting for) takes every core; other analyses wait until
@@ -16,9 +18,11 @@
  * can say "queued behind …" instead of showing only its heading.
  */
 import type { Cell, OutcomeTable, Vary } from "../models/index.js";
+import { BLOCK_SIZE } from "../models/constants.js";
 import { ScenarioInvalid } from "./runner.js";
 
 interface Job {
+  url: string;
   workers: Worker[];
   sweep: boolean;
 }
@@ -45,10 +49,33 @@ function tellWaiting() {
 let activeSweeps = 0;
 let idleWaiters: (() => void)[] = [];
 const whenNoSweep = () => (activeSweeps === 0 ? Promise.resolve() : new Promise<void>((ok) => idleWaiters.push(ok)));
-function endJob(channel: string, job: Job) {
+/**
+ * Workers whose last request finished, by script, kept for the next request: their engine is
+ * loaded and compiled already, which a fresh worker pays for again (measured in Chromium: the
+ * 21 × 21 sweep's first simulation and cells run several times slower than once warm). Holds
+ * nothing from one request that changes another's numbers (each carries all it needs). At most poolSize() a script.
+ */
+const parked = new Map<string, Worker[]>();
+function park(url: string, worker: Worker) {
+  const list = parked.get(url) ?? [];
+  worker.onmessage = null;
+  worker.onerror = null;
+  if (list.length < poolSize()) list.push(worker);
+  else worker.terminate();
+  parked.set(url, list);
+}
+
+/**
+ * Ends a job: its workers are kept for the next request when it finished (`finished`), else
+ * terminated (a request replaced by a newer one, or one that failed, stops at once).
+ */
+function endJob(channel: string, job: Job, finished = false) {
   if (running.get(channel) !== job) return;
   running.delete(channel);
-  for (const w of job.workers) w.terminate();
+  for (const w of job.workers) {
+    if (finished) park(job.url, w);
+    else w.terminate();
+  }
   if (job.sweep && --activeSweeps === 0) for (const ok of idleWaiters.splice(0)) ok();
   tellWaiting();
 }
@@ -56,7 +83,7 @@ function endJob(channel: string, job: Job) {
 function start(url: string, channel: string, count: number, sweep: boolean): Job {
   const old = running.get(channel);
   if (old) endJob(channel, old);
-  const job = { workers: Array.from({ length: count }, () => new Worker(url, { type: "module" })), sweep };
+  const job = { url, workers: Array.from({ length: count }, () => parked.get(url)?.pop() ?? new Worker(url, { type: "module" })), sweep };
   running.set(channel, job);
   if (sweep) activeSweeps++;
   tellWaiting();
@@ -101,7 +128,13 @@ export function analyse<T>(url: string, channel: string, request: Record<string,
     const worker = job.workers[0]!;
     const result = listen<T>(worker, (m) => m.type === "progress" && onProgress?.(m.done as number, m.total as number));
     worker.postMessage(request);
-    return result.finally(() => endJob(channel, job));
+    return result.then(
+      (r) => (endJob(channel, job, true), r),
+      (e) => {
+        endJob(channel, job);
+        throw e;
+      },
+    );
   });
   // The next request waits until this one settles, or is replaced (a replaced request's promise
   // never settles: its worker was terminated and posts nothing).
@@ -112,6 +145,8 @@ export function analyse<T>(url: string, channel: string, request: Record<string,
 export interface SweepRun {
   cells: Cell[];
   elapsedMs: number;
+  /** Of elapsedMs, the time until the outcomes every cell shares were simulated and joined (0 when each cell simulates). */
+  simulatedMs: number;
   workers: number;
 }
 
@@ -124,6 +159,53 @@ export function poolSize(): number {
 function buffersOf(table: OutcomeTable): ArrayBuffer[] {
   const columns = [table.treated, table.counterfactual, table.comparator, table.delivered, table.discountRate, table.avoidedByYear, table.avoidedPV, table.societyBenefitPV, ...table.params.values()];
   return [...new Set(columns.map((c) => c.buffer as ArrayBuffer))];
+}
+
+/**
+ * The trial blocks of a run split into at most `parts` contiguous ranges [from, to), as even as
+ * whole blocks allow (the first ones the longest); never an empty range.
+ */
+export function blockRanges(trials: number, parts: number): [number, number][] {
+  const blocks = Math.ceil(trials / BLOCK_SIZE);
+  const n = Math.max(1, Math.min(parts, blocks));
+  const out: [number, number][] = [];
+  for (let i = 0, from = 0; i < n; i++) {
+    const to = from + Math.ceil((blocks - from) / (n - i));
+    out.push([from, to]);
+    from = to;
+  }
+  return out;
+}
+
+/**
+ * Tables of consecutive trials (sweepOutcomes' parts, in block order) laid end to end: every
+ * column holds the same number of values per trial, so each is the parts' columns one after
+ * the other.
+ */
+export function joinTables(parts: readonly OutcomeTable[]): OutcomeTable {
+  const first = parts[0]!;
+  if (parts.length === 1) return first;
+  const trials = parts.reduce((n, p) => n + p.trials, 0);
+  const join = <A extends Float64Array | Uint8Array>(column: (t: OutcomeTable) => A): A => {
+    const a = column(first);
+    const out = new (a.constructor as new (n: number) => A)((a.length / first.trials) * trials);
+    let at = 0;
+    for (const p of parts) {
+      const c = column(p);
+      if (c.length !== (a.length / first.trials) * p.trials) throw new Error("sweep: the simulated parts' columns do not line up");
+      out.set(c, at);
+      at += c.length;
+    }
+    return out;
+  };
+  const params = new Map<string, Float64Array>();
+  for (const path of first.params.keys()) params.set(path, join((t) => t.params.get(path)!));
+  return {
+    trials, seed: first.seed, cohorts: first.cohorts, measureCount: first.measureCount,
+    treated: join((t) => t.treated), counterfactual: join((t) => t.counterfactual), comparator: join((t) => t.comparator),
+    delivered: join((t) => t.delivered), discountRate: join((t) => t.discountRate), avoidedByYear: join((t) => t.avoidedByYear),
+    avoidedPV: join((t) => t.avoidedPV), societyBenefitPV: join((t) => t.societyBenefitPV), params,
+  };
 }
 
 /** Whether a sweep varies only contract terms (prepareSweep's commonOutcomes: evaluated on one simulation). */
@@ -150,15 +232,27 @@ export async function sweepInWorkers(
   newest.set(channel, ++requests);
   const job = start(url, channel, n, true);
   const cells: Cell[] = new Array(total);
-  let done = 0;
+  let done = 0, simulatedMs = 0;
   const request = { scenario: options.scenario, vary: options.vary, trials: options.trials, seed: options.seed };
   try {
     let outcomes: OutcomeTable | undefined;
     if (!options.fix && contractTermsOnly(options.vary)) {
-      const first = job.workers[0]!;
-      const simulated = listen<{ outcomes: OutcomeTable }>(first, (m) => m.type === "progress" && options.onSimulate?.(m.done as number, m.total as number));
-      first.postMessage({ kind: "outcomes", ...request });
-      outcomes = (await simulated).outcomes;
+      // Each worker checks its share of the cells and simulates its share of the blocks.
+      const ranges = blockRanges(options.trials, n);
+      const simulated = new Array<number>(ranges.length).fill(0);
+      const parts = await Promise.all(ranges.map((blocks, w) => {
+        const worker = job.workers[w]!;
+        const part = listen<{ outcomes: OutcomeTable }>(worker, (m) => {
+          if (m.type !== "progress") return;
+          simulated[w] = m.done as number;
+          options.onSimulate?.(simulated.reduce((a, b) => a + b, 0), options.trials);
+        });
+        const check = Array.from({ length: total }, (_, i) => i).filter((i) => i % ranges.length === w);
+        worker.postMessage({ kind: "outcomes", ...request, blocks, check });
+        return part.then((r) => r.outcomes);
+      }));
+      outcomes = joinTables(parts);
+      simulatedMs = performance.now() - t0;
     }
     const jobs = job.workers.map((worker, w) => {
       // Interleaved shares: every worker gets cells from all over the grid, so the grid fills evenly.
@@ -175,8 +269,9 @@ export async function sweepInWorkers(
       return result;
     });
     await Promise.all(jobs);
+    endJob(channel, job, true);
   } finally {
     endJob(channel, job);
   }
-  return { cells, elapsedMs: performance.now() - t0, workers: n };
+  return { cells, elapsedMs: performance.now() - t0, simulatedMs, workers: n };
 }
