@@ -33,7 +33,7 @@
 import type { PlacementModel } from "../compile.js";
 import type { Rng } from "../random/rng.js";
 import { streamOf, type Stream } from "../random/stream.js";
-import { addPeriod, allocate, type WindowTotals } from "./placement.js";
+import { addPeriods, allocate, type WindowTotals } from "./placement.js";
 import type { Rows } from "./rows.js";
 
 /**
@@ -501,7 +501,7 @@ export class AggregateSampler {
           occT[a]! += x;
           occC[b]! += x;
         }
-      addPeriod(occT, occC, 0, S, k < window, start + k, nominal, daysPerPeriod, cost, fullCost, isPlacement, treatedOut, untreatedOut, avoidedPayer, avoidedFull);
+      addPeriods(occT, occC, 0, S, 0, 1, start + k, k < window ? 1 : 0, nominal, daysPerPeriod, cost, fullCost, isPlacement, treatedOut, untreatedOut, avoidedPayer, avoidedFull);
       // Moves at the end of the last period change nothing counted, unless they are re-placements in the window.
       if (k === periods - 1 && k >= window) break;
 

@@ -370,38 +370,16 @@ export class PlacementSimulator {
 }
 
 /**
- * Adds period t's occupancy (children by state, from `at` in each arm's array) as days, costs at
- * that period's nominal prices, and care days to the window totals when `inWindow`, and the
- * avoided costs (untreated − treated) to the payer's and society's columns: the same sums for
- * the per-child path and the aggregate one (aggregate.ts).
- */
-export function addPeriod(
-  occT: ArrayLike<number>,
-  occC: ArrayLike<number>,
-  at: number,
-  S: number,
-  inWindow: boolean,
-  t: number,
-  nominal: Float64Array,
-  daysPerPeriod: number,
-  cost: Float64Array,
-  fullCost: Float64Array,
-  isPlacement: ArrayLike<number>,
-  treatedOut: WindowTotals,
-  untreatedOut: WindowTotals,
-  avoidedPayer: Float64Array,
-  avoidedFull: Float64Array,
-): void {
-  addPeriods(occT, occC, at, S, 0, 1, t, inWindow ? 1 : 0, nominal, daysPerPeriod, cost, fullCost, isPlacement, treatedOut, untreatedOut, avoidedPayer, avoidedFull);
-}
-
-/**
- * `addPeriod` for `count` periods from period `first`, the j-th read from `at + j × stride`,
- * the first `window` of them in the window. The window totals are summed in local variables,
+ * Adds `count` periods' occupancy (children by state, the j-th period's from `at + j × stride` in
+ * each arm's array, from period `first`) as days, costs at that period's nominal prices, and care
+ * days to the window totals for the first `window` of them, and the avoided costs (untreated −
+ * treated) to the payer's and society's columns: the same sums for the per-child path (all its
+ * periods in one call) and the aggregate one (aggregate.ts, one period a call). The window
+ * totals are summed in local variables,
  * term by term in the same order as field by field (so to the same numbers), and stored once:
  * a number stored in an object's field 100 times a cohort was a boxed number allocated each time.
  */
-function addPeriods(
+export function addPeriods(
   occT: ArrayLike<number>,
   occC: ArrayLike<number>,
   at: number,
