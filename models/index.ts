@@ -2,7 +2,7 @@
 export { scenarioSchema, measuresOf, type Scenario, type ScenarioInput, type PaymentRule } from "./scenario/schema.js";
 export { parseScenario, parseScenarioText, formatPath, type Problem, type ParseResult } from "./scenario/parse.js";
 export { compile, type Model } from "./compile.js";
-export { simulateOutcomes, simulateBlock, allocateTable, cohortValue, relativeEffects, type OutcomeTable, type SimulateOptions } from "./simulate.js";
+export { simulateOutcomes, simulateBlock, allocateTable, joinTables, cohortValue, relativeEffects, type OutcomeTable, type SimulateOptions } from "./simulate.js";
 export { evaluateContract, contractShape, type ContractResults, type EvaluateOptions } from "./contract/evaluate.js";
 export { irr, mirr, npv, annualize } from "./finance/irr.js";
 export { dist, fan, type Dist, type FanPoint } from "./summary/dist.js";

@@ -19,6 +19,7 @@
  */
 import type { Cell, OutcomeTable, Vary } from "../models/index.js";
 import { BLOCK_SIZE } from "../models/constants.js";
+import { joinTables } from "../models/simulate.js";
 import { ScenarioInvalid } from "./runner.js";
 
 interface Job {
@@ -175,37 +176,6 @@ export function blockRanges(trials: number, parts: number): [number, number][] {
     from = to;
   }
   return out;
-}
-
-/**
- * Tables of consecutive trials (sweepOutcomes' parts, in block order) laid end to end: every
- * column holds the same number of values per trial, so each is the parts' columns one after
- * the other.
- */
-export function joinTables(parts: readonly OutcomeTable[]): OutcomeTable {
-  const first = parts[0]!;
-  if (parts.length === 1) return first;
-  const trials = parts.reduce((n, p) => n + p.trials, 0);
-  const join = <A extends Float64Array | Uint8Array>(column: (t: OutcomeTable) => A): A => {
-    const a = column(first);
-    const out = new (a.constructor as new (n: number) => A)((a.length / first.trials) * trials);
-    let at = 0;
-    for (const p of parts) {
-      const c = column(p);
-      if (c.length !== (a.length / first.trials) * p.trials) throw new Error("sweep: the simulated parts' columns do not line up");
-      out.set(c, at);
-      at += c.length;
-    }
-    return out;
-  };
-  const params = new Map<string, Float64Array>();
-  for (const path of first.params.keys()) params.set(path, join((t) => t.params.get(path)!));
-  return {
-    trials, seed: first.seed, cohorts: first.cohorts, measureCount: first.measureCount,
-    treated: join((t) => t.treated), counterfactual: join((t) => t.counterfactual), comparator: join((t) => t.comparator),
-    delivered: join((t) => t.delivered), discountRate: join((t) => t.discountRate), avoidedByYear: join((t) => t.avoidedByYear),
-    avoidedPV: join((t) => t.avoidedPV), societyBenefitPV: join((t) => t.societyBenefitPV), params,
-  };
 }
 
 /** Whether a sweep varies only contract terms (prepareSweep's commonOutcomes: evaluated on one simulation). */

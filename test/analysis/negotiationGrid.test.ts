@@ -5,7 +5,8 @@
 import {readFileSync} from "node:fs";
 import {describe, expect, test} from "vitest";
 import {checkCells, DEFAULT_NEEDS, evaluateCells, prepareSweep, sweep, sweepOutcomes, zoneOfAgreement, type Cell, type Vary} from "../../models/index.js";
-import {blockRanges, joinTables} from "../../src/components/analysis.js";
+import {blockRanges} from "../../src/components/analysis.js";
+import {joinTables} from "../../models/simulate.js";
 
 const norrkoping = JSON.parse(readFileSync(new URL("../../data/scenarios/norrkoping-2016.json", import.meta.url), "utf8"));
 
