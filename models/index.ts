@@ -13,7 +13,7 @@ export { BLOCK_SIZE, DEFAULT_SEED, DEFAULT_TRIALS } from "./constants.js";
 export { expectedBaseline } from "./expectation.js";
 export { sweep, prepareSweep, evaluateCells, checkCells, sweepOutcomes, cellFigures, SweepError, type PreparedSweep, type Vary, type Cell, type CellFigures, type SweepResult } from "./analysis/sweep.js";
 export { parsePath, setPath, replacePath, PathError } from "./analysis/path.js";
-export { breakEven, type BreakEven, type Party } from "./analysis/breakEven.js";
+export { breakEven, ScaledRuns, type BreakEven, type Party } from "./analysis/breakEven.js";
 export { zoneOfAgreement, slack, DEFAULT_NEEDS, NEED_IDS, NEED_LABELS, type Needs, type NeedId, type Verdict, type Zone } from "./analysis/agreement.js";
 export { tornado, driver, type Tornado, type Driver, type TornadoOptions } from "./analysis/tornado.js";
 export { valueOfInformation, evppiFromConditionalMeans, evpiAll, type ValueOfInformation, type InformationOptions, type InformationMethod } from "./analysis/information.js";

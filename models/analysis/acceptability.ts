@@ -11,11 +11,8 @@
  * its IRR. Decisions still rest on the expected NPV at a stated rate: the curve says how often a
  * rate is beaten, not what the contract is worth.
  */
-import { compile } from "../compile.js";
-import { evaluateContract } from "../contract/evaluate.js";
 import type { Scenario } from "../scenario/schema.js";
-import { simulateOutcomes } from "../simulate.js";
-import { MAX_EFFECT_SCALE } from "./breakEven.js";
+import { MAX_EFFECT_SCALE, ScaledRuns } from "./breakEven.js";
 
 export interface AcceptabilityPoint {
   /** The annual discount rate, or the effect scale. */
@@ -64,13 +61,13 @@ export function acceptabilityByRate(
  */
 export function acceptabilityByEffect(
   scenario: Scenario,
-  options: { trials: number; seed: string | number; scales?: readonly number[]; onProgress?: (done: number, total: number) => void },
+  options: { trials: number; seed: string | number; scales?: readonly number[]; onProgress?: (done: number, total: number) => void; runs?: ScaledRuns },
 ): AcceptabilityPoint[] {
-  const model = compile(scenario);
+  // The simulations at each scale, shared with break-even searches on the same trials and seed.
+  const runs = options.runs?.matches(options.trials, options.seed) ? options.runs : new ScaledRuns(scenario, options.trials, options.seed);
   const scales = options.scales ?? DEFAULT_EFFECT_SCALES;
   return scales.map((scale, i) => {
-    const table = simulateOutcomes(model, { trials: options.trials, seed: options.seed, effectScale: scale });
-    const npv = evaluateContract(model, table, scenario.contract).financierNpv;
+    const npv = runs.at(scale).results.financierNpv;
     let positive = 0, sum = 0;
     for (let t = 0; t < npv.length; t++) {
       if (npv[t]! > 0) positive++;

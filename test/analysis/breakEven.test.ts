@@ -1,5 +1,7 @@
 import { describe, expect, test } from "vitest";
-import { breakEven } from "../../models/index.js";
+import { readFileSync } from "node:fs";
+import { breakEven, ScaledRuns } from "../../models/index.js";
+import { acceptabilityByEffect } from "../../models/analysis/acceptability.js";
 import { scenario } from "../helpers/scenarios.js";
 
 describe("breakEven(scenario, party)", () => {
@@ -25,5 +27,20 @@ describe("breakEven(scenario, party)", () => {
     expect(r.probReach).toBe(1);
     // rr^scale = 0.9475 ⇒ scale = ln 0.9475 / ln 0.9.
     expect(r.scale).toBeCloseTo(Math.log(0.9475) / Math.log(0.9), 2);
+  });
+
+  test("both parties' searches and the acceptability curve sharing one ScaledRuns give exactly what each gives alone, and the curve's quarter scales are kept for it", () => {
+    // Peterborough: the financier breaks even inside the grid (a bisection) and the payer does
+    // not (the whole grid scanned), so the shared runs serve both paths.
+    const s = scenario(JSON.parse(readFileSync("data/scenarios/peterborough-2010.json", "utf8")));
+    const options = { trials: 300, seed: 4 };
+    const alone = [breakEven(s, "financier", options), breakEven(s, "payer", options), acceptabilityByEffect(s, options)];
+    const runs = new ScaledRuns(s, options.trials, options.seed);
+    const shared = [breakEven(s, "financier", { ...options, runs }), breakEven(s, "payer", { ...options, runs }), acceptabilityByEffect(s, { ...options, runs })];
+    expect(shared).toEqual(alone);
+    // Runs of other trials or another seed are not used for a search that asks for its own.
+    expect(breakEven(s, "financier", { trials: 200, seed: 4, runs })).toEqual(breakEven(s, "financier", { trials: 200, seed: 4 }));
+    expect(runs.at(0.75)).toBe(runs.at(0.75)); // kept: one of the curve's scales
+    expect(runs.at(0.3)).not.toBe(runs.at(0.3)); // a bisection's midpoint: made each time
   });
 });
