@@ -29,7 +29,7 @@
  */
 import {
   breakEven, checkCells, compareSummaries, riskSplit, describePath, evaluateCells, evpiAll, sweepOutcomes, type OutcomeTable, operatingCurves, parseScenario, prepareSweep, runScenario,
-  standardDesigns, SweepError, tornado, valueOfInformation, PathError, RunRefused, parsePath, replacePath, type Vary,
+  standardDesigns, SweepError, tornado, valueOfInformation, PathError, RunRefused, parsePath, replacePath, ScaledRuns, type Vary,
 } from "../models/index.js";
 import { designContract, type DesignNeeds, type FreeTerm } from "../models/analysis/designer.js";
 import { correlatedInputs } from "../models/analysis/tornado.js";
@@ -77,6 +77,19 @@ function buffersOf(table: OutcomeTable): ArrayBuffer[] {
   return [...new Set(columns.map((c) => c.buffer as ArrayBuffer))];
 }
 
+/**
+ * The last scenario's simulations at effect scales (models/analysis/breakEven.ts): the page asks
+ * this worker for both break-even searches and then the acceptability curve on the same scenario,
+ * trials and seed, and they share the scales they have in common. Keyed by the scenario's text, so
+ * an edited scenario starts afresh.
+ */
+let scaled: { key: string; runs: ScaledRuns } | undefined;
+function scaledRuns(raw: unknown, s: ReturnType<typeof parsed>, trials: number, seed: string | number): ScaledRuns {
+  const key = JSON.stringify(raw);
+  if (!scaled || scaled.key !== key || !scaled.runs.matches(trials, seed)) scaled = { key, runs: new ScaledRuns(s, trials, seed) };
+  return scaled.runs;
+}
+
 function handle(r: Request): unknown {
   const t0 = performance.now();
   switch (r.kind) {
@@ -115,9 +128,10 @@ function handle(r: Request): unknown {
     }
     case "breakEven": {
       const s = parsed(r.scenario);
-      const financier = breakEven(s, "financier", { trials: r.trials, seed: r.seed });
+      const runs = scaledRuns(r.scenario, s, r.trials, r.seed);
+      const financier = breakEven(s, "financier", { trials: r.trials, seed: r.seed, runs });
       progress(1, 2);
-      const payer = breakEven(s, "payer", { trials: r.trials, seed: r.seed });
+      const payer = breakEven(s, "payer", { trials: r.trials, seed: r.seed, runs });
       progress(2, 2);
       return { financier, payer, elapsedMs: performance.now() - t0 };
     }
@@ -141,7 +155,7 @@ function handle(r: Request): unknown {
       const run = runScenario(s, { trials: r.trials, seed: r.seed, keepFlows: true });
       const x = run.results;
       const byRate = acceptabilityByRate(x.flows!, x.trials, x.periods, x.periodsPerYear);
-      const byEffect = acceptabilityByEffect(s, { trials: r.effectTrials, seed: r.seed, onProgress: (done, total) => progress(done, total) });
+      const byEffect = acceptabilityByEffect(s, { trials: r.effectTrials, seed: r.seed, onProgress: (done, total) => progress(done, total), runs: scaledRuns(r.scenario, s, r.effectTrials, r.seed) });
       return { whoWins: whoWins(x.payerNet, x.profit), byRate, byEffect, financierRate: x.financierRate, trials: x.trials, effectTrials: r.effectTrials, elapsedMs: performance.now() - t0 };
     }
     case "designer": {

@@ -54,9 +54,22 @@ const whenNoSweep = () => (activeSweeps === 0 ? Promise.resolve() : new Promise<
  * Workers whose last request finished, by script, kept for the next request: their engine is
  * loaded and compiled already, which a fresh worker pays for again (measured in Chromium: the
  * 21 × 21 sweep's first simulation and cells run several times slower than once warm). Holds
- * nothing from one request that changes another's numbers (each carries all it needs). At most poolSize() a script.
+ * nothing from one request that changes another's numbers (each carries all it needs; what a
+ * worker keeps, such as analysis-worker.ts's simulations at effect scales, gives the same numbers
+ * as making them again). At most poolSize() a script.
  */
 const parked = new Map<string, Worker[]>();
+/**
+ * The worker that served the last analysis. The next analysis asks for it back, so that what it
+ * keeps for the same scenario is found (the break-even searches and the acceptability curve share
+ * their simulations there) whatever sweep borrowed the parked workers in between.
+ */
+let lastAnalyst: Worker | undefined;
+function unpark(url: string, prefer?: Worker): Worker | undefined {
+  const list = parked.get(url);
+  const i = prefer ? (list?.indexOf(prefer) ?? -1) : -1;
+  return i >= 0 ? list!.splice(i, 1)[0] : list?.pop();
+}
 function park(url: string, worker: Worker) {
   const list = parked.get(url) ?? [];
   worker.onmessage = null;
@@ -84,7 +97,7 @@ function endJob(channel: string, job: Job, finished = false) {
 function start(url: string, channel: string, count: number, sweep: boolean): Job {
   const old = running.get(channel);
   if (old) endJob(channel, old);
-  const job = { url, workers: Array.from({ length: count }, () => parked.get(url)?.pop() ?? new Worker(url, { type: "module" })), sweep };
+  const job = { url, workers: Array.from({ length: count }, (_, i) => unpark(url, !sweep && i === 0 ? lastAnalyst : undefined) ?? new Worker(url, { type: "module" })), sweep };
   running.set(channel, job);
   if (sweep) activeSweeps++;
   tellWaiting();
@@ -126,7 +139,7 @@ export function analyse<T>(url: string, channel: string, request: Record<string,
     waiting = waiting.filter((w) => w.id !== id);
     wait?.([]);
     const job = start(url, channel, 1, false);
-    const worker = job.workers[0]!;
+    const worker = (lastAnalyst = job.workers[0]!);
     const result = listen<T>(worker, (m) => m.type === "progress" && onProgress?.(m.done as number, m.total as number));
     worker.postMessage(request);
     return result.then(

@@ -189,14 +189,17 @@ export function runZoneSweep(
 ): void {
   const total = vary.reduce((n, v) => n * v.values.length, 1);
   const cells: (Cell | undefined)[] = new Array(total);
-  let pending: ReturnType<typeof setTimeout> | null = null;
-  const flush = () => { pending = null; set({ cells: cells.slice() }); };
+  // Cells and the count done reach the page together at most every half second: each change of
+  // the page's sweep state recomputes the zone and redraws the grid on the main thread, which a
+  // change per cell (441 of them) made compete with the workers for the machine's cores.
+  let pending: ReturnType<typeof setTimeout> | null = null, done = 0;
+  const flush = () => { pending = null; set({ cells: cells.slice(), done }); };
   set({ cells: [], vary, done: 0, total, simulated: null, elapsedMs: null, error: null });
   history.replaceState(null, "", fragmentWithGrid(location.hash, run.terms));
   sweepInWorkers(worker, "zone", {
     scenario: run.scenario, vary, trials: run.trials, seed: run.seed,
     onCell: (i, c) => { cells[i] = c; pending ??= setTimeout(flush, 500); },
-    onProgress: (done) => set({ done }),
+    onProgress: (n) => { done = n; pending ??= setTimeout(flush, 500); },
     onSimulate: (done, of) => set({ simulated: { done, total: of } }),
   }).then(
     (r) => { if (pending) clearTimeout(pending); set({ cells: r.cells, done: total, elapsedMs: r.elapsedMs, workers: r.workers }); },
