@@ -1,12 +1,11 @@
 // What each reader sees on the party pages and the briefing (issue 13, items 4, 5, 12, 14):
 // the briefing's words on other scenarios, an edited scenario flagged with what changed, the
-// printout's stamp, a skip link and text alternatives for charts (and axe-core's serious and
-// critical findings), the briefing at 390 px; screenshots of each party page at 1280 px (taken in
-// the accessibility test's load) and 390 px.
+// printout's stamp. The skip link, text alternatives for charts, axe-core's serious and critical
+// findings and the 390 px checks are in pages.test.ts, on its load of each page.
 import {readdirSync, readFileSync} from "node:fs";
 import {join} from "node:path";
 import {afterAll, beforeAll, describe, expect, test} from "vitest";
-import {DIST, ROOT, SCREENSHOTS, startSite, textOf, type OpenedPage, type Site} from "./harness.ts";
+import {DIST, ROOT, startSite, textOf, type OpenedPage, type Site} from "./harness.ts";
 
 let site: Site;
 let stateModule: string;
@@ -39,9 +38,8 @@ async function open(path: string, ready: string, width = 1280): Promise<OpenedPa
   return p;
 }
 
-// The first three groups' loads are independent pages, run a few at a time (the browser project's
-// maxConcurrency, vitest.config.ts); the accessibility tests, which move the keyboard focus, one
-// at a time.
+// The loads are independent pages, run a few at a time (the browser project's maxConcurrency,
+// vitest.config.ts).
 describe.concurrent("Politikerunderlag on other scenarios (item 4)", {timeout: 300_000}, () => {
   for (const name of ["peterborough-2010", "essex-2013"]) {
     test(`${name}: the scenario's words and currency, no figure it cannot support`, async ({expect}) => {
@@ -183,68 +181,5 @@ describe.concurrent("exceedance curves, percentiles and Monte Carlo errors (item
   });
 });
 
-describe("accessibility (item 14) and narrow screens (item 12)", () => {
-  const pages = [
-    {path: "/financier", ready: "#expected-npv", lang: "en"},
-    {path: "/payer", ready: "p.scenario-line", lang: "en"},
-    {path: "/society", ready: "p.scenario-line", lang: "en"},
-    {path: "/politiker", ready: "#most", lang: "sv"}
-  ];
-  const axe = readFileSync(join(ROOT, "node_modules/axe-core/axe.min.js"), "utf8");
-  const remaining: Record<string, string[]> = {};
-
-  for (const {path, ready, lang} of pages) {
-    test(`${path}: skip link first, every chart an image with a text alternative, lang, axe-core; screenshots at 1280 and 390 px, no sideways scrolling at 390`, async () => {
-      const p = await open(path, ready);
-      try {
-        await p.page.waitForTimeout(1500);
-        // The 1280 px screenshot from this load (before the skip link takes the focus).
-        await p.page.screenshot({path: join(SCREENSHOTS, `${path.slice(1)}-1280.png`), fullPage: true});
-        expect(await p.page.evaluate(() => document.documentElement.lang)).toBe(lang);
-        await p.page.keyboard.press("Tab");
-        const first = await p.page.evaluate(() => ({cls: document.activeElement?.className, text: document.activeElement?.textContent}));
-        expect(first.cls).toBe("skip-link");
-        expect(first.text).toBe(lang === "sv" ? "Hoppa till innehållet" : "Skip to main content");
-        const hash = await p.page.evaluate(() => location.hash);
-        await p.page.keyboard.press("Enter");
-        expect(await p.page.evaluate(() => document.activeElement?.id)).toBe("observablehq-main");
-        expect(await p.page.evaluate(() => location.hash)).toBe(hash);
-        // Charts: every SVG of the main content wider than an icon.
-        const charts = await p.page.evaluate(() =>
-          [...document.querySelectorAll("#observablehq-main svg")]
-            .filter((s) => s.getBoundingClientRect().width >= 60)
-            .map((s) => ({role: s.getAttribute("role"), label: s.getAttribute("aria-label") ?? ""}))
-        );
-        expect(charts.length).toBeGreaterThanOrEqual(1);
-        for (const c of charts) {
-          expect(c.role).toBe("img");
-          expect(c.label.length).toBeGreaterThan(10);
-        }
-        await p.page.evaluate(axe);
-        const found: {id: string; impact: string; nodes: number; help: string}[] = await p.page.evaluate(async () => {
-          // @ts-expect-error axe is the global the injected script defines
-          const r = await window.axe.run(document, {resultTypes: ["violations"]});
-          return r.violations.map((v: {id: string; impact: string; nodes: unknown[]; help: string}) => ({id: v.id, impact: v.impact, nodes: v.nodes.length, help: v.help}));
-        });
-        remaining[path] = found.map((v) => `${v.impact} ${v.id} (${v.nodes}): ${v.help}`);
-        console.log(path, remaining[path]);
-        expect(found.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);
-        // Narrow screens, on the same load: at 390 px (the page redraws its charts to the new
-        // width, as Framework's resize does) a screenshot, and no sideways scrolling.
-        await p.page.setViewportSize({width: 390, height: 900});
-        await p.page.waitForTimeout(1500);
-        await p.page.screenshot({path: join(SCREENSHOTS, `${path.slice(1)}-390.png`), fullPage: true});
-        const over = await p.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-        expect(over, `${path} scrolls sideways by ${over} px`).toBeLessThanOrEqual(0);
-        if (path === "/politiker") {
-          // The flow diagram as a list, its text at the page's size (not an SVG scaled to 5 px).
-          expect(await p.page.locator("ol.flow-list li").count()).toBeGreaterThanOrEqual(4);
-          const size = await p.page.locator("ol.flow-list li").first().evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
-          expect(size).toBeGreaterThanOrEqual(12);
-        }
-      } finally {
-        await p.close();
-      }
-    });
-  }
-});
+// The accessibility checks (item 14) and the 390 px screenshots (item 12) of the party pages and
+// the briefing are made on pages.test.ts's one load of each page.
