@@ -64,7 +64,7 @@ export function acceptabilityByEffect(
   options: { trials: number; seed: string | number; scales?: readonly number[]; onProgress?: (done: number, total: number) => void; runs?: ScaledRuns },
 ): AcceptabilityPoint[] {
   // The simulations at each scale, shared with break-even searches on the same trials and seed.
-  const runs = options.runs?.matches(options.trials, options.seed) ? options.runs : new ScaledRuns(scenario, options.trials, options.seed);
+  const runs = ScaledRuns.of(scenario, options.trials, options.seed, options.runs);
   const scales = options.scales ?? DEFAULT_EFFECT_SCALES;
   return scales.map((scale, i) => {
     const npv = runs.at(scale).results.financierNpv;

@@ -73,9 +73,9 @@ export class ScaledRuns {
   ) {
     this.model = compile(scenario);
   }
-  /** Whether these are runs of `trials` from `seed` (a search asking for other ones makes its own). */
-  matches(trials: number, seed: string | number): boolean {
-    return trials === this.trials && seed === this.seed;
+  /** `shared` when it holds runs of `trials` from `seed`, else new runs of the scenario (a search asking for other trials makes its own). */
+  static of(scenario: Scenario, trials: number, seed: string | number, shared?: ScaledRuns): ScaledRuns {
+    return shared && shared.trials === trials && shared.seed === seed ? shared : new ScaledRuns(scenario, trials, seed);
   }
   /** The simulation at `scale` and the scenario's contract evaluated on it. */
   at(scale: number): { table: OutcomeTable; results: ContractResults } {
@@ -97,7 +97,7 @@ function expectedMoney(party: Party, r: ContractResults): number {
 
 
 export function breakEven(scenario: Scenario, party: Party, options: BreakEvenOptions): BreakEven {
-  const runs = options.runs?.matches(options.trials, options.seed) ? options.runs : new ScaledRuns(scenario, options.trials, options.seed);
+  const runs = ScaledRuns.of(scenario, options.trials, options.seed, options.runs);
   const model = runs.model;
   const firstRule = scenario.contract.rules.find((r) => r.kind !== "activity" && "measure" in r) as { measure: string } | undefined;
   const measureId = options.measure ?? firstRule?.measure ?? model.measures[0]!.id;

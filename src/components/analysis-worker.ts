@@ -86,8 +86,9 @@ function buffersOf(table: OutcomeTable): ArrayBuffer[] {
 let scaled: { key: string; runs: ScaledRuns } | undefined;
 function scaledRuns(raw: unknown, s: ReturnType<typeof parsed>, trials: number, seed: string | number): ScaledRuns {
   const key = JSON.stringify(raw);
-  if (!scaled || scaled.key !== key || !scaled.runs.matches(trials, seed)) scaled = { key, runs: new ScaledRuns(s, trials, seed) };
-  return scaled.runs;
+  const runs = ScaledRuns.of(s, trials, seed, scaled?.key === key ? scaled.runs : undefined);
+  scaled = { key, runs };
+  return runs;
 }
 
 function handle(r: Request): unknown {
